@@ -1,0 +1,65 @@
+"""What readers hand to the scoring engine: one unit's values with their origin.
+
+Plain slotted classes, not pydantic: a national run holds hundreds of
+thousands of these and the engine touches each once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assess.errors import Finding
+
+# Status of a value as read.
+OK = "ok"
+MISSING = "missing"  # blank, —, /, 无 where a value was expected
+NOT_APPLICABLE = "na"  # 不适用: the indicator does not apply to this unit (缺项)
+ERROR = "error"  # #DIV/0!, a formula with no cached value, text where a number belongs
+
+
+@dataclass(slots=True)
+class Value:
+    """A parsed value and where it came from (``file`` and ``where`` like ``指标数据!D17``)."""
+
+    number: float | None
+    status: str = OK
+    raw: object = None
+    where: str = ""
+    file: str = ""
+    note: str = ""  # 说明或佐证 column, or how the value was converted
+
+    @property
+    def source(self) -> str:
+        return f"{self.file} {self.where}".strip()
+
+
+@dataclass(slots=True)
+class TableData:
+    """A detail table as columns: ``columns[key][i]`` is row i, read from sheet row ``rows[i]``."""
+
+    key: str
+    file: str
+    sheet: str
+    rows: list[int] = field(default_factory=list)
+    columns: dict[str, list[object]] = field(default_factory=dict)
+    letters: dict[str, str] = field(default_factory=dict)  # column key → column letter
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def where(self, key: str, i: int) -> str:
+        return f"{self.sheet}!{self.letters.get(key, '?')}{self.rows[i]}"
+
+
+@dataclass(slots=True)
+class UnitData:
+    """One unit's (county's, township's or village's) reported data."""
+
+    unit: str
+    group: str | None = None
+    year: int | None = None
+    values: dict[str, Value] = field(default_factory=dict)
+    tables: dict[str, TableData] = field(default_factory=dict)
+    file: str = ""  # the file the unit came from
+    where: str = ""  # where the unit's name was read (for duplicate reports)
+    findings: list[Finding] = field(default_factory=list)
