@@ -1,0 +1,1 @@
+"""One module per command: orchestration between readers, core and renderers; nothing prints."""

@@ -1,0 +1,297 @@
+"""Compile a validated scheme once into a plan the engine runs for every unit.
+
+The plan resolves everything that does not depend on a unit's data: which
+values to read and how (``ReadPlan``), the evaluation order of derived
+fields, each leaf indicator's rule per group, and the names formulas use.
+Scoring then touches only plain slotted objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assess.scheme import model as m
+from assess.scheme.formula import Formula, compile_formula
+from assess.scheme.inputs import ColumnSpec, InputSpec, ReadPlan, TableSpec
+from assess.scheme.load import LoadedScheme
+from assess.scheme.validate import walk_indicators
+from assess.scoring.numbers import Rounder
+
+_AMOUNT_UNITS = {"元", "万元", "亿元"}
+
+
+def infer_kind(kind: str | None, unit: str | None, rule_type: str | None = None) -> str:
+    if kind:
+        return kind
+    if rule_type == "boolean":
+        return "bool"
+    if rule_type == "direct":
+        return "score"
+    if rule_type in ("deduct", "bonus"):
+        return "count"
+    if unit == "%":
+        return "percent"
+    if unit in _AMOUNT_UNITS:
+        return "amount"
+    return "number"
+
+
+@dataclass(slots=True)
+class PlanIndicator:
+    """A leaf indicator, ready to score."""
+
+    id: str
+    name: str
+    points: float
+    unit: str | None
+    kind: str
+    direction: str
+    category: int  # index into Plan.categories
+    parent: str | None  # id of the second-level indicator for a third-level one
+    department: str | None
+    source_note: str | None
+    nature: str | None
+    standard: str | None
+    key: str  # where its value is found in a unit's env
+    formula: Formula | None
+    rule: Any  # the pydantic rule model (attributes read per unit; never re-validated)
+    rules_by_group: dict[str, Any]  # canonical group id → rule variant
+    missing: str
+    rectify: m.RectifyText | None
+    position: int  # order in the scheme
+
+    def rule_for(self, group: str | None) -> Any:
+        if group is not None and group in self.rules_by_group:
+            return self.rules_by_group[group]
+        return self.rule
+
+
+@dataclass(slots=True)
+class PlanField:
+    id: str
+    name: str
+    unit: str | None
+    formula: Formula | None
+    aggregate: m.Aggregate | None
+    where: Formula | None
+
+
+@dataclass(slots=True)
+class Plan:
+    scheme: m.Scheme
+    path: str
+    sha256: str
+    read: ReadPlan
+    fields: dict[str, PlanField]
+    derived_order: list[str]  # formula fields in evaluation order
+    aggregates: list[str]
+    name_aliases: dict[str, str]  # name used in formulas → field id
+    indicators: list[PlanIndicator]
+    parents: dict[str, m.Indicator]  # second-level indicators that have children
+    categories: list[m.Category]
+    group_ids: dict[str, str]  # id, name or alias → canonical id
+    group_names: dict[str, str]  # canonical id → display name
+    unit_groups: dict[str, str]  # unit name → canonical group id
+    vetoes: list[tuple[m.Veto, Formula]]
+    bars: list[tuple[m.Bar, Formula]]
+    grade_names: list[str]
+    round: Rounder
+    cohort_indicators: list[int] = field(default_factory=list)  # indexes into indicators
+
+    def group_of(self, declared: str | None, unit: str) -> str | None:
+        """The canonical group: the scheme's unit list wins over what a workbook says."""
+        if unit in self.unit_groups:
+            return self.unit_groups[unit]
+        if declared is None:
+            return None
+        return self.group_ids.get(declared.strip(), None)
+
+
+def compile_plan(loaded: LoadedScheme) -> Plan:
+    s = loaded.scheme
+    group_ids: dict[str, str] = {}
+    for g in s.groups:
+        for alias in (g.id, g.name, *g.aliases):
+            group_ids[alias] = g.id
+    fields: dict[str, PlanField] = {}
+    inputs: list[InputSpec] = []
+    name_aliases: dict[str, str] = {}
+    for f in s.fields:
+        fields[f.id] = PlanField(
+            f.id,
+            f.name,
+            f.unit,
+            compile_formula(f.formula) if f.formula else None,
+            f.aggregate,
+            compile_formula(f.aggregate.where) if f.aggregate and f.aggregate.where else None,
+        )
+        if f.name != f.id:
+            name_aliases[f.name] = f.id
+        if not f.formula and not f.aggregate:
+            inputs.append(
+                InputSpec(
+                    key=f.id,
+                    code=f.code,
+                    name=f.name,
+                    kind=infer_kind(f.kind, f.unit),
+                    unit=f.unit,
+                    aliases=tuple(f.aliases) + ((f.id,) if f.id != f.name else ()),
+                    minimum=f.min,
+                    maximum=f.max if f.max is not None else (100.0 if f.unit == "%" else None),
+                    part_of=f.part_of,
+                    required=f.required,
+                )
+            )
+    derived_order = _topological([f for f in s.fields if f.formula], fields, name_aliases)
+    indicators: list[PlanIndicator] = []
+    parents: dict[str, m.Indicator] = {}
+    for ind, cat, _key in walk_indicators(s):
+        if ind.children:
+            parents[ind.id] = ind
+            continue
+        assert ind.rule is not None  # validated
+        parent = _parent_of(s, ind.id)
+        key = ind.id
+        formula = None
+        if ind.formula:
+            formula = compile_formula(ind.formula)
+        elif ind.field:
+            key = name_aliases.get(ind.field, ind.field)
+        kind = infer_kind(ind.kind, ind.unit, ind.rule.type)
+        if not ind.formula and not ind.field:
+            inputs.append(
+                InputSpec(
+                    key=ind.id,
+                    code=ind.id,
+                    name=ind.name,
+                    kind=kind,
+                    unit=ind.unit,
+                    aliases=tuple(ind.aliases),
+                    minimum=ind.min if ind.min is not None else (0.0 if kind in ("percent", "count") else None),
+                    maximum=ind.max if ind.max is not None else (100.0 if kind == "percent" else None),
+                )
+            )
+        indicators.append(
+            PlanIndicator(
+                id=ind.id,
+                name=ind.name,
+                points=ind.points,
+                unit=ind.unit or None,
+                kind=kind,
+                direction=ind.direction,
+                category=s.categories.index(cat),
+                parent=parent,
+                department=ind.department or cat.department,
+                source_note=ind.source,
+                nature=ind.nature,
+                standard=ind.standard,
+                key=key,
+                formula=formula,
+                rule=ind.rule,
+                rules_by_group=_variants(ind.rule, group_ids),
+                missing=ind.missing or s.missing,
+                rectify=ind.rectify,
+                position=len(indicators),
+            )
+        )
+    for extra in _extra_inputs(s):
+        inputs.append(extra)
+    tables = tuple(
+        TableSpec(
+            key=t.id,
+            name=t.name,
+            columns=tuple(ColumnSpec(c.id, c.name, c.kind, c.unit, tuple(c.aliases)) for c in t.columns),
+            unit_column=t.unit_column,
+            aliases=tuple(t.aliases),
+        )
+        for t in s.tables
+    )
+    unit_groups = {u.name: group_ids.get(u.group, u.group) for u in s.units if u.group}
+    read = ReadPlan(
+        inputs=tuple(inputs),
+        tables=tables,
+        year=s.year,
+        groups=tuple(group_ids),
+        units=tuple(u.name for u in s.units),
+        unit_groups={u: next(g.name for g in s.groups if g.id == gid) for u, gid in unit_groups.items()},
+    )
+    plan = Plan(
+        scheme=s,
+        path=str(loaded.path),
+        sha256=loaded.sha256,
+        read=read,
+        fields=fields,
+        derived_order=derived_order,
+        aggregates=[f.id for f in s.fields if f.aggregate],
+        name_aliases=name_aliases,
+        indicators=indicators,
+        parents=parents,
+        categories=list(s.categories),
+        group_ids=group_ids,
+        group_names={g.id: g.name for g in s.groups},
+        unit_groups=unit_groups,
+        vetoes=[(v, compile_formula(v.when)) for v in s.vetoes],
+        bars=[(b, compile_formula(b.when)) for b in s.bars],
+        grade_names=[g.name for g in s.grades],
+        round=Rounder(s.rounding.decimals, s.rounding.mode),
+    )
+    plan.cohort_indicators = [
+        i for i, ind in enumerate(indicators) if ind.rule.type in ("rank", "relative", "minmax")
+    ]
+    return plan
+
+
+def _extra_inputs(s: m.Scheme) -> list[InputSpec]:
+    """Bonus and penalty items are entered under their own ids unless they name a field."""
+    out: list[InputSpec] = []
+    if s.bonus:
+        for b in s.bonus.items:
+            if not b.field:
+                kind = infer_kind(None, b.unit, b.rule.type)
+                out.append(InputSpec(b.id, b.id, b.name, kind, b.unit, minimum=0.0, required=False))
+    if s.penalties:
+        for p in s.penalties.items:
+            if not p.field:
+                out.append(InputSpec(p.id, p.id, p.name, "count", p.unit, minimum=0.0, required=False))
+    return out
+
+
+def _variants(rule: Any, group_ids: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for group, override in rule.by_group.items():
+        data = rule.model_dump(exclude={"by_group"})
+        data.update(override)
+        out[group_ids.get(group, group)] = type(rule).model_validate(data)
+    return out
+
+
+def _parent_of(s: m.Scheme, ident: str) -> str | None:
+    for ind, _cat, _key in walk_indicators(s):
+        if any(c.id == ident for c in ind.children):
+            return ind.id
+    return None
+
+
+def _topological(
+    derived: list[m.DataField], fields: dict[str, PlanField], aliases: dict[str, str]
+) -> list[str]:
+    order: list[str] = []
+    done: set[str] = set()
+    deps = {
+        f.id: {aliases.get(n, n) for n in (fields[f.id].formula.names if fields[f.id].formula else ())}
+        for f in derived
+    }
+
+    def visit(node: str) -> None:
+        if node in done:
+            return
+        done.add(node)
+        for dep in sorted(deps.get(node, ())):
+            visit(dep)
+        if node in deps:
+            order.append(node)
+
+    for f in derived:
+        visit(f.id)
+    return order

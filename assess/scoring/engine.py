@@ -1,0 +1,284 @@
+"""Plan × cohort → results.
+
+Scoring runs in two passes.  ``prepare`` turns one unit's data into the value
+of every leaf indicator (fields, aggregates, formulas; each with its origin),
+once.  ``score_prepared`` applies the rules to those values; it is cheap and
+can be re-run with other parameters (sensitivity analysis) without reading or
+evaluating anything again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assess.errors import DataError, Location
+from assess.scheme.plan import Plan, PlanIndicator
+from assess.scoring import rules as R
+from assess.scoring.aggregate import aggregate
+from assess.scoring.grades import band_grade
+from assess.scoring.numbers import fmt, fmt_value
+from assess.scoring.result import Adjustment, CategoryResult, IndicatorResult, UnitResult
+from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK, UnitData
+
+COHORT = "cohort"  # status of a cohort indicator scored without a cohort
+
+
+@dataclass(slots=True)
+class IndicatorValue:
+    value: float | None
+    status: str
+    reason: str = ""
+    source: str = ""
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A unit's values, ready for any number of scoring passes."""
+
+    unit: UnitData
+    group: str | None
+    env: dict[str, object]
+    values: list[IndicatorValue]  # aligned with plan.indicators
+
+
+def prepare(plan: Plan, unit: UnitData) -> Prepared:
+    env: dict[str, object] = {}
+    status: dict[str, str] = {}
+    reason: dict[str, str] = {}
+    source: dict[str, str] = {}
+    for key, val in unit.values.items():
+        env[key] = val.number if val.status == OK else None
+        status[key] = val.status
+        reason[key] = val.note if val.status != OK else ""
+        source[key] = val.source
+    for fid in plan.aggregates:
+        f = plan.fields[fid]
+        assert f.aggregate is not None
+        table = unit.tables.get(f.aggregate.table)
+        if table is None:
+            env[fid], status[fid], reason[fid] = None, MISSING, "未提供明细表"
+            continue
+        env[fid] = aggregate(f.aggregate, f.where, table)
+        status[fid] = OK if env[fid] is not None else MISSING
+        source[fid] = f"{table.file} {table.sheet}({len(table)} 行)".strip()
+    for fid in plan.derived_order:
+        formula = plan.fields[fid].formula
+        assert formula is not None
+        _formula_value(plan, formula, env, status, reason, fid)
+    for name, fid in plan.name_aliases.items():
+        env.setdefault(name, env.get(fid))
+        status.setdefault(name, status.get(fid, MISSING))
+    values: list[IndicatorValue] = []
+    for ind in plan.indicators:
+        if ind.formula is not None:
+            key = "value:" + ind.id
+            _formula_value(plan, ind.formula, env, status, reason, key)
+            inputs = [
+                {
+                    "name": n,
+                    "value": env.get(n),
+                    "status": status.get(n, MISSING),
+                    "source": source.get(plan.name_aliases.get(n, n), ""),
+                }
+                for n in sorted(ind.formula.names)
+            ]
+            values.append(
+                IndicatorValue(
+                    env[key],  # type: ignore[arg-type]
+                    status[key],
+                    reason.get(key, ""),
+                    ind.formula.text,
+                    inputs,
+                )
+            )
+        else:
+            raw = env.get(ind.key)
+            st = status.get(ind.key, MISSING)
+            values.append(
+                IndicatorValue(
+                    raw if isinstance(raw, (int, float)) else None,
+                    st,
+                    reason.get(ind.key, ""),
+                    source.get(ind.key, ""),
+                )
+            )
+            env["value:" + ind.id] = raw
+    return Prepared(unit, plan.group_of(unit.group, unit.unit), env, values)
+
+
+def _formula_value(
+    plan: Plan,
+    formula: Any,
+    env: dict[str, object],
+    status: dict[str, str],
+    reason: dict[str, str],
+    key: str,
+) -> None:
+    names = [plan.name_aliases.get(n, n) for n in formula.names]
+    refs = ["value:" + r for kind, r in formula.refs if kind == "value"]
+    states = [status.get(n, MISSING) for n in (*names, *refs)]
+    if NOT_APPLICABLE in states:
+        env[key], status[key], reason[key] = None, NOT_APPLICABLE, "所需数据不适用"
+        return
+    value, why = formula.evaluate(env)
+    if value is None:
+        bad = [n for n in names if status.get(n, MISSING) != OK]
+        why = f"缺少 {'、'.join(bad)}" if bad else why
+        err = any(status.get(n) == ERROR for n in names)
+        env[key], status[key], reason[key] = None, ERROR if err else MISSING, why
+        return
+    env[key], status[key] = float(value) if not isinstance(value, str) else value, OK
+
+
+# ---- scoring ---------------------------------------------------------------
+
+
+def score_units(plan: Plan, units: list[UnitData]) -> list[UnitResult]:
+    """Score units as one cohort (cohort rules compare them with each other)."""
+    prepared = [prepare(plan, u) for u in units]
+    return score_prepared(plan, prepared, cohort=len(prepared) > 1)
+
+
+def score_prepared(plan: Plan, prepared: list[Prepared], *, cohort: bool = True) -> list[UnitResult]:
+    scores = [[_unit_rule(plan, ind, p, i) for i, ind in enumerate(plan.indicators)] for p in prepared]
+    for i in plan.cohort_indicators:
+        ind = plan.indicators[i]
+        if not cohort:
+            for row in scores:
+                if row[i].status == OK:
+                    row[i] = _cohort_unscorable(ind, row[i])
+            continue
+        _score_cohort_indicator(plan, i, prepared, scores)
+    return [_finish(plan, p, row) for p, row in zip(prepared, scores, strict=True)]
+
+
+def _base(plan: Plan, ind: PlanIndicator, value: IndicatorValue, rule: Any) -> IndicatorResult:
+    return IndicatorResult(
+        id=ind.id,
+        name=ind.name,
+        category=plan.categories[ind.category].id,
+        points=ind.points,
+        unit=ind.unit,
+        value=value.value,
+        status=value.status,
+        score=None,
+        lost=0.0,
+        basis="",
+        rule=rule.type,
+        source=value.source,
+        inputs=value.inputs,
+        department=ind.department,
+        nature=ind.nature,
+        parent=ind.parent,
+        target=getattr(rule, "target", None),
+    )
+
+
+def _unit_rule(plan: Plan, ind: PlanIndicator, p: Prepared, i: int) -> IndicatorResult:
+    value = p.values[i]
+    rule = ind.rule_for(p.group)
+    res = _base(plan, ind, value, rule)
+    if value.status != OK or value.value is None:
+        return _not_ok(plan, ind, res, value, p)
+    fn = R.UNIT_RULES.get(rule.type)
+    if fn is None:  # cohort rule: scored in the second pass
+        return res
+    score, basis = fn(value.value, ind.points, rule, ind.direction, ind.unit)
+    return _scored(plan, res, score, basis)
+
+
+def _scored(plan: Plan, res: IndicatorResult, score: float, basis: str) -> IndicatorResult:
+    res.score = plan.round(score)
+    res.lost = plan.round(res.points - res.score)
+    res.basis = basis
+    return res
+
+
+def _not_ok(plan: Plan, ind: PlanIndicator, res: IndicatorResult, value: IndicatorValue, p: Prepared) -> IndicatorResult:
+    if value.status == NOT_APPLICABLE:
+        res.applicable = False
+        res.score = None
+        res.basis = "不适用,按缺项处理" + ("" if plan.scheme.not_applicable == "none" else ",满分折算")
+        return res
+    why = "未填报" if value.status == MISSING else "数据有误"
+    if value.reason:
+        why += f"({value.reason})"
+    if ind.missing == "refuse":
+        raise DataError(
+            f"单位“{p.unit.unit}”的指标 {ind.id}“{ind.name}”{why};方案规定缺数据时不予评分",
+            Location(file=p.unit.file),
+        )
+    if ind.missing == "exclude":
+        res.applicable = False
+        res.basis = f"{why},按缺项处理,满分折算"
+        return res
+    res.score = 0.0
+    res.lost = ind.points
+    res.basis = f"{why},按零分处理"
+    return res
+
+
+def _cohort_unscorable(ind: PlanIndicator, res: IndicatorResult) -> IndicatorResult:
+    words = {"rank": "按排名赋分", "relative": "按相对值计分", "minmax": "按极差法计分"}
+    res.status = COHORT
+    res.score = None
+    res.basis = (
+        f"实际值 {fmt_value(res.value, ind.unit)};该指标{words[res.rule]},"
+        "须与其他单位一并评分,单独评分时无法计算,未计入总分"
+    )
+    return res
+
+
+def _score_cohort_indicator(plan: Plan, i: int, prepared: list[Prepared], scores: list[list[IndicatorResult]]) -> None:
+    ind = plan.indicators[i]
+    buckets: dict[tuple[str | None, str], list[int]] = {}
+    for u, p in enumerate(prepared):
+        if scores[u][i].status != OK:
+            continue
+        rule = ind.rule_for(p.group)
+        scope = p.group if rule.within == "group" else None
+        buckets.setdefault((scope, rule.within), []).append(u)
+    for (scope, within), members in buckets.items():
+        values = [prepared[u].values[i].value for u in members]
+        label = "全体" if within == "cohort" else f"{plan.group_names.get(scope or '', '')}组内" if scope else "全体"
+        stats = R.cohort_stats([float(v) for v in values if v is not None], ind.direction, label)
+        for u in members:
+            p = prepared[u]
+            rule = ind.rule_for(p.group)
+            value = p.values[i].value
+            assert value is not None
+            score, basis = R.COHORT_RULES[rule.type](value, ind.points, rule, ind.direction, ind.unit, stats)
+            _scored(plan, scores[u][i], score, basis)
+
+
+def _apply_deduct_groups(plan: Plan, row: list[IndicatorResult]) -> None:
+    """A cap shared by several deduct indicators: later items give back the excess."""
+    for group in plan.scheme.deduct_groups:
+        members = [
+            (ind, res)
+            for ind, res in zip(plan.indicators, row, strict=True)
+            if res.rule == "deduct" and getattr(ind.rule, "cap_group", None) == group.id and res.score is not None
+        ]
+        used = 0.0
+        for ind, res in members:
+            deducted = ind.points - (res.score or 0.0)
+            allowed = max(0.0, min(deducted, group.cap - used))
+            if allowed < deducted:
+                res.score = plan.round(ind.points - allowed)
+                res.lost = plan.round(allowed)
+                res.basis += f";与同组指标合计扣分达上限 {fmt(group.cap)} 分,本项实扣 {fmt(allowed)} 分"
+            used += allowed
+
+
+def _finish(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResult:
+    from assess.scoring.total import finish_unit
+
+    _apply_deduct_groups(plan, row)
+    result = finish_unit(plan, p, row)
+    result.band_grade = band_grade(plan, result.total)
+    return result
+
+
+__all__ = ["Adjustment", "CategoryResult", "Prepared", "prepare", "score_prepared", "score_units"]

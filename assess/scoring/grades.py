@@ -1,0 +1,63 @@
+"""Grades: the band a total falls in, then vetoes and bars that hold it down.
+
+Quotas need the ranking and are applied in ``ranking.py``; everything here
+concerns one unit alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from assess.scoring.numbers import fmt
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.scoring.result import UnitResult
+
+
+def band_grade(plan: Plan, total: float) -> str | None:
+    for grade in plan.scheme.grades:
+        if total >= grade.min - 1e-9:
+            return grade.name
+    return plan.grade_names[-1] if plan.grade_names else None
+
+
+def grade_unit(plan: Plan, result: UnitResult, env: dict[str, object]) -> None:
+    """Set ``grade`` and ``grade_basis`` from the total, vetoes and bars."""
+    names = plan.grade_names
+    if not names:
+        return
+    grade = band_grade(plan, result.total)
+    assert grade is not None
+    line = next((g for g in plan.scheme.grades if g.name == grade), None)
+    basis = [f"总分 {plan.round.text(result.total)} 分,达到“{grade}”等次分数线 {fmt(line.min)} 分"] if line else []
+    result.band_grade = grade
+    level = names.index(grade)
+    for veto in result.vetoes:
+        if veto.effect == "lowest":
+            new = len(names) - 1
+            if new > level:
+                basis.append(f"发生一票否决事项“{veto.name}”,等次定为“{names[new]}”")
+                level = new
+        elif veto.effect == "cap_grade" and veto.grade in names:
+            cap = names.index(veto.grade)
+            if cap > level:
+                basis.append(f"发生一票否决事项“{veto.name}”,等次最高为“{veto.grade}”")
+                level = cap
+        elif veto.effect == "zero":
+            basis.append(f"发生一票否决事项“{veto.name}”,总分计为 0")
+    bar_env = dict(env)
+    bar_env["veto"] = 1.0 if result.vetoes else 0.0
+    for ind in result.indicators:
+        bar_env["score:" + ind.id] = ind.score
+    for bar, formula in plan.bars:
+        value, _why = formula.evaluate(bar_env)
+        if value and bar.grade in names:
+            barred = names.index(bar.grade)
+            if level <= barred:
+                new = min(barred + 1, len(names) - 1)
+                basis.append(f"{bar.reason},由“{names[level]}”降为“{names[new]}”")
+                result.barred.append(bar.reason)
+                level = new
+    result.grade = names[level]
+    result.grade_basis = basis

@@ -1,0 +1,166 @@
+"""Score results as plain data, and their JSON form (``docs/output.md``).
+
+``to_dict`` is the one place the JSON layout is defined; ``from_dict`` reads
+it back for ``rank --previous`` and ``rectify``.  Keys are stable English
+names; text values are Chinese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RESULT_FORMAT = "assess.score/1"
+
+
+@dataclass(slots=True)
+class IndicatorResult:
+    id: str
+    name: str
+    category: str
+    points: float
+    unit: str | None
+    value: float | None
+    status: str  # ok | missing | na | error | cohort (not scorable without a cohort)
+    score: float | None
+    lost: float
+    basis: str
+    rule: str
+    source: str = ""
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    department: str | None = None
+    nature: str | None = None
+    parent: str | None = None
+    applicable: bool = True
+    target: float | None = None  # the target that applied (for gaps and rectification)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "category": self.category,
+            "parent": self.parent,
+            "value": self.value,
+            "unit": self.unit,
+            "status": self.status,
+            "points": self.points,
+            "score": self.score,
+            "lost": self.lost,
+            "applicable": self.applicable,
+            "rule": self.rule,
+            "target": self.target,
+            "basis": self.basis,
+            "source": self.source,
+            "inputs": self.inputs,
+            "department": self.department,
+            "nature": self.nature,
+        }
+
+
+@dataclass(slots=True)
+class CategoryResult:
+    id: str
+    name: str
+    points: float
+    score: float
+    applicable_points: float
+    earned: float  # before any rescaling
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "points": self.points,
+            "applicable_points": self.applicable_points,
+            "earned": self.earned,
+            "score": self.score,
+        }
+
+
+@dataclass(slots=True)
+class Adjustment:
+    """A bonus or penalty item, or a triggered veto."""
+
+    id: str
+    name: str
+    value: float | None
+    score: float
+    basis: str
+    department: str | None = None
+    effect: str | None = None  # for vetoes: lowest | cap_grade | zero
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "value": self.value,
+            "score": self.score,
+            "basis": self.basis,
+            "department": self.department,
+        }
+        if self.effect:
+            out["effect"] = self.effect
+        return out
+
+
+@dataclass(slots=True)
+class UnitResult:
+    unit: str
+    group: str | None
+    group_name: str | None
+    file: str
+    indicators: list[IndicatorResult]
+    categories: list[CategoryResult]
+    bonus: list[Adjustment]
+    bonus_total: float
+    penalties: list[Adjustment]
+    penalty_total: float
+    vetoes: list[Adjustment]
+    base_total: float  # categories after rescaling / weighting, before adjustments
+    total: float
+    applicable_points: float
+    grade: str | None = None
+    grade_basis: list[str] = field(default_factory=list)
+    band_grade: str | None = None  # the grade by score alone
+    barred: list[str] = field(default_factory=list)  # reasons from bars and vetoes
+    incomplete: list[str] = field(default_factory=list)  # indicator ids not scorable alone
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    rank: int | None = None
+    overall_rank: int | None = None
+    flags: list[str] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    previous: dict[str, Any] | None = None
+
+    @property
+    def lost_points(self) -> float:
+        return sum(i.lost for i in self.indicators)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "unit": self.unit,
+            "group": self.group_name,
+            "group_id": self.group,
+            "file": self.file,
+            "rank": self.rank,
+            "overall_rank": self.overall_rank,
+            "total": self.total,
+            "base_total": self.base_total,
+            "applicable_points": self.applicable_points,
+            "bonus_total": self.bonus_total,
+            "penalty_total": self.penalty_total,
+            "grade": self.grade,
+            "band_grade": self.band_grade,
+            "grade_basis": self.grade_basis,
+            "flags": self.flags,
+            "incomplete": self.incomplete,
+            "vetoes": [v.to_dict() for v in self.vetoes],
+            "categories": [c.to_dict() for c in self.categories],
+            "indicators": [i.to_dict() for i in self.indicators],
+            "bonus": [b.to_dict() for b in self.bonus],
+            "penalties": [p.to_dict() for p in self.penalties],
+            "parts": self.parts,
+            "findings": self.findings,
+        }
+        if self.previous is not None:
+            out.update(self.previous)
+        return out
