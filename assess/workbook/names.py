@@ -1,0 +1,172 @@
+"""Normalising headers, labels and field names so that people's spellings match.
+
+Counties type headers by hand in Excel or WPS: full-width brackets, a line
+break inside a cell, a unit in brackets (``衔接资金（万元）``), a leading
+number (``1.农村居民人均可支配收入``).  Everything that compares a cell's text
+with a scheme's name goes through :func:`name_key` so that these differences
+never cause a false "unknown field".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+# Units that may follow a name in brackets.  A bracket whose content is not a
+# known unit is kept as part of the name (``县(市、区)`` stays whole).
+KNOWN_UNITS = frozenset(
+    {
+        "%",
+        "‰",
+        "元",
+        "千元",
+        "万元",
+        "百万元",
+        "亿元",
+        "人",
+        "万人",
+        "户",
+        "万户",
+        "个",
+        "次",
+        "人次",
+        "户次",
+        "亩",
+        "万亩",
+        "公顷",
+        "平方米",
+        "米",
+        "公里",
+        "千米",
+        "km",
+        "m",
+        "吨",
+        "万吨",
+        "公斤",
+        "千克",
+        "kg",
+        "项",
+        "家",
+        "所",
+        "座",
+        "处",
+        "条",
+        "天",
+        "日",
+        "年",
+        "岁",
+        "分",
+        "小时",
+        "辆",
+        "套",
+        "间",
+        "台",
+        "头",
+        "只",
+        "元/人",
+        "元/户",
+        "元/亩",
+        "万元/人",
+        "人/万人",
+        "个/万人",
+        "张",
+        "册",
+        "场",
+        "期",
+        "批",
+        "篇",
+        "件",
+        "栋",
+        "宗",
+        "株",
+        "棵",
+        "名",
+    }
+)
+
+_SPACE_RE = re.compile(r"\s+")
+_UNIT_RE = re.compile(r"^(.*?)[(\[【]([^()\[\]【】]*)[)\]】]$")
+_NUMBERING_RE = re.compile(
+    r"^(?:[(]?[0-9]{1,3}[)]|[0-9]{1,3}(?:\.[0-9]{1,3})*[.、)](?![0-9])"
+    r"|[(]?[一二三四五六七八九十]{1,3}[)、.]|[①-⑳])"
+)
+
+
+def clean(text: object) -> str:
+    """NFKC-normalise a cell's text and drop every space and line break.
+
+    NFKC turns full-width letters, digits and brackets into half-width ones;
+    spaces (including U+3000 and no-break spaces) carry no meaning in a header.
+    """
+    if text is None:
+        return ""
+    s = text if isinstance(text, str) else _number_text(text)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s)
+    return _SPACE_RE.sub("", s)
+
+
+def _number_text(value: object) -> str:
+    """Text of a non-string cell: ``101.0`` read from a numeric code cell becomes ``101``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def split_unit(text: object) -> tuple[str, str | None]:
+    """Split ``衔接资金（万元）`` into ``("衔接资金", "万元")``; the unit is None when absent.
+
+    Also accepts ``(单位:万元)``.  The name part is cleaned but not case-folded.
+    """
+    s = clean(text)
+    m = _UNIT_RE.match(s)
+    if not m or not m.group(1):
+        return s, None
+    inner = m.group(2)
+    if inner.startswith(("单位:", "单位：")):
+        inner = inner[3:]
+    if inner in KNOWN_UNITS or inner.casefold() in KNOWN_UNITS:
+        return m.group(1), inner
+    return s, None
+
+
+def strip_numbering(text: str) -> str:
+    """Drop a leading enumeration such as ``1.``, ``(2)``, ``三、`` or ``①`` from cleaned text."""
+    m = _NUMBERING_RE.match(text)
+    if m and m.end() < len(text):
+        return text[m.end() :]
+    return text
+
+
+@lru_cache(maxsize=65536)
+def name_key(text: str) -> str:
+    """Key used to compare names: cleaned, unit dropped, numbering dropped, case-folded.
+
+    Cached: the same few hundred header texts recur in thousands of workbooks.
+    """
+    name, _unit = split_unit(text)
+    return strip_numbering(name).rstrip(":").casefold()
+
+
+def key_of(value: object) -> str:
+    """:func:`name_key` for any cell value (numbers, None)."""
+    if value is None or value == "":
+        return ""
+    return name_key(value if isinstance(value, str) else _number_text(value))
+
+
+def code_key(value: object) -> str:
+    """Key used to compare codes (``A1.2``, ``101``): cleaned and case-folded, nothing dropped."""
+    return clean(value).casefold()
+
+
+def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The candidate most similar to ``name`` (difflib ratio ≥ cutoff), for "did you mean" hints."""
+    by_key: dict[str, str] = {}
+    for c in candidates:
+        by_key.setdefault(key_of(c), c)
+    hits = difflib.get_close_matches(key_of(name), list(by_key), n=1, cutoff=cutoff)
+    return by_key[hits[0]] if hits else None

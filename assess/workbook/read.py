@@ -1,0 +1,446 @@
+"""Opening a workbook or CSV file as a :class:`Book` of sheets of raw rows.
+
+python-calamine does the reading; this module adds what it leaves out:
+a format decided by content (see :mod:`safety`), every failure turned into a
+Chinese :class:`WorkbookError` naming the file, and — for .xlsx/.xlsm — the
+cell facts calamine drops: error values (``#DIV/0!`` comes back as an empty
+string), formulas saved without a result (also empty) and percent formats
+(82.3% comes back as 0.823).  Those are recovered by a byte scan of the
+sheet's XML that only looks at the few cells concerned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import threading
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Self
+
+import python_calamine
+
+from assess.errors import AssessError, Finding, Location, WorkbookError
+from assess.workbook.names import clean
+from assess.workbook.safety import (
+    CSV,
+    DEFAULT_LIMITS,
+    XLSX,
+    Limits,
+    encrypted,
+    fail,
+    inspect_file,
+)
+from assess.workbook.values import EXCEL_ERRORS, NO_CACHED_VALUE, PercentCell
+
+Row = list[Any]
+
+_EXTENSIONS = {
+    XLSX: (".xlsx", ".xlsm"),
+    "xlsb": (".xlsb",),
+    "xls": (".xls",),
+    "ods": (".ods",),
+}
+_VISIBILITY = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "very-hidden"}
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters for a 0-based index: 0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    n = index + 1
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def column_index(letters: str) -> int:
+    """0-based index of spreadsheet column letters: A → 0, AA → 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+@dataclass(frozen=True, slots=True)
+class SheetInfo:
+    """A sheet's name and visibility: "visible", "hidden" or "very-hidden"."""
+
+    name: str
+    visible: str = "visible"
+
+
+class Book:
+    """An open workbook: sheet names and raw rows, read lazily and cached per sheet.
+
+    Rows are lists of python values as calamine returns them (float, str,
+    bool, date/datetime, '' for empty), with absolute positions: ``rows[0]``
+    is sheet row 1 and ``rows[r][0]`` is column A.  For .xlsx, error cells
+    hold their error text (``"#DIV/0!"``), formula cells without a result hold
+    :data:`NO_CACHED_VALUE` and percent-formatted numbers are :class:`PercentCell`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        fmt: str,
+        sheets: list[SheetInfo],
+        wb: Any = None,
+        csv_rows: list[Row] | None = None,
+    ) -> None:
+        self.path = path
+        self.file = str(path)
+        self.format = fmt
+        self.sheets = sheets
+        self._wb = wb
+        self._csv_rows = csv_rows
+        self._cache: dict[str, list[Row]] = {}
+        self._xlsx: _XlsxExtras | None = None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+    @property
+    def formats_known(self) -> bool:
+        """Whether a number's percent format is visible to us (xlsx) or irrelevant (csv text)."""
+        return self.format in (XLSX, CSV)
+
+    def rows(self, sheet: str, *, extras: bool = True) -> list[Row]:
+        """All rows of ``sheet``; ``extras=False`` skips the xlsx XML scan (for huge sheets)."""
+        cached = self._cache.get(sheet)
+        if cached is not None:
+            return cached
+        if self._csv_rows is not None:
+            rows = self._csv_rows
+        else:
+            scan = self._start_scan(sheet) if extras and self.format == XLSX else None
+            try:
+                rows = self._wb.get_sheet_by_name(sheet).to_python(
+                    skip_empty_area=False
+                )
+            except python_calamine.PasswordError:
+                raise encrypted(self.path) from None
+            except Exception as e:  # noqa: BLE001 - calamine raises many types; none may escape
+                raise fail(
+                    self.path, f"工作表“{sheet}”无法读取,文件可能已损坏(技术信息:{e})"
+                ) from None
+            finally:
+                if scan is not None:
+                    scan[0].join()
+            if scan is not None and scan[1].error is None:
+                scan[1].apply(rows)
+        self._cache[sheet] = rows
+        return rows
+
+    def _start_scan(self, sheet: str) -> tuple[threading.Thread, _SheetFacts] | None:
+        """Scan the sheet's XML in a thread while calamine parses it (calamine releases the GIL)."""
+        try:
+            if self._xlsx is None:
+                self._xlsx = _XlsxExtras(self.path)
+        except (
+            zipfile.BadZipFile,
+            ET.ParseError,
+            KeyError,
+            OSError,
+            ValueError,
+            EOFError,
+        ):
+            return None  # the extras are a refinement; calamine's values stand
+        extras = self._xlsx
+        facts = _SheetFacts()
+
+        def run() -> None:
+            try:
+                facts.cells = extras.scan(sheet).cells
+            except Exception as e:  # noqa: BLE001 - any failure just drops the refinement
+                facts.error = e
+
+        thread = threading.Thread(target=run, name="xlsx-scan", daemon=True)
+        thread.start()
+        return thread, facts
+
+    def mark_percent(self, sheet: str, columns: Iterable[int]) -> None:
+        """Wrap numbers formatted as percentages in ``columns`` as :class:`PercentCell`.
+
+        Only fields declared as percentages need this, so it is applied per
+        column after the layout has found its header row.
+        """
+        rows = self._cache.get(sheet)
+        cols = sorted(set(columns))
+        if self.format != XLSX or rows is None or not cols or self._xlsx is None:
+            return
+        try:
+            percent = self._xlsx.scan(sheet, cols).percent
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return
+        for c in cols:
+            for r in percent.get(column_letter(c).encode(), ()):
+                if r < len(rows) and c < len(rows[r]) and type(rows[r][c]) is float:
+                    rows[r][c] = PercentCell(rows[r][c])
+
+    def find_sheet(self, *wanted: str) -> tuple[str | None, Finding | None]:
+        """The sheet named like one of ``wanted``, tolerant of full-width/half-width and spaces.
+
+        An exact name wins; when only tolerant matches exist and there are
+        several (``数据(全)`` and ``数据（全）``) nothing is picked and an error
+        finding says so; an exact match that has look-alikes gets a warning.
+        """
+        names = self.sheet_names
+        for w in wanted:
+            key = clean(w).casefold()
+            similar = [n for n in names if clean(n).casefold() == key]
+            if w in names:
+                others = [n for n in similar if n != w]
+                if others:
+                    return w, Finding(
+                        "ambiguous-sheet",
+                        f"工作表“{w}”与“{'”“'.join(others)}”名称仅全角/半角或空格不同,已读取“{w}”,请删除或改名多余的工作表",
+                        Location(file=self.file, sheet=w),
+                        "warning",
+                    )
+                return w, None
+            if len(similar) == 1:
+                return similar[0], None
+            if len(similar) > 1:
+                return None, Finding(
+                    "ambiguous-sheet",
+                    f"有多个工作表名称仅全角/半角或空格不同(“{'”“'.join(similar)}”),无法确定读取哪一个,请删除或改名多余的工作表",
+                    Location(file=self.file),
+                )
+        return None, None
+
+    def close(self) -> None:
+        if self._wb is not None:
+            with contextlib.suppress(Exception):  # closing twice is harmless
+                self._wb.close()
+        self._cache.clear()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
+    """Open a workbook (.xlsx .xlsm .xls .xlsb .ods, decided by content) or a .csv file.
+
+    Raises WorkbookError (or its UnsafeFileError/EncryptedFileError
+    subclasses) with a Chinese message naming the file; nothing else escapes.
+    """
+    path = Path(path)
+    fmt = inspect_file(path, limits)
+    if fmt == CSV:
+        return _open_csv(path)
+    try:
+        if path.suffix.lower() in _EXTENSIONS.get(fmt, ()):
+            wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # renamed file: calamine picks its reader by extension for paths, by content for streams
+            with path.open("rb") as f:
+                wb = python_calamine.CalamineWorkbook.from_filelike(f)
+        sheets = [
+            SheetInfo(
+                m.name, _VISIBILITY.get(str(m.visible).rsplit(".", 1)[-1], "visible")
+            )
+            for m in wb.sheets_metadata
+        ]
+    except python_calamine.PasswordError:
+        raise encrypted(path) from None
+    except AssessError:
+        raise
+    except Exception as e:  # noqa: BLE001 - calamine raises many types; none may escape
+        raise fail(path, f"文件已损坏或格式不受支持(技术信息:{e})") from None
+    return Book(path, fmt, sheets, wb=wb)
+
+
+def _open_csv(path: Path) -> Book:
+    """CSV: UTF-8 (with or without BOM) if it decodes, else UTF-16 by BOM, else GB18030."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise fail(path, f"读取文件时出错({e.strerror or e})") from None
+    text = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for enc in encodings:
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise fail(path, "文件编码无法识别,请另存为 UTF-8 或 GBK 编码的 CSV 文件")
+    sample = text[:8192]
+    delimiter = ","
+    if sample.count(",") == 0:
+        counts = {d: sample.count(d) for d in "\t;|"}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best]:
+            delimiter = best
+    try:
+        rows: list[Row] = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        )
+    except csv.Error as e:
+        raise fail(path, f"CSV 格式错误({e})") from None
+    return Book(path, CSV, [SheetInfo(path.stem)], csv_rows=rows)
+
+
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_REF_RE = re.compile(rb'r="([A-Z]{1,3})([0-9]{1,7})"')
+_NOVALUE_RE = re.compile(rb"(?:</f>|<f\b[^>]*/>)(?:<v\s*/>|<v></v>)?</c>")
+_V_RE = re.compile(rb"<v>([^<]*)</v>")
+_CHUNK = 8 * 1024 * 1024
+
+
+class _XlsxExtras:
+    """Recovers error cells, result-less formulas and percent formats from an xlsx's XML."""
+
+    def __init__(self, path: Path) -> None:
+        self.zf = zipfile.ZipFile(path)
+        names = {n.lower(): n for n in self.zf.namelist()}
+        self.names = names
+        wb = ET.fromstring(self.zf.read(names["xl/workbook.xml"]))
+        rels_name = names.get("xl/_rels/workbook.xml.rels")
+        targets: dict[str, str] = {}
+        if rels_name:
+            for rel in ET.fromstring(self.zf.read(rels_name)):
+                target = rel.get("Target", "")
+                target = target[1:] if target.startswith("/") else "xl/" + target
+                targets[rel.get("Id", "")] = target.lower()
+        self.parts: dict[str, str] = {}
+        for el in wb.iter():
+            if el.tag.endswith("}sheet") and el.get("name") is not None:
+                part = targets.get(el.get(_NS_REL, ""), "")
+                if part in names:
+                    self.parts[el.get("name", "")] = names[part]
+        self.percent_styles = self._percent_styles()
+
+    def _percent_styles(self) -> list[bytes]:
+        name = self.names.get("xl/styles.xml")
+        if not name:
+            return []
+        root = ET.fromstring(self.zf.read(name))
+        custom: dict[str, str] = {}
+        xfs: list[str] = []
+        for el in root.iter():
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "numFmt":
+                custom[el.get("numFmtId", "")] = el.get("formatCode", "")
+            elif tag == "cellXfs":
+                xfs = [xf.get("numFmtId", "0") for xf in el]
+        out = []
+        for i, fid in enumerate(xfs):
+            code = re.sub(r'"[^"]*"|\\.', "", custom.get(fid, ""))
+            if fid in ("9", "10") or "%" in code:
+                out.append(b"%d" % i)
+        return out
+
+    def scan(
+        self, sheet: str, percent_columns: Iterable[int] | None = None
+    ) -> _SheetFacts:
+        """Read the sheet's XML once, in chunks cut at row ends, collecting the facts.
+
+        Without ``percent_columns`` it collects error cells and result-less
+        formulas; with them, only the rows of those columns formatted as
+        percentages (a second pass, made only when a percent field needs it).
+        """
+        facts = _SheetFacts()
+        part = self.parts.get(sheet)
+        if part is None:
+            return facts
+        style_re = None
+        if percent_columns is not None:
+            if not self.percent_styles:
+                return facts
+            cols = b"|".join(column_letter(c).encode() for c in percent_columns)
+            alts = b"|".join(self.percent_styles)
+            style_re = re.compile(
+                rb'<c r="(' + cols + rb')([0-9]{1,7})" s="(?:' + alts + rb')"'
+            )
+        with self.zf.open(part) as f:
+            tail = b""
+            while True:
+                data = f.read(_CHUNK)
+                buf = tail + data
+                cut = buf.rfind(b"</row>") + 6 if data else len(buf)
+                if cut < 6 and data:
+                    tail = buf
+                    continue
+                self._scan(buf[:cut], facts, style_re)
+                if not data:
+                    return facts
+                tail = buf[cut:]
+
+    @staticmethod
+    def _scan(
+        buf: bytes, facts: _SheetFacts, style_re: re.Pattern[bytes] | None
+    ) -> None:
+        if style_re is not None:
+            percent = facts.percent
+            for letters, row in style_re.findall(buf):
+                col = percent.get(letters)
+                if col is None:
+                    col = percent[letters] = []
+                col.append(int(row) - 1)
+            return
+        if b't="e"' in buf:
+            for m in re.finditer(rb't="e"', buf):
+                start, end = buf.rfind(b"<c ", 0, m.start()), buf.find(b"</c>", m.end())
+                v = _V_RE.search(buf, m.end(), end if end >= 0 else len(buf))
+                text = v.group(1).decode("utf-8", "replace") if v else "#VALUE!"
+                facts.add(buf, start, text if text in EXCEL_ERRORS else "#VALUE!")
+        if any(mark in buf for mark in _NOVALUE_MARKS):
+            for m in _NOVALUE_RE.finditer(buf):
+                facts.add(buf, buf.rfind(b"<c ", 0, m.start()), NO_CACHED_VALUE)
+
+
+_NOVALUE_MARKS = (b"</f></c>", b"<v></v>", b"<v/>", b"/></c>")
+
+
+class _SheetFacts:
+    """What the XML scan found: replaced cells, and percent-formatted rows by column letters."""
+
+    __slots__ = ("cells", "error", "percent")
+
+    def __init__(self) -> None:
+        self.cells: list[tuple[int, int, object]] = []
+        self.percent: dict[bytes, list[int]] = {}
+        self.error: BaseException | None = None
+
+    def add(self, buf: bytes, start: int, value: object) -> None:
+        if start < 0:
+            return
+        m = _REF_RE.search(buf, start, buf.find(b">", start))
+        if m:
+            self.cells.append(
+                (int(m.group(2)) - 1, column_index(m.group(1).decode()), value)
+            )
+
+    def apply(self, rows: list[Row]) -> None:
+        """Write the replaced cells into ``rows`` (absolute positions), growing rows if needed."""
+        for r, c, value in self.cells:
+            while len(rows) <= r:
+                rows.append([])
+            row = rows[r]
+            if len(row) <= c:
+                row.extend([""] * (c + 1 - len(row)))
+            row[c] = value
+
+
+__all__ = [
+    "Book",
+    "SheetInfo",
+    "WorkbookError",
+    "column_index",
+    "column_letter",
+    "open_book",
+]

@@ -1,0 +1,311 @@
+"""Checks made before a file reaches calamine: what it really is, and whether it is safe.
+
+Workbooks arrive from thousands of senders.  A file may be renamed (.xls
+saved as .xlsx), password-protected (then it is an OLE file, not a zip),
+truncated by an upload, a web page exported as "xls", or hostile (a zip bomb,
+an XML entity bomb).  Everything here is decided from the file's magic bytes,
+its zip directory and the first bytes of its XML parts — never by expanding
+the content — so that a refusal costs milliseconds and every refusal has a
+Chinese message naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from assess.errors import EncryptedFileError, Location, UnsafeFileError, WorkbookError
+
+MiB = 1024 * 1024
+
+# Formats a file can be read as (by content, not by extension).
+XLSX, XLSB, XLS, ODS, CSV = "xlsx", "xlsb", "xls", "ods", "csv"
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+TEXT_EXTENSIONS = (".csv", ".txt")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Safety limits; frozen so a shared default cannot be changed by accident."""
+
+    max_file_bytes: int = 256 * MiB  # the file as stored
+    max_uncompressed_bytes: int = 512 * MiB  # sum of a zip's members once expanded
+    max_ratio: float = 200.0  # expanded/compressed size of one member …
+    ratio_min_bytes: int = 10 * MiB  # … counted only for members larger than this
+    max_members: int = 10_000  # zip members
+    xml_head_bytes: int = 64 * 1024  # bytes of each XML part scanned for a DTD
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _name(path: Path) -> str:
+    return path.name or str(path)
+
+
+def fail(
+    path: Path, text: str, cls: type[WorkbookError] = WorkbookError
+) -> WorkbookError:
+    """Build an error whose message names the file, located at the file."""
+    return cls(f"无法读取“{_name(path)}”:{text}", Location(file=str(path)))
+
+
+def encrypted(path: Path) -> EncryptedFileError:
+    """The error for a password-protected workbook (also used when calamine reports a password)."""
+    err = fail(
+        path,
+        "文件已加密(设有打开密码),请在 Excel 或 WPS 中取消密码后另存再提交",
+        EncryptedFileError,
+    )
+    assert isinstance(err, EncryptedFileError)
+    return err
+
+
+def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Return the file's real format (XLSX, XLSB, XLS, ODS or CSV) or raise a WorkbookError.
+
+    Raises UnsafeFileError for oversize files, zip bombs and XML with a DTD,
+    EncryptedFileError for password-protected workbooks.
+    """
+    try:
+        if path.is_dir():
+            raise fail(path, "这是一个文件夹,不是文件")
+        size = path.stat().st_size
+        if size == 0:
+            raise fail(path, "文件为空(0 字节),请重新导出或重新上传")
+        if size > limits.max_file_bytes:
+            raise fail(
+                path,
+                f"文件过大({size / MiB:.1f} MiB,上限 {limits.max_file_bytes / MiB:.0f} MiB)",
+                UnsafeFileError,
+            )
+        with path.open("rb") as f:
+            head = f.read(4096)
+            if head.startswith(ZIP_MAGIC):
+                return _check_zip(path, f, limits)
+            if head.startswith(OLE_MAGIC):
+                return _check_ole(path, f)
+    except FileNotFoundError:
+        raise fail(path, "文件不存在") from None
+    except PermissionError:
+        raise fail(path, "没有读取权限") from None
+    except OSError as e:
+        raise fail(path, f"读取文件时出错({e.strerror or e})") from None
+    return _check_other(path, head)
+
+
+def _check_other(path: Path, head: bytes) -> str:
+    """Neither zip nor OLE: CSV by extension, or a clear message about what the file is."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"%pdf"):
+        raise fail(path, "文件是 PDF 文档,不是 Excel 工作簿")
+    if (
+        text.startswith((b"<html", b"<!doctype html", b"<table", b"<meta"))
+        or b"<html" in text[:512]
+    ):
+        raise fail(
+            path,
+            "文件实际是网页(HTML)格式,不是真正的 Excel 工作簿,请在 Excel 或 WPS 中打开后另存为 .xlsx",
+        )
+    if text.startswith(b"<?xml"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+            raise fail(
+                path,
+                "文件是 Excel 2003 XML 格式,请在 Excel 或 WPS 中打开后另存为 .xlsx",
+            )
+        raise fail(path, "文件是 XML 文本,不是 Excel 工作簿")
+    if path.suffix.lower() in TEXT_EXTENSIONS:
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise fail(path, "文件扩展名为 .csv,但内容不是文本")
+        return CSV
+    if head.startswith(b"PK"):
+        raise fail(path, "文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传")
+    raise fail(path, "无法识别的文件格式(不是 Excel、WPS 或 CSV 文件),文件可能已损坏")
+
+
+def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
+    """Decide xlsx/xlsb/ods from the zip directory; refuse bombs and DTDs without expanding."""
+    f.seek(0)
+    try:
+        zf = zipfile.ZipFile(f)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        raise fail(
+            path, "文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传"
+        ) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > limits.max_members:
+            raise fail(
+                path, f"压缩包内文件过多({len(infos)} 个),疑似恶意文件", UnsafeFileError
+            )
+        total = sum(i.file_size for i in infos)
+        if total > limits.max_uncompressed_bytes:
+            raise fail(
+                path,
+                f"解压后总大小 {total / MiB:.0f} MiB 超过上限 {limits.max_uncompressed_bytes / MiB:.0f} MiB,"
+                "疑似压缩炸弹",
+                UnsafeFileError,
+            )
+        for i in infos:
+            if (
+                i.file_size > limits.ratio_min_bytes
+                and i.file_size > limits.max_ratio * max(i.compress_size, 1)
+            ):
+                ratio = i.file_size / max(i.compress_size, 1)
+                raise fail(
+                    path,
+                    f"压缩比异常({ratio:.0f}:1,{i.filename}),疑似压缩炸弹",
+                    UnsafeFileError,
+                )
+            if i.flag_bits & 0x1:
+                raise encrypted(path)
+        names = {i.filename.lower(): i for i in infos}
+        if "xl/workbook.xml" in names:
+            fmt = XLSX
+        elif "xl/workbook.bin" in names:
+            fmt = XLSB
+        elif "content.xml" in names:
+            manifest = _read_head(
+                path, zf, names.get("meta-inf/manifest.xml"), limits.xml_head_bytes
+            )
+            if b"encryption-data" in manifest:
+                raise encrypted(path)
+            fmt = ODS
+        elif "word/document.xml" in names:
+            raise fail(path, "文件是 Word 文档,不是 Excel 工作簿")
+        elif "ppt/presentation.xml" in names:
+            raise fail(path, "文件是 PowerPoint 演示文稿,不是 Excel 工作簿")
+        else:
+            raise fail(path, "压缩包中没有工作簿内容,不是 Excel 或 WPS 表格文件")
+        for lname, info in names.items():
+            if lname.endswith((".xml", ".rels", ".vml")):
+                _check_xml_head(
+                    path,
+                    info.filename,
+                    _read_head(path, zf, info, limits.xml_head_bytes),
+                )
+    return fmt
+
+
+def _read_head(
+    path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, n: int
+) -> bytes:
+    """First ``n`` expanded bytes of a member; a broken member means a broken file."""
+    if info is None:
+        return b""
+    try:
+        with zf.open(info) as m:
+            return m.read(n)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+    ):
+        raise fail(
+            path, f"文件已损坏或不完整({info.filename} 无法解压),请重新导出或重新上传"
+        ) from None
+
+
+_ROOT_RE = re.compile(rb"<[A-Za-z_]")
+
+
+def _check_xml_head(path: Path, member: str, head: bytes) -> None:
+    """Refuse a DTD (entity expansion, external entities) in an XML part.
+
+    A DTD may only come before the root element, so scanning the head up to
+    the root is enough; a head with no root element at all is refused too.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode("utf-8")
+    upper = head.upper()
+    root = _ROOT_RE.search(head)
+    end = root.start() if root else len(head)
+    if b"<!DOCTYPE" in upper[:end] or b"<!ENTITY" in upper[:end]:
+        raise fail(
+            path,
+            f"{member} 含有 DTD/实体声明(可能是 XML 实体攻击),已拒绝读取",
+            UnsafeFileError,
+        )
+    if root is None and len(head) >= 4096:
+        raise fail(path, f"{member} 的 XML 文件头异常,已拒绝读取", UnsafeFileError)
+
+
+def _check_ole(path: Path, f: BinaryIO) -> str:
+    """An OLE compound file is .xls/.et — or an encrypted xlsx, or a Word document."""
+    try:
+        names = ole_stream_names(f)
+    except (struct.error, ValueError, OSError):
+        return XLS  # let calamine try; it reports a broken file itself
+    lowered = {n.lower() for n in names}
+    if "encryptedpackage" in lowered or "encryptioninfo" in lowered:
+        raise encrypted(path)
+    if "workbook" in lowered or "book" in lowered:
+        return XLS
+    if "worddocument" in lowered:
+        raise fail(path, "文件是 Word 文档(.doc),不是 Excel 工作簿")
+    if "powerpoint document" in lowered:
+        raise fail(path, "文件是 PowerPoint 演示文稿,不是 Excel 工作簿")
+    return XLS
+
+
+_FREE = 0xFFFFFFFA  # sector numbers at or above this are markers (end of chain, free…)
+
+
+def ole_stream_names(f: BinaryIO, max_sectors: int = 4096) -> set[str]:
+    """Names of the entries in an OLE (CFB) directory, read from the header, FAT and directory only."""
+    f.seek(0)
+    header = f.read(512)
+    if len(header) < 512:
+        raise ValueError("short header")
+    shift = struct.unpack_from("<H", header, 30)[0]
+    if shift not in (9, 12):
+        raise ValueError("bad sector size")
+    size = 1 << shift
+    (dir_start,) = struct.unpack_from("<I", header, 48)
+    difat_start, num_difat = struct.unpack_from("<II", header, 68)
+    difat = [s for s in struct.unpack_from("<109I", header, 76) if s < _FREE]
+    sec, hops = difat_start, 0
+    while sec < _FREE and hops < min(num_difat, max_sectors):
+        data = _sector(f, sec, size)
+        entries = struct.unpack(f"<{size // 4}I", data)
+        difat.extend(s for s in entries[:-1] if s < _FREE)
+        sec, hops = entries[-1], hops + 1
+    per = size // 4
+    fat_cache: dict[int, tuple[int, ...]] = {}
+
+    def next_sector(n: int) -> int:
+        k = n // per
+        if k >= len(difat):
+            raise ValueError("FAT index out of range")
+        if k not in fat_cache:
+            fat_cache[k] = struct.unpack(f"<{per}I", _sector(f, difat[k], size))
+        return fat_cache[k][n % per]
+
+    names: set[str] = set()
+    sec, hops = dir_start, 0
+    while sec < _FREE and hops < max_sectors:
+        data = _sector(f, sec, size)
+        for off in range(0, size, 128):
+            nlen = struct.unpack_from("<H", data, off + 64)[0]
+            if 2 <= nlen <= 64 and data[off + 66] in (1, 2, 5):
+                names.add(data[off : off + nlen - 2].decode("utf-16-le", "replace"))
+        sec, hops = next_sector(sec), hops + 1
+    return names
+
+
+def _sector(f: BinaryIO, n: int, size: int) -> bytes:
+    f.seek((n + 1) * size)
+    data = f.read(size)
+    if len(data) < size:
+        raise ValueError("truncated sector")
+    return data

@@ -1,0 +1,333 @@
+"""Turning a cell as people type it into a number, a status and a note.
+
+This is the hot path of every reader (ten million calls for a large detail
+table), so the common case — a float from calamine — returns after one type
+check, and text goes through ``float()`` before any slower handling.  The
+rules are documented for users in docs/workbooks.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+
+from assess.scheme.inputs import (
+    KIND_AMOUNT,
+    KIND_BOOL,
+    KIND_COUNT,
+    KIND_PERCENT,
+    KIND_TEXT,
+)
+from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK
+
+Parsed = tuple[float | None, str, str]
+
+# Notes that start with this prefix are doubts worth a warning finding.
+SUSPECT = "请核实:"
+
+
+class PercentCell(float):
+    """A number whose cell is formatted as a percentage in Excel (0.823 shown as 82.3%).
+
+    The xlsx reader wraps such cells so that :func:`parse_value` can multiply
+    by 100 exactly when the user saw a percentage, instead of guessing.
+    """
+
+    __slots__ = ()
+
+
+class _NoCachedValue:
+    """Marker for a formula cell saved without its result (files written by programs)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<公式无计算结果>"
+
+
+NO_CACHED_VALUE = _NoCachedValue()
+
+EXCEL_ERRORS = {
+    "#DIV/0!": "除数为零",
+    "#N/A": "查找不到数据",
+    "#VALUE!": "参与计算的数据类型不对",
+    "#REF!": "引用的单元格已被删除",
+    "#NAME?": "公式中有无法识别的名称",
+    "#NUM!": "数值无效或超出范围",
+    "#NULL!": "引用的区域没有交集",
+    "#SPILL!": "动态数组溢出",
+    "#CALC!": "计算错误",
+    "#GETTING_DATA": "数据尚未取回",
+}
+
+MISSING_MARKS = frozenset(
+    [
+        "",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "–",
+        "/",
+        "\\",
+        "无",
+        "空",
+        "null",
+        "none",
+        "nil",
+        "…",
+        "...",
+    ]
+)
+NA_MARKS = frozenset(["不适用", "不涉及", "n/a", "na", "无此项", "不考核", "不适合"])
+TRUE_MARKS = frozenset(
+    ["是", "√", "✓", "✔", "有", "y", "yes", "true", "t", "1", "对", "已完成", "达标"]
+)
+FALSE_MARKS = frozenset(
+    [
+        "否",
+        "×",
+        "✗",
+        "✘",
+        "x",
+        "无",
+        "n",
+        "no",
+        "false",
+        "f",
+        "0",
+        "错",
+        "未完成",
+        "未达标",
+    ]
+)
+
+# Unit families: a value in one unit of a family converts to another.
+_FAMILIES: tuple[dict[str, float], ...] = (
+    {
+        "元": 1.0,
+        "千元": 1e3,
+        "万元": 1e4,
+        "百万元": 1e6,
+        "亿元": 1e8,
+        "万": 1e4,
+        "亿": 1e8,
+    },
+    {"人": 1.0, "万人": 1e4, "名": 1.0},
+    {"户": 1.0, "万户": 1e4},
+    {"亩": 1.0, "万亩": 1e4},
+    {"米": 1.0, "m": 1.0, "公里": 1e3, "千米": 1e3, "km": 1e3},
+    {"公斤": 1.0, "千克": 1.0, "kg": 1.0, "吨": 1e3, "万吨": 1e7},
+    {"%": 1.0, "‰": 0.1, "百分比": 1.0},
+)
+_FACTOR: dict[str, tuple[int, float]] = {
+    u: (i, f) for i, fam in enumerate(_FAMILIES) for u, f in fam.items()
+}
+# Longest first so that 万元 wins over 元 when stripping a suffix.
+_SUFFIXES = sorted(_FACTOR, key=len, reverse=True)
+_NUM_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+_STRIP = " \t\r\n\u3000\xa0"
+
+
+def unit_factor(source: str | None, target: str | None) -> float | None:
+    """Factor turning a value in ``source`` into ``target`` (1.0 when equal); None if impossible."""
+    if not source or not target or source == target:
+        return 1.0 if source == target or not source or not target else None
+    s = _FACTOR.get(source.casefold())
+    t = _FACTOR.get(target.casefold())
+    if s is None or t is None or s[0] != t[0]:
+        return None
+    return s[1] / t[1]
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def _number(v: float, kind: str, unit: str | None) -> Parsed:
+    """Finish a finite number: booleans and the percent rule."""
+    if kind == KIND_BOOL:
+        if v == 1.0 or v == 0.0:
+            return v, OK, ""
+        return None, ERROR, f"应填“是”或“否”,实际为 {_fmt(v)}"
+    if (kind == KIND_PERCENT or unit == "%") and 0.0 < abs(v) < 1.0:
+        hundred = _fmt(v * 100)
+        return (
+            v,
+            OK,
+            f"{SUSPECT}数值 {_fmt(v)} 小于 1,按 {_fmt(v)}% 读取;如本意为 {hundred}%,请填写 {hundred}",
+        )
+    return v, OK, ""
+
+
+def parse_value(
+    raw: object, kind: str, unit: str | None, *, formats_known: bool = True
+) -> Parsed:
+    """Parse one cell for a field of ``kind`` declared in ``unit``; never raises.
+
+    Returns ``(number, status, note)``.  ``formats_known`` is False for files
+    whose cell formats the reader cannot see (.xls, .xlsb, .ods): there a
+    percent field's number between 0 and 1 is taken as a fraction (0.823 →
+    82.3) and the note says so, because Excel stores 82.3% as 0.823.
+    """
+    t = type(raw)
+    if t is float or t is int:
+        v = float(raw)  # type: ignore[arg-type]
+        if v - v != 0.0:  # NaN or infinity
+            return None, ERROR, "数值无效(非有限数)"
+        if kind == KIND_TEXT:
+            return None, OK, ""
+        if (
+            not formats_known
+            and (kind == KIND_PERCENT or unit == "%")
+            and 0.0 < abs(v) < 1.0
+        ):
+            return (
+                v * 100.0,
+                OK,
+                f"{SUSPECT}文件格式无法判断单元格是否为百分比格式,{_fmt(v)} 按比例换算为 {_fmt(v * 100)}%",
+            )
+        return _number(v, kind, unit)
+    if t is str:
+        return _parse_text(raw, kind, unit)  # type: ignore[arg-type]
+    if raw is None:
+        return None, MISSING, ""
+    if t is PercentCell:
+        v = float(raw)  # type: ignore[arg-type]
+        if not math.isfinite(v):
+            return None, ERROR, "数值无效(非有限数)"
+        if kind == KIND_PERCENT or unit == "%":
+            return v * 100.0, OK, f"单元格为百分比格式,按 {_fmt(v * 100)}% 读取"
+        return _number(v, kind, unit)
+    if t is bool:
+        if kind in (KIND_BOOL, KIND_TEXT):
+            return (1.0 if raw else 0.0), OK, ""
+        return None, ERROR, "应为数值,实际为逻辑值 TRUE/FALSE"
+    if raw is NO_CACHED_VALUE:
+        return (
+            None,
+            ERROR,
+            "公式没有保存计算结果(文件可能由程序生成),请在 Excel 或 WPS 中打开、保存后再提交",
+        )
+    if isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):
+        if kind == KIND_TEXT:
+            return None, OK, ""
+        return None, ERROR, "应为数值,实际为日期"
+    if isinstance(raw, (int, float)):  # numpy scalars and other number subclasses
+        return parse_value(float(raw), kind, unit, formats_known=formats_known)
+    return _parse_text(str(raw), kind, unit)
+
+
+def _parse_text(raw: str, kind: str, unit: str | None) -> Parsed:
+    """Text cells: numbers typed as text, marks such as 不适用, suffixes, booleans."""
+    s = raw.strip(_STRIP)
+    if kind == KIND_TEXT:
+        return None, (OK if s else MISSING), ""
+    try:
+        v = float(s)
+    except ValueError:
+        pass
+    else:
+        if v - v != 0.0:
+            return None, ERROR, f"数值无效或超出范围“{s}”"
+        return _number(v, kind, unit)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s).strip(_STRIP)
+    low = s.casefold()
+    if kind == KIND_BOOL:
+        if low in TRUE_MARKS:
+            return 1.0, OK, ""
+        if low in FALSE_MARKS:
+            return 0.0, OK, ""
+    if low in MISSING_MARKS:
+        return None, MISSING, ""
+    if low in NA_MARKS:
+        return None, NOT_APPLICABLE, ""
+    if s.startswith("#"):
+        err = EXCEL_ERRORS.get(s.upper())
+        if err:
+            return None, ERROR, f"单元格为错误值 {s.upper()}({err})"
+    return _parse_number_text(s, kind, unit)
+
+
+def _parse_number_text(s: str, kind: str, unit: str | None) -> Parsed:
+    """Numbers with separators, a percent sign or a unit suffix; anything else is an error."""
+    body = s.replace(" ", "").replace("\u2212", "-")
+    suffix = ""
+    if body.endswith(("%", "‰")):
+        suffix, body = body[-1], body[:-1]
+    else:
+        for u in _SUFFIXES:
+            if body.endswith(u) and len(body) > len(u):
+                suffix, body = u, body[: -len(u)]
+                break
+        else:
+            if unit and body.endswith(unit) and len(body) > len(unit):
+                suffix, body = unit, body[: -len(unit)]
+    v = _to_float(body)
+    if v is None:
+        if _looks_like_date(s):
+            return None, ERROR, "应为数值,实际为日期"
+        shown = s if len(s) <= 20 else s[:20] + "…"
+        return None, ERROR, f"应为数值,实际为文字“{shown}”"
+    if not suffix or suffix == unit:
+        return _number(v, kind, unit)
+    if suffix in ("%", "‰") and (kind == KIND_PERCENT or unit == "%"):
+        return (
+            (v / 10.0 if suffix == "‰" else v),
+            OK,
+            ("千分数已换算为百分数" if suffix == "‰" else ""),
+        )
+    if (
+        suffix in ("%", "‰")
+        and unit is None
+        and kind not in (KIND_COUNT, KIND_AMOUNT, KIND_BOOL)
+    ):
+        f = v / (1000.0 if suffix == "‰" else 100.0)
+        return f, OK, f"{s} 按比例换算为 {_fmt(f)}"
+    factor = unit_factor(suffix, unit) if unit else None
+    if factor is None:
+        want = f"“{unit}”" if unit else "无单位的数值"
+        return None, ERROR, f"单位“{suffix}”无法换算为{want}"
+    out = v * factor
+    return out, OK, f"{s} 已换算为 {_fmt(out)}{unit}"
+
+
+def _to_float(body: str) -> float | None:
+    """``1,234.5`` → 1234.5; None when the text is not a plain decimal number."""
+    try:
+        v = float(body)
+    except ValueError:
+        m = _NUM_RE.match(body)
+        if not m:
+            return None
+        v = float(m.group(1) + m.group(2).replace(",", "") + (m.group(3) or ""))
+    return v if math.isfinite(v) else None
+
+
+_DATE_RE = re.compile(
+    r"^\d{2,4}[-/.年]\d{1,2}([-/.月]\d{1,2}日?)?$|^\d{1,2}月\d{1,2}日$"
+)
+
+
+def _looks_like_date(s: str) -> bool:
+    return bool(_DATE_RE.match(s))
+
+
+def parse_year(raw: object) -> int | None:
+    """A year as people write it: 2024, 2024.0, "2024", "2024年", "2024年度"."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)) and math.isfinite(raw) and float(raw).is_integer():
+        y = int(raw)
+    else:
+        m = re.search(
+            r"(?<!\d)((?:19|20)\d{2})(?!\d)", unicodedata.normalize("NFKC", str(raw))
+        )
+        if not m:
+            return None
+        y = int(m.group(1))
+    return y if 1900 <= y <= 2100 else None
