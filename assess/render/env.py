@@ -1,0 +1,325 @@
+"""The Jinja2 environment that renders every output document.
+
+Documents are Word-ready HTML (see ``templates/base.html.j2`` and
+``docs/output-documents.md``).  This module imports jinja2 at top level, so
+it must only be imported by the commands that render documents, never by
+``assess/__init__.py`` or ``assess/cli.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+import assess
+
+DASH = "—"  # shown for a missing value
+
+# GB/T 9704 page set-up, in millimetres: top, right, bottom, left.
+PORTRAIT_MARGINS_MM = (37.0, 26.0, 35.0, 28.0)
+# Landscape pages keep the same type area rotated a quarter turn clockwise:
+# the binding edge (left, 28 mm) becomes the top and the page number keeps
+# a margin at the bottom.
+LANDSCAPE_MARGINS_MM = (28.0, 37.0, 26.0, 35.0)
+
+
+def templates_dir() -> Path:
+    """The folder holding the bundled templates.
+
+    An installed wheel carries them as ``assess/bundled/templates`` (setup.cfg
+    maps the top-level ``templates/`` folder there); a source checkout has them
+    in the repository's top-level ``templates/``.
+    """
+    pkg = Path(assess.__file__).resolve().parent
+    for candidate in (pkg / "bundled" / "templates", pkg.parent / "templates"):
+        if (candidate / "base.html.j2").is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"找不到文档模板文件夹(已查找 {pkg / 'bundled' / 'templates'} 和 {pkg.parent / 'templates'})"
+    )
+
+
+# --------------------------------------------------------------------------
+# Filters
+
+
+def _to_decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        d = value
+    elif isinstance(value, float):
+        # repr() gives the shortest string that round-trips, so 2.675 stays
+        # 2.675 and rounds half-up to 2.68 as a person expects.
+        d = Decimal(repr(value))
+    else:
+        try:
+            d = Decimal(str(value).strip())
+        except InvalidOperation:
+            return None
+    if not d.is_finite():
+        return None
+    return d
+
+
+def num(value: Any, decimals: int = 2, *, thousands: bool = False) -> str:
+    """A number rounded half-up to ``decimals`` places; None or NaN → "—".
+
+    Text that is not a number is returned unchanged (it may be a note such
+    as "不适用" that a scorer put in a numeric column).
+    """
+    d = _to_decimal(value)
+    if d is None:
+        if value is None or isinstance(value, float):
+            return DASH
+        text = str(value)
+        return text if text.strip() else DASH
+    decimals = max(0, int(decimals))
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = d.quantize(quantum, rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # never show "-0.00"
+    return f"{rounded:,.{decimals}f}" if thousands else f"{rounded:.{decimals}f}"
+
+
+def pct(value: Any, decimals: int = 1, *, ratio: bool = True) -> str:
+    """A percentage: ``pct(0.1234)`` → "12.3%"; with ``ratio=False`` the value is already in %."""
+    d = _to_decimal(value)
+    if d is None:
+        return num(value, decimals)
+    if ratio:
+        d = d * 100
+    return num(d, decimals) + "%"
+
+
+def cjk_date(value: Any) -> str:
+    """2024-12-31 (date, datetime or ISO text) → "2024年12月31日"; None → "—"."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = _dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return text
+    if isinstance(value, _dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_num(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一 (for 一、 and （一） headings; 1–99)."""
+    n = int(n)
+    if n <= 0 or n >= 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
+    return head + (_CN_DIGITS[ones] if ones else "")
+
+
+def _cell(value: Any, *, is_num: bool, decimals: int | None) -> dict[str, Any]:
+    """Normalise one table cell: a plain value or a mapping with options."""
+    opts: dict[str, Any] = {}
+    if isinstance(value, Mapping):
+        opts = dict(value)
+        value = opts.pop("text", opts.pop("value", ""))
+    is_num = bool(opts.pop("num", is_num))
+    places = opts.pop("decimals", decimals)
+    if is_num and places is not None and not isinstance(value, str):
+        text: Any = num(value, places)
+    elif value is None:
+        text = DASH if is_num else ""
+    else:
+        text = value
+    return {
+        "text": text,
+        "num": is_num,
+        "colspan": int(opts.pop("colspan", 1)),
+        "rowspan": int(opts.pop("rowspan", 1)),
+        "bold": bool(opts.pop("bold", False)),
+        "align": opts.pop("align", None),
+        "shade": bool(opts.pop("shade", False)),
+    }
+
+
+def table_model(
+    headers: Any,
+    rows: Any,
+    widths: Any = None,
+    num_cols: Any = (),
+    decimals: Any = None,
+) -> dict[str, Any]:
+    """What the ``table`` macro draws: header rows, body rows and column widths.
+
+    ``headers``: a list of header cells, or a list of such lists for several
+    header rows; a cell is text or ``{"text", "colspan", "rowspan"}``.
+    ``rows``: a list of rows; a row is a list of cells or ``{"cells": [...],
+    "bold": True, "shade": True}``; a cell is a value or ``{"text"|"value",
+    "colspan", "rowspan", "num", "decimals", "bold", "align", "shade"}``.
+    ``num_cols``: column indexes that hold numbers (right-aligned, and
+    formatted with ``decimals`` — an int, or a mapping column → int).
+    ``widths``: relative column widths (any numbers); turned into percentages.
+    """
+    header_rows = list(headers or [])
+    if header_rows and not isinstance(header_rows[0], (list, tuple)):
+        header_rows = [header_rows]
+    heads = [[_cell(c, is_num=False, decimals=None) for c in hr] for hr in header_rows]
+    num_set = set(num_cols or ())
+    body = []
+    for row in rows or []:
+        row_opts: dict[str, Any] = {}
+        cells = row
+        if isinstance(row, Mapping):
+            row_opts = dict(row)
+            cells = row_opts.pop("cells")
+        out = []
+        for i, c in enumerate(cells):
+            places = decimals.get(i) if isinstance(decimals, Mapping) else decimals
+            cell = _cell(c, is_num=i in num_set, decimals=places)
+            cell["bold"] = cell["bold"] or bool(row_opts.get("bold"))
+            cell["shade"] = cell["shade"] or bool(row_opts.get("shade"))
+            out.append(cell)
+        body.append(out)
+    ncols = 0
+    for r in heads[:1] + body[:1]:
+        ncols = max(ncols, sum(c["colspan"] for c in r))
+    pct: list[float] = []
+    if widths:
+        total = float(sum(widths))
+        pct = [round(100.0 * float(w) / total, 1) for w in widths]
+    return {"heads": heads, "body": body, "ncols": max(ncols, 1), "widths": pct}
+
+
+def bar_model(items: Any, max_value: Any = None) -> list[dict[str, Any]]:
+    """Rows of a table-cell bar chart: label, value and the bar's share in %."""
+    rows: list[tuple[Any, Decimal | None, Any]] = []
+    for item in items or []:
+        if isinstance(item, Mapping):
+            label, value = item.get("label", ""), item.get("value")
+        else:
+            label, value = item[0], item[1]
+        rows.append((label, _to_decimal(value), value))
+    top = _to_decimal(max_value)
+    if top is None:
+        values = [v for _, v, _ in rows if v is not None]
+        top = max(values) if values else None
+    out = []
+    for label, d, raw in rows:
+        share = 0.0
+        if d is not None and top is not None and top > 0:
+            share = float(min(max(d / top, Decimal(0)), Decimal(1))) * 100.0
+        out.append({"label": label, "value": raw, "share": round(share, 1)})
+    return out
+
+
+# --------------------------------------------------------------------------
+# Environment
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(folder: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "j2"), default_for_string=True
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["num"] = num
+    env.filters["pct"] = pct
+    env.filters["cjk_date"] = cjk_date
+    env.filters["cn_num"] = cn_num
+    env.globals["table_model"] = table_model
+    env.globals["bar_model"] = bar_model
+    return env
+
+
+def get_environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """The shared environment; ``extra_dirs`` are searched before the bundled templates.
+
+    ``extra_dirs`` lets tests (and a user's own templates) extend ``base.html.j2``.
+    """
+    folders = [str(Path(d)) for d in extra_dirs] + [str(templates_dir())]
+    if len(folders) == 1:
+        return _environment(folders[0])
+    env = _environment(folders[-1]).overlay(loader=jinja2.FileSystemLoader(folders))
+    return env
+
+
+def _pt(mm: float) -> str:
+    return f"{mm * 72 / 25.4:.1f}pt"
+
+
+# LibreOffice puts a page footer inside the bottom margin and exports it to
+# .docx as ``bottom = footer distance + footer band``.  Its footer paragraph
+# (class LoFooter) has a 36pt line, LibreOffice's default 0.247 cm spacing
+# below it and LibreOffice's default 0.25 cm footer spacing above: a 17.67 mm
+# band.  LibreOffice's own page bottom margin is what remains of the GB/T 9704
+# margin, so the body still ends 35 mm above the page edge.  (Measured with
+# LibreOffice 7.4; tests/render/test_office.py checks it.)
+LO_FOOTER_BAND_MM = 36 * 25.4 / 72 + 2.47 + 2.5
+
+
+def page_context(*, landscape: bool = False) -> dict[str, Any]:
+    """Page geometry the base template needs (lengths as CSS strings)."""
+    top, right, bottom, left = LANDSCAPE_MARGINS_MM if landscape else PORTRAIT_MARGINS_MM
+    width, height = (297.0, 210.0) if landscape else (210.0, 297.0)
+    # GB/T 9704 7.5: the page number's top sits 7 mm below the type area.
+    # Word measures its footer from the page edge to the footer's bottom; a
+    # 14pt line is about 6.5 mm tall.
+    word_footer = max(bottom - 7.0 - 6.5, 8.0)
+    lo_bottom = max(bottom - LO_FOOTER_BAND_MM, 5.0)
+    return {
+        "landscape": landscape,
+        "orientation": "landscape" if landscape else "portrait",
+        "css_size": "A4 landscape" if landscape else "A4",
+        "word_size": f"{_pt(width)} {_pt(height)}",
+        "margins_mm": (top, right, bottom, left),
+        "css_margin": f"{top:g}mm {right:g}mm {bottom:g}mm {left:g}mm",
+        "lo_margin": f"{top:g}mm {right:g}mm {lo_bottom:.2f}mm {left:g}mm",
+        "word_margin": f"{_pt(top)} {_pt(right)} {_pt(bottom)} {_pt(left)}",
+        "word_header_margin": _pt(15.0),
+        "word_footer_margin": _pt(word_footer),
+    }
+
+
+def render_document(
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    title: str,
+    issuer: str | None = None,
+    date: Any = None,
+    landscape: bool = False,
+    extra_dirs: tuple[Path, ...] = (),
+) -> str:
+    """Render a document template (which extends ``base.html.j2``) to HTML text.
+
+    ``title``, ``issuer``, ``date`` and the page geometry are put into the
+    context under those names (``doc_title``, ``doc_issuer``, ``doc_date``,
+    ``page``); values in ``context`` with the same names win.
+    """
+    env = get_environment(extra_dirs)
+    full: dict[str, Any] = {
+        "doc_title": title,
+        "doc_issuer": issuer,
+        "doc_date": date,
+        "page": page_context(landscape=landscape),
+        "generator": f"assess {assess.__version__}",
+    }
+    full.update(context)
+    return env.get_template(template_name).render(full)
