@@ -1,0 +1,256 @@
+"""The command line: parse options, call the command's module, print, exit.
+
+Each command imports its machinery only when it runs, so ``assess --help``
+and ``assess --version`` start without openpyxl, jinja2 or calamine.  Every
+user error is an ``AssessError`` (a ``click.ClickException``): click prints
+its Chinese message and exits with 2.  Findings exit with 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assess import __version__
+from assess.cli_i18n import install as _install_i18n
+from assess.errors import EXIT_FINDINGS, UsageError
+
+_install_i18n()
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FORMATS = ["table", "json", "html", "doc", "xlsx"]
+
+scheme_option = click.option(
+    "--scheme", "-s", required=True, metavar="方案", help="方案 YAML 文件的路径,或内置方案的编号(见 assess schemes)。"
+)
+inputs_argument = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="数据文件或文件夹...")
+details_option = click.option(
+    "--details", "details", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="明细表", help="全省(全市)汇总的明细表文件(每行一个村、户或项目,含所属单位列),可多次指定。",
+)
+date_option = click.option("--date", "report_date", metavar="日期", help="文档落款日期,如 2024-12-31(默认不写日期)。")
+output_option = click.option(
+    "-o", "--output", type=click.Path(path_type=Path), metavar="路径",
+    help="输出文件或文件夹;不指定时表格和 JSON 输出到屏幕。",
+)
+force_option = click.option("--force", is_flag=True, help="允许覆盖已存在的输出文件。")
+
+
+def _parse_date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option} 的日期“{text}”无效,应写成 2024-12-31 的形式") from None
+
+
+def _exit(code: int) -> None:
+    if code:
+        sys.exit(code)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="assess", message="%(prog)s %(version)s")
+def main() -> None:
+    """乡村振兴实绩考核:评分、排名与整改台账。
+
+    \b
+    常用流程:
+      assess check  --scheme county-2024 examples/counties     检查填报数据
+      assess score  --scheme county-2024 examples/counties/浏阳市.xlsx
+      assess rank   --scheme county-2024 examples/counties -o 排名.html --format html
+      assess rectify --scheme county-2024 排名.json --findings 督查问题.xlsx -o 整改
+    """
+
+
+@main.command("schemes", context_settings=CONTEXT)
+def schemes_cmd() -> None:
+    """列出内置的考核方案。"""
+    from tabulate import tabulate
+
+    from assess.scheme.registry import bundled_schemes
+
+    rows = [(i.id, i.year or "", i.title, i.path.name) for i in bundled_schemes()]
+    click.echo(tabulate(rows, headers=["编号", "年度", "名称", "文件"], tablefmt="simple"))
+
+
+@main.command("schema", context_settings=CONTEXT)
+@output_option
+def schema_cmd(output: Path | None) -> None:
+    """输出方案格式的 JSON Schema(供编辑器自动补全与校验)。"""
+    import json
+
+    from assess.scheme.schema import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from assess.render.atomic import write_atomic
+
+        write_atomic(output, text)
+
+
+@main.command("check", context_settings=CONTEXT)
+@click.option("--scheme", "-s", metavar="方案", help="检查数据文件时所用的方案(路径或内置编号)。")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="方案或数据文件...")
+@details_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式。")
+def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, ...], fmt: str) -> None:
+    """检查方案文件,或按方案检查填报的数据文件,一次列出全部问题。
+
+    \b
+    assess check 方案.yaml                     检查方案本身
+    assess check --scheme 方案 数据文件...      按方案检查数据
+    退出码:0 无问题,1 发现问题,2 无法读取或用法错误。
+    """
+    from assess.commands.check import run_check
+
+    report = run_check(scheme, list(paths), list(details))
+    click.echo(report.render(fmt), nl=False)
+    _exit(EXIT_FINDINGS if report.has_errors else 0)
+
+
+@main.command("score", context_settings=CONTEXT)
+@scheme_option
+@inputs_argument
+@details_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table 屏幕表格;json;html 可用 Word/WPS 打开的得分表;doc 单文件 Word 文档;xlsx 工作簿。")
+@output_option
+@date_option
+@force_option
+def score_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], fmt: str,
+              output: Path | None, report_date: str | None, force: bool) -> None:
+    """按方案为一个或多个单位评分,输出得分表,每一分都注明依据。
+
+    多个单位(或一张汇总表)作为同一批次评分,按排名、相对值、极差法计分的指标才能计算。
+    html、doc、xlsx 格式在评分多个单位时每个单位一个文件,写入 -o 指定的文件夹。
+    """
+    from assess.commands.score import run_score
+
+    _parse_date(report_date, "--date")
+    run = run_score(scheme, list(inputs), list(details), fmt, output, report_date, force)
+    _echo_run(run)
+
+
+@main.command("rank", context_settings=CONTEXT)
+@scheme_option
+@inputs_argument
+@details_option
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="上年结果",
+              help="上年 assess rank 输出的 JSON 或 xlsx,用于排名变化和连续两年的情形。")
+@click.option("--overall", is_flag=True, help="分组之外再列出全体单位的总排名。")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式。")
+@output_option
+@date_option
+@click.option("--title", metavar="标题", help="文档标题(默认由方案名称生成)。")
+@click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取方案的 issuer)。")
+@click.option("--quiet", "-q", is_flag=True, help="不显示进度条和汇总信息。")
+@click.option("--strict", is_flag=True, help="任何输入文件有问题即停止(默认跳过并在最后报告)。")
+@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, metavar="N", help="并行读取的进程数,0 为自动。")
+@force_option
+def rank_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], previous: Path | None,
+             overall: bool, fmt: str, output: Path | None, report_date: str | None, title: str | None,
+             issuer: str | None, quiet: bool, strict: bool, jobs: int, force: bool) -> None:
+    """为全部单位评分、排名、定等次,输出年度排名表(通报用)。
+
+    输入可以是文件夹、若干县级填报表、一张汇总表,或兼而有之;同一单位出现两次会报错并指出两处位置。
+    """
+    from assess.commands.rank import run_rank
+
+    _parse_date(report_date, "--date")
+    bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+    try:
+        run = run_rank(
+            scheme, list(inputs), list(details), previous=previous, overall=overall, fmt=fmt, output=output,
+            report_date=report_date, title=title, issuer=issuer, quiet=quiet, strict=strict, jobs=jobs,
+            force=force, progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    _echo_run(run)
+
+
+class _ProgressBar:
+    """A click progress bar on stderr, created when the total is known."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="读取", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _echo_run(run: Any) -> None:
+    if run.stdout:
+        click.echo(run.stdout, nl=False)
+    for line in run.messages:
+        click.echo(line, err=True)
+    _exit(run.exit_code)
+
+
+@main.command("template", context_settings=CONTEXT)
+@scheme_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件.xlsx",
+              help="要生成的填报模板。")
+@click.option("--layout", type=click.Choice(["county", "summary"]), default="county", show_default=True,
+              help="county 一县一表;summary 多单位汇总表。")
+@click.option("--units", "units_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="单位清单",
+              help="单位清单(xlsx 或 csv,第一列为单位名称,可有分组列)。")
+@click.option("--unit", "unit_name", metavar="单位名称", help="预先填好的单位名称(一县一表)。")
+@force_option
+def template_cmd(scheme: str, output: Path, layout: str, units_file: Path | None, unit_name: str | None,
+                 force: bool) -> None:
+    """生成填报模板:填报说明、锁定的编码和名称、数据有效性和数字格式。"""
+    from assess.commands.template import run_template
+
+    written = run_template(scheme, output, layout, units_file, unit_name, force)
+    click.echo(f"已生成填报模板:{written}", err=True)
+
+
+@main.command("rectify", context_settings=CONTEXT)
+@click.option("--scheme", "-s", required=True, metavar="方案", help="方案(路径或内置编号),提供整改文本模板和责任单位。")
+@click.argument("results", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[评分结果.json | 数据文件]...")
+@click.option("--findings", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="问题清单", help="督查(审计、评估)发现问题清单,可多次指定。")
+@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx",
+              help="要更新的整改台账;不指定则在输出文件夹中新建。")
+@click.option("--as-of", "as_of", metavar="日期", help="统计截止日期,如 2025-03-31(默认今天),用于整改时限和逾期。")
+@click.option("--layout", type=click.Choice(["single", "per-unit"]), default="single", show_default=True,
+              help="single 一张表含单位列;per-unit 每个单位一张表。")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["xlsx", "html", "doc", "json"]),
+              default=("xlsx", "html"), show_default=True, help="输出格式,可多次指定。")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="输出文件夹。")
+@click.option("--no-backup", is_flag=True, help="更新台账时不保留旧版本备份。")
+@click.option("--title", metavar="标题", help="文档标题。")
+@click.option("--issuer", metavar="发文单位", help="文档落款的发文单位。")
+def rectify_cmd(scheme: str, results: tuple[Path, ...], findings: tuple[Path, ...], ledger: Path | None,
+                as_of: str | None, layout: str, formats: tuple[str, ...], output: Path, no_backup: bool,
+                title: str | None, issuer: str | None) -> None:
+    """生成整改清单,建立或更新整改台账,统计整改进度。
+
+    已有台账中人工填写的状态、责任人、措施、日期、佐证和备注不会被覆盖,任何一行都不会被删除。
+    """
+    from assess.commands.rectify_cli import run_rectify_cli
+
+    day = _parse_date(as_of, "--as-of") or date.today()
+    run = run_rectify_cli(scheme, list(results), list(findings), ledger, output, day, layout, set(formats),
+                          not no_backup, issuer, title)
+    _echo_run(run)

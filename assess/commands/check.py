@@ -1,0 +1,69 @@
+"""``assess check``: a scheme alone, or data files against a scheme; every problem at once."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assess.errors import Finding, SchemeError, UsageError
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    what: str = "方案"
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "checked": self.checked,
+            "errors": sum(f.severity == "error" for f in self.findings),
+            "warnings": sum(f.severity == "warning" for f in self.findings),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def render(self, fmt: str) -> str:
+        if fmt == "json":
+            return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        from assess.render.terminal import findings_table
+
+        return findings_table(self.findings, self.checked, self.what)
+
+
+def run_check(scheme: str | None, paths: list[Path], details: list[Path]) -> CheckReport:
+    if scheme is None:
+        return _check_schemes(paths)
+    return _check_data(scheme, paths, details)
+
+
+def _check_schemes(paths: list[Path]) -> CheckReport:
+    from assess.scheme.load import load_scheme
+
+    report = CheckReport(what="方案")
+    for path in paths:
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise UsageError(f"“{path}”不是方案文件(.yaml);检查数据文件时请用 --scheme 指定方案")
+        report.checked.append(str(path))
+        try:
+            load_scheme(path)
+        except SchemeError as exc:
+            report.findings.extend(exc.findings or [exc.to_finding()])
+    return report
+
+
+def _check_data(scheme: str, paths: list[Path], details: list[Path]) -> CheckReport:
+    from assess.commands.common import load_plan, read_inputs
+
+    plan = load_plan(scheme)
+    inputs = read_inputs(plan, paths, details=details)
+    report = CheckReport(what="数据文件")
+    report.checked = [str(p) for p in inputs.files]
+    report.findings.extend(inputs.findings)
+    for unit in inputs.units:
+        report.findings.extend(unit.findings)
+    return report

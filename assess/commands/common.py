@@ -1,0 +1,129 @@
+"""What the scoring commands share: the plan, the inputs, provenance, the JSON document."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assess import __version__
+from assess.errors import Finding, Location, UsageError
+from assess.scheme.plan import Plan
+from assess.scoring.result import RESULT_FORMAT, UnitResult
+from assess.workbook.data import UnitData
+
+DATA_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"}
+
+
+def load_plan(scheme: str) -> Plan:
+    """Resolve ``--scheme`` (path or bundled id), validate it and compile it once."""
+    from assess.scheme.load import load_scheme
+    from assess.scheme.plan import compile_plan
+    from assess.scheme.registry import resolve_scheme
+
+    return compile_plan(load_scheme(resolve_scheme(scheme)))
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; folders expanded to their data files (no Office lock files)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith(("~$", ".~"))
+            )
+            if not found:
+                raise UsageError(f"文件夹“{path}”中没有可读取的数据文件(.xlsx .xls .xlsm .xlsb .ods .csv)")
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise UsageError(f"找不到输入文件“{path}”")
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Inputs:
+    units: list[UnitData]
+    findings: list[Finding] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def read_inputs(
+    plan: Plan,
+    paths: list[Path],
+    *,
+    details: list[Path] | None = None,
+    progress: Any = None,
+    jobs: int = 0,
+) -> Inputs:
+    """Read every input, never stopping at a bad file; duplicates are refused by name."""
+    from assess.workbook.load import read_all
+
+    files = expand_inputs(paths)
+    units, findings = read_all(files, plan.read, details=details or [], progress=progress, jobs=jobs)
+    inputs = Inputs([], list(findings), [], files + list(details or []))
+    inputs.refused = [{"file": f.location.file or "", "reason": f.message} for f in findings if f.code == "unreadable"]
+    seen: dict[str, UnitData] = {}
+    for unit in units:
+        first = seen.get(unit.unit)
+        if first is not None:
+            message = f"单位“{unit.unit}”重复出现:{_place(first)} 与 {_place(unit)};后者未计入"
+            inputs.findings.append(Finding("duplicate-unit", message, Location(file=unit.file)))
+            inputs.refused.append({"file": unit.file, "reason": message})
+            continue
+        seen[unit.unit] = unit
+        inputs.units.append(unit)
+    return inputs
+
+
+def _place(unit: UnitData) -> str:
+    return f"{Path(unit.file).name} {unit.where}".strip()
+
+
+def provenance(plan: Plan, files: list[Path], report_date: str | None) -> dict[str, Any]:
+    return {
+        "tool": "assess",
+        "version": __version__,
+        "scheme": {"id": plan.scheme.id, "year": plan.scheme.year, "title": plan.scheme.title, "sha256": plan.sha256},
+        "inputs": [{"file": p.name, "sha256": sha256_file(p)} for p in files],
+        "report_date": report_date,
+    }
+
+
+def document(
+    plan: Plan,
+    results: list[UnitResult],
+    files: list[Path],
+    *,
+    report_date: str | None,
+    kind: str = RESULT_FORMAT,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "format": kind,
+        "scheme": {"id": plan.scheme.id, "year": plan.scheme.year, "title": plan.scheme.title},
+        "provenance": provenance(plan, files, report_date),
+    }
+    if extra:
+        doc.update(extra)
+    doc["units"] = [r.to_dict() for r in results]
+    return doc
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """Deterministic JSON: the same inputs give the same bytes."""
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False) + "\n"

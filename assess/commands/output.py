@@ -1,0 +1,50 @@
+"""Where a command's output goes: stdout, one file, or one file per unit in a folder.
+
+Nothing the user did not name is overwritten silently: an existing file is
+only replaced with ``--force`` (or when the user named that very file, for
+single-file outputs the user typed explicitly, ``-o`` counts as naming it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from assess.errors import UsageError
+
+SUFFIX = {"json": ".json", "html": ".html", "doc": ".doc", "xlsx": ".xlsx"}
+
+
+def single_target(output: Path, fmt: str) -> Path:
+    """``-o`` names a file; a folder gets a default name inside it."""
+    if output.is_dir():
+        raise UsageError(f"“{output}”是文件夹;单个{fmt}输出请用 -o 指定文件名")
+    if output.suffix.lower() != SUFFIX[fmt] and not (fmt == "html" and output.suffix.lower() == ".htm"):
+        raise UsageError(f"输出文件“{output}”的扩展名应为 {SUFFIX[fmt]}")
+    return output
+
+
+def per_unit_targets(output: Path, names: list[str], fmt: str, force: bool) -> list[Path]:
+    """One safe, unique file name per unit inside the folder ``output``."""
+    from assess.render.atomic import safe_filename
+
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"多个单位的 {fmt} 输出须写入文件夹,但“{output}”是文件")
+    output.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    targets: list[Path] = []
+    for name in names:
+        stem = safe_filename(name, taken)
+        target = output / f"{stem}{SUFFIX[fmt]}"
+        if target.exists() and not force:
+            raise UsageError(f"输出文件“{target}”已存在;如需覆盖请加 --force")
+        targets.append(target)
+    return targets
+
+
+def write_each(targets: list[Path], render: Callable[[int], bytes | str]) -> list[Path]:
+    from assess.render.atomic import write_atomic
+
+    for i, target in enumerate(targets):
+        write_atomic(target, render(i))
+    return targets

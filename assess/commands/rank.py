@@ -1,0 +1,122 @@
+"""``assess rank``: score every unit, rank within groups, grade, compare with last year."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from assess.commands.common import document, dumps, load_plan, read_inputs
+from assess.commands.output import single_target
+from assess.commands.run import Run
+from assess.errors import EXIT_FINDINGS, DataError, Location, UsageError
+
+RANK_FORMAT = "assess.rank/1"
+
+
+def run_rank(
+    scheme: str,
+    inputs: list[Path],
+    details: list[Path],
+    *,
+    previous: Path | None,
+    overall: bool,
+    fmt: str,
+    output: Path | None,
+    report_date: str | None,
+    title: str | None,
+    issuer: str | None,
+    quiet: bool,
+    strict: bool,
+    jobs: int,
+    force: bool,
+    progress: Any = None,
+) -> Run:
+    from assess.scoring.engine import score_units
+    from assess.scoring.ranking import indicator_statistics, rank_cohort
+
+    plan = load_plan(scheme)
+    last = load_previous(previous) if previous else None
+    data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs)
+    if strict and (data.refused or any(f.severity == "error" for u in data.units for f in u.findings)):
+        problems = [f"{r['file']}: {r['reason']}" for r in data.refused]
+        problems += [str(f) for u in data.units for f in u.findings if f.severity == "error"]
+        raise DataError("--strict:输入有问题,未排名:\n  " + "\n  ".join(problems[:50]))
+    if not data.units:
+        raise DataError("没有可排名的单位:所有输入都无法读取")
+    results = score_units(plan, data.units)
+    rank_cohort(plan, results, last)
+    stats = indicator_statistics(plan, results)
+    run = Run()
+    if data.refused:
+        run.exit_code = EXIT_FINDINGS
+    if not quiet:
+        run.messages.append(f"已评分 {len(results)} 个单位;{len(data.refused)} 个输入未计入。")
+        for r in data.refused:
+            run.messages.append(f"  未计入:{r['file']}:{r['reason']}")
+        if last is not None:
+            gone = sorted(set(last) - {r.unit for r in results})
+            if gone:
+                run.messages.append(f"  上年有、本年无的单位:{'、'.join(gone)}")
+    extra: dict[str, Any] = {
+        "title": title or default_title(plan),
+        "issuer": issuer or plan.scheme.issuer,
+        "overall": overall,
+        "previous": str(previous.name) if previous else None,
+        "groups": [{"id": g.id, "name": g.name} for g in plan.scheme.groups],
+        "statistics": stats,
+        "refused": data.refused,
+    }
+    if fmt == "table":
+        from assess.render.terminal import ranking_table
+
+        run.stdout = ranking_table(plan, results, overall=overall, with_previous=last is not None)
+        return run
+    ordered = sorted(results, key=lambda r: (r.group or "", r.rank or 0, r.unit))
+    doc = document(plan, ordered, data.files, report_date=report_date, kind=RANK_FORMAT, extra=extra)
+    if fmt == "json":
+        text = dumps(doc)
+        if output is None:
+            run.stdout = text
+            return run
+        from assess.render.atomic import write_atomic
+
+        run.written.append(write_atomic(single_target(output, "json"), text))
+        return run
+    if output is None:
+        raise UsageError(f"{fmt} 格式须用 -o 指定输出文件")
+    target = single_target(output, fmt)
+    from assess.render.atomic import write_atomic
+    from assess.render.ranking import render_ranking
+
+    run.written.append(write_atomic(target, render_ranking(plan, ordered, doc, fmt)))
+    if not quiet:
+        run.messages.append(f"已写入:{target}")
+    return run
+
+
+def default_title(plan: Any) -> str:
+    level = {"county": "县市区", "township": "乡镇", "village": "村", "city": "市州", "province": "省"}
+    return f"{plan.scheme.year} 年度{level.get(plan.scheme.level, '')}乡村振兴实绩考核结果排名"
+
+
+def load_previous(path: Path) -> dict[str, dict[str, Any]]:
+    """Last year's results by unit name, from ``rank`` JSON or the xlsx ``rank`` wrote."""
+    if path.suffix.lower() == ".json":
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"无法读取上年结果:{exc}", Location(file=str(path))) from None
+        units = doc.get("units") if isinstance(doc, dict) else doc
+        if not isinstance(units, list):
+            raise DataError("上年结果不是 assess rank 输出的 JSON(缺少 units 列表)", Location(file=str(path)))
+        out: dict[str, dict[str, Any]] = {}
+        for u in units:
+            if isinstance(u, dict) and isinstance(u.get("unit"), str):
+                out[u["unit"]] = {k: u.get(k) for k in ("rank", "total", "grade", "group", "flags")}
+        return out
+    if path.suffix.lower() == ".xlsx":
+        from assess.render.ranking_xlsx import read_ranking_xlsx
+
+        return read_ranking_xlsx(path)
+    raise UsageError(f"上年结果“{path.name}”应为 assess rank 输出的 .json 或 .xlsx")

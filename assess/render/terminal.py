@@ -1,0 +1,126 @@
+"""Plain-text tables for the terminal (tabulate)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tabulate import tabulate
+
+from assess.errors import Finding
+from assess.scoring.numbers import fmt, fmt_value
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.scoring.result import UnitResult
+
+_SEVERITY = {"error": "错误", "warning": "提示"}
+
+
+def findings_table(findings: list[Finding], checked: list[str], what: str) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if not findings:
+        return f"已检查 {len(checked)} 个{what},未发现问题。\n"
+    rows = []
+    for f in findings:
+        loc = f.location
+        place = loc.file or ""
+        if loc.line is not None:
+            place += f":{loc.line}:{loc.column or 1}"
+        inner = ""
+        if loc.sheet is not None:
+            inner = f"{loc.sheet}!{loc.cell}" if loc.cell else (f"{loc.sheet} 第 {loc.row} 行" if loc.row else loc.sheet)
+        elif loc.key:
+            inner = loc.key
+        rows.append((_SEVERITY.get(f.severity, f.severity), place, inner, f.message))
+    table = tabulate(rows, headers=["级别", "文件", "位置", "问题"], tablefmt="simple", disable_numparse=True)
+    return f"{table}\n\n已检查 {len(checked)} 个{what}:{errors} 个错误,{warnings} 个提示。\n"
+
+
+def _score_text(plan: Plan, value: float | None) -> str:
+    return plan.round.text(value) if value is not None else "—"
+
+
+def score_sheet(plan: Plan, r: UnitResult) -> str:
+    cats = {c.id: c for c in plan.scheme.categories}
+    rows: list[tuple[Any, ...]] = []
+    for ind in r.indicators:
+        if ind.rule == "sum":
+            continue
+        mark = "✗" if ind.lost > 0 else ("…" if ind.status == "cohort" else "")
+        rows.append(
+            (
+                ind.id,
+                ind.name,
+                fmt(ind.points),
+                fmt_value(ind.value, ind.unit) if ind.status != "na" else "不适用",
+                _score_text(plan, ind.score),
+                f"-{fmt(ind.lost)}" if ind.lost > 0 else "",
+                mark,
+                ind.basis,
+            )
+        )
+    table = tabulate(
+        rows,
+        headers=["编码", "指标", "分值", "实际值", "得分", "失分", "", "计分依据"],
+        tablefmt="simple",
+        disable_numparse=True,
+        maxcolwidths=[None, 24, None, None, None, None, None, 60],
+    )
+    lines = [f"{r.unit}({r.group_name or '未分组'})  {plan.scheme.title}", "", table, ""]
+    for c in r.categories:
+        lines.append(f"  {c.id} {cats[c.id].name}:{plan.round.text(c.score)} / {fmt(c.points)}")
+    if r.bonus_total:
+        lines.append(f"  加分:+{plan.round.text(r.bonus_total)}")
+    if r.penalty_total:
+        lines.append(f"  扣分:-{plan.round.text(r.penalty_total)}")
+    for v in r.vetoes:
+        lines.append(f"  一票否决:{v.basis}")
+    lines.append(f"总分:{plan.round.text(r.total)}    等次:{r.grade or '—'}")
+    for b in r.grade_basis:
+        lines.append(f"  {b}")
+    if r.incomplete:
+        lines.append(
+            f"注意:{len(r.incomplete)} 项指标({'、'.join(r.incomplete)})须与其他单位一并评分,"
+            "单独评分时未计入总分;请一次评分全部单位或使用汇总表。"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def ranking_table(plan: Plan, results: list[UnitResult], *, overall: bool, with_previous: bool) -> str:
+    from assess.scoring.ranking import groups_of
+
+    cats = plan.scheme.categories
+    out: list[str] = []
+    blocks = {"": results} if overall or not plan.scheme.groups else groups_of(results)
+    order = list(plan.group_names) + [""]
+    for gid in sorted(blocks, key=lambda g: order.index(g) if g in order else len(order)):
+        members = sorted(blocks[gid], key=lambda r: ((r.overall_rank if overall else r.rank) or 0, r.unit))
+        headers = ["排名", "单位", *[c.name for c in cats], "加分", "扣分", "总分", "等次"]
+        if with_previous:
+            headers += ["上年排名", "排名变化", "分数变化"]
+        headers.append("标记")
+        rows = []
+        for r in members:
+            scores = {c.id: c.score for c in r.categories}
+            row: list[Any] = [
+                r.overall_rank if overall else r.rank,
+                r.unit,
+                *[plan.round.text(scores[c.id]) for c in cats],
+                plan.round.text(r.bonus_total),
+                plan.round.text(r.penalty_total),
+                plan.round.text(r.total),
+                r.grade or "—",
+            ]
+            if with_previous:
+                prev = r.previous or {}
+                change = prev.get("total_change")
+                row += [prev.get("previous_rank") or "—", prev.get("rank_change", "—"),
+                        "—" if change is None else f"{change:+.2f}"]
+            row.append("、".join(r.flags))
+            rows.append(row)
+        title = "全体单位" if gid == "" else plan.group_names.get(gid, gid)
+        out.append(f"【{title}】")
+        out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,166 @@
+"""Ranking within groups, ties and tie-breaks, grade quotas, consequences and
+the comparison with last year's results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING, Any
+
+from assess.scoring.numbers import fmt
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.scoring.result import UnitResult
+
+NO_GROUP = ""
+
+
+def _tie_values(plan: Plan, r: UnitResult) -> tuple[float, ...]:
+    cats = {c.id: c.score for c in r.categories}
+    inds = {i.id: (i.score or 0.0) for i in r.indicators}
+    return tuple(cats.get(k, inds.get(k, 0.0)) for k in plan.scheme.ranking.tie_break)
+
+
+def _order(plan: Plan, units: list[UnitResult]) -> list[UnitResult]:
+    # Name last only to make the printed order deterministic; it never splits a place.
+    return sorted(units, key=lambda r: (-r.total, *(-v for v in _tie_values(plan, r)), r.unit))
+
+
+def _places(plan: Plan, ordered: list[UnitResult]) -> list[int]:
+    places: list[int] = []
+    dense = plan.scheme.ranking.ties == "dense"
+    prev_key: tuple[float, ...] | None = None
+    for i, r in enumerate(ordered):
+        key = (r.total, *_tie_values(plan, r))
+        if key == prev_key:
+            places.append(places[-1])
+        else:
+            places.append((places[-1] + 1 if places else 1) if dense else i + 1)
+        prev_key = key
+    return places
+
+
+def groups_of(units: Iterable[UnitResult]) -> dict[str, list[UnitResult]]:
+    out: dict[str, list[UnitResult]] = {}
+    for r in units:
+        out.setdefault(r.group or NO_GROUP, []).append(r)
+    return out
+
+
+def rank_cohort(plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None = None) -> None:
+    """Set rank, overall_rank, quota-adjusted grades, flags and year-on-year changes."""
+    overall = _order(plan, results)
+    for r, place in zip(overall, _places(plan, overall), strict=True):
+        r.overall_rank = place
+    for members in groups_of(results).values():
+        ordered = _order(plan, members)
+        for r, place in zip(ordered, _places(plan, ordered), strict=True):
+            r.rank = place
+        _apply_quotas(plan, ordered, "group")
+    if any(g.quota is not None and g.quota_within == "cohort" for g in plan.scheme.grades):
+        _apply_quotas(plan, overall, "cohort")
+    if previous is not None:
+        compare_previous(results, previous)
+    _flag_consequences(plan, results, previous)
+
+
+def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> None:
+    names = plan.grade_names
+    n = len(ordered)
+    for gi, grade in enumerate(plan.scheme.grades):
+        if grade.quota is None or grade.quota_within != scope or gi + 1 >= len(names):
+            continue
+        allowed = int((Decimal(str(grade.quota)) * n).to_integral_value(ROUND_FLOOR))
+        holders = [r for r in ordered if r.grade == grade.name]
+        if len(holders) <= allowed:
+            continue
+        where = "本组" if scope == "group" else "全体"
+        for i, r in enumerate(holders):
+            if i < allowed:
+                continue
+            r.grade = names[gi + 1]
+            r.grade_basis.append(
+                f"“{grade.name}”等次名额为{where} {n} 个单位的 {fmt(grade.quota * 100)}%({allowed} 个),"
+                f"本单位按排名列第 {i + 1} 位,降为“{r.grade}”"
+            )
+
+
+def _flag_consequences(plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None) -> None:
+    for c in plan.scheme.consequences:
+        scopes = groups_of(results) if c.within == "group" else {NO_GROUP: results}
+        for members in scopes.values():
+            ordered = _order(plan, members)
+            n = len(ordered)
+            for i, r in enumerate(ordered):
+                if c.grade is not None and r.grade != c.grade:
+                    continue
+                if c.bottom is not None and i < n - c.bottom:
+                    continue
+                if c.top is not None and i >= c.top:
+                    continue
+                if c.years > 1:
+                    last = (previous or {}).get(r.unit)
+                    if last is None or (c.grade is not None and last.get("grade") != c.grade):
+                        continue
+                r.flags.append(c.name)
+
+
+def compare_previous(results: list[UnitResult], previous: dict[str, dict[str, Any]]) -> None:
+    for r in results:
+        last = previous.get(r.unit)
+        if last is None:
+            r.previous = {"previous_rank": None, "previous_total": None, "previous_grade": None,
+                          "rank_change": "新增", "total_change": None}
+            continue
+        prev_rank = last.get("rank")
+        change = "—"
+        if isinstance(prev_rank, int) and r.rank is not None:
+            delta = prev_rank - r.rank
+            change = f"↑{delta}" if delta > 0 else f"↓{-delta}" if delta < 0 else "持平"
+        prev_total = last.get("total")
+        r.previous = {
+            "previous_rank": prev_rank,
+            "previous_total": prev_total,
+            "previous_grade": last.get("grade"),
+            "rank_change": change,
+            "total_change": round(r.total - prev_total, 6) if isinstance(prev_total, (int, float)) else None,
+        }
+
+
+def indicator_statistics(plan: Plan, results: list[UnitResult]) -> list[dict[str, Any]]:
+    """Average, best and worst of each indicator's value across the cohort."""
+    out: list[dict[str, Any]] = []
+    for ind in plan.indicators:
+        values = [
+            i.value for r in results for i in r.indicators if i.id == ind.id and i.value is not None and i.applicable
+        ]
+        if not values:
+            out.append({"id": ind.id, "name": ind.name, "unit": ind.unit, "count": 0})
+            continue
+        lower = ind.direction == "lower"
+        out.append(
+            {
+                "id": ind.id,
+                "name": ind.name,
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "count": len(values),
+                "average": sum(values) / len(values),
+                "best": min(values) if lower else max(values),
+                "worst": max(values) if lower else min(values),
+            }
+        )
+    return out
+
+
+def gap_text(value: float | None, average: float | None, unit: str | None, direction: str, scope: str = "全省") -> str:
+    """As 通报 texts say it: ``低于全省平均 8.06 个百分点``."""
+    if value is None or average is None:
+        return "—"
+    diff = value - average
+    if abs(diff) < 0.005:
+        return f"与{scope}平均持平"
+    word = "高于" if diff > 0 else "低于"
+    amount = f"{abs(diff):.2f} 个百分点" if unit == "%" else f"{abs(diff):.2f}{' ' + unit if unit else ''}"
+    return f"{word}{scope}平均 {amount}"
