@@ -1,0 +1,130 @@
+"""The annual ranking as a Word-ready document (通报附件) or a .doc package."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from assess import __version__
+from assess.scoring.numbers import fmt, fmt_value
+from assess.scoring.ranking import gap_text, groups_of
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.scoring.result import UnitResult
+
+
+def _blocks(plan: Plan, results: list[UnitResult], overall: bool) -> list[tuple[str, list[UnitResult]]]:
+    if overall or not plan.scheme.groups:
+        return [("全体参评单位", sorted(results, key=lambda r: (r.overall_rank or 0, r.unit)))]
+    grouped = groups_of(results)
+    order = list(plan.group_names) + [""]
+    out = []
+    for gid in sorted(grouped, key=lambda g: order.index(g) if g in order else len(order)):
+        name = plan.group_names.get(gid, "未分组") if gid else "未分组"
+        out.append((name, sorted(grouped[gid], key=lambda r: (r.rank or 0, r.unit))))
+    return out
+
+
+def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> dict[str, Any]:
+    rnd = plan.round
+    cats = plan.scheme.categories
+    has_prev = doc.get("previous") is not None
+    headers = ["排名", "单位", *[f"{c.name}({fmt(c.points)})" for c in cats], "加分", "扣分", "总分", "等次"]
+    if has_prev:
+        headers.append("较上年")
+    blocks = []
+    for name, members in _blocks(plan, results, bool(doc.get("overall"))):
+        rows = []
+        for r in members:
+            scores = {c.id: c.score for c in r.categories}
+            row: list[Any] = [
+                {"text": str(r.overall_rank if doc.get("overall") else r.rank)},
+                {"text": r.unit, "align": "left"},
+                *[{"text": rnd.text(scores[c.id]), "num": True} for c in cats],
+                {"text": rnd.text(r.bonus_total), "num": True},
+                {"text": rnd.text(r.penalty_total), "num": True},
+                {"text": rnd.text(r.total), "num": True, "bold": True},
+                r.grade or "—",
+            ]
+            if has_prev:
+                row.append((r.previous or {}).get("rank_change", "—"))
+            rows.append(row)
+        blocks.append({"title": f"{name}({len(members)} 个)", "rows": rows, "members": members})
+    n = len(results)
+    counts = {g: sum(1 for r in results if r.grade == g) for g in plan.grade_names}
+    overview = (
+        f"按照《{plan.scheme.title}》,对 {n} 个单位进行了考核评分。"
+        + ",".join(f"评为“{g}”的 {c} 个" for g, c in counts.items() if c)
+        + "。"
+    )
+    grade_lines = []
+    for g in plan.grade_names:
+        names = [r.unit for r in sorted(results, key=lambda r: (r.group or "", r.rank or 0)) if r.grade == g]
+        if names:
+            grade_lines.append(f"“{g}”等次({len(names)} 个):{'、'.join(names)}。")
+    flagged = []
+    for flag in sorted({f for r in results for f in r.flags}):
+        names = [r.unit for r in results if flag in r.flags]
+        flagged.append(f"{flag}:{'、'.join(names)}。")
+    vetoed_units = [f"{r.unit}({'、'.join(v.name for v in r.vetoes)})" for r in results if r.vetoes]
+    vetoed = f"触发一票否决的单位:{'、'.join(vetoed_units)}。" if vetoed_units else ""
+    stats_rows = []
+    by_id = {i.id: i for i in plan.indicators}
+    for s in doc.get("statistics", []):
+        if not s.get("count"):
+            continue
+        ind = by_id[s["id"]]
+        below = []
+        for r in results:
+            v = next((i.value for i in r.indicators if i.id == s["id"]), None)
+            if v is None:
+                continue
+            worse = v > s["average"] if ind.direction == "lower" else v < s["average"]
+            if worse and abs(v - s["average"]) >= 0.005:
+                below.append(f"{r.unit} {fmt_value(v, ind.unit)}({gap_text(v, s['average'], ind.unit, ind.direction, '平均')})")
+        stats_rows.append([
+            s["id"], {"text": s["name"], "align": "left"}, ind.unit or "",
+            str(s["count"]),
+            fmt_value(s["average"], ind.unit), fmt_value(s["best"], ind.unit), fmt_value(s["worst"], ind.unit),
+            {"text": ";".join(below[:8]) + (f" 等 {len(below)} 个" if len(below) > 8 else ""), "align": "left"},
+        ])
+    charts = [
+        {"title": b["title"], "items": [(r.unit, r.total) for r in b["members"]]} for b in blocks
+    ]
+    ncat = len(cats)
+    return {
+        "overview": overview,
+        "grade_lines": grade_lines,
+        "headers": headers,
+        "widths": [5, 12, *([8] * ncat), 6, 6, 8, 6] + ([6] if has_prev else []),
+        "num_cols": tuple(range(2, 2 + ncat + 3)),
+        "decimals": plan.scheme.rounding.decimals,
+        "blocks": blocks,
+        "flagged": flagged,
+        "vetoed": vetoed,
+        "charts": charts,
+        "full_score": plan.scheme.full_score + (plan.scheme.bonus.cap or 0 if plan.scheme.bonus else 0),
+        "stats": stats_rows,
+        "provenance": (
+            f"由 assess {__version__} 依据方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…)"
+            f"和 {len(doc['provenance']['inputs'])} 个数据文件生成;各文件的 SHA-256 见 JSON 输出。"
+        ),
+    }
+
+
+def render_ranking(plan: Plan, results: list[UnitResult], doc: dict[str, Any], fmt_name: str) -> bytes | str:
+    if fmt_name == "xlsx":
+        from assess.render.ranking_xlsx import ranking_xlsx
+
+        return ranking_xlsx(plan, results, doc)
+    from assess.render.env import render_document
+
+    html = render_document(
+        "ranking.html.j2", ranking_context(plan, results, doc), title=doc["title"],
+        issuer=doc.get("issuer"), date=doc["provenance"].get("report_date"), landscape=True,
+    )
+    if fmt_name == "doc":
+        from assess.render.mht import to_mht
+
+        return to_mht(html, title=doc["title"])
+    return html

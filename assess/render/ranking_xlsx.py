@@ -1,0 +1,101 @@
+"""The ranking as a workbook (one sheet per group plus statistics), and reading it back
+as last year's results for ``rank --previous``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+
+from assess.render.xlsx_style import BOLD, FONT, header, number_format, put, title, to_bytes
+from assess.scoring.numbers import fmt
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.scoring.result import UnitResult
+
+MARKER = "assess.rank/1"
+
+
+def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> bytes:
+    from assess.render.atomic import safe_filename
+    from assess.render.ranking import _blocks
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    cats = plan.scheme.categories
+    numfmt = number_format(plan.scheme.rounding.decimals)
+    has_prev = doc.get("previous") is not None
+    cols = ["排名", "单位", "分组", *[c.name for c in cats], "加分", "扣分", "总分", "等次", "标记"]
+    if has_prev:
+        cols += ["上年排名", "排名变化", "分数变化"]
+    taken: set[str] = set()
+    for name, members in _blocks(plan, results, bool(doc.get("overall"))):
+        ws = wb.create_sheet(safe_filename(name, taken)[:31])
+        title(ws, f"{doc['title']}({name})", len(cols))
+        header(ws, 2, cols, [6, 14, 12, *([12] * len(cats)), 8, 8, 9, 7, 16] + ([9, 9, 9] if has_prev else []))
+        for row, r in enumerate(members, start=3):
+            scores = {c.id: c.score for c in r.categories}
+            values: list[Any] = [r.overall_rank if doc.get("overall") else r.rank, r.unit, r.group_name or "",
+                                 *[scores[c.id] for c in cats], r.bonus_total, r.penalty_total, r.total,
+                                 r.grade or "", "、".join(r.flags)]
+            if has_prev:
+                prev = r.previous or {}
+                values += [prev.get("previous_rank"), prev.get("rank_change"), prev.get("total_change")]
+            for col, value in enumerate(values, start=1):
+                put(ws, row, col, value, number_format=numfmt if isinstance(value, float) else None,
+                    font=BOLD if col == len(cats) + 6 else FONT)
+        ws.freeze_panes = "C3"
+        ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{max(2, len(members) + 2)}"
+        ws.page_setup.orientation = "landscape"
+        ws.print_title_rows = "2:2"
+    st = wb.create_sheet("指标统计")
+    scols = ["编码", "指标", "单位", "参评数", "平均", "最好", "最差"]
+    title(st, "主要指标完成情况统计", len(scols))
+    header(st, 2, scols, [8, 36, 8, 8, 12, 12, 12])
+    for row, s in enumerate((s for s in doc.get("statistics", []) if s.get("count")), start=3):
+        for col, value in enumerate([s["id"], s["name"], s.get("unit") or "", s["count"], s["average"], s["best"], s["worst"]], start=1):
+            put(st, row, col, value, number_format="0.00" if col >= 5 else None)
+    st.freeze_panes = "C3"
+    meta = wb.create_sheet("说明")
+    meta["A1"], meta["B1"] = "format", MARKER
+    meta["A2"], meta["B2"] = "scheme", plan.scheme.id
+    meta["A3"], meta["B3"] = "sha256", plan.sha256
+    meta["A4"], meta["B4"] = "说明", f"由 assess 生成;满分 {fmt(plan.scheme.full_score)} 分"
+    meta.sheet_state = "hidden"
+    return to_bytes(wb)
+
+
+def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
+    """Units' rank, total and grade from a workbook written by ``rank --format xlsx``."""
+    from assess.errors import DataError, Location
+    from assess.workbook.read import open_book
+
+    book = open_book(path)
+    out: dict[str, dict[str, Any]] = {}
+    for sheet in book.sheet_names():
+        if sheet in ("指标统计", "说明"):
+            continue
+        rows = book.rows(sheet)
+        if len(rows) < 2:
+            continue
+        head = [str(c).strip() if c is not None else "" for c in rows[1]]
+        try:
+            i_rank, i_unit, i_total, i_grade = (head.index(k) for k in ("排名", "单位", "总分", "等次"))
+        except ValueError:
+            continue
+        i_group = head.index("分组") if "分组" in head else None
+        for row in rows[2:]:
+            if i_unit >= len(row) or not row[i_unit]:
+                continue
+            rank = row[i_rank]
+            out[str(row[i_unit]).strip()] = {
+                "rank": int(rank) if isinstance(rank, (int, float)) else None,
+                "total": float(row[i_total]) if isinstance(row[i_total], (int, float)) else None,
+                "grade": row[i_grade] or None,
+                "group": row[i_group] if i_group is not None else None,
+            }
+    if not out:
+        raise DataError("上年结果工作簿中找不到排名表(应为 assess rank --format xlsx 的输出)", Location(file=str(path)))
+    return out

@@ -1,0 +1,140 @@
+"""One unit's score sheet as Word-ready HTML, a .doc (MHT) package, or a workbook."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from assess import __version__
+from assess.scoring.numbers import fmt, fmt_value
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.scoring.result import IndicatorResult, UnitResult
+
+
+def value_text(ind: IndicatorResult) -> str:
+    if not ind.applicable and ind.status == "na":
+        return "不适用"
+    if ind.value is None:
+        return "未填报" if ind.status == "missing" else ("有误" if ind.status == "error" else "—")
+    if ind.rule == "boolean":
+        return "是" if ind.value else "否"
+    return fmt_value(ind.value, ind.unit)
+
+
+def source_text(ind: IndicatorResult) -> str:
+    if ind.inputs:
+        parts = [
+            f"{i['name']} = {fmt(i['value']) if isinstance(i['value'], (int, float)) else '缺'}"
+            + (f"({i['source']})" if i.get("source") else "")
+            for i in ind.inputs
+        ]
+        return f"{ind.source};" + ",".join(parts)
+    return ind.source or "—"
+
+
+def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
+    """Rows of the score table: categories spanning their indicators, then totals."""
+    rnd = plan.round
+    rows: list[Any] = []
+    cats = {c.id: c for c in r.categories}
+    for cat in plan.scheme.categories:
+        members = [i for i in r.indicators if i.category == cat.id and i.rule != "sum"]
+        c = cats[cat.id]
+        for k, ind in enumerate(members):
+            row: list[Any] = []
+            if k == 0:
+                row.append({"text": f"{cat.id}. {cat.name}({fmt(cat.points)} 分)", "rowspan": len(members) + 1, "align": "left"})
+            lost = ind.lost > 0
+            row += [
+                {"text": f"{ind.id} {ind.name}", "align": "left"},
+                {"text": fmt(ind.points), "num": True},
+                value_text(ind),
+                {"text": rnd.text(ind.score) if ind.score is not None else "—", "num": True, "bold": lost},
+                {"text": fmt(ind.lost) if lost else "", "num": True, "bold": lost},
+                {"text": ind.basis, "align": "left"},
+            ]
+            rows.append(row)
+        rows.append({"cells": [
+            {"text": "小计", "align": "center"}, {"text": fmt(cat.points), "num": True}, "",
+            {"text": rnd.text(c.score), "num": True}, {"text": fmt(max(0.0, cat.points - c.score)) if c.score < cat.points else "", "num": True},
+            {"text": _subtotal_note(plan, c), "align": "left"},
+        ], "shade": True})
+    full = plan.scheme.full_score
+    note = ""
+    if r.base_total != sum(c.score for c in r.categories):
+        note = f"适用满分 {fmt(r.applicable_points)} 分,按 得分 ÷ 适用满分 × {fmt(full)} 折算" if r.applicable_points < full else "按权重合成"
+    rows.append({"cells": [{"text": "基本得分", "colspan": 2}, {"text": fmt(full), "num": True}, "",
+                           {"text": rnd.text(r.base_total), "num": True}, "", {"text": note, "align": "left"}], "bold": True})
+    for b in r.bonus:
+        if b.score:
+            rows.append([{"text": "加分项", "colspan": 2}, "", value_text_adj(b.value), {"text": f"+{rnd.text(b.score)}", "num": True}, "",
+                         {"text": f"{b.name}:{b.basis}", "align": "left"}])
+    for p in r.penalties:
+        rows.append([{"text": "扣分项", "colspan": 2}, "", value_text_adj(p.value), {"text": f"-{rnd.text(abs(p.score))}", "num": True}, "",
+                     {"text": f"{p.name}:{p.basis}", "align": "left"}])
+    for v in r.vetoes:
+        rows.append([{"text": "一票否决", "colspan": 2}, "", "是", "", "", {"text": v.basis, "align": "left"}])
+    rows.append({"cells": [{"text": "总分", "colspan": 2}, "", "", {"text": rnd.text(r.total), "num": True}, "",
+                           {"text": f"等次:{r.grade or '—'}" + (f";组内第 {r.rank} 名" if r.rank else ""), "align": "left"}],
+                 "bold": True, "shade": True})
+    return rows
+
+
+def value_text_adj(value: float | None) -> str:
+    return "—" if value is None else fmt(value)
+
+
+def _subtotal_note(plan: Plan, c: Any) -> str:
+    if c.applicable_points < c.points:
+        return f"适用满分 {fmt(c.applicable_points)} 分"
+    return ""
+
+
+def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) -> dict[str, Any]:
+    from assess.analysis.profile import profile_sentence
+
+    lost = [i for i in r.indicators if i.lost > 0 and i.rule != "sum"]
+    summary = (
+        f"{r.unit}({r.group_name or '未分组'})按《{plan.scheme.title}》评分,总分 {plan.round.text(r.total)} 分"
+        f"(基本得分 {plan.round.text(r.base_total)} 分,加分 {plan.round.text(r.bonus_total)} 分,"
+        f"扣分 {plan.round.text(r.penalty_total)} 分),等次为“{r.grade or '—'}”。"
+        f"共 {len(lost)} 项指标失分,合计失分 {fmt(sum(i.lost for i in lost))} 分。"
+    )
+    incomplete = ""
+    if r.incomplete:
+        incomplete = (
+            f"指标 {'、'.join(r.incomplete)} 须与其他单位一并评分(按排名、相对值或极差法计分),"
+            "单独评分时未计入总分。"
+        )
+    return {
+        "summary": summary,
+        "headers": ["一级指标", "二级指标", "分值", "实际值", "得分", "失分", "计分依据"],
+        "rows": sheet_rows(plan, r),
+        "grade_basis": r.grade_basis,
+        "profile": profile_sentence(plan, r, cohort) if cohort and len(cohort) > 1 else "",
+        "incomplete": incomplete,
+        "findings": [[f.get("where", ""), f["message"]] for f in r.findings],
+        "sources": [[i.id, i.name, source_text(i)] for i in r.indicators if i.rule != "sum"],
+        "provenance": f"由 assess {__version__} 生成;方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…);数据文件 {r.file}。",
+    }
+
+
+def render_score_sheet(plan: Plan, r: UnitResult, fmt_name: str, *, report_date: str | None,
+                       cohort: list[UnitResult] | None = None) -> bytes | str:
+    if fmt_name == "xlsx":
+        from assess.render.scoresheet_xlsx import score_sheet_xlsx
+
+        return score_sheet_xlsx(plan, r)
+    from assess.render.env import render_document
+
+    title = f"{r.unit}{plan.scheme.year} 年度乡村振兴实绩考核得分表"
+    html = render_document(
+        "scoresheet.html.j2", sheet_context(plan, r, cohort), title=title,
+        issuer=None, date=report_date, landscape=True,
+    )
+    if fmt_name == "doc":
+        from assess.render.mht import to_mht
+
+        return to_mht(html, title=title)
+    return html

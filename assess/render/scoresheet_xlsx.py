@@ -1,0 +1,66 @@
+"""The score sheet as a styled workbook, lost points highlighted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+
+from assess.render.scoresheet import source_text, value_text
+from assess.render.xlsx_style import BOLD, LOST_FILL, TOTAL_FILL, header, number_format, put, title, to_bytes
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.scoring.result import UnitResult
+
+
+def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "得分表"
+    cols = ["一级指标", "编码", "二级指标", "分值", "实际值", "得分", "失分", "计分依据", "取值来源"]
+    title(ws, f"{r.unit}{plan.scheme.year} 年度乡村振兴实绩考核得分表", len(cols))
+    header(ws, 2, cols, [18, 7, 30, 7, 12, 8, 8, 60, 50])
+    numfmt = number_format(plan.scheme.rounding.decimals)
+    row = 3
+    cats = {c.id: c for c in r.categories}
+    for cat in plan.scheme.categories:
+        for ind in (i for i in r.indicators if i.category == cat.id and i.rule != "sum"):
+            fill = LOST_FILL if ind.lost > 0 else None
+            put(ws, row, 1, cat.name)
+            put(ws, row, 2, ind.id)
+            put(ws, row, 3, ind.name)
+            put(ws, row, 4, ind.points)
+            put(ws, row, 5, value_text(ind))
+            put(ws, row, 6, ind.score if ind.score is not None else "—", number_format=numfmt, fill=fill)
+            put(ws, row, 7, ind.lost or None, number_format=numfmt, fill=fill)
+            put(ws, row, 8, ind.basis)
+            put(ws, row, 9, source_text(ind))
+            row += 1
+        c = cats[cat.id]
+        for col, value in enumerate([cat.name, "", "小计", cat.points, "", c.score, cat.points - c.score or None, "", ""], start=1):
+            put(ws, row, col, value, font=BOLD, fill=TOTAL_FILL, number_format=numfmt)
+        row += 1
+    lines = [("基本得分", r.base_total, "")]
+    lines += [("加分:" + b.name, b.score, b.basis) for b in r.bonus if b.score]
+    lines += [("扣分:" + p.name, -abs(p.score), p.basis) for p in r.penalties]
+    lines += [("一票否决:" + v.name, None, v.basis) for v in r.vetoes]
+    lines += [("总分", r.total, f"等次:{r.grade or '—'}" + (f";组内第 {r.rank} 名" if r.rank else ""))]
+    for name, value, basis in lines:
+        put(ws, row, 1, name, font=BOLD)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+        put(ws, row, 6, value if value is not None else "—", number_format=numfmt, font=BOLD)
+        put(ws, row, 8, basis)
+        row += 1
+    for line in r.grade_basis:
+        put(ws, row, 1, line)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=9)
+        row += 1
+    ws.freeze_panes = "D3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
+    return to_bytes(wb)
