@@ -121,9 +121,7 @@ class Book:
         else:
             scan = self._start_scan(sheet) if extras and self.format == XLSX else None
             try:
-                rows = self._wb.get_sheet_by_name(sheet).to_python(
-                    skip_empty_area=False
-                )
+                rows = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except python_calamine.PasswordError:
                 raise encrypted(self.path) from None
             except Exception as e:  # noqa: BLE001 - calamine raises many types; none may escape
@@ -245,9 +243,7 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
             with path.open("rb") as f:
                 wb = python_calamine.CalamineWorkbook.from_filelike(f)
         sheets = [
-            SheetInfo(
-                m.name, _VISIBILITY.get(str(m.visible).rsplit(".", 1)[-1], "visible")
-            )
+            SheetInfo(m.name, _VISIBILITY.get(str(m.visible).rsplit(".", 1)[-1], "visible"))
             for m in wb.sheets_metadata
         ]
     except python_calamine.PasswordError:
@@ -286,9 +282,7 @@ def _open_csv(path: Path) -> Book:
         if counts[best]:
             delimiter = best
     try:
-        rows: list[Row] = list(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        )
+        rows: list[Row] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as e:
         raise fail(path, f"CSV 格式错误({e})") from None
     return Book(path, CSV, [SheetInfo(path.stem)], csv_rows=rows)
@@ -344,9 +338,7 @@ class _XlsxExtras:
                 out.append(b"%d" % i)
         return out
 
-    def scan(
-        self, sheet: str, percent_columns: Iterable[int] | None = None
-    ) -> _SheetFacts:
+    def scan(self, sheet: str, percent_columns: Iterable[int] | None = None) -> _SheetFacts:
         """Read the sheet's XML once, in chunks cut at row ends, collecting the facts.
 
         Without ``percent_columns`` it collects error cells and result-less
@@ -363,9 +355,7 @@ class _XlsxExtras:
                 return facts
             cols = b"|".join(column_letter(c).encode() for c in percent_columns)
             alts = b"|".join(self.percent_styles)
-            style_re = re.compile(
-                rb'<c r="(' + cols + rb')([0-9]{1,7})" s="(?:' + alts + rb')"'
-            )
+            style_re = re.compile(rb'<c r="(' + cols + rb')([0-9]{1,7})" s="(?:' + alts + rb')"')
         with self.zf.open(part) as f:
             tail = b""
             while True:
@@ -381,9 +371,7 @@ class _XlsxExtras:
                 tail = buf[cut:]
 
     @staticmethod
-    def _scan(
-        buf: bytes, facts: _SheetFacts, style_re: re.Pattern[bytes] | None
-    ) -> None:
+    def _scan(buf: bytes, facts: _SheetFacts, style_re: re.Pattern[bytes] | None) -> None:
         if style_re is not None:
             percent = facts.percent
             for letters, row in style_re.findall(buf):
@@ -421,9 +409,7 @@ class _SheetFacts:
             return
         m = _REF_RE.search(buf, start, buf.find(b">", start))
         if m:
-            self.cells.append(
-                (int(m.group(2)) - 1, column_index(m.group(1).decode()), value)
-            )
+            self.cells.append((int(m.group(2)) - 1, column_index(m.group(1).decode()), value))
 
     def apply(self, rows: list[Row]) -> None:
         """Write the replaced cells into ``rows`` (absolute positions), growing rows if needed."""

@@ -50,9 +50,7 @@ def _name(path: Path) -> str:
     return path.name or str(path)
 
 
-def fail(
-    path: Path, text: str, cls: type[WorkbookError] = WorkbookError
-) -> WorkbookError:
+def fail(path: Path, text: str, cls: type[WorkbookError] = WorkbookError) -> WorkbookError:
     """Build an error whose message names the file, located at the file."""
     return cls(f"无法读取“{_name(path)}”:{text}", Location(file=str(path)))
 
@@ -136,15 +134,11 @@ def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
     try:
         zf = zipfile.ZipFile(f)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        raise fail(
-            path, "文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传"
-        ) from None
+        raise fail(path, "文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_members:
-            raise fail(
-                path, f"压缩包内文件过多({len(infos)} 个),疑似恶意文件", UnsafeFileError
-            )
+            raise fail(path, f"压缩包内文件过多({len(infos)} 个),疑似恶意文件", UnsafeFileError)
         total = sum(i.file_size for i in infos)
         if total > limits.max_uncompressed_bytes:
             raise fail(
@@ -154,9 +148,8 @@ def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
                 UnsafeFileError,
             )
         for i in infos:
-            if (
-                i.file_size > limits.ratio_min_bytes
-                and i.file_size > limits.max_ratio * max(i.compress_size, 1)
+            if i.file_size > limits.ratio_min_bytes and i.file_size > limits.max_ratio * max(
+                i.compress_size, 1
             ):
                 ratio = i.file_size / max(i.compress_size, 1)
                 raise fail(
@@ -194,9 +187,7 @@ def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
     return fmt
 
 
-def _read_head(
-    path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, n: int
-) -> bytes:
+def _read_head(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, n: int) -> bytes:
     """First ``n`` expanded bytes of a member; a broken member means a broken file."""
     if info is None:
         return b""

@@ -12,15 +12,19 @@ import datetime as _dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
+from assess.errors import Finding, Location
 from assess.scheme.inputs import (
     KIND_AMOUNT,
     KIND_BOOL,
     KIND_COUNT,
     KIND_PERCENT,
     KIND_TEXT,
+    InputSpec,
 )
-from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK
+from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK, UnitData
 
 Parsed = tuple[float | None, str, str]
 
@@ -163,9 +167,7 @@ def _number(v: float, kind: str, unit: str | None) -> Parsed:
     return v, OK, ""
 
 
-def parse_value(
-    raw: object, kind: str, unit: str | None, *, formats_known: bool = True
-) -> Parsed:
+def parse_value(raw: object, kind: str, unit: str | None, *, formats_known: bool = True) -> Parsed:
     """Parse one cell for a field of ``kind`` declared in ``unit``; never raises.
 
     Returns ``(number, status, note)``.  ``formats_known`` is False for files
@@ -180,11 +182,7 @@ def parse_value(
             return None, ERROR, "数值无效(非有限数)"
         if kind == KIND_TEXT:
             return None, OK, ""
-        if (
-            not formats_known
-            and (kind == KIND_PERCENT or unit == "%")
-            and 0.0 < abs(v) < 1.0
-        ):
+        if not formats_known and (kind == KIND_PERCENT or unit == "%") and 0.0 < abs(v) < 1.0:
             return (
                 v * 100.0,
                 OK,
@@ -281,11 +279,7 @@ def _parse_number_text(s: str, kind: str, unit: str | None) -> Parsed:
             OK,
             ("千分数已换算为百分数" if suffix == "‰" else ""),
         )
-    if (
-        suffix in ("%", "‰")
-        and unit is None
-        and kind not in (KIND_COUNT, KIND_AMOUNT, KIND_BOOL)
-    ):
+    if suffix in ("%", "‰") and unit is None and kind not in (KIND_COUNT, KIND_AMOUNT, KIND_BOOL):
         f = v / (1000.0 if suffix == "‰" else 100.0)
         return f, OK, f"{s} 按比例换算为 {_fmt(f)}"
     factor = unit_factor(suffix, unit) if unit else None
@@ -308,9 +302,7 @@ def _to_float(body: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
-_DATE_RE = re.compile(
-    r"^\d{2,4}[-/.年]\d{1,2}([-/.月]\d{1,2}日?)?$|^\d{1,2}月\d{1,2}日$"
-)
+_DATE_RE = re.compile(r"^\d{2,4}[-/.年]\d{1,2}([-/.月]\d{1,2}日?)?$|^\d{1,2}月\d{1,2}日$")
 
 
 def _looks_like_date(s: str) -> bool:
@@ -324,10 +316,147 @@ def parse_year(raw: object) -> int | None:
     if isinstance(raw, (int, float)) and math.isfinite(raw) and float(raw).is_integer():
         y = int(raw)
     else:
-        m = re.search(
-            r"(?<!\d)((?:19|20)\d{2})(?!\d)", unicodedata.normalize("NFKC", str(raw))
-        )
+        m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", unicodedata.normalize("NFKC", str(raw)))
         if not m:
             return None
         y = int(m.group(1))
     return y if 1900 <= y <= 2100 else None
+
+
+def check_unit(
+    data: UnitData, specs: Iterable[InputSpec], cells: dict[str, Location]
+) -> list[Finding]:
+    """Findings about one unit's parsed values: bad cells, blanks, bounds, parts larger than wholes.
+
+    Kept beside the parser so that the value rules and their checks stay in
+    one place; readers call it once per unit after filling ``data.values``.
+    """
+    out: list[Finding] = []
+    specs = list(specs)
+    for spec in specs:
+        v = data.values.get(spec.key)
+        if v is None:
+            continue
+        loc = cells.get(spec.key, Location(file=data.file))
+        if v.status == ERROR:
+            out.append(Finding("bad-value", f"“{spec.name}”的值无效:{v.note}", loc))
+            continue
+        if v.status == MISSING:
+            if spec.required:
+                out.append(
+                    Finding(
+                        "missing-value",
+                        f"“{spec.name}”未填写(不适用的请填“不适用”)",
+                        loc,
+                    )
+                )
+            continue
+        if v.status != OK or v.number is None:
+            continue
+        n = v.number
+        if v.note.startswith(SUSPECT):
+            out.append(
+                Finding(
+                    "suspect-percent",
+                    f"“{spec.name}”{v.note[len(SUSPECT) :]}",
+                    loc,
+                    "warning",
+                )
+            )
+        is_percent = spec.kind == KIND_PERCENT or spec.unit == "%"
+        if spec.minimum is not None and n < spec.minimum:
+            out.append(
+                Finding(
+                    "out-of-range",
+                    f"“{spec.name}”为 {_fmt(n)},低于下限 {_fmt(spec.minimum)}",
+                    loc,
+                )
+            )
+        elif spec.maximum is not None and n > spec.maximum:
+            out.append(
+                Finding(
+                    "out-of-range",
+                    f"“{spec.name}”为 {_fmt(n)},超过上限 {_fmt(spec.maximum)}",
+                    loc,
+                )
+            )
+        elif spec.kind == KIND_COUNT and n < 0:
+            out.append(Finding("out-of-range", f"“{spec.name}”为 {_fmt(n)},数量不能为负数", loc))
+        elif is_percent and spec.maximum is None and not 0.0 <= n <= 100.0:
+            out.append(
+                Finding(
+                    "out-of-range",
+                    f"“{spec.name}”为 {_fmt(n)}%,不在 0~100% 之间,请核实",
+                    loc,
+                    "warning",
+                )
+            )
+        if spec.kind == KIND_COUNT and not n.is_integer():
+            out.append(
+                Finding("not-integer", f"“{spec.name}”为 {_fmt(n)},应为整数", loc, "warning")
+            )
+    by_key = {s.key: s for s in specs}
+    for spec in specs:
+        if not spec.part_of:
+            continue
+        part, whole = data.values.get(spec.key), data.values.get(spec.part_of)
+        if part is None or whole is None or part.number is None or whole.number is None:
+            continue
+        if (
+            part.status == OK
+            and whole.status == OK
+            and part.number > whole.number + 1e-9 * max(1.0, abs(whole.number))
+        ):
+            whole_name = by_key[spec.part_of].name if spec.part_of in by_key else spec.part_of
+            out.append(
+                Finding(
+                    "part-exceeds-whole",
+                    f"“{spec.name}”({_fmt(part.number)})大于“{whole_name}”({_fmt(whole.number)}),"
+                    "部分不应超过总数",
+                    cells.get(spec.key, Location(file=data.file)),
+                )
+            )
+    return out
+
+
+_INF = float("inf")
+
+
+def _cell_text(v: object) -> str:
+    """A text cell's value: strings stripped, whole floats without ``.0`` (codes typed as numbers)."""
+    if v is None or v == "":
+        return ""
+    if type(v) is float and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def parse_column(
+    raw: list[Any],
+    kind: str,
+    unit: str | None,
+    formats_known: bool = True,
+    factor: float = 1.0,
+) -> tuple[list[Any], list[tuple[int, str, str]]]:
+    """Parse a whole column; returns values and the (index, status, note) of cells that were not plain.
+
+    Plain finite floats in a number/count/amount/score column skip
+    :func:`parse_value` entirely: that is most of a 10-million-cell table.
+    """
+    bad: list[tuple[int, str, str]] = []
+    if kind == KIND_TEXT:
+        return [_cell_text(v) or None for v in raw], bad
+    out: list[Any] = []
+    append = out.append
+    fast = kind not in (KIND_PERCENT, "bool") and unit != "%"
+    for i, v in enumerate(raw):
+        if fast and type(v) is float and -_INF < v < _INF:
+            append(v * factor if factor != 1.0 else v)
+            continue
+        number, status, note = parse_value(v, kind, unit, formats_known=formats_known)
+        if number is not None and factor != 1.0 and type(v) is not str:
+            number *= factor
+        append(number)
+        if status != OK or note:
+            bad.append((i, status, note))
+    return out, bad

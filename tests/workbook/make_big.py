@@ -99,9 +99,7 @@ def write_big(out: Path, rows: int, cols: int, sheet: str = "村级明细") -> l
                             f'<c r="{letters[j]}{i}"><f>C{i}*2</f><v>{v * 200:.2f}</v></c>'
                         )
                     else:
-                        cells.append(
-                            f'<c r="{letters[j]}{i}"><v>{v * 1000:.2f}</v></c>'
-                        )
+                        cells.append(f'<c r="{letters[j]}{i}"><v>{v * 1000:.2f}</v></c>')
                 buf.append(f'<row r="{i}">{"".join(cells)}</row>')
                 if len(buf) >= 5000:
                     f.write("".join(buf).encode())
