@@ -101,7 +101,7 @@ def to_mht(html: str, *, parts: dict[str, bytes] | None = None, title: str | Non
     root = MIMEMultipart("related", boundary=f"----=_NextPart_{uuid.uuid4().hex[:24]}")
     root.set_param("type", "text/html")
     if title:
-        root["Subject"] = Header(title, "utf-8")
+        root["Subject"] = Header(title, "utf-8").encode()
 
     def text_part(text: str, subtype: str, location: str) -> MIMEText:
         part = MIMEText(text, subtype, _QP_UTF8)  # type: ignore[arg-type]

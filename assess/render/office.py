@@ -117,6 +117,10 @@ def convert(
 ) -> Path:
     """Convert ``src`` (HTML) to ``outdir/<stem>.docx`` or ``.pdf``; return that path.
 
+    A PDF of an HTML file is made from the .docx, not from the HTML: what
+    LibreOffice lays out from HTML puts the page-number footer on odd pages
+    only, while the .docx (like Word) has it on every page.
+
     Raises OfficeError when soffice is missing, fails, times out or writes
     nothing (it exits 0 even when it converted nothing).
     """
@@ -128,10 +132,15 @@ def convert(
     src = Path(src).resolve()
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
+    is_html = src.suffix.lower() in (".html", ".htm")
+    if target == "pdf" and is_html:
+        with tempfile.TemporaryDirectory(prefix="assess-docx-") as tmp:
+            docx = convert(src, Path(tmp), "docx", timeout=timeout, soffice=exe)
+            return convert(docx, outdir, "pdf", timeout=timeout, soffice=exe)
+
     result = outdir / f"{src.stem}.{target}"
     if result.exists():
         result.unlink()
-
     with tempfile.TemporaryDirectory(prefix="assess-soffice-") as tmp:
         tmpdir = Path(tmp)
         profile = tmpdir / "profile"
@@ -143,13 +152,12 @@ def convert(
             "--norestore",
             "--nolockcheck",
         ]
-        if src.suffix.lower() in (".html", ".htm"):
+        if is_html:
             cmd.append("--infilter=HTML (StarWriter)")
         cmd += ["--convert-to", _FILTERS[target], "--outdir", str(outdir), str(src)]
         env = dict(os.environ)
         if sys.platform.startswith("linux"):
             env["FONTCONFIG_FILE"] = str(fontconfig_file(tmpdir))
-        env.setdefault("SAL_USE_VCLPLUGIN", "svp")
         _run(cmd, env=env, timeout=timeout, cwd=tmpdir)
 
     if not result.is_file() or result.stat().st_size == 0:
@@ -163,14 +171,17 @@ def _run(cmd: list[str], *, env: dict[str, str], timeout: float, cwd: Path) -> N
     kwargs: dict[str, object] = {}
     if os.name == "posix":
         kwargs["start_new_session"] = True  # so a timeout can end soffice's children too
-    proc = subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=cwd,
-        **kwargs,  # type: ignore[call-overload]
-    )
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            **kwargs,  # type: ignore[call-overload]
+        )
+    except OSError as exc:
+        raise OfficeError(f"无法启动 LibreOffice(“{cmd[0]}”):{exc.strerror or exc}") from exc
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
