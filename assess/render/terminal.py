@@ -42,6 +42,8 @@ def _score_text(plan: Plan, value: float | None) -> str:
 
 
 def score_sheet(plan: Plan, r: UnitResult) -> str:
+    from assess.render.scoresheet import value_text
+
     cats = {c.id: c for c in plan.scheme.categories}
     rows: list[tuple[Any, ...]] = []
     for ind in r.indicators:
@@ -53,7 +55,7 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
                 ind.id,
                 ind.name,
                 fmt(ind.points),
-                fmt_value(ind.value, ind.unit) if ind.status != "na" else "不适用",
+                value_text(ind),
                 _score_text(plan, ind.score),
                 f"-{fmt(ind.lost)}" if ind.lost > 0 else "",
                 mark,

@@ -138,7 +138,7 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                     unit=f.unit,
                     aliases=tuple(f.aliases) + ((f.id,) if f.id != f.name else ()),
                     minimum=f.min,
-                    maximum=f.max if f.max is not None else (100.0 if f.unit == "%" else None),
+                    maximum=f.max,
                     part_of=f.part_of,
                     required=f.required,
                 )
@@ -169,7 +169,7 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                     unit=ind.unit,
                     aliases=tuple(ind.aliases),
                     minimum=ind.min if ind.min is not None else (0.0 if kind in ("percent", "count") else None),
-                    maximum=ind.max if ind.max is not None else (100.0 if kind == "percent" else None),
+                    maximum=ind.max,
                 )
             )
         indicators.append(
