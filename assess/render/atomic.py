@@ -160,8 +160,8 @@ def safe_filename(
     "(2)", "(3)"…, and the chosen name is added to ``taken``.
     """
     text = unicodedata.normalize("NFC", str(name or ""))
-    text = _BAD_CHARS.sub("_", text)
-    text = re.sub(r"\s+", " ", text).strip(" .")
+    text = re.sub(r"\s+", " ", text)
+    text = _BAD_CHARS.sub("_", text).strip(" .")
     text = re.sub(r"_{2,}", "_", text)
     text = re.sub(r"\.{2,}", ".", text)  # no ".." anywhere
     text = text.strip(" ._") or DEFAULT_NAME
