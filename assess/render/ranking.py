@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from assess.scoring.result import UnitResult
 
 
+CHART_LIMIT = 150
+
+
 def _blocks(plan: Plan, results: list[UnitResult], overall: bool) -> list[tuple[str, list[UnitResult]]]:
     if overall or not plan.scheme.groups:
         return [("全体参评单位", sorted(results, key=lambda r: (r.overall_rank or 0, r.unit)))]
@@ -88,8 +91,11 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
             fmt_value(s["average"], ind.unit), fmt_value(s["best"], ind.unit), fmt_value(s["worst"], ind.unit),
             {"text": ";".join(below[:8]) + (f" 等 {len(below)} 个" if len(below) > 8 else ""), "align": "left"},
         ])
+    # A bar per unit reads well for a few dozen units; a national table would be pages of bars.
     charts = [
-        {"title": b["title"], "items": [(r.unit, r.total) for r in b["members"]]} for b in blocks
+        {"title": b["title"], "bars": [(r.unit, r.total) for r in b["members"]]}
+        for b in blocks
+        if len(results) <= CHART_LIMIT
     ]
     ncat = len(cats)
     return {

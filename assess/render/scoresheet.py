@@ -49,9 +49,9 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
             row += [
                 {"text": f"{ind.id} {ind.name}", "align": "left"},
                 {"text": fmt(ind.points), "num": True},
-                value_text(ind),
+                {"text": value_text(ind), "num": ind.value is not None},
                 {"text": rnd.text(ind.score) if ind.score is not None else "—", "num": True, "bold": lost},
-                {"text": fmt(ind.lost) if lost else "", "num": True, "bold": lost},
+                {"text": rnd.text(ind.lost) if lost else "", "num": True, "bold": lost},
                 {"text": ind.basis, "align": "left"},
             ]
             rows.append(row)
