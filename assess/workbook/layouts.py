@@ -69,6 +69,7 @@ LABELS: dict[str, frozenset[str]] = {
 _LABEL_RE = re.compile(
     r"(单位名称|填报单位|被考核单位|县\(市、区\)|县市区|年度|考核年度|填报年度|分组|考核分组|组别):\s*([^\s:]+)"
 )
+OWNER_HEADERS = _keys("所属单位", "所属县", "所属县市区", "所属县(市、区)", "所属乡镇", "所属区县")
 TOTAL_ROWS = _keys("合计", "总计", "小计", "全省", "全市", "汇总", "平均", "合计数")
 # fmt: on
 
@@ -841,17 +842,16 @@ def layout_of(book: Book, plan: ReadPlan | None = None) -> str:
                     fields = _summary_columns(book.rows(name)[h], by_code, by_name)
                     if len(cols) > len(fields):
                         return "details"
+    heads = {"u": UNIT_HEADERS, "owner": OWNER_HEADERS}
     for name in sheets:
         rows = book.rows(name)
-        h, _ = _find_header(
-            rows,
-            lambda row: (
-                len(_roles(row, {"u": UNIT_HEADERS})) * 1000 + sum(not _is_blank(v) for v in row)
-            ),
-        )
-        if h < 0 or "u" not in _roles(rows[h], {"u": UNIT_HEADERS}):
+        h, _ = _find_header(rows, lambda row: len(_roles(row, heads)))
+        roles = _roles(rows[h], heads) if h >= 0 else {}
+        if "owner" in roles:  # 所属县 beside 村名称: one row per village
+            return "details"
+        if "u" not in roles:
             continue
-        c = _roles(rows[h], {"u": UNIT_HEADERS})["u"]
+        c = roles["u"]
         names = [clean(_text(_cell(row, c))) for row in rows[h + 1 :]]
         names = [n for n in names if n and key_of(n) not in TOTAL_ROWS]
         return "details" if len(set(names)) < len(names) else "summary"

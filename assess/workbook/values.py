@@ -302,7 +302,7 @@ def _to_float(body: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
-_DATE_RE = re.compile(r"^\d{2,4}[-/.年]\d{1,2}([-/.月]\d{1,2}日?)?$|^\d{1,2}月\d{1,2}日$")
+_DATE_RE = re.compile(r"^\d{2,4}[-/.年]\d{1,2}(月|[-/.月]\d{1,2}日?)?$|^\d{1,2}月\d{1,2}日$")
 
 
 def _looks_like_date(s: str) -> bool:

@@ -1,0 +1,240 @@
+"""The three layouts, their findings, layout detection and reading many files."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import openpyxl
+import pytest
+from wbfixtures import GOOD_ROWS, PLAN, VILLAGES, county_xlsx, summary_xlsx
+
+from assess.errors import WorkbookError
+from assess.workbook.data import ERROR, NOT_APPLICABLE, OK
+from assess.workbook.layouts import (
+    detect_layout,
+    read_county,
+    read_details,
+    read_summary,
+    read_units,
+)
+
+
+def _codes(findings: list) -> list[tuple[str, str, str]]:
+    return [(f.code, f.severity, str(f.location).split(" ", 1)[-1]) for f in findings]
+
+
+def test_county_good(tmp_path: Path) -> None:
+    p = county_xlsx(
+        tmp_path / "甲县.xlsx", villages=[(1, "一村", 12.5, 80), (2, "二村", "不适用", "90%")]
+    )
+    u = read_county(p, PLAN)
+    assert (u.unit, u.group, u.year, u.where) == ("甲县", "一类县", 2024, "基本信息!B1")
+    v = {k: (x.number, x.status) for k, x in u.values.items()}
+    assert v == {
+        "income": (18500.0, OK),
+        "growth": (12.5, OK),
+        "funds": (12000.0, OK),
+        "monitored": (320.0, OK),
+        "cleared": (300.0, OK),
+        "mechanism": (1.0, OK),
+        "toilet": (pytest.approx(82.3), OK),
+        "plan_cov": (None, NOT_APPLICABLE),
+        "water": (95.0, OK),
+    }
+    assert u.values["income"].where == "指标数据!D4" and u.values["income"].note == "统计局数据"
+    assert u.values["toilet"].note == "单元格为百分比格式,按 82.3% 读取"
+    assert u.findings == []
+    t = u.tables["villages"]
+    assert t.rows == [2, 3] and t.columns == {
+        "village": ["一村", "二村"],
+        "income": [12.5, None],
+        "rate": [80.0, 90.0],
+    }
+    assert t.where("income", 1) == "村级明细!C3"
+
+
+def test_county_findings(tmp_path: Path) -> None:
+    rows = [
+        ("A1", "农村居民人均可支配收入", "元", "#DIV/0!", ""),
+        ("", "脱贫人口收入增速", "%", 150, ""),  # no code: matched by name
+        ("A3", "衔接资金投入", "人", 12, ""),  # unit cannot convert
+        ("A4", "监测对象人数", "人", 100, ""),
+        ("A5", "消除风险人数", "人", 120, ""),
+        ("A7", "农村卫生厕所普及率", "%", 0.5, ""),  # not percent formatted: doubted
+        ("A8", "村庄规划覆盖率", "%", "", ""),
+        ("", "农村居民收入情况", "元", 1, ""),  # unknown field with suggestion
+        ("", "一、产业振兴", "", "", ""),  # section heading: ignored
+    ]
+    p = county_xlsx(
+        tmp_path / "乙县.xlsx", rows, unit="乙县", year="2023年", group="三类县", percent_cells=()
+    )
+    u = read_county(p, PLAN)
+    got = [(f.code, f.severity, f.location.cell, f.message) for f in u.findings]
+    assert got == [
+        ("year-mismatch", "error", "B2", "填报年度为 2023 年,与考核方案年度 2024 年不一致"),
+        ("unknown-group", "error", "B3", "分组“三类县”不是考核方案中的分组,是否为“二类县”?"),
+        (
+            "unit-mismatch",
+            "error",
+            "D6",
+            "指标“衔接资金投入”的计量单位填为“人”,方案要求“万元”,无法换算,请核实",
+        ),
+        (
+            "unknown-field",
+            "warning",
+            "D11",
+            "方案中没有指标“农村居民收入情况”,是否为“农村居民人均可支配收入”?",
+        ),
+        ("missing-field", "error", None, "缺少指标“是否建立防返贫监测机制”(编码 A6)的填报行"),
+        (
+            "bad-value",
+            "error",
+            "D4",
+            "“农村居民人均可支配收入”的值无效:单元格为错误值 #DIV/0!(除数为零)",
+        ),
+        ("out-of-range", "warning", "D5", "“脱贫人口收入增速”为 150%,不在 0~100% 之间,请核实"),
+        (
+            "suspect-percent",
+            "warning",
+            "D9",
+            "“农村卫生厕所普及率”数值 0.5 小于 1,按 0.5% 读取;如本意为 50%,请填写 50",
+        ),
+        ("missing-value", "error", "D10", "“村庄规划覆盖率”未填写(不适用的请填“不适用”)"),
+        (
+            "part-exceeds-whole",
+            "error",
+            "D8",
+            "“消除风险人数”(120)大于“监测对象人数”(100),部分不应超过总数",
+        ),
+    ]
+    assert u.values["income"].status == ERROR
+    assert u.year == 2023
+
+
+def test_county_label_in_title_and_unknown_unit(tmp_path: Path) -> None:
+    p = county_xlsx(tmp_path / "x.xlsx", unit="丁县", info_sheet=False)
+    u = read_county(p, PLAN)
+    assert u.unit == "丁县" and u.where == "指标数据!A2"
+    assert [(f.code, f.message) for f in u.findings] == [
+        ("unknown-unit", "单位“丁县”不在考核方案的单位名单中")
+    ]
+
+
+def test_county_without_unit_name_uses_file_name(tmp_path: Path) -> None:
+    p = county_xlsx(tmp_path / "丙县.xlsx", unit=None)
+    u = read_county(p, PLAN)
+    assert u.unit == "丙县"
+    assert u.findings[0].code == "missing-unit-name" and u.findings[0].severity == "warning"
+
+
+def test_county_formula_without_cached_value(tmp_path: Path) -> None:
+    rows = [*GOOD_ROWS[:3], ("A4", "监测对象人数", "人", "=100+1", ""), *GOOD_ROWS[4:]]
+    u = read_county(county_xlsx(tmp_path / "甲县.xlsx", rows), PLAN)
+    assert u.values["monitored"].status == ERROR
+    assert [f.message for f in u.findings if f.code == "bad-value"] == [
+        "“监测对象人数”的值无效:公式没有保存计算结果(文件可能由程序生成),请在 Excel 或 WPS 中打开、保存后再提交"
+    ]
+
+
+def test_county_without_data_sheet(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.save(tmp_path / "空白.xlsx")
+    with pytest.raises(WorkbookError) as e:
+        read_county(tmp_path / "空白.xlsx", PLAN)
+    assert (
+        e.value.message
+        == "无法读取“空白.xlsx”:未找到指标数据表(需要有“指标编码”或“指标名称”以及“数值”等表头的工作表)"
+    )
+
+
+def test_summary(tmp_path: Path) -> None:
+    p = summary_xlsx(
+        tmp_path / "汇总.xlsx",
+        [
+            ("甲县", "一类县", 18000, "10%", 12000000, 100, 90),
+            ("乙 县", "二类县", 17000, 8.5, "500万元", 50, 60),
+            (None, None, None, None, None, None, None),
+        ],
+    )
+    units = read_summary(p, PLAN)
+    assert [u.unit for u in units] == ["甲县", "乙县"]
+    assert units[0].values["funds"].number == pytest.approx(
+        1200.0
+    )  # header says 元, scheme wants 万元
+    assert units[1].values["funds"].number == pytest.approx(500.0)
+    assert units[0].values["growth"].number == 10.0
+    assert units[0].values["income"].where == "汇总!C3"
+    assert [f.code for f in units[1].findings] == ["part-exceeds-whole"]
+    assert [f.message for f in units.findings] == [
+        "汇总表缺少指标“是否建立防返贫监测机制”所在的列",
+        "汇总表缺少指标“农村卫生厕所普及率”所在的列",
+        "汇总表缺少指标“村庄规划覆盖率”所在的列",
+    ]
+
+
+def test_details_province_file(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "村级明细"
+    ws.append(["全省村级明细"])
+    ws.append(["所属县", "村名称", "村集体经济收入（万元）", "规划覆盖率(%)"])
+    ws.append(["甲县", "一村", 12, 80])
+    ws.append(["甲县", "二村", "5万元", "不适用"])
+    ws.append(["乙县", "三村", "abc", 70])
+    ws.append(["甲县", "四村", 3, 60])  # not next to the other 甲县 rows
+    ws.append([None, "五村", 1, 1])
+    ws.append(["合计", None, 20, None])
+    wb.save(tmp_path / "明细.xlsx")
+    tables = read_details(tmp_path / "明细.xlsx", VILLAGES)
+    assert sorted(tables) == ["乙县", "甲县"]
+    a = tables["甲县"]
+    assert (
+        a.rows == [3, 4, 6]
+        and a.columns["income"] == [12.0, 5.0, 3.0]
+        and a.columns["rate"] == [80.0, None, 60.0]
+    )
+    b = tables["乙县"]
+    assert b.columns["income"] == [None]
+    assert [(f.code, f.location.cell, f.message) for f in b.findings] == [
+        ("bad-value", "C5", "“集体经济收入”应为数值,实际为文字“abc”")
+    ]
+    assert [(f.code, f.location.cell) for f in tables.findings] == [("missing-unit-name", "A7")]
+    assert detect_layout(tmp_path / "明细.xlsx") == "details"
+    assert detect_layout(tmp_path / "明细.xlsx", PLAN) == "details"
+
+
+def test_detect_and_read_units(tmp_path: Path) -> None:
+    a = county_xlsx(tmp_path / "甲县.xlsx")
+    b = county_xlsx(tmp_path / "乙县.xlsx", unit="乙县", group="二类县")
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04garbage")
+    s = summary_xlsx(tmp_path / "汇总.xlsx", [("丙县", "一类县", 1, 1, 1, 1, 1)])
+    assert detect_layout(a) == "county" and detect_layout(s) == "summary"
+    plan = dataclasses.replace(PLAN, tables=())
+    units, findings = read_units([a, bad, b, s], plan)
+    assert [u.unit for u in units] == ["甲县", "乙县", "丙县"]
+    assert [(f.code, f.message) for f in findings if f.code == "unreadable"] == [
+        (
+            "unreadable",
+            "无法读取“坏.xlsx”:文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传",
+        )
+    ]
+
+
+def test_read_units_attaches_details(tmp_path: Path) -> None:
+    a = county_xlsx(tmp_path / "甲县.xlsx")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "全省村级明细"
+    ws.append(["县市区", "村名称", "集体经济收入", "规划覆盖率"])
+    ws.append(["甲县", "一村", 12, 80])
+    ws.append(["戊县", "二村", 1, 1])
+    wb.save(tmp_path / "明细.xlsx")
+    units, findings = read_units([a], PLAN, details=[tmp_path / "明细.xlsx"])
+    assert units[0].tables["villages"].columns["village"] == ["一村"]
+    assert [(f.code, f.message) for f in findings] == [
+        ("unknown-unit", "明细表“村级明细”中的单位“戊县”没有对应的填报数据")
+    ]

@@ -1,0 +1,123 @@
+"""Book: raw rows as calamine gives them, plus what calamine drops for .xlsx; CSV encodings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from wbfixtures import county_xlsx, ods, patch_xlsx, sheet_member
+
+from assess.workbook.read import column_index, column_letter, open_book
+from assess.workbook.values import NO_CACHED_VALUE, PercentCell
+
+
+def test_column_letters() -> None:
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
+    assert all(column_index(column_letter(i)) == i for i in range(2000))
+
+
+def _book_with_formulas(tmp_path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "数据"
+    ws.append(["名称", 1, 2])
+    ws["A2"] = "=1/0"  # cached value patched in below
+    ws["B2"] = "=SUM(B1:C1)"  # openpyxl writes no cached value
+    ws["C2"] = 0.823
+    ws["C2"].number_format = "0.0%"
+    ws["D2"] = 1
+    ws["D2"].number_format = "0%"
+    ws["E2"] = 0.5
+    hidden = wb.create_sheet("隐藏")
+    hidden.sheet_state = "hidden"
+    wb.save(tmp_path / "f.xlsx")
+    member = sheet_member(tmp_path / "f.xlsx", "数据")
+    return patch_xlsx(
+        tmp_path / "f.xlsx",
+        member,
+        '<c r="A2"><f>1/0</f><v></v></c>',
+        '<c r="A2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="F2" t="e"><v>#N/A</v></c>',
+    )
+
+
+def test_xlsx_errors_formulas_and_percent_formats(tmp_path: Path) -> None:
+    with open_book(_book_with_formulas(tmp_path)) as book:
+        assert [(s.name, s.visible) for s in book.sheets] == [
+            ("数据", "visible"),
+            ("隐藏", "hidden"),
+        ]
+        rows = book.rows("数据")
+        assert rows[0] == ["名称", 1.0, 2.0, "", "", ""]
+        assert rows[1][0] == "#DIV/0!"
+        assert rows[1][1] is NO_CACHED_VALUE
+        assert rows[1][5] == "#N/A"
+        assert type(rows[1][2]) is float  # percent formats are applied only on request
+        book.mark_percent("数据", [2, 3, 4])
+        assert type(rows[1][2]) is PercentCell and rows[1][2] == 0.823
+        assert type(rows[1][3]) is PercentCell
+        assert type(rows[1][4]) is float
+
+
+def test_rows_keep_absolute_positions(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["C3"] = "x"
+    wb.save(tmp_path / "p.xlsx")
+    with open_book(tmp_path / "p.xlsx") as book:
+        assert book.rows("Sheet")[2][2] == "x"
+
+
+def test_sheet_lookup_tolerant_and_ambiguous(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "指标数据(2024)"
+    wb.create_sheet("村级明细（全）")
+    wb.create_sheet("村级明细(全)")
+    wb.save(tmp_path / "s.xlsx")
+    with open_book(tmp_path / "s.xlsx") as book:
+        assert book.find_sheet("指标数据（2024）") == ("指标数据(2024)", None)
+        assert book.find_sheet("不存在") == (None, None)
+        name, finding = book.find_sheet("村级明细 ( 全 )")
+        assert name is None and finding is not None
+        assert finding.message == (
+            "有多个工作表名称仅全角/半角或空格不同(“村级明细（全）”“村级明细(全)”),"
+            "无法确定读取哪一个,请删除或改名多余的工作表"
+        )
+        name, finding = book.find_sheet("村级明细(全)")
+        assert name == "村级明细(全)" and finding is not None and finding.severity == "warning"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b"")]
+)
+def test_csv_encodings(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    p = tmp_path / "汇总.csv"
+    p.write_bytes(prefix + '县(市、区),农村居民人均可支配收入\n甲县,"18,500"\n'.encode(encoding))
+    with open_book(p) as book:
+        assert book.format == "csv" and book.sheet_names == ["汇总"]
+        assert book.rows("汇总") == [["县(市、区)", "农村居民人均可支配收入"], ["甲县", "18,500"]]
+
+
+def test_ods(tmp_path: Path) -> None:
+    p = ods(tmp_path / "表.ods", {"数据": [["名称", 1.5], ["x", "#DIV/0!"]]})
+    with open_book(p) as book:
+        assert book.format == "ods" and not book.formats_known
+        assert book.rows("数据") == [["名称", 1.5], ["x", "#DIV/0!"]]
+
+
+def test_county_fixture_opens(tmp_path: Path) -> None:
+    with open_book(county_xlsx(tmp_path / "县.xlsx")) as book:
+        rows = book.rows("指标数据")
+        assert rows[0][0] == "2024年度乡村振兴实绩考核数据填报表"
+        assert rows[2][:4] == ["指标编码", "指标名称", "计量单位", "本年数值"]
