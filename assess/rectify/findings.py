@@ -1,0 +1,254 @@
+"""Problems from inspection findings workbooks (督查发现问题清单).
+
+One row per finding.  Required columns: 单位名称, 问题来源, 问题类别,
+问题描述; optional: 关联指标, 扣分, 责任单位, 责任人, 整改措施, 整改时限,
+整改状态.  Headers are matched through :func:`assess.workbook.names.name_key`
+and a list of aliases, in the first rows of every sheet (a title row above
+the header is fine).  Cells that cannot be used become findings with their
+cell; a file without the required columns raises a LedgerError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assess.errors import Finding, LedgerError, Location
+from assess.rectify.model import (
+    STATUS_ALIASES,
+    STATUSES,
+    Problem,
+    finding_problem_id,
+    parse_deadline,
+)
+from assess.workbook.names import key_of
+from assess.workbook.read import column_letter, open_book
+
+HEADER_ROWS = 10  # how far down the header row is looked for
+
+REQUIRED = ("单位名称", "问题来源", "问题类别", "问题描述")
+ALIASES: dict[str, tuple[str, ...]] = {
+    "单位名称": (
+        "单位",
+        "县市区",
+        "县(市、区)",
+        "县市区名称",
+        "被督查单位",
+        "被检查单位",
+        "地区",
+    ),
+    "问题来源": ("来源", "发现渠道", "问题渠道", "检查类型"),
+    "问题类别": ("类别", "问题类型", "问题分类", "类型"),
+    "问题描述": ("问题", "存在问题", "发现问题", "具体问题", "问题表现", "问题内容"),
+    "关联指标": ("指标", "对应指标", "涉及指标", "考核指标"),
+    "扣分": ("失分", "扣分分值", "扣分情况"),
+    "责任单位": ("牵头单位", "责任部门", "整改责任单位"),
+    "责任人": ("整改责任人", "联系人"),
+    "整改措施": ("措施", "整改要求"),
+    "整改时限": ("时限", "完成时限", "整改期限"),
+    "整改状态": ("状态", "整改情况", "进展情况"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    sheet: str
+    row: int  # 0-based
+    columns: dict[str, int]  # canonical name → 0-based column
+
+
+def _lookup() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, aliases in ALIASES.items():
+        for a in (name, *aliases):
+            out[key_of(a)] = name
+    return out
+
+
+_KEYS = _lookup()
+
+
+def _header_in(sheet: str, rows: list[list[Any]]) -> _Header | None:
+    """The row with the most known column names (at least two), in the first rows."""
+    best: _Header | None = None
+    for r, row in enumerate(rows[:HEADER_ROWS]):
+        cols: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            name = _KEYS.get(key_of(cell)) if isinstance(cell, str) else None
+            if name and name not in cols:
+                cols[name] = c
+        if len(cols) >= 2 and (best is None or len(cols) > len(best.columns)):
+            best = _Header(sheet, r, cols)
+    return best
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def _number(value: Any) -> float | None | bool:
+    """A points cell: a number, None when blank, False when unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return float(value)
+    s = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("分").strip()
+    try:
+        return float(s)
+    except ValueError:
+        return False
+
+
+def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
+    """The problems in one findings workbook; problems with cells are appended to ``findings``."""
+    path = Path(path)
+    file = str(path)
+    origin = f"findings:{path.name}"
+    out: list[Problem] = []
+    seen: dict[str, str] = {}
+    with open_book(path) as book:
+        headers: list[_Header] = []
+        best: _Header | None = None
+        for info in book.sheets:
+            if info.visible != "visible":
+                continue
+            h = _header_in(info.name, book.rows(info.name, extras=False))
+            if h is None:
+                continue
+            if all(n in h.columns for n in REQUIRED):
+                headers.append(h)
+            elif best is None or len(h.columns) > len(best.columns):
+                best = h
+        if not headers:
+            missing = [n for n in REQUIRED if best is None or n not in best.columns]
+            where = (
+                f"(已将工作表“{best.sheet}”第 {best.row + 1} 行作为表头)"
+                if best is not None
+                else ""
+            )
+            raise LedgerError(
+                f"督查发现问题清单 {path.name} 缺少必需的列:{'、'.join(missing)}{where}。"
+                f"必需的列为:{'、'.join(REQUIRED)}",
+                Location(file=file),
+            )
+        for h in headers:
+            rows = book.rows(h.sheet, extras=False)
+            for r in range(h.row + 1, len(rows)):
+                problem = _row_problem(h, rows[r], r, file, origin, findings)
+                if problem is None:
+                    continue
+                if problem.id in seen:
+                    findings.append(
+                        Finding(
+                            "duplicate-finding",
+                            f"与{seen[problem.id]}的问题相同(同一单位、来源和描述),已合并为一条",
+                            problem.location or Location(file=file),
+                            "warning",
+                        )
+                    )
+                    continue
+                seen[problem.id] = f"{h.sheet} 第 {r + 1} 行"
+                out.append(problem)
+    return out
+
+
+def _row_problem(
+    h: _Header, row: list[Any], r: int, file: str, origin: str, findings: list[Finding]
+) -> Problem | None:
+    def cell(name: str) -> Any:
+        c = h.columns.get(name)
+        return row[c] if c is not None and c < len(row) else None
+
+    def loc(name: str | None = None) -> Location:
+        c = h.columns.get(name) if name else None
+        if c is None:
+            return Location(file=file, sheet=h.sheet, row=r + 1)
+        return Location(file=file, sheet=h.sheet, cell=f"{column_letter(c)}{r + 1}")
+
+    values = {n: _text(cell(n)) for n in h.columns}
+    if not any(values.values()):
+        return None
+    if all(not v or v.isdigit() for v in values.values()) or values.get("单位名称") in (
+        "合计",
+        "总计",
+    ):
+        return None  # a row holding only numbers, or a totals row
+    missing = [n for n in REQUIRED if not values.get(n)]
+    if missing:
+        findings.append(
+            Finding(
+                "finding-incomplete",
+                f"{'、'.join(missing)}为空,本行未列入台账",
+                loc(missing[0]),
+            )
+        )
+        return None
+    lost: float | None = None
+    if "扣分" in h.columns:
+        parsed = _number(cell("扣分"))
+        if parsed is False:
+            findings.append(
+                Finding(
+                    "bad-number",
+                    f"扣分“{values['扣分']}”不是数字,已按空白处理",
+                    loc("扣分"),
+                )
+            )
+        elif isinstance(parsed, float):
+            lost = parsed
+    deadline, ok = parse_deadline(cell("整改时限"))
+    if not ok:
+        findings.append(
+            Finding(
+                "bad-date",
+                f"整改时限“{values['整改时限']}”不是日期;应填日期(如 2025-06-30)或“立行立改”“长期坚持”,"
+                "已按未填处理",
+                loc("整改时限"),
+            )
+        )
+    status: str | None = None
+    raw_status = unicodedata.normalize("NFKC", values.get("整改状态", "")).strip()
+    if raw_status:
+        status = (
+            raw_status if raw_status in STATUSES else STATUS_ALIASES.get(raw_status)
+        )
+        if status is None:
+            findings.append(
+                Finding(
+                    "bad-status",
+                    f"整改状态“{raw_status}”不在可选值中({'、'.join(STATUSES)}),已按未开始处理",
+                    loc("整改状态"),
+                )
+            )
+    unit, source = values["单位名称"], values["问题来源"]
+    description = values["问题描述"]
+    return Problem(
+        id=finding_problem_id(unit, source, description),
+        unit=unit,
+        source=source,
+        category=values["问题类别"],
+        description=description,
+        origin=origin,
+        indicator=values.get("关联指标", ""),
+        lost=lost,
+        department=values.get("责任单位", ""),
+        owner=values.get("责任人", ""),
+        measure=values.get("整改措施", ""),
+        deadline=deadline,
+        status=status,
+        location=loc(),
+    )
+
+
+__all__ = ["ALIASES", "REQUIRED", "read_findings"]

@@ -1,0 +1,473 @@
+"""The rectification ledger (整改台账) workbook: open, validate, edit in place, save.
+
+A ledger is edited by people in Excel or WPS between runs: rows sorted,
+columns widened or coloured, a column added, statuses typed.  So it is
+never rebuilt: it is opened with openpyxl, only the cells that must change
+are written, new rows are appended, and everything else (styles, extra
+columns, other sheets) is kept.  Columns are found by their header text, in
+any order.
+
+A very hidden sheet ``_assess`` carries the format version, the layout and,
+per problem, what was last generated and the last status seen — which is
+how a re-run tells a person's edit from text it wrote itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from assess.errors import Finding, LedgerError, Location
+from assess.rectify.model import (
+    C_DEADLINE,
+    C_DONE_DATE,
+    C_ID,
+    C_STATUS,
+    C_UNIT,
+    COLUMNS,
+    GENERATED,
+    NOT_STARTED,
+    STATUSES,
+    Row,
+    as_date,
+    canonical,
+    parse_deadline,
+)
+from assess.workbook.names import key_of
+
+FORMAT = "assess.ledger/1"
+FORMAT_PREFIX = "assess.ledger/"
+FORMAT_VERSION = 1
+META_SHEET = "_assess"
+SUMMARY_SHEET = "汇总"
+HISTORY_SHEET = "变更记录"
+SINGLE_SHEET = "整改台账"
+RESERVED = (META_SHEET, SUMMARY_SHEET, HISTORY_SHEET)
+LAYOUTS = ("single", "per-unit")
+HISTORY_COLUMNS = ("时间", "编号", "字段", "原值", "新值")
+HEADER_ROWS = 5  # the header is looked for in the first rows of a sheet
+META_HEAD = ("编号", "来源", "单位名称", "整改状态", "首次发现", "最近发现", *GENERATED)
+META_FIRST_ROW = 7  # meta rows 1–5: key/value pairs; 6: META_HEAD
+DATE_FORMAT = "yyyy-mm-dd"
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class LedgerInvalid(LedgerError):
+    """A ledger whose structure or cells are broken: every problem listed, nothing written."""
+
+    def __init__(
+        self, message: str, findings: list[Finding], location: Location | None = None
+    ) -> None:
+        super().__init__(message, location)
+        self.findings = findings
+
+    def format_message(self) -> str:
+        return "\n".join([super().format_message()] + [f"  {f}" for f in self.findings])
+
+
+def set_value(cell: Cell, value: Any) -> None:
+    """Write a value into a cell, keeping its style; text is always text (no formula injection)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    cell.value = value
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+
+
+@dataclass(slots=True)
+class MetaEntry:
+    """What the ledger remembers about one problem (the hidden sheet's row)."""
+
+    origin: str
+    unit: str
+    status: str
+    first_seen: str
+    last_seen: str
+    generated: dict[str, str] = field(default_factory=dict)  # column → canonical text
+
+
+@dataclass(slots=True)
+class DataSheet:
+    ws: Worksheet
+    header_row: int  # 1-based
+    columns: dict[str, int]  # ledger column → 1-based column
+    last_row: int  # last row holding anything in a known column
+
+    @property
+    def title(self) -> str:
+        return str(self.ws.title)
+
+
+@dataclass
+class LedgerBook:
+    path: Path | None
+    wb: Workbook
+    layout: str
+    sheets: list[DataSheet]
+    rows: list[Row]
+    meta: dict[str, MetaEntry]
+    history_next: int = 2
+    updated: str = ""  # as-of date of the last write (ISO)
+    warnings: list[Finding] = field(default_factory=list)
+
+    # ---- lookups -------------------------------------------------------------
+
+    def by_id(self) -> dict[str, Row]:
+        return {r.id: r for r in self.rows}
+
+    def sheet(self, title: str) -> DataSheet:
+        return next(s for s in self.sheets if s.title == title)
+
+    # ---- edits ---------------------------------------------------------------
+
+    def set(self, row: Row, column: str, value: Any) -> None:
+        sheet = self.sheet(row.sheet)
+        set_value(sheet.ws.cell(row=row.row, column=sheet.columns[column]), value)
+        row.values[column] = value
+
+    def append(self, values: dict[str, Any]) -> Row:
+        """A new row at the end of the right sheet (a unit's own sheet in the per-unit layout)."""
+        from assess.rectify.sheets import new_data_sheet, style_new_row
+
+        unit = str(values[C_UNIT])
+        if self.layout == "per-unit":
+            home = next((r.sheet for r in self.rows if r.unit == unit), None)
+            target = self.sheet(home) if home else None
+            if target is None:
+                target = new_data_sheet(self, unit)
+        else:
+            target = (
+                self.sheets[0] if self.sheets else new_data_sheet(self, SINGLE_SHEET)
+            )
+        target.last_row += 1
+        r = target.last_row
+        for column, c in target.columns.items():
+            set_value(target.ws.cell(row=r, column=c), values.get(column))
+        style_new_row(target, r)
+        row = Row(str(values[C_ID]), unit, dict(values), target.title, r)
+        self.rows.append(row)
+        return row
+
+
+# ---- opening -----------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _read_meta(wb: Workbook, file: str) -> tuple[str, str, dict[str, MetaEntry]]:
+    if META_SHEET not in wb.sheetnames:
+        raise LedgerError(
+            f"{Path(file).name} 不是 assess 生成的整改台账(缺少隐藏的元数据工作表 {META_SHEET}),"
+            "无法更新;请去掉 --ledger 新建台账,再把人工填写的内容复制过去",
+            Location(file=file),
+        )
+    ws = wb[META_SHEET]
+    pairs = {
+        _text(ws.cell(r, 1).value): _text(ws.cell(r, 2).value)
+        for r in range(1, META_FIRST_ROW - 1)
+    }
+    fmt = pairs.get("format", "")
+    version = fmt[len(FORMAT_PREFIX) :] if fmt.startswith(FORMAT_PREFIX) else ""
+    if not version.isdigit():
+        raise LedgerError(
+            f"{Path(file).name} 的台账格式标记“{fmt}”无法识别,无法更新",
+            Location(file=file, sheet=META_SHEET),
+        )
+    if int(version) > FORMAT_VERSION:
+        raise LedgerError(
+            f"台账 {Path(file).name} 由更新版本的 assess 生成(格式 {fmt}),"
+            f"本版本只能读写 {FORMAT};请升级 assess 后再更新此台账",
+            Location(file=file),
+        )
+    layout = pairs.get("layout", "single")
+    meta: dict[str, MetaEntry] = {}
+    for r in range(META_FIRST_ROW, (ws.max_row or 0) + 1):
+        cells = [ws.cell(r, c + 1).value for c in range(len(META_HEAD))]
+        ident = _text(cells[0])
+        if not ident:
+            continue
+        generated = {col: _text(cells[6 + i]) for i, col in enumerate(GENERATED)}
+        meta[ident] = MetaEntry(
+            _text(cells[1]),
+            _text(cells[2]),
+            _text(cells[3]),
+            _text(cells[4]),
+            _text(cells[5]),
+            generated,
+        )
+    return (layout if layout in LAYOUTS else "single"), pairs.get("updated", ""), meta
+
+
+def _find_header(ws: Worksheet) -> tuple[int, dict[str, int], list[str]] | None:
+    """(row, known columns, missing columns) of the row that has 编号, in the first rows."""
+    wanted = {key_of(c): c for c in COLUMNS}
+    for r in range(1, HEADER_ROWS + 1):
+        found: dict[str, int] = {}
+        for c in range(1, (ws.max_column or 0) + 1):
+            value = ws.cell(r, c).value
+            name = wanted.get(key_of(value)) if isinstance(value, str) else None
+            if name and name not in found:
+                found[name] = c
+        if C_ID in found and len(found) >= 3:
+            return r, found, [c for c in COLUMNS if c not in found]
+    return None
+
+
+def _cell_ref(sheet: DataSheet, column: str, row: int) -> str:
+    return f"{get_column_letter(sheet.columns[column])}{row}"
+
+
+def open_ledger(path: Path) -> LedgerBook:
+    """Open and validate a ledger; raise LedgerInvalid listing every broken cell, or LedgerError."""
+    from assess.workbook.safety import inspect_file
+
+    file = str(path)
+    inspect_file(path)  # zip bombs, encrypted or non-xlsx files
+    try:
+        wb = load_workbook(path)
+    except PermissionError:
+        raise LedgerError(
+            f"无法读取台账 {path.name}:文件可能正在被 Excel 或 WPS 独占打开,请关闭后重试",
+            Location(file=file),
+        ) from None
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many types for a damaged file
+        raise LedgerError(
+            f"台账 {path.name} 无法打开,文件可能已损坏(技术信息:{e})",
+            Location(file=file),
+        ) from None
+    layout, updated, meta = _read_meta(wb, file)
+    findings: list[Finding] = []
+    sheets: list[DataSheet] = []
+    for ws in wb.worksheets:
+        if ws.title in RESERVED:
+            continue
+        found = _find_header(ws)
+        if found is None:
+            continue  # a sheet of the user's own: kept as it is
+        header_row, columns, missing = found
+        if missing:
+            findings.append(
+                Finding(
+                    "ledger-columns",
+                    f"缺少必需的列:{'、'.join(missing)}(列名须与台账模板一致,可调整顺序和列宽,不可删除或改名)",
+                    Location(file=file, sheet=ws.title, row=header_row),
+                )
+            )
+            continue
+        sheets.append(DataSheet(ws, header_row, columns, header_row))
+    if not sheets and not findings:
+        findings.append(
+            Finding(
+                "ledger-columns",
+                f"找不到含“{C_ID}”“{C_STATUS}”等列的台账工作表",
+                Location(file=file),
+            )
+        )
+    rows: list[Row] = []
+    warnings: list[Finding] = []
+    seen: dict[str, str] = {}
+    for sheet in sheets:
+        for r in range(sheet.header_row + 1, (sheet.ws.max_row or 0) + 1):
+            raw = {col: sheet.ws.cell(r, c).value for col, c in sheet.columns.items()}
+            if all(_text(v) == "" for v in raw.values()):
+                continue
+            sheet.last_row = r
+            row = _check_row(sheet, r, raw, file, findings, warnings)
+            if row is None:
+                continue
+            ref = f"{sheet.title}!{_cell_ref(sheet, C_ID, r)}"
+            if row.id in seen:
+                findings.append(
+                    Finding(
+                        "ledger-duplicate-id",
+                        f"编号 {row.id} 重复(另见 {seen[row.id]});每个编号只能出现一次",
+                        Location(
+                            file=file, sheet=sheet.title, cell=_cell_ref(sheet, C_ID, r)
+                        ),
+                    )
+                )
+                continue
+            seen[row.id] = ref
+            rows.append(row)
+    if findings:
+        raise LedgerInvalid(
+            f"台账 {path.name} 有 {len(findings)} 处问题,未作任何修改,请改正后重试:",
+            findings,
+            Location(file=file),
+        )
+    history_next = _history_next(wb)
+    return LedgerBook(
+        path, wb, layout, sheets, rows, meta, history_next, updated, warnings
+    )
+
+
+def _check_row(
+    sheet: DataSheet,
+    r: int,
+    raw: dict[str, Any],
+    file: str,
+    findings: list[Finding],
+    warnings: list[Finding],
+) -> Row | None:
+    def loc(column: str) -> Location:
+        return Location(file=file, sheet=sheet.title, cell=_cell_ref(sheet, column, r))
+
+    ok = True
+    ident = _text(raw[C_ID])
+    if not ident:
+        findings.append(
+            Finding(
+                "ledger-no-id",
+                "此行有内容但编号为空;手工添加的问题请填写一个不重复的编号",
+                loc(C_ID),
+            )
+        )
+        ok = False
+    unit = _text(raw[C_UNIT])
+    if not unit:
+        findings.append(Finding("ledger-no-unit", "单位名称为空", loc(C_UNIT)))
+        ok = False
+    values = dict(raw)
+    status = _text(raw[C_STATUS])
+    if not status:
+        warnings.append(
+            Finding(
+                "ledger-blank-status",
+                "整改状态为空,按“未开始”统计",
+                loc(C_STATUS),
+                "warning",
+            )
+        )
+        values[C_STATUS] = NOT_STARTED
+    elif status not in STATUSES:
+        findings.append(
+            Finding(
+                "ledger-status",
+                f"整改状态“{status}”不在可选值中({'、'.join(STATUSES)})",
+                loc(C_STATUS),
+            )
+        )
+        ok = False
+    else:
+        values[C_STATUS] = status
+    done = raw[C_DONE_DATE]
+    if _text(done):
+        d = as_date(done)
+        if d is None:
+            findings.append(
+                Finding(
+                    "ledger-date",
+                    f"完成日期“{_text(done)}”不是日期(应如 2025-06-30)",
+                    loc(C_DONE_DATE),
+                )
+            )
+            ok = False
+        else:
+            values[C_DONE_DATE] = d
+    deadline, good = parse_deadline(raw[C_DEADLINE])
+    if not good:
+        findings.append(
+            Finding(
+                "ledger-deadline",
+                f"整改时限“{_text(raw[C_DEADLINE])}”不是日期,也不是“立行立改”或“长期坚持”",
+                loc(C_DEADLINE),
+            )
+        )
+        ok = False
+    values[C_DEADLINE] = deadline
+    if not ok:
+        return None
+    return Row(ident, unit, values, sheet.title, r)
+
+
+def _history_next(wb: Workbook) -> int:
+    if HISTORY_SHEET not in wb.sheetnames:
+        return 2
+    ws = wb[HISTORY_SHEET]
+    last = 1
+    for r in range(1, (ws.max_row or 0) + 1):
+        if any(
+            ws.cell(r, c).value not in (None, "")
+            for c in range(1, len(HISTORY_COLUMNS) + 1)
+        ):
+            last = r
+    return last + 1
+
+
+def new_ledger(layout: str) -> LedgerBook:
+    """An empty ledger: data sheet(s) are created as rows arrive; meta and history now."""
+    from assess.rectify.sheets import new_data_sheet, new_history_sheet
+
+    wb = Workbook()
+    assert wb.active is not None
+    wb.remove(wb.active)
+    book = LedgerBook(None, wb, layout, [], [], {})
+    if layout == "single":
+        new_data_sheet(book, SINGLE_SHEET)
+    new_history_sheet(wb)
+    return book
+
+
+def write_meta(book: LedgerBook, as_of: dt.date) -> None:
+    """Rewrite the hidden sheet from ``book.meta``."""
+    import assess
+
+    wb = book.wb
+    if META_SHEET in wb.sheetnames:
+        wb.remove(wb[META_SHEET])
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "veryHidden"
+    pairs = [
+        ("format", FORMAT),
+        ("layout", book.layout),
+        ("generator", f"assess {assess.__version__}"),
+        ("updated", as_of.isoformat()),
+        ("note", "本工作表由 assess 维护,请勿修改"),
+    ]
+    for r, (k, v) in enumerate(pairs, start=1):
+        set_value(ws.cell(r, 1), k)
+        set_value(ws.cell(r, 2), v)
+    for c, name in enumerate(META_HEAD, start=1):
+        set_value(ws.cell(META_FIRST_ROW - 1, c), name)
+    for r, (ident, e) in enumerate(sorted(book.meta.items()), start=META_FIRST_ROW):
+        cells: list[Any] = [
+            ident,
+            e.origin,
+            e.unit,
+            e.status,
+            e.first_seen,
+            e.last_seen,
+        ]
+        cells += [e.generated.get(col) for col in GENERATED]
+        for c, value in enumerate(cells, start=1):
+            set_value(ws.cell(r, c), value)
+
+
+def current(row: Row) -> dict[str, str]:
+    """The row's generated columns as canonical text."""
+    return {col: canonical(row.values.get(col)) for col in GENERATED}
+
+
+__all__ = [
+    "FORMAT",
+    "LedgerBook",
+    "LedgerInvalid",
+    "MetaEntry",
+    "new_ledger",
+    "open_ledger",
+    "set_value",
+    "write_meta",
+]

@@ -1,0 +1,253 @@
+"""The ledger's generated sheets and the look of new rows.
+
+Data sheets get a header, widths, a frozen header row, a filter and the
+整改状态 drop-down when they are created; rows added later get borders and
+wrapping like the ones before.  The 汇总 sheet is rebuilt on every run (it
+holds figures only); the 变更记录 sheet is only ever appended to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from assess.rectify.ledger import (
+    DATE_FORMAT,
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    RESERVED,
+    SUMMARY_SHEET,
+    DataSheet,
+    LedgerBook,
+    set_value,
+)
+from assess.rectify.model import (
+    C_DEADLINE,
+    C_DONE_DATE,
+    C_ID,
+    C_LOST,
+    C_STATUS,
+    COLUMNS,
+    DEADLINE_WORDS,
+    STATUSES,
+)
+from assess.rectify.progress import Progress, Tally
+from assess.render.xlsx_style import BOLD, BORDER, CENTER, FONT, HEAD_FILL, RIGHT, WRAP
+
+WIDTHS = {
+    "编号": 13,
+    "单位名称": 10,
+    "问题来源": 10,
+    "问题类别": 14,
+    "问题描述": 46,
+    "关联指标": 18,
+    "失分": 7,
+    "责任单位": 16,
+    "责任人": 9,
+    "整改措施": 40,
+    "整改时限": 12,
+    "整改状态": 10,
+    "完成日期": 12,
+    "佐证材料": 20,
+    "备注": 20,
+    "核对情况": 16,
+}
+_SHEET_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_name(book: LedgerBook, wanted: str) -> str:
+    base = (wanted.translate(_SHEET_BAD).strip("'") or "台账")[:31]
+    taken = {n.casefold() for n in book.wb.sheetnames} | {
+        n.casefold() for n in RESERVED
+    }
+    name, n = base, 2
+    while name.casefold() in taken:
+        tail = f"({n})"
+        name = base[: 31 - len(tail)] + tail
+        n += 1
+    return name
+
+
+def _head(
+    ws: Any, row: int, names: list[str] | tuple[str, ...], widths: list[float]
+) -> None:
+    for c, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
+        cell = ws.cell(row=row, column=c)
+        set_value(cell, name)
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            BOLD,
+            HEAD_FILL,
+            BORDER,
+            CENTER,
+        )
+        ws.column_dimensions[get_column_letter(c)].width = width
+
+
+def new_data_sheet(book: LedgerBook, name: str) -> DataSheet:
+    """A data sheet with the standard columns, placed after the existing data sheets."""
+    title = _sheet_name(book, name)
+    index = len(book.sheets) + (1 if SUMMARY_SHEET in book.wb.sheetnames else 0)
+    ws = book.wb.create_sheet(title, index)
+    _head(ws, 1, COLUMNS, [WIDTHS[c] for c in COLUMNS])
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}1"
+    status_col = get_column_letter(COLUMNS.index(C_STATUS) + 1)
+    dv = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUSES) + '"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="整改状态",
+        error="请从下拉列表中选择:" + "、".join(STATUSES),
+    )
+    dv.add(f"{status_col}2:{status_col}1048576")
+    ws.add_data_validation(dv)
+    deadline_col = get_column_letter(COLUMNS.index(C_DEADLINE) + 1)
+    hint = DataValidation(
+        type="custom",
+        formula1=f'OR(ISNUMBER({deadline_col}2),{deadline_col}2="{DEADLINE_WORDS[0]}",'
+        f'{deadline_col}2="{DEADLINE_WORDS[1]}")',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        errorTitle="整改时限",
+        error="整改时限应为日期(如 2025-06-30),或“立行立改”“长期坚持”",
+    )
+    hint.add(f"{deadline_col}2:{deadline_col}1048576")
+    ws.add_data_validation(hint)
+    sheet = DataSheet(ws, 1, {c: i for i, c in enumerate(COLUMNS, start=1)}, 1)
+    book.sheets.append(sheet)
+    return sheet
+
+
+def style_new_row(sheet: DataSheet, r: int) -> None:
+    ws = sheet.ws
+    for column, c in sheet.columns.items():
+        cell = ws.cell(row=r, column=c)
+        cell.font = FONT
+        cell.border = BORDER
+        if column in (C_ID, C_STATUS, C_DEADLINE, C_DONE_DATE):
+            cell.alignment = CENTER
+        elif column == C_LOST:
+            cell.alignment = RIGHT
+            cell.number_format = "0.00"
+        else:
+            cell.alignment = WRAP
+        if column in (C_DEADLINE, C_DONE_DATE):
+            cell.number_format = DATE_FORMAT
+
+
+def new_history_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(HISTORY_SHEET)
+    _head(ws, 1, HISTORY_COLUMNS, [12, 13, 12, 40, 40])
+    ws.freeze_panes = "A2"
+
+
+def add_history(
+    book: LedgerBook, when: dt.date, ident: str, column: str, old: Any, new: Any
+) -> None:
+    """Append one line to 变更记录 (created again if a person deleted it)."""
+    if HISTORY_SHEET not in book.wb.sheetnames:
+        new_history_sheet(book.wb)
+        book.history_next = 2
+    ws = book.wb[HISTORY_SHEET]
+    r = book.history_next
+    for c, value in enumerate((when, ident, column, _plain(old), _plain(new)), start=1):
+        cell = ws.cell(row=r, column=c)
+        set_value(cell, value)
+        cell.font, cell.border = FONT, BORDER
+        cell.alignment = CENTER if c <= 3 else WRAP
+    book.history_next += 1
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return "" if value is None else value
+
+
+SUMMARY_HEAD = (
+    "序号",
+    "名称",
+    "问题总数",
+    "已完成",
+    "整改中",
+    "未开始",
+    "逾期",
+    "完成率(%)",
+)
+
+
+def write_summary(book: LedgerBook, progress: Progress, title: str) -> None:
+    """Rebuild the 汇总 sheet as the first sheet: by unit, by department, and the sentence."""
+    wb = book.wb
+    if SUMMARY_SHEET in wb.sheetnames:
+        wb.remove(wb[SUMMARY_SHEET])
+    ws = wb.create_sheet(SUMMARY_SHEET, 0)
+    ncols = len(SUMMARY_HEAD)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    set_value(ws.cell(1, 1), title)
+    ws.cell(1, 1).font = BOLD
+    ws.cell(1, 1).alignment = CENTER
+    ws.row_dimensions[1].height = 28
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+    set_value(
+        ws.cell(2, 1),
+        f"截至 {progress.as_of.year}年{progress.as_of.month}月{progress.as_of.day}日,"
+        f"{progress.overall.sentence()}。本表由 assess 每次运行时重新生成,请勿在此填写。",
+    )
+    ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[2].height = 36
+    r = 4
+    for caption, first, tallies in (
+        ("按单位", "单位名称", progress.units),
+        ("按责任单位", "责任单位", progress.departments),
+    ):
+        set_value(ws.cell(r, 1), caption)
+        ws.cell(r, 1).font = BOLD
+        r += 1
+        head = list(SUMMARY_HEAD)
+        head[1] = first
+        _head(ws, r, head, [6, 22, 10, 10, 10, 10, 10, 12])
+        r += 1
+        for i, t in enumerate([*tallies, progress.overall], start=1):
+            last = i == len(tallies) + 1
+            values: list[Any] = [
+                "" if last else i,
+                t.name,
+                t.total,
+                t.done,
+                t.in_progress,
+                t.not_started,
+                t.overdue,
+                t.rate,
+            ]
+            for c, value in enumerate(values, start=1):
+                cell = ws.cell(r, c)
+                set_value(cell, "—" if value is None else value)
+                cell.font = BOLD if last else FONT
+                cell.border = BORDER
+                cell.alignment = WRAP if c == 2 else CENTER
+                if c == ncols:
+                    cell.number_format = "0.0"
+            r += 1
+        r += 1
+    ws.freeze_panes = "A4"
+
+
+def tally_row(t: Tally) -> list[Any]:
+    return [t.name, t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate]
+
+
+__all__ = [
+    "add_history",
+    "new_data_sheet",
+    "new_history_sheet",
+    "style_new_row",
+    "write_summary",
+]
