@@ -14,7 +14,7 @@ def read_unit_list(path: Path) -> list[tuple[str, str | None]]:
     from assess.workbook.read import open_book
 
     book = open_book(path)
-    rows = book.rows(book.sheet_names()[0])
+    rows = book.rows(book.sheet_names[0])
     out: list[tuple[str, str | None]] = []
     group_col: int | None = None
     for i, row in enumerate(rows):

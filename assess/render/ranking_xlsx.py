@@ -74,7 +74,7 @@ def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
 
     book = open_book(path)
     out: dict[str, dict[str, Any]] = {}
-    for sheet in book.sheet_names():
+    for sheet in book.sheet_names:
         if sheet in ("指标统计", "说明"):
             continue
         rows = book.rows(sheet)
