@@ -14,9 +14,11 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from assess.errors import FormulaError
 
@@ -38,7 +40,7 @@ _BINOPS: dict[type, Callable[[object, object], object]] = {
     ast.Div: operator.truediv,
     ast.Mod: operator.mod,
 }
-_CMPOPS: dict[type, Callable[[object, object], object]] = {
+_CMPOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
     ast.Lt: operator.lt,
@@ -62,6 +64,10 @@ _OP_WORDS = {
     ast.NamedExpr: "赋值表达式(:=)",
     ast.Starred: "星号展开",
     ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "切片",
+    ast.FormattedValue: "格式化字符串",
     ast.FloorDiv: "整除(//)",
     ast.BitAnd: "位运算",
     ast.BitOr: "位运算",
@@ -76,7 +82,9 @@ _OP_WORDS = {
     ast.NotIn: "not in",
 }
 
-_TRANSLATE = str.maketrans({"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "＝": "="})
+_TRANSLATE = str.maketrans(
+    {"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "＝": "="}
+)
 
 
 class Undefined(Exception):
@@ -93,7 +101,9 @@ class Formula:
     names: frozenset[str]  # bare names the formula reads
     refs: frozenset[tuple[str, str]]  # ("value" | "score", indicator id)
     fn: Fn
-    simple: tuple[str, str, object] | None = None  # (name, op, constant) for fast filters
+    simple: tuple[str, str, object] | None = (
+        None  # (name, op, constant) for fast filters
+    )
 
     def evaluate(self, env: Env) -> tuple[object, str]:
         """Value and, when it cannot be computed, the reason (value None)."""
@@ -101,6 +111,8 @@ class Formula:
             return self.fn(env), ""
         except Undefined as exc:
             return None, exc.reason
+        except (ArithmeticError, ValueError, TypeError, RecursionError):
+            return None, "无法计算"
 
 
 def normalise(text: str) -> str:
@@ -115,12 +127,17 @@ def compile_formula(text: str) -> Formula:
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"公式过长({len(text)} 个字符,上限 {MAX_LENGTH})")
     source = normalise(text).strip()
+    if any(ord(c) < 32 for c in source):
+        raise FormulaError(f"公式“{_clip(text)}”含有控制字符(如换行、制表符)")
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"公式“{text}”有语法错误(第 {exc.offset or 1} 个字符附近)") from None
+        hint = "。判断相等请写“==”" if re.search(r"(?<![<>=!])=(?!=)", source) else ""
+        raise FormulaError(
+            f"公式“{_clip(text)}”有语法错误(第 {exc.offset or 1} 个字符附近){hint}"
+        ) from None
     except (RecursionError, MemoryError, ValueError):
-        raise FormulaError(f"公式“{text[:40]}”嵌套过深") from None
+        raise FormulaError(f"公式“{_clip(text)}”嵌套过深") from None
     count = sum(1 for _ in ast.walk(tree))
     if count > MAX_NODES:
         raise FormulaError(f"公式过于复杂({count} 个节点,上限 {MAX_NODES})")
@@ -133,6 +150,11 @@ def compile_formula(text: str) -> Formula:
         fn=fn,
         simple=_simple(tree.body),
     )
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = "".join("↵" if c == "\n" else " " if ord(c) < 32 else c for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _simple(node: ast.expr) -> tuple[str, str, object] | None:
@@ -154,8 +176,17 @@ def _num(value: object) -> float:
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, (int, float)):
-        return float(value)
-    raise Undefined(f"“{value}”不是数值")
+        number = float(value)
+        if not math.isfinite(number):
+            raise Undefined("数值无效(无穷大或非数)")
+        return number
+    raise Undefined(f"“{_clip(str(value), 20)}”不是数值")
+
+
+def _finite(value: object) -> float:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Undefined("计算结果超出范围")
+    return value  # type: ignore[return-value]
 
 
 def _pow(base: object, exp: object) -> float:
@@ -163,7 +194,7 @@ def _pow(base: object, exp: object) -> float:
     if abs(e) > MAX_EXPONENT or abs(b) > MAX_BASE:
         raise Undefined(f"乘方超出范围(指数绝对值上限 {MAX_EXPONENT})")
     try:
-        return float(b**e)
+        return _finite(float(b**e))
     except (OverflowError, ZeroDivisionError, TypeError):
         raise Undefined("乘方无法计算") from None
 
@@ -175,8 +206,11 @@ class _Compiler:
         self.refs: set[tuple[str, str]] = set()
 
     def refuse(self, node: ast.AST) -> FormulaError:
-        word = _OP_WORDS.get(type(node), type(node).__name__)
-        return FormulaError(f"公式“{self.text}”中不允许使用{word}")
+        word = _OP_WORDS.get(type(node))
+        if word is None:
+            return FormulaError(f"公式“{_clip(self.text)}”中含有不支持的写法")
+        space = " " if word[0].isascii() else ""
+        return FormulaError(f"公式“{_clip(self.text)}”中不允许使用{space}{word}")
 
     def compile(self, node: ast.AST) -> Fn:
         method = getattr(self, "_" + type(node).__name__, None)
@@ -188,20 +222,30 @@ class _Compiler:
     def _Constant(self, node: ast.Constant) -> Fn:
         value = node.value
         if isinstance(value, bool) or value is None:
-            raise FormulaError(f"公式“{self.text}”中的常量“{value}”无效;真假请写 1 或 0")
+            raise FormulaError(
+                f"公式“{_clip(self.text)}”中的常量“{value}”无效;真假请写 1 或 0"
+            )
+        if isinstance(value, complex):
+            raise FormulaError(f"公式“{_clip(self.text)}”中不允许使用复数")
         if not isinstance(value, (int, float, str)):
-            raise self.refuse(node)
+            raise FormulaError(
+                f"公式“{_clip(self.text)}”中只能使用数字和带引号的文字常量"
+            )
         if isinstance(value, (int, float)) and not math.isfinite(float(value)):
-            raise FormulaError(f"公式“{self.text}”中的数值超出范围")
+            raise FormulaError(f"公式“{_clip(self.text)}”中的数值超出范围")
         const = float(value) if isinstance(value, int) else value
         return lambda env: const
 
     def _Name(self, node: ast.Name) -> Fn:
         name = node.id
         if name in _FUNCS or name in _REFS:
-            raise FormulaError(f"公式“{self.text}”中的“{name}”是函数,须带括号调用")
+            raise FormulaError(
+                f"公式“{_clip(self.text)}”中的“{name}”是函数,须带括号调用"
+            )
         if name.startswith("_"):
-            raise FormulaError(f"公式“{self.text}”中不允许以下划线开头的名字“{name}”")
+            raise FormulaError(
+                f"公式“{_clip(self.text)}”中不允许以下划线开头的名字“{name}”"
+            )
         self.names.add(name)
 
         def get(env: Env) -> object:
@@ -226,8 +270,7 @@ class _Compiler:
             a, b = _num(left(env)), _num(right(env))
             if is_div and b == 0:
                 raise Undefined("分母为 0")
-            result = op(a, b)
-            return result
+            return _finite(op(a, b))
 
         return binop
 
@@ -239,7 +282,9 @@ class _Compiler:
         if isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Pow):
             exp = MAX_EXPONENT + 1  # a tower of powers is refused outright
         if isinstance(exp, (int, float)) and abs(exp) > MAX_EXPONENT:
-            raise FormulaError(f"公式“{self.text}”中的乘方指数过大(上限 {MAX_EXPONENT})")
+            raise FormulaError(
+                f"公式“{_clip(self.text)}”中的乘方指数过大(上限 {MAX_EXPONENT})"
+            )
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Fn:
         operand = self.compile(node.operand)
@@ -278,18 +323,24 @@ class _Compiler:
         return compare
 
     def _IfExp(self, node: ast.IfExp) -> Fn:
-        test, body, other = (self.compile(n) for n in (node.test, node.body, node.orelse))
+        test, body, other = (
+            self.compile(n) for n in (node.test, node.body, node.orelse)
+        )
         return lambda env: body(env) if _num(test(env)) else other(env)
 
     def _Call(self, node: ast.Call) -> Fn:
         if not isinstance(node.func, ast.Name):
-            raise FormulaError(f"公式“{self.text}”中只能调用 min、max、abs、round、value、score")
+            raise FormulaError(
+                f"公式“{_clip(self.text)}”中只能调用 min、max、abs、round、value、score"
+            )
         name = node.func.id
         if node.keywords:
-            raise FormulaError(f"公式“{self.text}”中的函数不接受关键字参数")
+            raise FormulaError(f"公式“{_clip(self.text)}”中的函数不接受关键字参数")
         if name in _REFS:
             if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
-                raise FormulaError(f"公式“{self.text}”中 {name}() 须写一个指标编码,如 {name}(\"1.2\")")
+                raise FormulaError(
+                    f'公式“{_clip(self.text)}”中 {name}() 须写一个指标编码,如 {name}("1.2")'
+                )
             ident = str(node.args[0].value)
             self.refs.add((name, ident))
             key = f"{name}:{ident}"
@@ -297,17 +348,23 @@ class _Compiler:
             def ref(env: Env) -> object:
                 value = env.get(key)
                 if value is None:
-                    raise Undefined(f"指标 {ident} 的{'得分' if name == 'score' else '数值'}缺失")
+                    raise Undefined(
+                        f"指标 {ident} 的{'得分' if name == 'score' else '数值'}缺失"
+                    )
                 return value
 
             return ref
         if name not in _FUNCS:
             raise FormulaError(
-                f"公式“{self.text}”中不允许调用“{name}”;只能调用 min、max、abs、round、value、score"
+                f"公式“{_clip(self.text)}”中不允许调用“{name}”;只能调用 min、max、abs、round、value、score"
             )
         args = [self.compile(a) for a in node.args]
-        if not args or (name in ("abs",) and len(args) != 1) or (name == "round" and len(args) > 2):
-            raise FormulaError(f"公式“{self.text}”中 {name}() 的参数个数不对")
+        if (
+            not args
+            or (name in ("abs",) and len(args) != 1)
+            or (name == "round" and len(args) > 2)
+        ):
+            raise FormulaError(f"公式“{_clip(self.text)}”中 {name}() 的参数个数不对")
         if name == "min":
             return lambda env: min(_num(a(env)) for a in args)
         if name == "max":
@@ -316,4 +373,11 @@ class _Compiler:
             return lambda env: abs(_num(args[0](env)))
         if len(args) == 1:
             return lambda env: float(round(_num(args[0](env))))
-        return lambda env: round(_num(args[0](env)), int(_num(args[1](env))))
+
+        def round2(env: Env) -> object:
+            digits = _num(args[1](env))
+            if not -20 <= digits <= 20:
+                raise Undefined("round() 的小数位数应在 -20 至 20 之间")
+            return round(_num(args[0](env)), int(digits))
+
+        return round2

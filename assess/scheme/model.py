@@ -20,7 +20,9 @@ Within = Literal["group", "cohort"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class _Rule(_Model):
@@ -384,7 +386,7 @@ class Scheme(_Model):
     level: Literal["province", "city", "county", "township", "village"] = "county"
     issuer: str | None = Field(None, description="发文单位")
     full_score: float = Field(100, gt=0)
-    rounding: Rounding = Field(default_factory=Rounding)
+    rounding: Rounding = Field(default_factory=Rounding)  # type: ignore[arg-type]
     missing: MissingPolicy = "zero"
     not_applicable: Literal["rescale_total", "rescale_category", "none"] = "rescale_total"
     groups: list[Group] = Field(default_factory=list)
