@@ -129,7 +129,9 @@ def _formula_value(
         err = any(status.get(n) == ERROR for n in names)
         env[key], status[key], reason[key] = None, ERROR if err else MISSING, why
         return
-    env[key], status[key] = float(value) if not isinstance(value, str) else value, OK
+    # Clean binary artefacts (57 / 100 * 100 is 56.99999999999999) so that a
+    # rate the clerk computes as exactly 57% meets a 57% target.
+    env[key], status[key] = round(float(value), 9) if not isinstance(value, str) else value, OK
 
 
 # ---- scoring ---------------------------------------------------------------
