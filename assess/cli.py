@@ -254,3 +254,6 @@ def rectify_cmd(scheme: str, results: tuple[Path, ...], findings: tuple[Path, ..
     run = run_rectify_cli(scheme, list(results), list(findings), ledger, output, day, layout, set(formats),
                           not no_backup, issuer, title)
     _echo_run(run)
+
+# Analysis commands (explain, diff) live in their own module and register themselves on `main`.
+from assess import cli_analysis as _cli_analysis  # noqa: E402,F401

@@ -1,0 +1,71 @@
+"""The wheel carries the bundled schemes and templates, and works outside the source tree."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    src = out / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", "out"))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(src)],
+        check=True,
+        capture_output=True,
+    )
+    return next(out.glob("assess-*.whl"))
+
+
+def test_wheel_contains_schemes_and_templates(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "assess/bundled/indicators/county-2024.yaml" in names
+    assert "assess/bundled/templates/base.html.j2" in names
+    assert "assess/bundled/templates/ranking.html.j2" in names
+    assert "assess/cli.py" in names
+
+
+def test_installed_wheel_runs_outside_the_source_tree(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(ROOT / "examples" / "counties" / "浏阳市.xlsx", work / "浏阳市.xlsx")
+    env = {**os.environ, "PYTHONPATH": str(target)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "assess", *args], cwd=work, env=env, capture_output=True, text=True)
+
+    probe = subprocess.run(
+        [sys.executable, "-c", "import assess; print(assess.__file__)"], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert probe.stdout.strip().startswith(str(target))
+    assert "county-2024" in run("schemes").stdout
+    checked = run("check", str(target / "assess" / "bundled" / "indicators" / "county-2024.yaml"))
+    assert checked.returncode == 0, checked.stderr
+    scored = run("score", "-s", "county-2024", "浏阳市.xlsx", "--format", "html", "-o", "得分表.html")
+    assert scored.returncode == 0, scored.stderr
+    assert "浏阳市" in (work / "得分表.html").read_text(encoding="utf-8")
+
+
+def test_console_script_of_the_installed_package() -> None:
+    script = Path(sys.executable).with_name("assess.exe" if os.name == "nt" else "assess")
+    if not script.exists():
+        pytest.skip("assess 未安装到当前环境(请按 README 用 pip install . 安装后运行)")
+    out = subprocess.run([str(script), "--version"], capture_output=True, text=True, cwd=Path.home())
+    assert out.returncode == 0
+    assert out.stdout.startswith("assess ")
