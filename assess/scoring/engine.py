@@ -116,8 +116,8 @@ def _formula_value(
     reason: dict[str, str],
     key: str,
 ) -> None:
-    names = [plan.name_aliases.get(n, n) for n in formula.names]
-    refs = ["value:" + r for kind, r in formula.refs if kind == "value"]
+    names = [plan.name_aliases.get(n, n) for n in sorted(formula.names)]
+    refs = ["value:" + r for kind, r in sorted(formula.refs) if kind == "value"]
     states = [status.get(n, MISSING) for n in (*names, *refs)]
     if NOT_APPLICABLE in states:
         env[key], status[key], reason[key] = None, NOT_APPLICABLE, "所需数据不适用"
