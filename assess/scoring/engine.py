@@ -125,7 +125,10 @@ def _formula_value(
     value, why = formula.evaluate(env)
     if value is None:
         bad = [n for n in names if status.get(n, MISSING) != OK]
-        why = f"缺少 {'、'.join(bad)}" if bad else why
+        if bad:
+            why = f"缺少 {'、'.join(bad)}"
+        elif all(st == OK for st in states):
+            why = f"无法计算({why})"  # every input is there: a zero denominator, text…
         err = any(status.get(n) == ERROR for n in names)
         env[key], status[key], reason[key] = None, ERROR if err else MISSING, why
         return
@@ -204,9 +207,12 @@ def _not_ok(plan: Plan, ind: PlanIndicator, res: IndicatorResult, value: Indicat
         res.score = None
         res.basis = "不适用,按缺项处理" + ("" if plan.scheme.not_applicable == "none" else ",满分折算")
         return res
-    why = "未填报" if value.status == MISSING else "数据有误"
-    if value.reason:
-        why += f"({value.reason})"
+    if value.reason.startswith("无法计算("):
+        why = value.reason  # reported, but the formula cannot be computed: not 未填报
+    else:
+        why = "未填报" if value.status == MISSING else "数据有误"
+        if value.reason:
+            why += f"({value.reason})"
     if ind.missing == "refuse":
         raise DataError(
             f"单位“{p.unit.unit}”的指标 {ind.id}“{ind.name}”{why};方案规定缺数据时不予评分",
