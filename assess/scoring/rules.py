@@ -258,8 +258,10 @@ def relative(value: float, points: float, rule: Any, direction: str, unit: str |
     at = rule.at_average
     if avg == 0:
         raw = at
+    elif lower and value <= 0:
+        raw = math.inf  # nothing is better than 0 when lower is better: the cap
     else:
-        raw = at * (avg / value if lower and value else value / avg)
+        raw = at * (avg / value if lower else value / avg)
     cap = points if rule.cap is None else min(points, rule.cap)
     floor = 0.0 if rule.floor is None else rule.floor
     score = min(cap, max(floor, raw))
