@@ -267,8 +267,10 @@ def relative(value: float, points: float, rule: Any, direction: str, unit: str |
     score = min(cap, max(floor, raw))
     if abs(value - avg) < 1e-9:
         pos = "等于"
+    elif (value < avg) == lower:
+        pos = "优于"
     else:
-        pos = "优于" if (value < avg) == lower else "低于"
+        pos = "低于" if value < avg else "高于"  # worse: say it as the numbers are
     limit = ""
     if raw > cap:
         limit = f"(上限 {fmt(cap)} 分)"
