@@ -241,19 +241,28 @@ def rank(value: float, points: float, rule: Any, direction: str, unit: str | Non
 def relative(value: float, points: float, rule: Any, direction: str, unit: str | None, st: CohortStats) -> Scored:
     lower = direction == "lower"
     if rule.to == "best":
+        # floor and cap (最低 / 最高得分) apply here too when the scheme sets them
+        top = points if rule.cap is None else min(points, rule.cap)
+        bottom = 0.0 if rule.floor is None else min(rule.floor, top)
         ref = st.best
         if lower:
             if value <= 0:
-                return points, f"实际值 {_v(value, unit)} 为{st.scope}最好,{_full(points)}"
+                best = _full(points) if top >= points else _got(top)
+                return top, f"实际值 {_v(value, unit)} 为{st.scope}最好,{best}"
             raw = points * ref / value
             text = f"{st.scope}最好值 {_v(ref, unit)} ÷ 实际值 {_v(value, unit)}"
         else:
             if ref <= 0:
-                return 0.0, f"{st.scope}最好值为 {_v(ref, unit)},无法按比例计分,不得分"
+                return bottom, f"{st.scope}最好值为 {_v(ref, unit)},无法按比例计分,{_got(bottom)}"
             raw = points * value / ref
             text = f"实际值 {_v(value, unit)} ÷ {st.scope}最好值 {_v(ref, unit)}"
-        score = _clamp(raw, points)
-        return score, f"{text} × {fmt(points)} 分,{_got(score)}"
+        score = min(top, max(bottom, raw))
+        limit = ""
+        if rule.cap is not None and raw > top:
+            limit = f"(上限 {fmt(top)} 分)"
+        elif rule.floor is not None and raw < bottom:
+            limit = f"(下限 {fmt(bottom)} 分)"
+        return score, f"{text} × {fmt(points)} 分,{_got(score)}{limit}"
     avg = st.average
     at = rule.at_average
     if avg == 0:
