@@ -91,7 +91,7 @@ def step(value: float, points: float, rule: Any, direction: str, unit: str | Non
     score = points - deducted
     tail = ",扣完为止" if deducted >= points else ""
     return score, (
-        f"实际值 {_v(value, unit)} {word}基准 {_t(rule.baseline, unit)} {fmt(gap)} {_gap_word(unit)},"
+        f"实际值 {_v(value, unit)} {word}基准 {_t(rule.baseline, unit)} {f'{fmt(gap)} {_gap_word(unit)}'.strip()},"
         f"计 {fmt(steps)} 档,每档扣 {fmt(rule.deduct)} 分,扣 {fmt(deducted)} 分{tail},{_got(score)}"
     )
 
