@@ -286,21 +286,24 @@ def open_ledger(path: Path) -> LedgerBook:
                 continue
             sheet.last_row = r
             row = _check_row(sheet, r, raw, file, findings, warnings)
-            if row is None:
-                continue
-            ref = f"{sheet.title}!{_cell_ref(sheet, C_ID, r)}"
-            if row.id in seen:
+            ident = _text(raw[C_ID])
+            if ident and ident in seen:
                 findings.append(
                     Finding(
                         "ledger-duplicate-id",
-                        f"编号 {row.id} 重复(另见 {seen[row.id]});每个编号只能出现一次",
+                        f"编号 {ident} 重复(另见 {seen[ident]});每个编号只能出现一次",
                         Location(
-                            file=file, sheet=sheet.title, cell=_cell_ref(sheet, C_ID, r)
+                            file=file,
+                            sheet=sheet.title,
+                            cell=_cell_ref(sheet, C_ID, r),
                         ),
                     )
                 )
                 continue
-            seen[row.id] = ref
+            if ident:
+                seen[ident] = f"{sheet.title}!{_cell_ref(sheet, C_ID, r)}"
+            if row is None:
+                continue
             rows.append(row)
     if findings:
         raise LedgerInvalid(

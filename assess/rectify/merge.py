@@ -25,6 +25,7 @@ from assess.errors import Finding, Location
 from assess.rectify.ledger import LedgerBook, MetaEntry, current
 from assess.rectify.model import (
     C_CHECK,
+    C_DEADLINE,
     C_ID,
     C_STATUS,
     C_UNIT,
@@ -129,7 +130,12 @@ def merge(
             continue
         cells = current(row)
         touched = False
-        for column, value in p.generated().items():
+        generated = p.generated()
+        if p.deadline_days is not None and entry.first_seen:
+            # a deadline counts from the day the problem was first found, not from each re-run
+            first = dt.date.fromisoformat(entry.first_seen)
+            generated[C_DEADLINE] = first + dt.timedelta(days=p.deadline_days)
+        for column, value in generated.items():
             new = canonical(value)
             cur = cells[column]
             if cur == new:

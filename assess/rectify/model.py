@@ -117,6 +117,9 @@ class Problem:
     owner: str = ""
     measure: str = ""
     deadline: Deadline = None
+    deadline_days: int | None = (
+        None  # deadline counted from the day first seen (score problems)
+    )
     status: str | None = None  # initial status (findings workbooks may carry one)
     location: Location | None = None
 

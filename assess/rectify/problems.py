@@ -144,6 +144,15 @@ def _deadline(rectify: m.RectifyText | None, as_of: dt.date) -> Deadline:
     return as_of + dt.timedelta(days=days)
 
 
+def _days(rectify: m.RectifyText | None) -> int | None:
+    """Days from first seen to the deadline, when the deadline is a date."""
+    if rectify is not None and rectify.ongoing:
+        return None
+    days = rectify.deadline_days if rectify is not None else None
+    days = DEFAULT_DEADLINE_DAYS if days is None else days
+    return days or None
+
+
 def _word(
     item: _Item,
     placeholders: dict[str, str],
@@ -237,6 +246,7 @@ def problems_from_results(
                     department=item.department or str(ind.get("department") or ""),
                     measure=measure,
                     deadline=_deadline(item.rectify, as_of),
+                    deadline_days=_days(item.rectify),
                 )
             )
         for kind, key in (("penalty", "penalties"), ("veto", "vetoes")):
@@ -284,6 +294,7 @@ def problems_from_results(
                         department=item.department or "",
                         measure=measure,
                         deadline=_deadline(item.rectify, as_of),
+                        deadline_days=_days(item.rectify),
                     )
                 )
     return out
