@@ -45,11 +45,20 @@ class Rounder:
         return float(sum((Decimal(repr(v)) for v in values), Decimal(0)).quantize(self.quantum))
 
 
+def _fixed(value: float, decimals: int) -> str:
+    """Fixed decimals, rounded half-up like Rounder (2.675 → 2.68, not 2.67)."""
+    try:
+        clean = Decimal(repr(float(value))).quantize(_CLEAN, rounding=ROUND_HALF_EVEN)
+        return f"{clean.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    except InvalidOperation:  # inf, nan, or too many digits for the context
+        return f"{value:.{decimals}f}"
+
+
 def fmt(value: float | None, decimals: int = 2) -> str:
     """A number as people write it: no trailing zeros (60, 0.5, 2.33)."""
     if value is None:
         return "—"
-    text = f"{value:.{decimals}f}"
+    text = _fixed(value, decimals)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -60,7 +69,7 @@ def fmt_value(value: float | None, unit: str | None, *, fixed: bool = True) -> s
     if value is None:
         return "—"
     if unit == "%":
-        return f"{value:.2f}%" if fixed else f"{fmt(value)}%"
+        return f"{_fixed(value, 2)}%" if fixed else f"{fmt(value)}%"
     text = fmt(value, 2)
     if "." not in text and abs(value) >= 10000:
         text = f"{int(round(value)):,}"
