@@ -1,0 +1,378 @@
+"""``assess rectify``: problems from results and findings → the ledger, checklists, progress.
+
+Orchestration only: takes parsed options, returns a :class:`RectifyReport`;
+prints nothing.  Score results must be JSON (``assess score``/``assess rank``
+output); data workbooks need the scoring pipeline, which the caller may pass
+as ``scorer`` (paths → list of ``UnitResult.to_dict()``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assess.errors import Finding, Location, OutputError, UsageError
+from assess.rectify.merge import MergeStats
+from assess.rectify.model import (
+    C_CATEGORY,
+    C_CHECK,
+    C_DEPARTMENT,
+    C_DESCRIPTION,
+    C_DONE_DATE,
+    C_EVIDENCE,
+    C_INDICATOR,
+    C_LOST,
+    C_MEASURE,
+    C_OWNER,
+    C_REMARK,
+    C_SOURCE,
+    Problem,
+    Row,
+    deadline_text,
+)
+from assess.rectify.progress import Progress
+
+LEDGER_NAME = "整改台账.xlsx"
+JSON_NAME = "整改情况.json"
+PROGRESS_NAME = "整改进展情况"
+CHECKLIST_PREFIX = "整改清单_"
+JSON_FORMAT = "assess.rectify/1"
+FORMATS = frozenset({"xlsx", "html", "doc", "json"})
+Scorer = Callable[[list[Path]], list[dict[str, Any]]]
+
+
+@dataclass
+class RectifyReport:
+    ledger: Path
+    as_of: dt.date
+    progress: Progress
+    rows: list[Row]  # the whole ledger after this run
+    problems: list[Problem]  # what this run's inputs contain
+    stats: MergeStats
+    findings: list[Finding] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    backup: Path | None = None
+    ledger_written: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def summary(self) -> str:
+        """One line for the terminal: what changed and where the figures stand."""
+        s = self.stats
+        return (
+            f"新增 {len(s.added)} 条,更新 {len(s.updated)} 条,本轮未再发现 {len(s.not_seen)} 条;"
+            f"{self.progress.overall.sentence()}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": JSON_FORMAT,
+            "as_of": self.as_of.isoformat(),
+            "ledger": str(self.ledger),
+            "ledger_written": self.ledger_written,
+            "backup": str(self.backup) if self.backup else None,
+            "changes": self.stats.to_dict(),
+            "progress": self.progress.to_dict(),
+            "problems": [row_dict(r, self.as_of) for r in self.rows],
+            "findings": [f.to_dict() for f in self.findings],
+            "written": [str(p) for p in self.written],
+        }
+
+
+def row_dict(row: Row, as_of: dt.date) -> dict[str, Any]:
+    from assess.rectify.progress import is_overdue
+
+    def text(column: str) -> str | None:
+        value = row.get(column)
+        return None if value is None or str(value).strip() == "" else str(value).strip()
+
+    lost = row.get(C_LOST)
+    done = row.get(C_DONE_DATE)
+    return {
+        "id": row.id,
+        "unit": row.unit,
+        "source": text(C_SOURCE),
+        "category": text(C_CATEGORY),
+        "description": text(C_DESCRIPTION),
+        "indicator": text(C_INDICATOR),
+        "lost": lost
+        if isinstance(lost, (int, float)) and not isinstance(lost, bool)
+        else None,
+        "department": text(C_DEPARTMENT),
+        "owner": text(C_OWNER),
+        "measure": text(C_MEASURE),
+        "deadline": deadline_text(row.deadline) or None,
+        "status": row.status,
+        "done_date": done.isoformat() if isinstance(done, dt.date) else None,
+        "evidence": text(C_EVIDENCE),
+        "remark": text(C_REMARK),
+        "check": text(C_CHECK),
+        "overdue": is_overdue(row, as_of),
+        "sheet": row.sheet,
+        "row": row.row,
+    }
+
+
+def _load_plan(scheme: Path | str | None) -> Any:
+    if scheme is None:
+        raise UsageError(
+            "从评分结果生成整改问题需要方案(--scheme),以取得整改文本模板和责任单位"
+        )
+    from assess.commands.common import load_plan
+
+    return load_plan(str(scheme))
+
+
+def _score_problems(
+    scheme: Path | str | None,
+    results: list[Path],
+    as_of: dt.date,
+    findings: list[Finding],
+    scorer: Scorer | None,
+) -> tuple[list[Problem], set[tuple[str, str]], list[str]]:
+    from assess.rectify.problems import load_results, problems_from_results
+
+    plan = _load_plan(scheme)
+    units: dict[str, tuple[dict[str, Any], str]] = {}
+    workbooks = [p for p in results if p.suffix.lower() != ".json"]
+    if workbooks and scorer is None:
+        raise UsageError(
+            f"“{workbooks[0]}”不是评分结果 JSON;请先用 assess score --format json 评分,"
+            "再把输出的 JSON 文件交给 assess rectify"
+        )
+    batches: list[tuple[str, list[dict[str, Any]]]] = [
+        (str(p), load_results(p)) for p in results if p.suffix.lower() == ".json"
+    ]
+    if workbooks and scorer is not None:
+        batches.append(("、".join(str(p) for p in workbooks), scorer(workbooks)))
+    for file, data in batches:
+        for unit in data:
+            name = str(unit["unit"]).strip()
+            if name in units:
+                findings.append(
+                    Finding(
+                        "duplicate-unit",
+                        f"单位“{name}”的评分结果出现两次(另见 {units[name][1]}),以后者为准",
+                        Location(file=file),
+                        "warning",
+                    )
+                )
+            units[name] = (unit, file)
+    problems: list[Problem] = []
+    for unit, file in units.values():
+        problems += problems_from_results(
+            plan, [unit], as_of, file=file, findings=findings
+        )
+    origin = f"score:{plan.scheme.id}"
+    scope = {(origin, name) for name in units}
+    order = [u.name for u in plan.scheme.units]
+    return problems, scope, order
+
+
+def _finding_problems(paths: list[Path], findings: list[Finding]) -> list[Problem]:
+    from assess.rectify.findings import read_findings
+
+    out: list[Problem] = []
+    seen: dict[str, Problem] = {}
+    for path in paths:
+        for p in read_findings(path, findings):
+            if p.id in seen:
+                findings.append(
+                    Finding(
+                        "duplicate-finding",
+                        f"与 {seen[p.id].location} 的问题相同(同一单位、来源和描述),已合并为一条",
+                        p.location or Location(file=str(path)),
+                        "warning",
+                    )
+                )
+                continue
+            seen[p.id] = p
+            out.append(p)
+    return out
+
+
+def backup_path(ledger: Path, as_of: dt.date) -> Path:
+    """``台账.20250331.bak.xlsx`` beside the ledger; ``-2``, ``-3`` … when taken."""
+    stem = f"{ledger.stem}.{as_of:%Y%m%d}"
+    candidate = ledger.with_name(f"{stem}.bak{ledger.suffix}")
+    n = 2
+    while candidate.exists():
+        candidate = ledger.with_name(f"{stem}-{n}.bak{ledger.suffix}")
+        n += 1
+    return candidate
+
+
+def run_rectify(
+    scheme_path: Path | str | None,
+    results: list[Path],
+    findings: list[Path],
+    ledger: Path | None,
+    out_dir: Path,
+    as_of: dt.date,
+    layout: str = "single",
+    formats: set[str] | frozenset[str] = frozenset({"xlsx", "html"}),
+    backup: bool = True,
+    issuer: str | None = None,
+    title: str | None = None,
+    *,
+    scorer: Scorer | None = None,
+    lock_timeout: float | None = None,
+) -> RectifyReport:
+    """Build or update the ledger and write the documents; see docs/rectify.md."""
+    from assess.rectify.ledger import LAYOUTS, new_ledger, open_ledger, write_meta
+    from assess.rectify.lock import DEFAULT_TIMEOUT, LedgerLock
+    from assess.rectify.merge import merge
+    from assess.rectify.progress import compute
+    from assess.rectify.sheets import write_summary
+    from assess.render.atomic import atomic_path
+
+    if layout not in LAYOUTS:
+        raise UsageError(f"--layout 应为 {' 或 '.join(LAYOUTS)},而不是“{layout}”")
+    unknown = set(formats) - FORMATS
+    if unknown:
+        raise UsageError(f"不支持的输出格式:{'、'.join(sorted(unknown))}")
+    if not results and not findings and ledger is None:
+        raise UsageError(
+            "请至少提供评分结果、督查发现问题清单(--findings)或已有台账(--ledger)之一"
+        )
+    notes: list[Finding] = []
+    problems: list[Problem] = []
+    scope: set[tuple[str, str]] = set()
+    order: list[str] = []
+    if results:
+        problems, scope, order = _score_problems(
+            scheme_path, results, as_of, notes, scorer
+        )
+    if findings:
+        problems += _finding_problems(findings, notes)
+        scope |= {(f"findings:{p.name}", "*") for p in findings}
+
+    out_dir = Path(out_dir)
+    if ledger is None:
+        target = out_dir / LEDGER_NAME
+        if target.exists():
+            raise UsageError(
+                f"输出文件夹中已有整改台账“{target}”;如需在其基础上更新,请用 --ledger 指定它"
+            )
+    else:
+        target = Path(ledger)
+    for folder in {out_dir, target.parent}:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise OutputError(
+                f"无法创建文件夹“{folder}”({e.strerror or e})",
+                Location(file=str(folder)),
+            ) from None
+
+    saved_backup: Path | None = None
+    with LedgerLock(target, DEFAULT_TIMEOUT if lock_timeout is None else lock_timeout):
+        existed = target.exists()
+        book = open_ledger(target) if existed else new_ledger(layout)
+        notes.extend(book.warnings)
+        if existed and layout != book.layout and layout != "single":
+            notes.append(
+                Finding(
+                    "ledger-layout",
+                    "已有台账的排布方式不变,--layout 只对新建台账起作用",
+                    Location(file=str(target)),
+                    "warning",
+                )
+            )
+        stats = merge(book, problems, as_of, scope, notes)
+        progress = compute(book.rows, as_of, order)
+        if not existed or stats.changed or book.updated != as_of.isoformat():
+            write_summary(book, progress, f"{title or '问题'}整改台账汇总")
+            write_meta(book, as_of)
+            if existed and backup:
+                saved_backup = backup_path(target, as_of)
+                with atomic_path(saved_backup) as tmp:
+                    shutil.copyfile(target, tmp)
+            with atomic_path(target) as tmp:
+                try:
+                    book.wb.save(tmp)
+                except OSError as e:
+                    raise OutputError(
+                        f"无法写入台账“{target}”({e.strerror or e})",
+                        Location(file=str(target)),
+                    ) from None
+            ledger_written = True
+        else:
+            ledger_written = False
+
+    report = RectifyReport(
+        ledger=target,
+        as_of=as_of,
+        progress=progress,
+        rows=list(book.rows),
+        problems=problems,
+        stats=stats,
+        findings=notes,
+        backup=saved_backup,
+        ledger_written=ledger_written,
+    )
+    if ledger_written:
+        report.written.append(target)
+    report.written += _documents(report, out_dir, formats, issuer, title)
+    return report
+
+
+def _documents(
+    report: RectifyReport,
+    out_dir: Path,
+    formats: set[str] | frozenset[str],
+    issuer: str | None,
+    title: str | None,
+) -> list[Path]:
+    from assess.rectify.documents import checklist_context, progress_context, render
+    from assess.render.atomic import safe_filename, write_atomic
+
+    written: list[Path] = []
+    as_of = report.as_of
+    for fmt in sorted(formats & {"html", "doc"}):
+        suffix = ".html" if fmt == "html" else ".doc"
+        taken: set[str] = set()
+        for tally in report.progress.units:
+            rows = [r for r in report.rows if r.unit == tally.name]
+            doc_title = f"{tally.name}{title or '问题'}整改清单"
+            data = render(
+                "checklist.html.j2",
+                checklist_context(tally.name, rows, tally, as_of),
+                title=doc_title,
+                issuer=issuer,
+                as_of=as_of,
+                landscape=True,
+                fmt=fmt,
+            )
+            path = (
+                out_dir
+                / f"{CHECKLIST_PREFIX}{safe_filename(tally.name, taken)}{suffix}"
+            )
+            written.append(write_atomic(path, data))
+        data = render(
+            "progress.html.j2",
+            progress_context(report.progress),
+            title=f"{title or '问题'}整改进展情况",
+            issuer=issuer,
+            as_of=as_of,
+            landscape=False,
+            fmt=fmt,
+        )
+        written.append(write_atomic(out_dir / f"{PROGRESS_NAME}{suffix}", data))
+    if "json" in formats:
+        path = out_dir / JSON_NAME
+        written.append(path)
+        payload = report.to_dict()
+        payload["written"] = [str(p) for p in written]
+        write_atomic(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    return written
+
+
+__all__ = ["JSON_NAME", "LEDGER_NAME", "RectifyReport", "backup_path", "run_rectify"]

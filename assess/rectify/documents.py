@@ -1,0 +1,148 @@
+"""Word-ready documents: one 整改清单 per unit, and the 整改进展情况 report.
+
+Both extend ``templates/base.html.j2``; checklists are landscape (seven
+columns of long text), the progress report portrait.  ``doc`` output is the
+same HTML packed as MHT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from assess.rectify.model import (
+    C_DEPARTMENT,
+    C_DESCRIPTION,
+    C_MEASURE,
+    C_OWNER,
+    Row,
+)
+from assess.rectify.progress import Progress, Tally, is_overdue
+
+
+def deadline_label(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return "" if value is None else str(value)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _date_label(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def checklist_context(
+    unit: str, rows: list[Row], tally: Tally, as_of: dt.date
+) -> dict[str, Any]:
+    cells = []
+    for i, r in enumerate(rows, start=1):
+        status = r.status + ("(逾期)" if is_overdue(r, as_of) else "")
+        cells.append(
+            [
+                i,
+                {"text": str(r.get(C_DESCRIPTION) or ""), "align": "left"},
+                str(r.get(C_DEPARTMENT) or ""),
+                str(r.get(C_OWNER) or ""),
+                {"text": str(r.get(C_MEASURE) or ""), "align": "left"},
+                deadline_label(r.deadline),
+                status,
+            ]
+        )
+    return {
+        "unit": unit,
+        "intro": f"截至{_date_label(as_of)},{unit}{tally.sentence()}。",
+        "rows": cells,
+        "note": "整改时限为“立行立改”的须立即整改,“长期坚持”的须建立长效机制;"
+        "完成整改后应逐项收集佐证材料,经核查验收后销号。",
+    }
+
+
+def progress_context(progress: Progress) -> dict[str, Any]:
+    def rows(tallies: list[Tally]) -> list[Any]:
+        out: list[Any] = [
+            [
+                t.name,
+                t.total,
+                t.done,
+                t.in_progress,
+                t.not_started,
+                t.overdue,
+                _pct(t.rate),
+            ]
+            for t in tallies
+        ]
+        o = progress.overall
+        out.append(
+            {
+                "cells": [
+                    "合计",
+                    o.total,
+                    o.done,
+                    o.in_progress,
+                    o.not_started,
+                    o.overdue,
+                    _pct(o.rate),
+                ],
+                "bold": True,
+            }
+        )
+        return out
+
+    overdue_units = [t for t in progress.units if t.overdue]
+    if overdue_units:
+        named = "、".join(f"{t.name}({t.overdue} 条)" for t in overdue_units)
+        overdue_text = (
+            f"截至{_date_label(progress.as_of)},有逾期未完成整改问题的单位有:{named},"
+            f"共 {progress.overall.overdue} 条,请相关单位加快整改进度。"
+        )
+    else:
+        overdue_text = f"截至{_date_label(progress.as_of)},没有逾期未完成的整改问题。"
+    return {
+        "overview": f"截至{_date_label(progress.as_of)},{progress.overall.sentence()}。",
+        "unit_rows": rows(progress.units),
+        "dept_rows": rows(progress.departments),
+        "chart": [(t.name, t.rate) for t in progress.units if t.rate is not None],
+        "overdue_text": overdue_text,
+        "overdue_rows": [
+            [
+                item["unit"],
+                item["id"],
+                {"text": item["description"], "align": "left"},
+                deadline_label(dt.date.fromisoformat(item["deadline"]))
+                if item["deadline"]
+                else "",
+                item["status"],
+            ]
+            for item in progress.overdue
+        ],
+        "note": "完成率 = (已完成 + 已销号) ÷ 问题总数;逾期指整改时限早于统计截止日期且尚未完成。"
+        "同一问题由多个责任单位负责的,在各责任单位中分别统计。",
+    }
+
+
+def render(
+    template: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    issuer: str | None,
+    as_of: dt.date,
+    landscape: bool,
+    fmt: str,
+) -> bytes | str:
+    from assess.render.env import render_document
+
+    html = render_document(
+        template, context, title=title, issuer=issuer, date=as_of, landscape=landscape
+    )
+    if fmt == "doc":
+        from assess.render.mht import to_mht
+
+        return to_mht(html, title=title)
+    return html
+
+
+__all__ = ["checklist_context", "deadline_label", "progress_context", "render"]
