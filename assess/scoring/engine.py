@@ -220,7 +220,7 @@ def _not_ok(plan: Plan, ind: PlanIndicator, res: IndicatorResult, value: Indicat
         )
     if ind.missing == "exclude":
         res.applicable = False
-        res.basis = f"{why},按缺项处理,满分折算"
+        res.basis = f"{why},按缺项处理" + ("" if plan.scheme.not_applicable == "none" else ",满分折算")
         return res
     res.score = 0.0
     res.lost = ind.points
