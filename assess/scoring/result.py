@@ -133,7 +133,8 @@ class UnitResult:
 
     @property
     def lost_points(self) -> float:
-        return sum(i.lost for i in self.indicators)
+        # second-level sums (rule "sum") repeat their third-level children's loss
+        return sum(i.lost for i in self.indicators if i.rule != "sum")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
