@@ -308,6 +308,8 @@ def parse_yaml(
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "simple key" in (exc.context or "") and exc.context_mark is not None:
+            mark = exc.context_mark  # where the key without its colon starts
         loc = Location(
             file=str(path),
             line=mark.line + 1 if mark else None,
@@ -315,8 +317,11 @@ def parse_yaml(
         )
         raise SchemeError(f"YAML 语法错误:{yaml_problem(exc, text)}", loc) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        # libyaml counts bytes, PyYAML characters: find the character itself
+        found = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        pos = found if found >= 0 else min(exc.position, len(text))
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
         raise SchemeError(
             f"YAML 语法错误:含有不允许的控制字符(#x{exc.character:04x})"
             if isinstance(exc.character, int)
@@ -359,7 +364,7 @@ _YAML_PROBLEMS: list[tuple[str, str]] = [
     (r"found undefined tag handle", "不允许的 YAML 标签"),
     (
         r"(expected|did not find expected) alphabetic or numeric character",
-        "锚点(&)或别名(*)后缺少名称",
+        "锚点(&)或别名(*)后须写名称,名称只能用英文字母、数字、“-”和“_”",
     ),
     (
         r"(expected|did not find expected) ',' or '\]'",
@@ -484,7 +489,18 @@ def _real_path(loc: tuple[Any, ...], data: Any) -> Path_:
     """Drop the parts of a pydantic location that are not in the data (union tags)."""
     out: list[str | int] = []
     node = data
+    tagged: Any = None
     for part in loc:
+        if (
+            isinstance(node, dict)
+            and node is not tagged
+            and part in RULE_TYPES
+            and node.get("type") == part
+        ):
+            tagged = (
+                node  # the tag of a discriminated union, once (Step has a key "step")
+            )
+            continue
         if (isinstance(node, dict) and part in node) or (
             isinstance(node, list) and isinstance(part, int) and part < len(node)
         ):
