@@ -52,11 +52,13 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
     s = plan.scheme
     rnd = plan.round
     categories: list[CategoryResult] = []
+    leaf_totals: list[float] = []
     for ci, cat in enumerate(s.categories):
         members = [r for ind, r in zip(plan.indicators, row, strict=True) if ind.category == ci]
         earned = rnd.sum([r.score for r in members if r.score is not None])
         applicable = sum(r.points for r in members if r.applicable and r.status != "cohort")
         leaf_points = sum(r.points for r in members)
+        leaf_totals.append(leaf_points)
         score = earned
         if s.not_applicable == "rescale_category" and 0 < applicable < leaf_points:
             score = rnd(earned / applicable * cat.points)
@@ -68,6 +70,18 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
             (c.score / c.points if c.points else 0.0) * (cat.weight or 0.0) * s.full_score
             for c, cat in zip(categories, s.categories, strict=True)
         )
+        if s.not_applicable == "rescale_total":
+            # the same weighting applied to the applicable and to all leaf points
+            reachable = sum(
+                (c.applicable_points / c.points if c.points else 0.0) * (cat.weight or 0.0) * s.full_score
+                for c, cat in zip(categories, s.categories, strict=True)
+            )
+            complete = sum(
+                (leaf / c.points if c.points else 0.0) * (cat.weight or 0.0) * s.full_score
+                for c, cat, leaf in zip(categories, s.categories, leaf_totals, strict=True)
+            )
+            if 0 < reachable < complete - 1e-9:
+                base = base / reachable * s.full_score
     else:
         base = sum(c.score for c in categories)
         if s.not_applicable == "rescale_total" and 0 < applicable_total < full_leaf - 1e-9:
