@@ -101,6 +101,7 @@ class Book:
         self._csv_rows = csv_rows
         self._cache: dict[str, list[Row]] = {}
         self._xlsx: _XlsxExtras | None = None
+        self._percent: dict[str, dict[bytes, list[int]]] = {}
 
     @property
     def sheet_names(self) -> list[str]:
@@ -133,6 +134,7 @@ class Book:
                     scan[0].join()
             if scan is not None and scan[1].error is None:
                 scan[1].apply(rows)
+                self._percent[sheet] = scan[1].percent
         self._cache[sheet] = rows
         return rows
 
@@ -155,13 +157,34 @@ class Book:
 
         def run() -> None:
             try:
-                facts.cells = extras.scan(sheet).cells
+                found = extras.scan(sheet, percent=True)
+                facts.cells, facts.percent = found.cells, found.percent
             except Exception as e:  # noqa: BLE001 - any failure just drops the refinement
                 facts.error = e
 
         thread = threading.Thread(target=run, name="xlsx-scan", daemon=True)
         thread.start()
         return thread, facts
+
+    def percent_rows(self, sheet: str, columns: Iterable[int]) -> dict[int, list[int]]:
+        """Column → 0-based rows whose numbers are formatted as percentages (.xlsx only)."""
+        cols = sorted(set(columns))
+        if self.format != XLSX or not cols:
+            return {}
+        percent = self._percent.get(sheet)
+        if percent is None:  # rows() ran without the scan: scan these columns now
+            try:
+                if self._xlsx is None:
+                    self._xlsx = _XlsxExtras(self.path)
+                percent = self._xlsx.scan(sheet, cols).percent
+            except (zipfile.BadZipFile, ET.ParseError, KeyError, OSError, ValueError, EOFError):
+                return {}
+        out: dict[int, list[int]] = {}
+        for c in cols:
+            rows = percent.get(column_letter(c).encode())
+            if rows:
+                out[c] = rows
+        return out
 
     def mark_percent(self, sheet: str, columns: Iterable[int]) -> None:
         """Wrap numbers formatted as percentages in ``columns`` as :class:`PercentCell`.
@@ -170,15 +193,10 @@ class Book:
         column after the layout has found its header row.
         """
         rows = self._cache.get(sheet)
-        cols = sorted(set(columns))
-        if self.format != XLSX or rows is None or not cols or self._xlsx is None:
+        if rows is None:
             return
-        try:
-            percent = self._xlsx.scan(sheet, cols).percent
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            return
-        for c in cols:
-            for r in percent.get(column_letter(c).encode(), ()):
+        for c, found in self.percent_rows(sheet, columns).items():
+            for r in found:
                 if r < len(rows) and c < len(rows[r]) and type(rows[r][c]) is float:
                     rows[r][c] = PercentCell(rows[r][c])
 
@@ -338,24 +356,32 @@ class _XlsxExtras:
                 out.append(b"%d" % i)
         return out
 
-    def scan(self, sheet: str, percent_columns: Iterable[int] | None = None) -> _SheetFacts:
+    def scan(
+        self, sheet: str, percent_columns: Iterable[int] | None = None, *, percent: bool = False
+    ) -> _SheetFacts:
         """Read the sheet's XML once, in chunks cut at row ends, collecting the facts.
 
         Without ``percent_columns`` it collects error cells and result-less
-        formulas; with them, only the rows of those columns formatted as
-        percentages (a second pass, made only when a percent field needs it).
+        formulas, and with ``percent`` also every percent-formatted cell (done in
+        the thread that runs beside calamine, where it costs no wall time); with
+        ``percent_columns`` only the percent-formatted rows of those columns.
         """
         facts = _SheetFacts()
         part = self.parts.get(sheet)
         if part is None:
             return facts
         style_re = None
-        if percent_columns is not None:
-            if not self.percent_styles:
-                return facts
-            cols = b"|".join(column_letter(c).encode() for c in percent_columns)
+        if self.percent_styles and (percent or percent_columns is not None):
+            cols = (
+                b"|".join(column_letter(c).encode() for c in percent_columns)
+                if percent_columns is not None
+                else b"[A-Z]{1,3}"
+            )
             alts = b"|".join(self.percent_styles)
             style_re = re.compile(rb'<c r="(' + cols + rb')([0-9]{1,7})" s="(?:' + alts + rb')"')
+        only_percent = percent_columns is not None
+        if only_percent and style_re is None:
+            return facts
         with self.zf.open(part) as f:
             tail = b""
             while True:
@@ -365,13 +391,15 @@ class _XlsxExtras:
                 if cut < 6 and data:
                     tail = buf
                     continue
-                self._scan(buf[:cut], facts, style_re)
+                self._scan(buf[:cut], facts, style_re, only_percent)
                 if not data:
                     return facts
                 tail = buf[cut:]
 
     @staticmethod
-    def _scan(buf: bytes, facts: _SheetFacts, style_re: re.Pattern[bytes] | None) -> None:
+    def _scan(
+        buf: bytes, facts: _SheetFacts, style_re: re.Pattern[bytes] | None, only_percent: bool
+    ) -> None:
         if style_re is not None:
             percent = facts.percent
             for letters, row in style_re.findall(buf):
@@ -379,7 +407,8 @@ class _XlsxExtras:
                 if col is None:
                     col = percent[letters] = []
                 col.append(int(row) - 1)
-            return
+            if only_percent:
+                return
         if b't="e"' in buf:
             for m in re.finditer(rb't="e"', buf):
                 start, end = buf.rfind(b"<c ", 0, m.start()), buf.find(b"</c>", m.end())

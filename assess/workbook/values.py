@@ -437,6 +437,8 @@ def parse_column(
     unit: str | None,
     formats_known: bool = True,
     factor: float = 1.0,
+    *,
+    percent_formatted: bool = False,
 ) -> tuple[list[Any], list[tuple[int, str, str]]]:
     """Parse a whole column; returns values and the (index, status, note) of cells that were not plain.
 
@@ -446,15 +448,29 @@ def parse_column(
     bad: list[tuple[int, str, str]] = []
     if kind == KIND_TEXT:
         return [_cell_text(v) or None for v in raw], bad
+    percent = kind == KIND_PERCENT or unit == "%"
+    scaled = percent and percent_formatted  # every number in the column is shown as a percentage
+    if scaled:
+        factor *= 100.0  # numbers only: text such as "82%" is parsed as written
+    types = set(map(type, raw))
+    if raw and kind != KIND_BOOL and types <= {float, PercentCell} and all(map(math.isfinite, raw)):
+        if types == {float} and (scaled or not percent):  # the usual column: nothing per cell
+            return ([v * factor for v in raw] if factor != 1.0 else list(raw)), bad
+        if types == {PercentCell} and percent:  # a column formatted as percentages
+            return [v * 100.0 * factor for v in raw], bad
     out: list[Any] = []
     append = out.append
-    fast = kind not in (KIND_PERCENT, "bool") and unit != "%"
+    fast = kind != KIND_BOOL and (scaled or not percent)
     for i, v in enumerate(raw):
-        if fast and type(v) is float and -_INF < v < _INF:
+        t = type(v)
+        if t is float and -_INF < v < _INF and (fast or (percent and not 0.0 < abs(v) < 1.0)):
             append(v * factor if factor != 1.0 else v)
             continue
+        if t is PercentCell and percent and -_INF < v < _INF:
+            append(v * 100.0 * factor)
+            continue
         number, status, note = parse_value(v, kind, unit, formats_known=formats_known)
-        if number is not None and factor != 1.0 and type(v) is not str:
+        if number is not None and factor != 1.0 and t is not str:
             number *= factor
         append(number)
         if status != OK or note:
