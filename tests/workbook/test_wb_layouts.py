@@ -238,3 +238,37 @@ def test_read_units_attaches_details(tmp_path: Path) -> None:
     assert [(f.code, f.message) for f in findings] == [
         ("unknown-unit", "明细表“村级明细”中的单位“戊县”没有对应的填报数据")
     ]
+
+
+def test_summary_csv_gb18030(tmp_path: Path) -> None:
+    p = tmp_path / "汇总.csv"
+    text = '单位名称,A1,A2,A4,A5\n甲县,"18,500",82.3%,100,—\n'
+    p.write_bytes(text.encode("gb18030"))
+    (u,) = read_summary(p, PLAN)
+    assert u.values["income"].number == 18500.0 and u.values["growth"].number == pytest.approx(82.3)
+    assert u.values["cleared"].status == "missing" and u.values["cleared"].where == "汇总!E2"
+
+
+def test_details_percent_formatted_column(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "村级明细"
+    ws.append(["所属县", "村名称", "集体经济收入", "规划覆盖率"])
+    for i in range(100):
+        ws.append(["甲县", f"村{i}", i, 0.5 if i else "82%"])
+        ws.cell(row=i + 2, column=4).number_format = "0%"
+    wb.save(tmp_path / "明细.xlsx")
+    t = read_details(tmp_path / "明细.xlsx", VILLAGES)["甲县"]
+    assert t.columns["rate"][:3] == [82.0, 50.0, 50.0]
+    assert t.findings == []
+
+
+def test_many_county_files_are_fast(tmp_path: Path) -> None:
+    import time
+
+    p = county_xlsx(tmp_path / "甲县.xlsx", villages=[(1, "一村", 1, 1)])
+    start = time.perf_counter()
+    for _ in range(50):
+        read_county(p, PLAN)
+    assert (time.perf_counter() - start) / 50 < 0.05  # 3,000 workbooks well within minutes
