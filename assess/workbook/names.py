@@ -10,6 +10,7 @@ never cause a false "unknown field".
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -164,9 +165,24 @@ def code_key(value: object) -> str:
 
 
 def closest(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The candidate most similar to ``name`` (difflib ratio ≥ cutoff), for "did you mean" hints."""
+    """The candidate most similar to ``name`` (difflib ratio ≥ cutoff), for "did you mean" hints.
+
+    Memoised: the same extra rows recur in every county's workbook, and difflib
+    over all known names is by far the slowest step of reading one.
+    """
+    return _closest(name, tuple(candidates), cutoff)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(name: str, candidates: tuple[str, ...], cutoff: float) -> str | None:
+    by_key = _keyed(candidates)
+    hits = difflib.get_close_matches(key_of(name), list(by_key), n=1, cutoff=cutoff)
+    return by_key[hits[0]] if hits else None
+
+
+@functools.lru_cache(maxsize=64)
+def _keyed(candidates: tuple[str, ...]) -> dict[str, str]:
     by_key: dict[str, str] = {}
     for c in candidates:
         by_key.setdefault(key_of(c), c)
-    hits = difflib.get_close_matches(key_of(name), list(by_key), n=1, cutoff=cutoff)
-    return by_key[hits[0]] if hits else None
+    return by_key
