@@ -39,11 +39,14 @@ def grade_unit(plan: Plan, result: UnitResult, env: dict[str, object]) -> None:
             if new > level:
                 basis.append(f"发生一票否决事项“{veto.name}”,等次定为“{names[new]}”")
                 level = new
-        elif veto.effect == "cap_grade" and veto.grade in names:
-            cap = names.index(veto.grade)
-            if cap > level:
-                basis.append(f"发生一票否决事项“{veto.name}”,等次最高为“{veto.grade}”")
-                level = cap
+        elif veto.effect == "cap_grade":
+            # result.vetoes holds Adjustments; the grade is on the scheme's veto
+            most = next((v.grade for v, _ in plan.vetoes if v.id == veto.id), None)
+            if most in names:
+                cap = names.index(most)
+                if cap > level:
+                    basis.append(f"发生一票否决事项“{veto.name}”,等次最高为“{most}”")
+                    level = cap
         elif veto.effect == "zero":
             basis.append(f"发生一票否决事项“{veto.name}”,总分计为 0")
     bar_env = dict(env)
