@@ -30,7 +30,14 @@ def grade_unit(plan: Plan, result: UnitResult, env: dict[str, object]) -> None:
     grade = band_grade(plan, result.total)
     assert grade is not None
     line = next((g for g in plan.scheme.grades if g.name == grade), None)
-    basis = [f"总分 {plan.round.text(result.total)} 分,达到“{grade}”等次分数线 {fmt(line.min)} 分"] if line else []
+    basis: list[str] = []
+    if line and result.total >= line.min - 1e-9:
+        basis.append(f"总分 {plan.round.text(result.total)} 分,达到“{grade}”等次分数线 {fmt(line.min)} 分")
+    elif line:  # below every line: the lowest grade, without claiming its line was reached
+        basis.append(
+            f"总分 {plan.round.text(result.total)} 分,未达到“{grade}”等次分数线 {fmt(line.min)} 分,"
+            f"定为最低等次“{grade}”"
+        )
     result.band_grade = grade
     level = names.index(grade)
     for veto in result.vetoes:
