@@ -82,7 +82,7 @@ def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> None:
             r.grade = names[gi + 1]
             r.grade_basis.append(
                 f"“{grade.name}”等次名额为{where} {n} 个单位的 {fmt(grade.quota * 100)}%({allowed} 个),"
-                f"本单位按排名列第 {i + 1} 位,降为“{r.grade}”"
+                f"本单位在达到“{grade.name}”等次的 {len(holders)} 个单位中按排名列第 {i + 1} 位,降为“{r.grade}”"
             )
 
 
