@@ -16,7 +16,15 @@ from assess.scoring.result import Adjustment, IndicatorResult, UnitResult
 ROOT = Path(__file__).resolve().parents[2]
 SCHEME = ROOT / "indicators" / "county-2024.yaml"
 AS_OF = dt.date(2025, 3, 31)
-FINDING_HEAD = ["序号", "单位名称", "问题来源", "问题类别", "问题描述", "责任单位", "整改时限"]
+FINDING_HEAD = [
+    "序号",
+    "单位名称",
+    "问题来源",
+    "问题类别",
+    "问题描述",
+    "责任单位",
+    "整改时限",
+]
 
 
 def indicator(
@@ -74,12 +82,22 @@ def unit_result(
 
 def write_results(path: Path, units: list[UnitResult], *, wrapped: bool = True) -> Path:
     docs = [u.to_dict() for u in units]
-    data: Any = {"format": "assess.score/1", "scheme": {"id": "county-2024"}, "units": docs} if wrapped else docs
+    data: Any = (
+        {"format": "assess.score/1", "scheme": {"id": "county-2024"}, "units": docs}
+        if wrapped
+        else docs
+    )
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
 
 
-def write_findings(path: Path, rows: list[list[Any]], head: list[str] | None = None, *, title: str | None = None) -> Path:
+def write_findings(
+    path: Path,
+    rows: list[list[Any]],
+    head: list[str] | None = None,
+    *,
+    title: str | None = None,
+) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -106,7 +124,16 @@ def standard_results() -> list[UnitResult]:
                 indicator("1.6", "衔接资金支付率", 60.2, 1.5, target=70),
                 indicator("1.2", "返贫风险率", 1.0, 0, points=3),
             ],
-            penalties=[Adjustment("P1", "数据弄虚作假", 1, 5, "数据弄虚作假 1 个,扣 5 分", "县乡村振兴局")],
+            penalties=[
+                Adjustment(
+                    "P1",
+                    "数据弄虚作假",
+                    1,
+                    5,
+                    "数据弄虚作假 1 个,扣 5 分",
+                    "县乡村振兴局",
+                )
+            ],
         ),
         unit_result(
             "凤凰县",
@@ -114,7 +141,17 @@ def standard_results() -> list[UnitResult]:
                 indicator("1.5", "衔接资金用于产业发展比重", 52.5, 2, target=60),
                 indicator("1.6", "衔接资金支付率", 55.0, 2.5, target=70),
             ],
-            vetoes=[Adjustment("V1", "发生规模性返贫", 1, 0, "发生规模性返贫,一票否决", "县乡村振兴局", "lowest")],
+            vetoes=[
+                Adjustment(
+                    "V1",
+                    "发生规模性返贫",
+                    1,
+                    0,
+                    "发生规模性返贫,一票否决",
+                    "县乡村振兴局",
+                    "lowest",
+                )
+            ],
         ),
     ]
 
@@ -129,9 +166,33 @@ def findings_file(tmp_path: Path) -> Path:
     return write_findings(
         tmp_path / "督查发现问题清单.xlsx",
         [
-            [1, "浏阳市", "督查暗访", "产业帮扶", "部分产业项目联农带农机制不健全", "县农业农村局", dt.date(2025, 3, 15)],
-            [2, "浏阳市", "审计", "资金管理", "衔接资金项目资产未及时确权登记", "县财政局、县乡村振兴局", dt.date(2025, 6, 30)],
-            [3, "平江县", "第三方评估", "防返贫监测", "个别监测户风险消除程序不规范", "县乡村振兴局", "立行立改"],
+            [
+                1,
+                "浏阳市",
+                "督查暗访",
+                "产业帮扶",
+                "部分产业项目联农带农机制不健全",
+                "县农业农村局",
+                dt.date(2025, 3, 15),
+            ],
+            [
+                2,
+                "浏阳市",
+                "审计",
+                "资金管理",
+                "衔接资金项目资产未及时确权登记",
+                "县财政局、县乡村振兴局",
+                dt.date(2025, 6, 30),
+            ],
+            [
+                3,
+                "平江县",
+                "第三方评估",
+                "防返贫监测",
+                "个别监测户风险消除程序不规范",
+                "县乡村振兴局",
+                "立行立改",
+            ],
         ],
     )
 
@@ -144,7 +205,9 @@ def run(tmp_path: Path) -> Run:
     """run_rectify with the bundled scheme, the test's out folder and AS_OF unless given."""
     from assess.commands.rectify import run_rectify
 
-    def call(results: list[Path] | None = None, findings: list[Path] | None = None, **kw: Any) -> Any:
+    def call(
+        results: list[Path] | None = None, findings: list[Path] | None = None, **kw: Any
+    ) -> Any:
         kw.setdefault("ledger", None)
         kw.setdefault("out_dir", tmp_path / "out")
         kw.setdefault("as_of", AS_OF)

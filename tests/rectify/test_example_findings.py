@@ -13,7 +13,9 @@ from .conftest import ROOT, SCHEME
 
 
 def test_example_findings_workbook(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("make_findings", ROOT / "examples" / "make_findings.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_findings", ROOT / "examples" / "make_findings.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -25,4 +27,9 @@ def test_example_findings_workbook(tmp_path: Path) -> None:
     assert 15 <= len(problems) <= 25
     units = {u.name for u in load_scheme(SCHEME).scheme.units}
     assert {p.unit for p in problems} == units
-    assert {p.source for p in problems} == {"督查暗访", "审计", "第三方评估", "考核评估"}
+    assert {p.source for p in problems} == {
+        "督查暗访",
+        "审计",
+        "第三方评估",
+        "考核评估",
+    }

@@ -36,7 +36,9 @@ def test_stale_lock_of_a_dead_process_is_removed(tmp_path: Path) -> None:
     proc = multiprocessing.get_context("spawn").Process(target=int)
     proc.start()
     proc.join()
-    lock_path(target).write_text(json.dumps({"pid": proc.pid, "host": socket.gethostname()}), encoding="utf-8")
+    lock_path(target).write_text(
+        json.dumps({"pid": proc.pid, "host": socket.gethostname()}), encoding="utf-8"
+    )
     with LedgerLock(target, timeout=0.5):
         data = json.loads(lock_path(target).read_text(encoding="utf-8"))
         assert data["pid"] == os.getpid()
@@ -47,7 +49,14 @@ def _update(args: tuple[str, str, str]) -> int:
 
     ledger, findings, out = args
     report = run_rectify(
-        SCHEME, [], [Path(findings)], Path(ledger), Path(out), dt.date(2025, 4, 30), formats=set(), lock_timeout=60
+        SCHEME,
+        [],
+        [Path(findings)],
+        Path(ledger),
+        Path(out),
+        dt.date(2025, 4, 30),
+        formats=set(),
+        lock_timeout=60,
     )
     return len(report.stats.added)
 
@@ -55,11 +64,19 @@ def _update(args: tuple[str, str, str]) -> int:
 def test_two_processes_lose_no_update(tmp_path: Path) -> None:
     from assess.commands.rectify import run_rectify
 
-    base = write_findings(tmp_path / "base.xlsx", [[1, "浏阳市", "审计", "资金", "起始问题", "县财政局", None]])
-    ledger = run_rectify(SCHEME, [], [base], None, tmp_path / "out", dt.date(2025, 3, 31), formats=set()).ledger
+    base = write_findings(
+        tmp_path / "base.xlsx",
+        [[1, "浏阳市", "审计", "资金", "起始问题", "县财政局", None]],
+    )
+    ledger = run_rectify(
+        SCHEME, [], [base], None, tmp_path / "out", dt.date(2025, 3, 31), formats=set()
+    ).ledger
     jobs = []
     for n in range(4):
-        rows = [[i, "宁乡市", f"督查{n}", "作风", f"第 {n} 批问题 {i}", "县委办", None] for i in range(1, 6)]
+        rows = [
+            [i, "宁乡市", f"督查{n}", "作风", f"第 {n} 批问题 {i}", "县委办", None]
+            for i in range(1, 6)
+        ]
         path = write_findings(tmp_path / f"批次{n}.xlsx", rows)
         jobs.append((str(ledger), str(path), str(tmp_path / f"out{n}")))
     with multiprocessing.get_context("spawn").Pool(4) as pool:

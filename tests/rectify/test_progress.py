@@ -11,7 +11,15 @@ from assess.rectify.progress import rate
 
 from .conftest import AS_OF, Run, write_findings
 
-HEAD = ["单位名称", "问题来源", "问题类别", "问题描述", "责任单位", "整改时限", "整改状态"]
+HEAD = [
+    "单位名称",
+    "问题来源",
+    "问题类别",
+    "问题描述",
+    "责任单位",
+    "整改时限",
+    "整改状态",
+]
 D = dt.date
 
 
@@ -20,23 +28,69 @@ def ten(tmp_path: Path) -> Path:
     rows = [
         ["浏阳市", "督查暗访", "产业", "问题1", "县财政局", D(2025, 3, 1), "已完成"],
         ["浏阳市", "督查暗访", "产业", "问题2", "县财政局", D(2025, 3, 1), "已销号"],
-        ["浏阳市", "督查暗访", "产业", "问题3", "县财政局", D(2025, 3, 15), "整改中"],  # overdue
-        ["浏阳市", "督查暗访", "产业", "问题4", "县财政局、县农业农村局", D(2025, 6, 30), "整改中"],
-        ["浏阳市", "督查暗访", "产业", "问题5", "", D(2025, 3, 31), "未开始"],  # due today: not overdue
-        ["浏阳市", "督查暗访", "产业", "问题6", "县农业农村局", "立行立改", "未开始"],  # no date: never overdue
+        [
+            "浏阳市",
+            "督查暗访",
+            "产业",
+            "问题3",
+            "县财政局",
+            D(2025, 3, 15),
+            "整改中",
+        ],  # overdue
+        [
+            "浏阳市",
+            "督查暗访",
+            "产业",
+            "问题4",
+            "县财政局、县农业农村局",
+            D(2025, 6, 30),
+            "整改中",
+        ],
+        [
+            "浏阳市",
+            "督查暗访",
+            "产业",
+            "问题5",
+            "",
+            D(2025, 3, 31),
+            "未开始",
+        ],  # due today: not overdue
+        [
+            "浏阳市",
+            "督查暗访",
+            "产业",
+            "问题6",
+            "县农业农村局",
+            "立行立改",
+            "未开始",
+        ],  # no date: never overdue
         ["平江县", "审计", "资金", "问题7", "县乡村振兴局", D(2025, 1, 31), "已完成"],
         ["平江县", "审计", "资金", "问题8", "县乡村振兴局", D(2025, 1, 31), "已完成"],
         ["平江县", "审计", "资金", "问题9", "县乡村振兴局", "长期坚持", "已完成"],
-        ["平江县", "审计", "资金", "问题10", "县乡村振兴局", D(2025, 1, 31), "未开始"],  # overdue
+        [
+            "平江县",
+            "审计",
+            "资金",
+            "问题10",
+            "县乡村振兴局",
+            D(2025, 1, 31),
+            "未开始",
+        ],  # overdue
     ]
     return write_findings(tmp_path / "十条.xlsx", rows, HEAD)
 
 
 def test_figures_by_unit_department_and_overall(run: Run, ten: Path) -> None:
     p = run([], [ten]).progress
-    figures = {t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate) for t in p.units}
+    figures = {
+        t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate)
+        for t in p.units
+    }
     assert figures == {"浏阳市": (6, 2, 2, 2, 1, 33.3), "平江县": (4, 3, 0, 1, 1, 75.0)}
-    depts = {t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate) for t in p.departments}
+    depts = {
+        t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate)
+        for t in p.departments
+    }
     assert depts == {
         "县财政局": (4, 2, 2, 0, 1, 50.0),
         "县农业农村局": (2, 0, 1, 1, 0, 0.0),
@@ -44,8 +98,17 @@ def test_figures_by_unit_department_and_overall(run: Run, ten: Path) -> None:
         "县乡村振兴局": (4, 3, 0, 1, 1, 75.0),
     }
     o = p.overall
-    assert (o.total, o.done, o.in_progress, o.not_started, o.overdue, o.rate) == (10, 5, 2, 3, 2, 50.0)
-    assert o.sentence() == "共 10 条,完成 5 条,正在整改 5 条,完成率 50.0%,逾期未完成 2 条"
+    assert (o.total, o.done, o.in_progress, o.not_started, o.overdue, o.rate) == (
+        10,
+        5,
+        2,
+        3,
+        2,
+        50.0,
+    )
+    assert (
+        o.sentence() == "共 10 条,完成 5 条,正在整改 5 条,完成率 50.0%,逾期未完成 2 条"
+    )
     assert p.overdue_units == ["浏阳市", "平江县"]
     assert [i["description"] for i in p.overdue] == ["问题3", "问题10"]
 
@@ -54,7 +117,10 @@ def test_later_as_of_makes_more_overdue(run: Run, ten: Path) -> None:
     report = run([], [ten])
     later = run([], [], ledger=report.ledger, as_of=D(2025, 7, 1)).progress
     assert {t.name: t.overdue for t in later.units} == {"浏阳市": 3, "平江县": 1}
-    assert later.overall.sentence() == "共 10 条,完成 5 条,正在整改 5 条,完成率 50.0%,逾期未完成 4 条"
+    assert (
+        later.overall.sentence()
+        == "共 10 条,完成 5 条,正在整改 5 条,完成率 50.0%,逾期未完成 4 条"
+    )
 
 
 def test_rate_rounds_half_up_to_one_decimal() -> None:
@@ -66,6 +132,19 @@ def test_rate_rounds_half_up_to_one_decimal() -> None:
 
 
 def test_sentence_like_the_notices(run: Run, tmp_path: Path) -> None:
-    rows = [["浏阳市", "审计", "资金", f"问题{i}", "县财政局", D(2025, 12, 31), "已完成" if i < 26 else "整改中"] for i in range(57)]
-    p = run([], [write_findings(tmp_path / "57.xlsx", rows, HEAD)], as_of=AS_OF).progress
+    rows = [
+        [
+            "浏阳市",
+            "审计",
+            "资金",
+            f"问题{i}",
+            "县财政局",
+            D(2025, 12, 31),
+            "已完成" if i < 26 else "整改中",
+        ]
+        for i in range(57)
+    ]
+    p = run(
+        [], [write_findings(tmp_path / "57.xlsx", rows, HEAD)], as_of=AS_OF
+    ).progress
     assert p.overall.sentence() == "共 57 条,完成 26 条,正在整改 31 条,完成率 45.6%"
