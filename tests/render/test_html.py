@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import EVIL, TEMPLATES, TITLE, render_sample
+from tests.render.conftest import EVIL, TEMPLATES, TITLE, render_sample
 
 from assess.render import env as render_env
 from assess.render.env import cjk_date, cn_num, num, pct, render_document, templates_dir
@@ -387,7 +387,7 @@ def test_templates_dir_prefers_bundled(tmp_path: Path, monkeypatch: pytest.Monke
 def test_render_document_context_wins() -> None:
     html = render_document(
         "sample.html.j2",
-        {**__import__("conftest").sample_context(), "doc_issuer": "另一局"},
+        {**__import__("tests.render.conftest", fromlist=["sample_context"]).sample_context(), "doc_issuer": "另一局"},
         title="T",
         issuer="某局",
         date="2024-06-30",

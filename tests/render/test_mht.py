@@ -7,7 +7,7 @@ import re
 from email.message import Message
 
 import pytest
-from conftest import TITLE, render_sample
+from tests.render.conftest import TITLE, render_sample
 
 from assess.render.mht import BASE, FILELIST, HEADER, MAIN, split_footer, to_mht
 

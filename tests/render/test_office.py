@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ISSUER, TITLE, render_sample
-from office_support import require_poppler, require_soffice
+from tests.render.conftest import ISSUER, TITLE, render_sample
+from tests.office_support import require_poppler, require_soffice
 
 from assess.render.office import convert, pdf_page_count, pdf_text, pdf_to_png
 
