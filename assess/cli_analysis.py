@@ -2,4 +2,53 @@
 
 from __future__ import annotations
 
-from assess.cli import main as main  # noqa: F401 - commands below attach to it
+from pathlib import Path
+
+import click
+
+from assess.cli import (
+    CONTEXT,
+    _echo_run,
+    _parse_date,
+    date_option,
+    details_option,
+    force_option,
+    main,
+    output_option,
+)
+
+
+@main.command("explain", context_settings=CONTEXT)
+@click.option("--scheme", "-s", required=True, metavar="方案", help="方案 YAML 文件的路径,或内置方案的编号。")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="单位数据文件...")
+@click.option("--cohort", "cohort", multiple=True, type=click.Path(path_type=Path), metavar="参评数据",
+              help="同批参评单位的数据文件或文件夹(用于名次和按排名、相对值、极差法计分的指标),可多次指定。")
+@details_option
+@click.option("--unit", "units", multiple=True, metavar="单位名称", help="只分析这些单位(默认分析输入中的全部单位),可多次指定。")
+@click.option("--set", "sets", multiple=True, metavar="编码=数值",
+              help="假设某指标或字段取此值重新评分,如 --set 1.5=62 或 --set 产业资金=1200,可多次指定。")
+@click.option("--top", "top", type=click.IntRange(0, 1000), default=0, metavar="N", help="屏幕上只列出可增分最多的 N 项(0 为全部)。")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "doc"]), default="table", show_default=True,
+              help="table 屏幕文字;json;html/doc 可用 Word/WPS 打开的分析报告。")
+@output_option
+@date_option
+@force_option
+def explain_cmd(scheme: str, inputs: tuple[Path, ...], cohort: tuple[Path, ...], details: tuple[Path, ...],
+                units: tuple[str, ...], sets: tuple[str, ...], top: int, fmt: str, output: Path | None,
+                report_date: str | None, force: bool) -> None:
+    """得分差距分析:距上一等次、上一名次差多少分,哪些指标最容易补回分数。
+
+    \b
+    对每个失分指标给出须达到的数值和可增加的总分,例如
+      衔接资金支付率需由 60.20% 提高到 70.00% 方可得满分,可增 1.50 分
+    已考虑缺项折算、扣分上限、加分上限、一票否决和“不得评为”条件。
+    assess explain -s county-2024 examples/counties/浏阳市.xlsx --cohort examples/counties
+    assess explain -s county-2024 examples/counties --unit 花垣县 --set 1.5=56
+    退出码:0 正常,1 部分输入未计入,2 用法错误或无法读取。
+    """
+    from assess.commands.explain import run_explain
+
+    _parse_date(report_date, "--date")
+    run = run_explain(scheme, list(inputs), list(cohort), list(details), units=list(units), sets=list(sets),
+                      fmt=fmt, output=output, report_date=report_date, limit=top)
+    _echo_run(run)

@@ -1,1 +1,1 @@
-
+"""What-if, sensitivity, profiles and scheme differences: analysis beyond one score."""
