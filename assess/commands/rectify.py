@@ -295,14 +295,19 @@ def run_rectify(
                 saved_backup = backup_path(target, as_of)
                 with atomic_path(saved_backup) as tmp:
                     shutil.copyfile(target, tmp)
-            with atomic_path(target) as tmp:
-                try:
-                    book.wb.save(tmp)
-                except OSError as e:
-                    raise OutputError(
-                        f"无法写入台账“{target}”({e.strerror or e})",
-                        Location(file=str(target)),
-                    ) from None
+            try:
+                with atomic_path(target) as tmp:
+                    try:
+                        book.wb.save(tmp)
+                    except OSError as e:
+                        raise OutputError(
+                            f"无法写入台账“{target}”({e.strerror or e})",
+                            Location(file=str(target)),
+                        ) from None
+            except OutputError:
+                if saved_backup is not None:  # the ledger is unchanged: no backup of it
+                    saved_backup.unlink(missing_ok=True)
+                raise
             ledger_written = True
         else:
             ledger_written = False

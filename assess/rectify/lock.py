@@ -21,6 +21,7 @@ from assess.errors import Location, OutputError
 
 DEFAULT_TIMEOUT = 60.0
 POLL = 0.1
+STALE_CHECK = 2.0  # seconds between checks that the lock's owner still runs
 
 
 def lock_path(target: Path) -> Path:
@@ -111,11 +112,12 @@ class LedgerLock:
 
     def acquire(self) -> None:
         deadline = time.monotonic() + self.timeout
-        checked_stale = False
+        next_stale_check = 0.0
         while not self._try():
-            if not checked_stale:
+            now = time.monotonic()
+            if now >= next_stale_check:  # the holder may have died since we last looked
                 self._remove_stale()
-                checked_stale = True
+                next_stale_check = now + STALE_CHECK
                 continue
             if time.monotonic() >= deadline:
                 owner = self._owner()

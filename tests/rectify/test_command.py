@@ -188,9 +188,8 @@ def test_ledger_open_in_excel_gives_output_error(
     )
     assert ledger.read_bytes() == before
     assert not lock_path(ledger).exists()
-    assert (
-        sorted(p.name for p in ledger.parent.iterdir() if p.name.startswith(".")) == []
-    )
+    # no temp file, no backup of the unchanged ledger
+    assert sorted(p.name for p in ledger.parent.iterdir()) == ["整改台账.xlsx"]
 
 
 def test_bad_layout(run: Run, findings_file: Path) -> None:
