@@ -58,8 +58,9 @@ class _Checker:
         self.fields = {f.id: f for f in self.s.fields}
         self.field_names = {f.name: f.id for f in self.s.fields}
         self.grade_names = [g.name for g in self.s.grades]
-        self.group_names = {g.id for g in self.s.groups} | {
-            g.name for g in self.s.groups
+        # by_group and units[].group accept a group's id, name or alias (as plan.py does)
+        self.group_names = {
+            a for g in self.s.groups for a in (g.id, g.name, *g.aliases)
         }
         self.indicator_ids: set[str] = set()
         self.parent_ids: set[str] = set()
