@@ -18,7 +18,15 @@ GOLDEN = ROOT / "tests" / "golden"
 sys.path.insert(0, str(ROOT))
 
 Refresher = Callable[[], dict[str, str]]
-REFRESHERS: dict[str, Refresher] = {}
+
+
+def _documents() -> dict[str, str]:
+    from tests.documents.builders import documents
+
+    return documents()
+
+
+REFRESHERS: dict[str, Refresher] = {"documents": _documents}
 
 
 def main(argv: list[str]) -> int:

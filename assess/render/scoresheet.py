@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess import __version__
@@ -81,6 +82,15 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
     return rows
 
 
+def _place(loc: dict[str, Any]) -> str:
+    """Where in the unit's own file: ``指标数据!D20`` (the file is named in the note)."""
+    if loc.get("sheet") and loc.get("cell"):
+        return f"{loc['sheet']}!{loc['cell']}"
+    if loc.get("sheet"):
+        return str(loc["sheet"]) + (f" 第 {loc['row']} 行" if loc.get("row") else "")
+    return Path(str(loc.get("file", ""))).name
+
+
 def value_text_adj(value: float | None) -> str:
     return "—" if value is None else fmt(value)
 
@@ -114,9 +124,9 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
         "grade_basis": r.grade_basis,
         "profile": profile_sentence(plan, r, cohort) if cohort and len(cohort) > 1 else "",
         "incomplete": incomplete,
-        "findings": [[f.get("where", ""), f["message"]] for f in r.findings],
+        "findings": [[_place(f.get("location", {})), f["message"]] for f in r.findings],
         "sources": [[i.id, i.name, source_text(i)] for i in r.indicators if i.rule != "sum"],
-        "provenance": f"由 assess {__version__} 生成;方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…);数据文件 {r.file}。",
+        "provenance": f"由 assess {__version__} 生成;方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…);数据文件 {Path(r.file).name}。",
     }
 
 

@@ -62,7 +62,8 @@ def prepare(plan: Plan, unit: UnitData) -> Prepared:
             continue
         env[fid] = aggregate(f.aggregate, f.where, table)
         status[fid] = OK if env[fid] is not None else MISSING
-        source[fid] = f"{table.file} {table.sheet}({len(table)} 行)".strip()
+        name = table.file.replace("\\", "/").rsplit("/", 1)[-1]
+        source[fid] = f"{name} {table.sheet}({len(table)} 行)".strip()
     for fid in plan.derived_order:
         formula = plan.fields[fid].formula
         assert formula is not None

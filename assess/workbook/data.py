@@ -30,7 +30,8 @@ class Value:
 
     @property
     def source(self) -> str:
-        return f"{self.file} {self.where}".strip()
+        name = self.file.replace("\\", "/").rsplit("/", 1)[-1]  # the file's name: paths stay private
+        return f"{name} {self.where}".strip()
 
 
 @dataclass(slots=True)
