@@ -103,8 +103,10 @@ class Plan:
         """The canonical group: the scheme's unit list wins over what a workbook says."""
         if unit in self.unit_groups:
             return self.unit_groups[unit]
-        if declared is None:
+        if declared is None or not declared.strip():
             return None
+        if not self.group_ids:  # no groups in the scheme: units are grouped as their data say
+            return declared.strip()
         return self.group_ids.get(declared.strip(), None)
 
 
@@ -146,12 +148,13 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
     derived_order = _topological([f for f in s.fields if f.formula], fields, name_aliases)
     indicators: list[PlanIndicator] = []
     parents: dict[str, m.Indicator] = {}
+    parents_of = {c.id: ind.id for ind, _c, _k in walk_indicators(s) for c in ind.children}
     for ind, cat, _key in walk_indicators(s):
         if ind.children:
             parents[ind.id] = ind
             continue
         assert ind.rule is not None  # validated
-        parent = _parent_of(s, ind.id)
+        parent = parents_of.get(ind.id)
         key = ind.id
         formula = None
         if ind.formula:
@@ -180,7 +183,7 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                 unit=ind.unit or None,
                 kind=kind,
                 direction=ind.direction,
-                category=s.categories.index(cat),
+                category=int(_key[1]),
                 parent=parent,
                 department=ind.department or cat.department,
                 source_note=ind.source,
@@ -264,13 +267,6 @@ def _variants(rule: Any, group_ids: dict[str, str]) -> dict[str, Any]:
         data.update(override)
         out[group_ids.get(group, group)] = type(rule).model_validate(data)
     return out
-
-
-def _parent_of(s: m.Scheme, ident: str) -> str | None:
-    for ind, _cat, _key in walk_indicators(s):
-        if any(c.id == ident for c in ind.children):
-            return ind.id
-    return None
 
 
 def _topological(

@@ -1,0 +1,56 @@
+"""Glue between the ``rectify`` command line and ``run_rectify``: workbooks are scored
+first (through the same pipeline as ``score``), then the report becomes a ``Run``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from assess.commands.run import Run
+from assess.errors import EXIT_FINDINGS
+
+
+def score_workbooks(scheme: str, paths: list[Path]) -> list[dict[str, Any]]:
+    """Workbooks given to ``rectify`` are scored as one cohort, as ``assess rank`` would."""
+    from assess.commands.common import load_plan, read_inputs
+    from assess.scoring.engine import score_units
+    from assess.scoring.ranking import rank_cohort
+
+    plan = load_plan(scheme)
+    data = read_inputs(plan, paths)
+    results = score_units(plan, data.units)
+    if len(results) > 1:
+        rank_cohort(plan, results)
+    return [r.to_dict() for r in results]
+
+
+def run_rectify_cli(
+    scheme: str,
+    results: list[Path],
+    findings: list[Path],
+    ledger: Path | None,
+    output: Path,
+    as_of: dt.date,
+    layout: str,
+    formats: set[str],
+    backup: bool,
+    issuer: str | None,
+    title: str | None,
+) -> Run:
+    from assess.commands.rectify import run_rectify
+
+    report = run_rectify(
+        scheme, results, findings, ledger, output, as_of, layout, formats, backup, issuer, title,
+        scorer=lambda paths: score_workbooks(scheme, paths),
+    )
+    run = Run(written=list(report.written))
+    for finding in report.findings:
+        label = "错误" if finding.severity == "error" else "提示"
+        run.messages.append(f"{label}:{finding}")
+    run.messages.append(report.summary())
+    for path in report.written:
+        run.messages.append(f"已写入:{path}")
+    if report.has_errors:
+        run.exit_code = EXIT_FINDINGS
+    return run
