@@ -1,0 +1,347 @@
+"""Benchmark: is `assess` read-bound at national scale?
+
+    python benchmarks/run.py            # full: 3,000 counties, 500,000 villages
+    python benchmarks/run.py --quick    # 300 counties, 50,000 villages (under a minute once cached)
+
+Data are generated once into benchmarks/.cache/ (reused while the generator's
+version stays the same).  Every case prints its figures and the ratios
+measured side by side in the same run (medians of --repeat runs).  The
+targets are goals for this benchmark, never assertions in the test suite;
+docs/performance.md records the figures and their history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+GENERATOR_VERSION = 2
+EXTRA_ROWS = 107  # county workbooks carry more rows than a scheme reads (~150 in all)
+VILLAGE_FIELDS = 20
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+# ---- data --------------------------------------------------------------------
+
+
+def bench_scheme(cache: Path) -> Path:
+    """The bundled scheme without its sample unit list (thousands of units here)."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "indicators" / "county-2024.yaml").read_text(encoding="utf-8"))
+    data["units"] = []
+    data["id"] = "bench-county"
+    path = cache / "bench-county.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def village_scheme(cache: Path) -> Path:
+    """Villages as units, ranked within their county (the group column)."""
+    text = """
+id: bench-village
+title: 村级乡村振兴考核(基准测试)
+year: 2024
+level: village
+full_score: 100
+categories:
+  - id: "1"
+    name: 产业与收入
+    points: 50
+    indicators:
+      - {id: "1.1", name: 集体经济收入, points: 20, unit: 万元, field: f01,
+         rule: {type: bands, bands: [{min: 10, score: 20}, {min: 5, max: 10, score: 12}, {max: 5, score: 4}]}}
+      - {id: "1.2", name: 人均可支配收入增速, points: 15, unit: "%", field: f02, rule: {type: linear, floor: 0, target: 8}}
+      - {id: "1.3", name: 务工人数占比, points: 15, unit: "%", field: f03, rule: {type: rank, scores: [15, 14, 13, 12, 11], others: 10}}
+  - id: "2"
+    name: 建设与治理
+    points: 50
+    indicators:
+      - {id: "2.1", name: 自来水普及率, points: 20, unit: "%", field: f04, rule: {type: threshold, target: 95, partial: 10}}
+      - {id: "2.2", name: 卫生厕所普及率, points: 15, unit: "%", field: f05, rule: {type: relative, to: best}}
+      - {id: "2.3", name: 矛盾纠纷, points: 15, unit: 个, field: f06, rule: {type: deduct, per_item: 3}}
+grades:
+  - {name: 好, min: 85}
+  - {name: 较好, min: 70}
+  - {name: 一般, min: 60}
+  - {name: 较差, min: 0}
+fields:
+"""
+    for i in range(1, VILLAGE_FIELDS + 1):
+        kind = "count" if i == 6 else "number"
+        text += f"  - {{id: f{i:02d}, name: 字段{i:02d}, kind: {kind}}}\n"
+    path = cache / "bench-village.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_counties(folder: Path, count: int) -> None:
+    from openpyxl import Workbook
+
+    from assess.commands.common import load_plan
+
+    plan = load_plan(str(ROOT / "indicators" / "county-2024.yaml"))
+    specs = plan.read.inputs
+    rng = random.Random(9)
+    folder.mkdir(parents=True, exist_ok=True)
+    groups = [g.name for g in plan.scheme.groups]
+    for n in range(count):
+        wb = Workbook()
+        info = wb.active
+        info.title = "基本信息"
+        info.append(["单位名称", f"测试县{n:04d}"])
+        info.append(["年度", 2024])
+        info.append(["分组", groups[n % len(groups)]])
+        ws = wb.create_sheet("指标数据")
+        ws.append(["2024年度乡村振兴实绩考核数据填报表"])
+        ws.append(["指标编码", "指标名称", "单位", "数值", "说明或佐证"])
+        for spec in specs:
+            if spec.kind == "bool":
+                value: object = rng.choice(["是", "否"]) if spec.key not in ("规模性返贫", "重大舆情") else "否"
+            elif spec.kind == "count":
+                value = rng.randint(0, 5) if spec.key not in ("监测对象人数", "问题总数", "务工规模", "上年务工规模") else rng.randint(1000, 9000)
+            elif spec.kind == "percent":
+                value = round(rng.uniform(50, 100), 2)
+            else:
+                value = round(rng.uniform(10, 1000), 2)
+            if spec.key == "消除风险人数":
+                value = 500
+            if spec.key == "已整改问题数":
+                value = 900
+            ws.append([spec.code or spec.key, spec.name, spec.unit or "", value, None])
+        for extra in range(EXTRA_ROWS):
+            ws.append([f"X{extra:03d}", f"补充统计指标{extra:03d}", "个", rng.randint(0, 999), None])
+        vs = wb.create_sheet("村级明细")
+        vs.append(["村名称", "村集体经济经营性收入(万元)", "是否脱贫村", "较大人口规模自然村通硬化路"])
+        for v in range(30):
+            vs.append([f"村{v:02d}", round(rng.uniform(1, 30), 1), "是", "是"])
+        wb.save(folder / f"测试县{n:04d}.xlsx")
+
+
+def make_villages(path: Path, rows: int, counties: int) -> None:
+    from openpyxl import Workbook
+
+    rng = random.Random(7)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("村级明细")
+    ws.append(["所属县市区", "村名称", "村集体经济经营性收入(万元)", "是否脱贫村", "较大人口规模自然村通硬化路"]
+              + [f"字段{i:02d}" for i in range(1, VILLAGE_FIELDS - 3)])
+    for r in range(rows):
+        ws.append([f"测试县{r % counties:04d}", f"村{r:06d}", round(rng.uniform(0, 30), 1), rng.choice(["是", "否"]),
+                   rng.choice(["是", "否"])] + [round(rng.uniform(0, 100), 2) for _ in range(VILLAGE_FIELDS - 4)])
+    wb.save(path)
+
+
+def make_village_units(path: Path, rows: int, counties: int) -> None:
+    """The same villages as a summary table: one row per village, its county as the group."""
+    from openpyxl import Workbook
+
+    rng = random.Random(7)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("汇总表")
+    ws.append(["村名称", "分组"] + [f"字段{i:02d}" for i in range(1, VILLAGE_FIELDS + 1)])
+    for r in range(rows):
+        ws.append([f"测试县{r % counties:04d}村{r:06d}", f"测试县{r % counties:04d}"]
+                  + [rng.randint(0, 5) if i == 6 else round(rng.uniform(0, 100), 2) for i in range(1, VILLAGE_FIELDS + 1)])
+    wb.save(path)
+
+
+def make_summary(path: Path, counties: Path) -> None:
+    """The county returns as one summary table (for the villages-aggregated case)."""
+    from openpyxl import Workbook
+
+    from assess.commands.common import load_plan
+    from assess.workbook.layouts import read_county
+
+    plan = load_plan(str(ROOT / "indicators" / "county-2024.yaml"))
+    files = sorted(counties.glob("*.xlsx"))
+    first = read_county(files[0], plan.read)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("汇总表")
+    specs = plan.read.inputs
+    ws.append(["单位名称", "分组"] + [s.name for s in specs])
+    rng = random.Random(3)
+    groups = [g.name for g in plan.scheme.groups]
+    for n in range(len(files)):
+        row: list[object] = [f"测试县{n:04d}", groups[n % len(groups)]]
+        for s in specs:
+            v = first.values.get(s.key)
+            number = v.number if v is not None else None
+            row.append(("是" if number else "否") if s.kind == "bool" else (round((number or 0) * rng.uniform(0.9, 1.1), 2)))
+        ws.append(row)
+    wb.save(path)
+
+
+def prepare(cache: Path, counties: int, villages: int) -> dict[str, Path]:
+    stamp = cache / "stamp.json"
+    want = {"version": GENERATOR_VERSION, "counties": counties, "villages": villages}
+    paths = {
+        "counties": cache / "counties",
+        "villages": cache / "villages.xlsx",
+        "village_units": cache / "village_units.xlsx",
+        "summary": cache / "summary.xlsx",
+    }
+    if stamp.exists() and json.loads(stamp.read_text()) == want and all(p.exists() for p in paths.values()):
+        return paths
+    if cache.exists():
+        shutil.rmtree(cache)
+    cache.mkdir(parents=True)
+    t = time.perf_counter()
+    print(f"生成测试数据:{counties} 个县级填报表、{villages} 行村级明细……", flush=True)
+    make_counties(paths["counties"], counties)
+    make_villages(paths["villages"], villages, counties)
+    make_village_units(paths["village_units"], villages, counties)
+    make_summary(paths["summary"], paths["counties"])
+    stamp.write_text(json.dumps(want))
+    print(f"  用时 {time.perf_counter() - t:.0f} 秒", flush=True)
+    return paths
+
+
+# ---- measuring ----------------------------------------------------------------
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def run_cli(args: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall time of a fresh `python -m assess ...` and its peak RSS in MiB."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "assess", *args], env=_env(), capture_output=True, text=True)
+        times.append(time.perf_counter() - t)
+        if out.returncode not in (0, 1):
+            raise SystemExit(f"assess 失败({out.returncode}):{out.stderr[-2000:]}")
+        peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def raw_calamine(files: list[Path]) -> None:
+    from python_calamine import CalamineWorkbook
+
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+
+
+def raw_openpyxl(files: list[Path]) -> None:
+    from openpyxl import load_workbook
+
+    for f in files:
+        wb = load_workbook(f, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            for _row in ws.iter_rows(values_only=True):
+                pass
+        wb.close()
+
+
+def rescore(scheme: Path, summary: Path, times: int) -> float:
+    """Score the whole cohort `times` times in-process on prepared values."""
+    from assess.commands.common import load_plan
+    from assess.scoring.engine import prepare, score_prepared
+    from assess.workbook.layouts import read_summary
+
+    plan = load_plan(str(scheme))
+    units = read_summary(summary, plan.read)
+    prepared = [prepare(plan, u) for u in units]
+    t = time.perf_counter()
+    for _ in range(times):
+        score_prepared(plan, prepared)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="300 个县、5 万行村级明细")
+    ap.add_argument("--repeat", type=int, default=3, help="每项重复次数(取中位数)")
+    ap.add_argument("--rescore", type=int, default=None, help="重复评分次数(默认:完整 1000,快速 100)")
+    ap.add_argument("--cache", type=Path, default=HERE / ".cache")
+    ns = ap.parse_args()
+    counties, villages = (300, 50_000) if ns.quick else (3000, 500_000)
+    cache = ns.cache / ("quick" if ns.quick else "full")
+    paths = prepare(cache, counties, villages)
+    scheme = bench_scheme(cache)
+    vscheme = village_scheme(cache)
+    files = sorted(paths["counties"].glob("*.xlsx"))
+    out = Path(tempfile.mkdtemp(prefix="assess-bench-"))
+    r = ns.repeat
+    print(f"机器:{platform.machine()},{os.cpu_count()} 核;Python {platform.python_version()};重复 {r} 次取中位数")
+    print(f"\n1. 批量县级填报表:{len(files)} 个")
+    t_cal = median_time(lambda: raw_calamine(files), r)
+    t_opx = median_time(lambda: raw_openpyxl(files), max(1, r - 2))
+    t_e2e, mem = run_cli(["rank", "-s", str(scheme), str(paths["counties"]), "--format", "json", "-o", str(out / "r.json"), "-q"], r)
+    print(f"   calamine 单进程原始读取 {t_cal:7.2f} s")
+    print(f"   openpyxl 只读模式读取   {t_opx:7.2f} s")
+    print(f"   assess rank 端到端      {t_e2e:7.2f} s   峰值内存 {mem:.0f} MiB")
+    print(f"   端到端 / calamine = {t_e2e / t_cal:.2f}(目标 ≤ 1.0);openpyxl / 端到端 = {t_opx / t_e2e:.1f}(目标 ≥ 5)")
+
+    print(f"\n2. 村级明细:{villages} 行 × {VILLAGE_FIELDS} 列")
+    t_vcal = median_time(lambda: raw_calamine([paths["villages"]]), r)
+    t_agg, mem_agg = run_cli(["rank", "-s", str(scheme), str(paths["summary"]), "--details", str(paths["villages"]),
+                              "--format", "json", "-o", str(out / "a.json"), "-q"], r)
+    t_vu_cal = median_time(lambda: raw_calamine([paths["village_units"]]), r)
+    t_vil, mem_vil = run_cli(["rank", "-s", str(vscheme), str(paths["village_units"]), "--format", "json",
+                              "-o", str(out / "v.json"), "-q"], r)
+    print(f"   calamine 读取明细 {t_vcal:7.2f} s;汇总为 {counties} 个县并排名 {t_agg:7.2f} s,峰值内存 {mem_agg:.0f} MiB")
+    print(f"   比值 = {t_agg / t_vcal:.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
+    print(f"   calamine 读取村级汇总表 {t_vu_cal:7.2f} s;按县分组为村评分排名 {t_vil:7.2f} s,峰值内存 {mem_vil:.0f} MiB")
+    print(f"   比值 = {t_vil / t_vu_cal:.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
+
+    print(f"\n3. 文档渲染:{len(files)} 个单位的排名")
+    rank_json = out / "r.json"
+    t_html, _ = run_cli(["rank", "-s", str(scheme), str(paths["counties"]), "--format", "html", "-o", str(out / "r.html"), "-q"], 1)
+    t_xlsx, _ = run_cli(["rank", "-s", str(scheme), str(paths["counties"]), "--format", "xlsx", "-o", str(out / "r.xlsx"), "-q"], 1)
+    render_html, render_xlsx = t_html - t_e2e, t_xlsx - t_e2e
+    print(f"   html 渲染 ≈ {render_html:6.2f} s,xlsx 渲染 ≈ {render_xlsx:6.2f} s(各自端到端减去 json 端到端)")
+    print(f"   渲染 / 读取 = {max(render_html, render_xlsx) / t_cal:.2f}(目标 ≤ 0.5)")
+    del rank_json
+
+    print("\n4. 启动")
+    t_pass = median_time(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), 5)
+    t_help, _ = run_cli(["--help"], 5)
+    t_ver, _ = run_cli(["--version"], 5)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys; import assess.cli; print(','.join(m for m in ('openpyxl','jinja2','python_calamine','pydantic') if m in sys.modules))"],
+        env=_env(), capture_output=True, text=True, check=True,
+    )
+    print(f"   python -c pass {t_pass:.3f} s;assess --help {t_help:.3f} s;assess --version {t_ver:.3f} s")
+    print(f"   导入 assess.cli 时载入的重模块:{probe.stdout.strip() or '无'}")
+
+    times = ns.rescore or (100 if ns.quick else 1000)
+    print(f"\n5. 重复评分:{counties} 个单位 × {times} 次(进程内,已读入的数据)")
+    t_rs = rescore(scheme, paths["summary"], times)
+    print(f"   用时 {t_rs:.2f} s;/ 一次读取 {t_cal:.2f} s = {t_rs / t_cal:.2f}(目标 < 5)")
+    shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
