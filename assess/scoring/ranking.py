@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
-from assess.scoring.numbers import fmt
+from assess.scoring.numbers import _fixed, fmt
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -159,8 +159,9 @@ def gap_text(value: float | None, average: float | None, unit: str | None, direc
     if value is None or average is None:
         return "—"
     diff = value - average
-    if abs(diff) < 0.005:
+    gap = _fixed(abs(diff), 2)  # half-up, like the values printed beside it
+    if float(gap) == 0:
         return f"与{scope}平均持平"
     word = "高于" if diff > 0 else "低于"
-    amount = f"{abs(diff):.2f} 个百分点" if unit == "%" else f"{abs(diff):.2f}{' ' + unit if unit else ''}"
+    amount = f"{gap} 个百分点" if unit == "%" else f"{gap}{' ' + unit if unit else ''}"
     return f"{word}{scope}平均 {amount}"
