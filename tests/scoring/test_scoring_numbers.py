@@ -74,8 +74,10 @@ def test_fmt_value_and_points() -> None:
 
 def test_gap_text() -> None:
     assert gap_text(52.3, 60.36, "%", "higher", "全省") == "低于全省平均 8.06 个百分点"
-    # 64.305 prints as 64.31%: the gap to 60 must read 4.31, not 4.30
-    assert gap_text(64.305, 60, "%", "higher", "全省") == "高于全省平均 4.31 个百分点"
+    # 52.305 prints as 52.31%: the gap to 50 must read 2.31, not 2.30 (2.3049999… in binary)
+    assert fmt_value(52.305, "%") == "52.31%"
+    assert gap_text(52.305, 50, "%", "higher", "全省") == "高于全省平均 2.31 个百分点"
+    assert gap_text(70.125, 70, "%", "higher", "全省") == "高于全省平均 0.13 个百分点"
     assert gap_text(60.004, 60, "%", "higher") == "与全省平均持平"
     assert gap_text(10, 8.5, "万元", "higher", "全市") == "高于全市平均 1.50 万元"
     assert gap_text(None, 8.5, "%", "higher") == "—"
