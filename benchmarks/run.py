@@ -172,7 +172,7 @@ def make_summary(path: Path, counties: Path) -> None:
     from openpyxl import Workbook
 
     from assess.commands.common import load_plan
-    from assess.workbook.layouts import read_county
+    from assess.workbook.county import read_county
 
     plan = load_plan(str(ROOT / "indicators" / "county-2024.yaml"))
     files = sorted(counties.glob("*.xlsx"))
@@ -268,7 +268,7 @@ def rescore(scheme: Path, summary: Path, times: int) -> float:
     """Score the whole cohort `times` times in-process on prepared values."""
     from assess.commands.common import load_plan
     from assess.scoring.engine import prepare, score_prepared
-    from assess.workbook.layouts import read_summary
+    from assess.workbook.summary import read_summary
 
     plan = load_plan(str(scheme))
     units = read_summary(summary, plan.read)
