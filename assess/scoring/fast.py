@@ -206,7 +206,7 @@ class FastCohort:
         for scope in np.unique(scopes):
             sel = scopes == scope
             x = v[sel]
-            best, worst = (x.min(), x.max()) if lower else (x.max(), x.min())
+            best = x.min() if lower else x.max()
             if rule.type == "rank":
                 keyed = x if lower else -x
                 places = np.searchsorted(np.sort(keyed), keyed, side="left") + 1
