@@ -1,134 +1,239 @@
-"""Read many input files at once: layouts detected per file, two cores used,
-one bad file reported without stopping the others.
+"""Read many input files at once: layouts detected per file, both cores used,
+one bad file reported without stopping the others, detail tables attached.
 
 Workers receive only the ``ReadPlan`` (plain dataclasses) and return
-``UnitData``; nothing else crosses the process boundary.
+``UnitData`` and findings; nothing else crosses the process boundary.
+Province-wide detail tables are read in the main process once every unit is
+known, and split onto the units by their (normalised) names.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from assess.errors import AssessError, Finding, Location
 from assess.scheme.inputs import ReadPlan, TableSpec
-from assess.workbook.data import TableData, UnitData
+from assess.workbook.checks import missing_tables
+from assess.workbook.county import county_from_book
+from assess.workbook.data import UnitData
+from assess.workbook.details import UnitTables, details_from_book, find_table_sheet
+from assess.workbook.detect import layout_of
+from assess.workbook.names import key_of
+from assess.workbook.read import Book, open_book
+from assess.workbook.summary import summary_from_book
 
 PARALLEL_FROM = 16  # below this many files a pool costs more than it saves
-CHUNK = 8
+CHUNK = 8  # files per task sent to a worker
 
-Progress = Callable[[int, int], None]  # (done, total)
+Progress = Callable[[int, int], object]  # (done, total)
+# One file's result: its units, findings about the file, and whether it is a detail table.
+FileResult = tuple[list[UnitData], list[Finding], bool]
 
 
-def read_file(path: Path, plan: ReadPlan) -> tuple[list[UnitData], list[Finding]]:
-    """One county workbook or one summary table → its units; an unreadable file → a finding."""
-    from assess.workbook.layouts import detect_layout, read_county, read_summary
-
-    try:
-        layout = detect_layout(path)
-        if layout == "summary":
-            return read_summary(path, plan), []
-        if layout == "details":
-            return [], [
-                Finding(
-                    "details-as-input",
-                    "这是明细表(每行一个村、户或项目),请用 --details 指定,而不是作为单位数据",
-                    Location(file=str(path)),
-                )
-            ]
-        return [read_county(path, plan)], []
-    except AssessError as exc:
+def _unreadable(path: Path, exc: BaseException) -> Finding:
+    """The finding for a file that could not be read at all."""
+    if isinstance(exc, AssessError):
         loc = exc.location if exc.location.file else Location(file=str(path))
-        return [], [Finding("unreadable", exc.message, loc)]
-    except (MemoryError, RecursionError):
-        return [], [Finding("unreadable", "文件过大或结构过深,无法读取", Location(file=str(path)))]
+        return Finding("unreadable", exc.message, loc)
+    if isinstance(exc, (MemoryError, RecursionError)):
+        message = f"无法读取“{path.name}”:文件过大或结构过深"
+    else:
+        message = f"无法读取“{path.name}”:读取时发生意外错误({type(exc).__name__}: {exc})"
+    return Finding("unreadable", message, Location(file=str(path)))
 
 
-def _read_chunk(paths: list[Path], plan: ReadPlan) -> list[tuple[list[UnitData], list[Finding]]]:
+def read_file(path: Path, plan: ReadPlan) -> FileResult:
+    """One file → its units and the findings about the file; never raises.
+
+    A county workbook gives one unit, a summary table many; a detail table
+    gives none and ``True``, to be attached once every unit is known.
+    """
+    path = Path(path)
+    try:
+        with open_book(path) as book:
+            layout = layout_of(book, plan)
+            if layout == "county":
+                return [county_from_book(book, plan)], [], False
+            if layout == "summary":
+                units = summary_from_book(book, plan)
+                return list(units), units.findings, False
+            return [], [], True
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop 3,000 others
+        return [], [_unreadable(path, exc)], False
+
+
+def _read_chunk(paths: list[Path], plan: ReadPlan) -> list[FileResult]:
     return [read_file(p, plan) for p in paths]
 
 
+def _results(
+    files: list[Path], plan: ReadPlan, jobs: int, tick: Callable[[int], None]
+) -> Iterable[FileResult]:
+    """Each file's result in order; ``tick(n)`` after every n files read."""
+    workers = jobs or min(os.cpu_count() or 1, 8)
+    if len(files) >= PARALLEL_FROM and workers > 1:
+        chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+            for batch in pool.map(_read_chunk, chunks, [plan] * len(chunks)):
+                yield from batch
+                tick(len(batch))
+        return
+    for path in files:
+        yield read_file(path, plan)
+        tick(1)
+
+
 def read_all(
-    files: list[Path],
+    files: Iterable[Path],
     plan: ReadPlan,
     *,
-    details: list[Path] | None = None,
+    details: Iterable[Path] = (),
     progress: Progress | None = None,
     jobs: int = 0,
 ) -> tuple[list[UnitData], list[Finding]]:
+    """Read every file, never stopping at a bad one; detail tables are attached to their units.
+
+    ``files`` may mix county workbooks, summary tables and detail tables
+    (detected per file); ``details`` are files known to be detail tables.
+    ``jobs`` is the number of processes (0: one per core, at most 8; 1: no
+    pool).  ``progress(done, total)`` is called as files are read.  Returns
+    the units (duplicates as they are: the caller decides which one counts)
+    and the findings about files as a whole; findings about one unit are in
+    its ``UnitData.findings``.
+    """
+    files = [Path(p) for p in files]
+    detail_files = [Path(p) for p in details]
+    total = len(files) + len(detail_files)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
     units: list[UnitData] = []
     findings: list[Finding] = []
-    total = len(files)
-    workers = jobs or min(os.cpu_count() or 1, 8)
-    if total >= PARALLEL_FROM and workers > 1:
-        chunks = [files[i : i + CHUNK] for i in range(0, total, CHUNK)]
-        done = 0
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for batch in pool.map(_read_chunk, chunks, [plan] * len(chunks)):
-                for got, problems in batch:
-                    units.extend(got)
-                    findings.extend(problems)
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-    else:
-        for i, path in enumerate(files):
-            got, problems = read_file(path, plan)
-            units.extend(got)
-            findings.extend(problems)
-            if progress:
-                progress(i + 1, total)
-    for path in details or []:
+    found_details: list[Path] = []
+    for path, (got, problems, is_details) in zip(
+        files, _results(files, plan, jobs, tick), strict=True
+    ):
+        units.extend(got)
+        findings.extend(problems)
+        if is_details:
+            found_details.append(path)  # already counted as read
+    for path in found_details:
         findings.extend(attach_details(path, plan, units))
+    for path in detail_files:
+        findings.extend(attach_details(path, plan, units))
+        tick(1)
+    if plan.tables and units:
+        findings.extend(missing_tables(plan, units))
     return units, findings
 
 
 def attach_details(path: Path, plan: ReadPlan, units: list[UnitData]) -> list[Finding]:
-    """A province-wide detail table, split by its unit column onto the units read."""
-    from assess.workbook.layouts import read_details
+    """Read a province-wide detail file and give each unit its part; never raises.
 
+    Every table of the plan found in the file (a sheet named like it, or
+    failing that the sheet whose header matches it best) is split by its unit
+    column; unit names are matched as everywhere else (full-width/half-width,
+    spaces and case ignored).  A unit that already has the table keeps the
+    first one read.
+    """
+    path = Path(path)
     if not plan.tables:
-        return [Finding("unused-details", "方案没有定义明细表,--details 指定的文件未使用", Location(file=str(path)))]
-    spec = _table_for(path, plan.tables)
+        return [
+            Finding(
+                "unused-details",
+                "方案没有定义明细表,明细表文件未使用",
+                Location(file=str(path)),
+                "warning",
+            )
+        ]
     try:
-        by_unit = read_details(path, spec)
-    except AssessError as exc:
-        loc = exc.location if exc.location.file else Location(file=str(path))
-        return [Finding("unreadable", exc.message, loc)]
-    known = {u.unit: u for u in units}
-    findings: list[Finding] = []
-    for name, table in by_unit.items():
-        unit = known.get(name)
+        with open_book(path) as book:
+            out: list[Finding] = []
+            specs = _tables_in(book, plan.tables)
+            if not specs:
+                names = "、".join(t.name for t in plan.tables)
+                return [
+                    Finding(
+                        "unreadable",
+                        f"无法读取“{path.name}”:文件中没有可识别的明细表(应为:{names})",
+                        Location(file=str(path)),
+                    )
+                ]
+            index = {key_of(u.unit): u for u in units}
+            for spec in specs:
+                try:
+                    tables = details_from_book(book, spec)
+                except AssessError as exc:
+                    out.append(_unreadable(path, exc))
+                    continue
+                out.extend(_attach(spec, tables, index, book))
+            return out
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
+        return [_unreadable(path, exc)]
+
+
+def _tables_in(book: Book, tables: tuple[TableSpec, ...]) -> list[TableSpec]:
+    """The plan's tables in a detail file: those with a sheet of their name, else the best match."""
+    named = [t for t in tables if book.find_sheet(t.name, *t.aliases)[0] is not None]
+    if named:
+        return named
+    if len(tables) == 1:
+        return list(tables)
+    stem = key_of(book.path.stem)
+    by_stem = [t for t in tables if any(key_of(n) in stem for n in (t.name, *t.aliases))]
+    if by_stem:
+        return by_stem[:1]
+    scored = []
+    for t in tables:
+        try:
+            find_table_sheet(book, t, None)
+        except AssessError:
+            continue
+        scored.append(t)
+    return scored[:1]
+
+
+def _attach(
+    spec: TableSpec, tables: UnitTables, index: dict[str, UnitData], book: Book
+) -> list[Finding]:
+    out: list[Finding] = list(tables.findings)
+    for name, table in tables.items():
+        unit = index.get(key_of(name))
         if unit is None:
-            findings.append(
+            loc = Location(
+                file=book.file, sheet=table.sheet, row=table.rows[0] if table.rows else None
+            )
+            out.append(
                 Finding(
                     "unknown-unit",
-                    f"明细表中的单位“{name}”({len(table)} 行)不在评分单位中,未使用",
-                    Location(file=str(path), sheet=table.sheet),
+                    f"明细表“{spec.name}”中的单位“{name}”({len(table)} 行)没有对应的填报数据,未使用",
+                    loc,
                     "warning",
                 )
             )
             continue
-        unit.tables.setdefault(spec.key, TableData(spec.key, table.file, table.sheet))
-        _extend(unit.tables[spec.key], table)
-    return findings
+        if spec.key in unit.tables:
+            out.append(
+                Finding(
+                    "duplicate-table",
+                    f"单位“{unit.unit}”的明细表“{spec.name}”重复提供"
+                    f"(已从 {unit.tables[spec.key].file} 读取),以先读取的为准",
+                    Location(file=book.file, sheet=table.sheet),
+                    "warning",
+                )
+            )
+            continue
+        unit.tables[spec.key] = table
+        unit.findings.extend(table.findings)
+    return out
 
 
-def _table_for(path: Path, tables: tuple[TableSpec, ...]) -> TableSpec:
-    stem = path.stem
-    for spec in tables:
-        if spec.name in stem or any(a in stem for a in spec.aliases):
-            return spec
-    return tables[0]
-
-
-def _extend(into: TableData, more: TableData) -> None:
-    if not into.rows:
-        into.rows, into.columns, into.letters = more.rows, more.columns, more.letters
-        into.file, into.sheet = more.file, more.sheet
-        return
-    into.rows.extend(more.rows)
-    for key, values in more.columns.items():
-        into.columns.setdefault(key, []).extend(values)
+__all__ = ["attach_details", "read_all", "read_file"]

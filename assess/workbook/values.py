@@ -12,19 +12,16 @@ import datetime as _dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
 from typing import Any
 
-from assess.errors import Finding, Location
 from assess.scheme.inputs import (
     KIND_AMOUNT,
     KIND_BOOL,
     KIND_COUNT,
     KIND_PERCENT,
     KIND_TEXT,
-    InputSpec,
 )
-from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK, UnitData
+from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK
 
 Parsed = tuple[float | None, str, str]
 
@@ -147,7 +144,8 @@ def unit_factor(source: str | None, target: str | None) -> float | None:
     return s[1] / t[1]
 
 
-def _fmt(v: float) -> str:
+def fmt_number(v: float) -> str:
+    """A number as shown in messages: up to 10 significant digits, no trailing zeros."""
     return f"{v:.10g}"
 
 
@@ -156,13 +154,13 @@ def _number(v: float, kind: str, unit: str | None) -> Parsed:
     if kind == KIND_BOOL:
         if v == 1.0 or v == 0.0:
             return v, OK, ""
-        return None, ERROR, f"应填“是”或“否”,实际为 {_fmt(v)}"
+        return None, ERROR, f"应填“是”或“否”,实际为 {fmt_number(v)}"
     if (kind == KIND_PERCENT or unit == "%") and 0.0 < abs(v) < 1.0:
-        hundred = _fmt(v * 100)
+        hundred = fmt_number(v * 100)
         return (
             v,
             OK,
-            f"{SUSPECT}数值 {_fmt(v)} 小于 1,按 {_fmt(v)}% 读取;如本意为 {hundred}%,请填写 {hundred}",
+            f"{SUSPECT}数值 {fmt_number(v)} 小于 1,按 {fmt_number(v)}% 读取;如本意为 {hundred}%,请填写 {hundred}",
         )
     return v, OK, ""
 
@@ -186,7 +184,7 @@ def parse_value(raw: object, kind: str, unit: str | None, *, formats_known: bool
             return (
                 v * 100.0,
                 OK,
-                f"{SUSPECT}文件格式无法判断单元格是否为百分比格式,{_fmt(v)} 按比例换算为 {_fmt(v * 100)}%",
+                f"{SUSPECT}文件格式无法判断单元格是否为百分比格式,{fmt_number(v)} 按比例换算为 {fmt_number(v * 100)}%",
             )
         return _number(v, kind, unit)
     if t is str:
@@ -198,7 +196,7 @@ def parse_value(raw: object, kind: str, unit: str | None, *, formats_known: bool
         if not math.isfinite(v):
             return None, ERROR, "数值无效(非有限数)"
         if kind == KIND_PERCENT or unit == "%":
-            return v * 100.0, OK, f"单元格为百分比格式,按 {_fmt(v * 100)}% 读取"
+            return v * 100.0, OK, f"单元格为百分比格式,按 {fmt_number(v * 100)}% 读取"
         return _number(v, kind, unit)
     if t is bool:
         if kind in (KIND_BOOL, KIND_TEXT):
@@ -281,13 +279,13 @@ def _parse_number_text(s: str, kind: str, unit: str | None) -> Parsed:
         )
     if suffix in ("%", "‰") and unit is None and kind not in (KIND_COUNT, KIND_AMOUNT, KIND_BOOL):
         f = v / (1000.0 if suffix == "‰" else 100.0)
-        return f, OK, f"{s} 按比例换算为 {_fmt(f)}"
+        return f, OK, f"{s} 按比例换算为 {fmt_number(f)}"
     factor = unit_factor(suffix, unit) if unit else None
     if factor is None:
         want = f"“{unit}”" if unit else "无单位的数值"
         return None, ERROR, f"单位“{suffix}”无法换算为{want}"
     out = v * factor
-    return out, OK, f"{s} 已换算为 {_fmt(out)}{unit}"
+    return out, OK, f"{s} 已换算为 {fmt_number(out)}{unit}"
 
 
 def _to_float(body: str) -> float | None:
@@ -323,110 +321,14 @@ def parse_year(raw: object) -> int | None:
     return y if 1900 <= y <= 2100 else None
 
 
-def check_unit(
-    data: UnitData, specs: Iterable[InputSpec], cells: dict[str, Location]
-) -> list[Finding]:
-    """Findings about one unit's parsed values: bad cells, blanks, bounds, parts larger than wholes.
-
-    Kept beside the parser so that the value rules and their checks stay in
-    one place; readers call it once per unit after filling ``data.values``.
-    """
-    out: list[Finding] = []
-    specs = list(specs)
-    for spec in specs:
-        v = data.values.get(spec.key)
-        if v is None:
-            continue
-        loc = cells.get(spec.key, Location(file=data.file))
-        if v.status == ERROR:
-            out.append(Finding("bad-value", f"“{spec.name}”的值无效:{v.note}", loc))
-            continue
-        if v.status == MISSING:
-            if spec.required:
-                out.append(
-                    Finding(
-                        "missing-value",
-                        f"“{spec.name}”未填写(不适用的请填“不适用”)",
-                        loc,
-                    )
-                )
-            continue
-        if v.status != OK or v.number is None:
-            continue
-        n = v.number
-        if v.note.startswith(SUSPECT):
-            out.append(
-                Finding(
-                    "suspect-percent",
-                    f"“{spec.name}”{v.note[len(SUSPECT) :]}",
-                    loc,
-                    "warning",
-                )
-            )
-        is_percent = spec.kind == KIND_PERCENT or spec.unit == "%"
-        if spec.minimum is not None and n < spec.minimum:
-            out.append(
-                Finding(
-                    "out-of-range",
-                    f"“{spec.name}”为 {_fmt(n)},低于下限 {_fmt(spec.minimum)}",
-                    loc,
-                )
-            )
-        elif spec.maximum is not None and n > spec.maximum:
-            out.append(
-                Finding(
-                    "out-of-range",
-                    f"“{spec.name}”为 {_fmt(n)},超过上限 {_fmt(spec.maximum)}",
-                    loc,
-                )
-            )
-        elif spec.kind == KIND_COUNT and n < 0:
-            out.append(Finding("out-of-range", f"“{spec.name}”为 {_fmt(n)},数量不能为负数", loc))
-        elif is_percent and spec.maximum is None and not 0.0 <= n <= 100.0:
-            out.append(
-                Finding(
-                    "out-of-range",
-                    f"“{spec.name}”为 {_fmt(n)}%,不在 0~100% 之间,请核实",
-                    loc,
-                    "warning",
-                )
-            )
-        if spec.kind == KIND_COUNT and not n.is_integer():
-            out.append(
-                Finding("not-integer", f"“{spec.name}”为 {_fmt(n)},应为整数", loc, "warning")
-            )
-    by_key = {s.key: s for s in specs}
-    for spec in specs:
-        if not spec.part_of:
-            continue
-        part, whole = data.values.get(spec.key), data.values.get(spec.part_of)
-        if part is None or whole is None or part.number is None or whole.number is None:
-            continue
-        if (
-            part.status == OK
-            and whole.status == OK
-            and part.number > whole.number + 1e-9 * max(1.0, abs(whole.number))
-        ):
-            whole_name = by_key[spec.part_of].name if spec.part_of in by_key else spec.part_of
-            out.append(
-                Finding(
-                    "part-exceeds-whole",
-                    f"“{spec.name}”({_fmt(part.number)})大于“{whole_name}”({_fmt(whole.number)}),"
-                    "部分不应超过总数",
-                    cells.get(spec.key, Location(file=data.file)),
-                )
-            )
-    return out
-
-
 _INF = float("inf")
 
 
-def _cell_text(v: object) -> str:
-    """A text cell's value: strings stripped, whole floats without ``.0`` (codes typed as numbers)."""
+def cell_text(v: object) -> str:
+    """A cell as text: strings stripped, whole floats without ``.0`` (codes typed as numbers)."""
     if v is None or v == "":
         return ""
-    if type(v) is float and v.is_integer():
+    if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip()
 
@@ -447,7 +349,7 @@ def parse_column(
     """
     bad: list[tuple[int, str, str]] = []
     if kind == KIND_TEXT:
-        return [_cell_text(v) or None for v in raw], bad
+        return [cell_text(v) or None for v in raw], bad
     percent = kind == KIND_PERCENT or unit == "%"
     scaled = percent and percent_formatted  # every number in the column is shown as a percentage
     if scaled:

@@ -10,14 +10,12 @@ import pytest
 from wbfixtures import GOOD_ROWS, PLAN, VILLAGES, county_xlsx, summary_xlsx
 
 from assess.errors import WorkbookError
+from assess.workbook.county import read_county
 from assess.workbook.data import ERROR, NOT_APPLICABLE, OK
-from assess.workbook.layouts import (
-    detect_layout,
-    read_county,
-    read_details,
-    read_summary,
-    read_units,
-)
+from assess.workbook.details import read_details
+from assess.workbook.detect import detect_layout
+from assess.workbook.load import read_all
+from assess.workbook.summary import read_summary
 
 
 def _codes(findings: list) -> list[tuple[str, str, str]]:
@@ -205,7 +203,7 @@ def test_details_province_file(tmp_path: Path) -> None:
     assert detect_layout(tmp_path / "明细.xlsx", PLAN) == "details"
 
 
-def test_detect_and_read_units(tmp_path: Path) -> None:
+def test_detect_and_read_all(tmp_path: Path) -> None:
     a = county_xlsx(tmp_path / "甲县.xlsx")
     b = county_xlsx(tmp_path / "乙县.xlsx", unit="乙县", group="二类县")
     bad = tmp_path / "坏.xlsx"
@@ -213,7 +211,7 @@ def test_detect_and_read_units(tmp_path: Path) -> None:
     s = summary_xlsx(tmp_path / "汇总.xlsx", [("丙县", "一类县", 1, 1, 1, 1, 1)])
     assert detect_layout(a) == "county" and detect_layout(s) == "summary"
     plan = dataclasses.replace(PLAN, tables=())
-    units, findings = read_units([a, bad, b, s], plan)
+    units, findings = read_all([a, bad, b, s], plan, jobs=1)
     assert [u.unit for u in units] == ["甲县", "乙县", "丙县"]
     assert [(f.code, f.message) for f in findings if f.code == "unreadable"] == [
         (
@@ -223,7 +221,7 @@ def test_detect_and_read_units(tmp_path: Path) -> None:
     ]
 
 
-def test_read_units_attaches_details(tmp_path: Path) -> None:
+def test_read_all_attaches_details(tmp_path: Path) -> None:
     a = county_xlsx(tmp_path / "甲县.xlsx")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -233,10 +231,10 @@ def test_read_units_attaches_details(tmp_path: Path) -> None:
     ws.append(["甲县", "一村", 12, 80])
     ws.append(["戊县", "二村", 1, 1])
     wb.save(tmp_path / "明细.xlsx")
-    units, findings = read_units([a], PLAN, details=[tmp_path / "明细.xlsx"])
+    units, findings = read_all([a], PLAN, details=[tmp_path / "明细.xlsx"])
     assert units[0].tables["villages"].columns["village"] == ["一村"]
     assert [(f.code, f.message) for f in findings] == [
-        ("unknown-unit", "明细表“村级明细”中的单位“戊县”没有对应的填报数据")
+        ("unknown-unit", "明细表“村级明细”中的单位“戊县”(1 行)没有对应的填报数据,未使用")
     ]
 
 
@@ -272,3 +270,42 @@ def test_many_county_files_are_fast(tmp_path: Path) -> None:
     for _ in range(50):
         read_county(p, PLAN)
     assert (time.perf_counter() - start) / 50 < 0.05  # 3,000 workbooks well within minutes
+
+
+def test_read_all_keeps_file_findings_and_reports_progress(tmp_path: Path) -> None:
+    files = [
+        county_xlsx(tmp_path / f"县{i:02d}.xlsx", unit=f"县{i:02d}", villages=[(1, "一村", 1, 1)])
+        for i in range(17)
+    ]
+    files.append(summary_xlsx(tmp_path / "汇总.xlsx", [("丙县", "一类县", 1, 1, 1, 1, 1)]))
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"")
+    seen: list[tuple[int, int]] = []
+    plan = dataclasses.replace(PLAN, units=())
+    for jobs in (2, 1):
+        seen.clear()
+        units, findings = read_all(
+            [*files, bad], plan, progress=lambda d, t: seen.append((d, t)), jobs=jobs
+        )
+        assert len(units) == 18 and seen[-1] == (19, 19)
+        codes = [(f.code, f.location.file and Path(f.location.file).name) for f in findings]
+        assert ("missing-field", "汇总.xlsx") in codes  # the summary table's own findings
+        assert ("unreadable", "坏.xlsx") in codes
+        assert [f for f in codes if f[0] == "missing-table"] == [("missing-table", "汇总.xlsx")]
+
+
+def test_details_matched_by_normalised_name(tmp_path: Path) -> None:
+    a = county_xlsx(tmp_path / "甲县.xlsx")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "村级明细"
+    ws.append(["所属县", "村名称", "集体经济收入", "规划覆盖率"])
+    ws.append([" 甲 县", "一村", 12, 80])
+    ws.append(["甲县", "二村", 1, "abc"])
+    wb.save(tmp_path / "明细.xlsx")
+    units, findings = read_all([a, tmp_path / "明细.xlsx"], PLAN)
+    table = units[0].tables["villages"]
+    assert table.columns["village"] == ["一村", "二村"]
+    assert [f.code for f in units[0].findings] == ["bad-value"]
+    assert findings == []

@@ -1,0 +1,196 @@
+"""Checks on what was read: unit names, groups and years against the scheme, and each
+unit's values (bad cells, blanks, bounds, parts larger than wholes, missing tables).
+
+Every check returns or appends Findings; none stops reading.  The codes and
+levels are listed for users in docs/workbooks.md section 6.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from assess.errors import Finding, Location
+from assess.scheme.inputs import KIND_COUNT, KIND_PERCENT, InputSpec, ReadPlan
+from assess.workbook.data import ERROR, MISSING, OK, UnitData
+from assess.workbook.names import closest, key_of
+from assess.workbook.values import SUSPECT, fmt_number
+
+
+def canonical_unit(name: str, plan: ReadPlan, loc: Location, findings: list[Finding]) -> str:
+    """The scheme's spelling of a unit name; an unknown unit is reported (with a suggestion)."""
+    if not plan.units or name in plan.units:
+        return name
+    key = key_of(name)
+    for u in plan.units:
+        if key_of(u) == key:
+            return u
+    hint = closest(name, plan.units)
+    tip = f",是否为“{hint}”?" if hint else ""
+    findings.append(Finding("unknown-unit", f"单位“{name}”不在考核方案的单位名单中{tip}", loc))
+    return name
+
+
+def canonical_group(
+    group: str | None, unit: str, plan: ReadPlan, loc: Location, findings: list[Finding]
+) -> str | None:
+    """Declared group checked against the scheme's groups; the scheme's unit list wins."""
+    listed = plan.unit_groups.get(unit)
+    if group is None:
+        return listed
+    if plan.groups:
+        key = key_of(group)
+        match = next((g for g in plan.groups if key_of(g) == key), None)
+        if match is None:
+            hint = closest(group, plan.groups)
+            tip = f",是否为“{hint}”?" if hint else f"(可选:{'、'.join(plan.groups)})"
+            findings.append(
+                Finding("unknown-group", f"分组“{group}”不是考核方案中的分组{tip}", loc)
+            )
+        else:
+            group = match
+    if listed is not None and key_of(listed) != key_of(group):
+        findings.append(
+            Finding(
+                "group-mismatch",
+                f"填报的分组“{group}”与考核方案单位名单中的分组“{listed}”不一致,按方案计",
+                loc,
+                "warning",
+            )
+        )
+        return listed
+    return group
+
+
+def check_year(year: int | None, plan: ReadPlan, loc: Location, findings: list[Finding]) -> None:
+    if year is not None and plan.year is not None and year != plan.year:
+        findings.append(
+            Finding(
+                "year-mismatch",
+                f"填报年度为 {year} 年,与考核方案年度 {plan.year} 年不一致",
+                loc,
+            )
+        )
+
+
+def check_unit(
+    data: UnitData, specs: Iterable[InputSpec], cells: dict[str, Location]
+) -> list[Finding]:
+    """Findings about one unit's parsed values: bad cells, blanks, bounds, parts larger than wholes.
+
+    Kept beside the parser so that the value rules and their checks stay in
+    one place; readers call it once per unit after filling ``data.values``.
+    """
+    out: list[Finding] = []
+    specs = list(specs)
+    for spec in specs:
+        v = data.values.get(spec.key)
+        if v is None:
+            continue
+        loc = cells.get(spec.key, Location(file=data.file))
+        if v.status == ERROR:
+            out.append(Finding("bad-value", f"“{spec.name}”的值无效:{v.note}", loc))
+            continue
+        if v.status == MISSING:
+            if spec.required:
+                out.append(
+                    Finding(
+                        "missing-value",
+                        f"“{spec.name}”未填写(不适用的请填“不适用”)",
+                        loc,
+                    )
+                )
+            continue
+        if v.status != OK or v.number is None:
+            continue
+        n = v.number
+        if v.note.startswith(SUSPECT):
+            out.append(
+                Finding(
+                    "suspect-percent",
+                    f"“{spec.name}”{v.note[len(SUSPECT) :]}",
+                    loc,
+                    "warning",
+                )
+            )
+        is_percent = spec.kind == KIND_PERCENT or spec.unit == "%"
+        if spec.minimum is not None and n < spec.minimum:
+            out.append(
+                Finding(
+                    "out-of-range",
+                    f"“{spec.name}”为 {fmt_number(n)},低于下限 {fmt_number(spec.minimum)}",
+                    loc,
+                )
+            )
+        elif spec.maximum is not None and n > spec.maximum:
+            out.append(
+                Finding(
+                    "out-of-range",
+                    f"“{spec.name}”为 {fmt_number(n)},超过上限 {fmt_number(spec.maximum)}",
+                    loc,
+                )
+            )
+        elif spec.kind == KIND_COUNT and n < 0:
+            out.append(Finding("out-of-range", f"“{spec.name}”为 {fmt_number(n)},数量不能为负数", loc))
+        elif is_percent and spec.maximum is None and not 0.0 <= n <= 100.0:
+            out.append(
+                Finding(
+                    "out-of-range",
+                    f"“{spec.name}”为 {fmt_number(n)}%,不在 0~100% 之间,请核实",
+                    loc,
+                    "warning",
+                )
+            )
+        if spec.kind == KIND_COUNT and not n.is_integer():
+            out.append(
+                Finding("not-integer", f"“{spec.name}”为 {fmt_number(n)},应为整数", loc, "warning")
+            )
+    by_key = {s.key: s for s in specs}
+    for spec in specs:
+        if not spec.part_of:
+            continue
+        part, whole = data.values.get(spec.key), data.values.get(spec.part_of)
+        if part is None or whole is None or part.number is None or whole.number is None:
+            continue
+        if (
+            part.status == OK
+            and whole.status == OK
+            and part.number > whole.number + 1e-9 * max(1.0, abs(whole.number))
+        ):
+            whole_name = by_key[spec.part_of].name if spec.part_of in by_key else spec.part_of
+            out.append(
+                Finding(
+                    "part-exceeds-whole",
+                    f"“{spec.name}”({fmt_number(part.number)})大于“{whole_name}”({fmt_number(whole.number)}),"
+                    "部分不应超过总数",
+                    cells.get(spec.key, Location(file=data.file)),
+                )
+            )
+    return out
+
+
+def missing_tables(plan: ReadPlan, units: list[UnitData]) -> list[Finding]:
+    """A warning for a table no unit has; an error for each unit lacking a table others have."""
+    out: list[Finding] = []
+    for spec in plan.tables:
+        lacking = [u for u in units if spec.key not in u.tables]
+        if not lacking:
+            continue
+        if len(lacking) == len(units):
+            out.append(
+                Finding(
+                    "missing-table",
+                    f"未提供明细表“{spec.name}”,依赖它的指标将按缺失处理",
+                    Location(),
+                    "warning",
+                )
+            )
+            continue
+        for u in lacking:
+            out.append(
+                Finding(
+                    "missing-table",
+                    f"单位“{u.unit}”未提供明细表“{spec.name}”",
+                    Location(file=u.file),
+                )
+            )
+    return out

@@ -1,0 +1,70 @@
+"""Which layout a file has: county workbook, summary table or detail table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assess.scheme.inputs import ReadPlan
+from assess.workbook.details import table_header
+from assess.workbook.headers import (
+    OWNER_HEADERS,
+    TOTAL_ROWS,
+    UNIT_HEADERS,
+    cell_at,
+    cell_text,
+    county_header,
+    find_header,
+    match_roles,
+    spec_index,
+)
+from assess.workbook.names import clean, key_of
+from assess.workbook.read import Book, open_book
+from assess.workbook.safety import fail
+from assess.workbook.summary import summary_columns
+
+
+def detect_layout(path: Path, plan: ReadPlan | None = None) -> str:
+    """ "county", "summary" or "details" for a file, judged from its header rows."""
+    with open_book(Path(path)) as book:
+        return layout_of(book, plan)
+
+
+def layout_of(book: Book, plan: ReadPlan | None = None) -> str:
+    """:func:`detect_layout` on an open Book.
+
+    A sheet with 指标名称/编码 and 数值 headers makes a county workbook; a
+    sheet named like a plan's detail table, or whose unit column repeats
+    names, is a detail table; one unit per row is a summary table.
+    """
+    sheets = [s.name for s in book.sheets if s.visible != "very-hidden"]
+    for name in sheets:
+        if county_header(book.rows(name)) is not None:
+            return "county"
+    if plan is not None and plan.tables:
+        by_code, by_name = spec_index(plan.inputs)
+        for spec in plan.tables:
+            if book.find_sheet(spec.name, *spec.aliases)[0] is not None:
+                return "details"
+            for name in sheets:
+                h, cols, unit_col = table_header(book, name, spec)
+                if h >= 0 and unit_col is not None and len(cols) >= 2:
+                    fields = summary_columns(book.rows(name)[h], by_code, by_name)
+                    if len(cols) > len(fields):
+                        return "details"
+    heads = {"u": UNIT_HEADERS, "owner": OWNER_HEADERS}
+    for name in sheets:
+        rows = book.rows(name)
+        h, _ = find_header(rows, lambda row: len(match_roles(row, heads)))
+        roles = match_roles(rows[h], heads) if h >= 0 else {}
+        if "owner" in roles:  # 所属县 beside 村名称: one row per village
+            return "details"
+        if "u" not in roles:
+            continue
+        c = roles["u"]
+        names = [clean(cell_text(cell_at(row, c))) for row in rows[h + 1 :]]
+        names = [n for n in names if n and key_of(n) not in TOTAL_ROWS]
+        return "details" if len(set(names)) < len(names) else "summary"
+    raise fail(
+        book.path,
+        "无法识别表格格式:既不是县级填报表(指标名称、数值等列),也不是汇总表或明细表(单位名称等列)",
+    )
