@@ -251,7 +251,7 @@ def test_cohort_rules_monotone_and_bounded(
         (v, RND(R.COHORT_RULES[rule.type](v, points, rule, direction, "%", stats)[0]))
         for v in values
     ]
-    for v, s in scored:
+    for _v, s in scored:
         assert 0 <= s <= points
     ordered = sorted(
         scored, key=lambda vs: vs[0], reverse=direction == "lower"
