@@ -107,13 +107,13 @@ def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, 
     \b
     assess check 方案.yaml                     检查方案本身
     assess check --scheme 方案 数据文件...      按方案检查数据
-    退出码:0 无问题,1 发现问题,2 无法读取或用法错误。
+    退出码:0 无问题,1 发现问题,2 有文件无法读取或用法错误(其余问题照常列出)。
     """
     from assess.commands.check import run_check
 
     report = run_check(scheme, list(paths), list(details))
     click.echo(report.render(fmt), nl=False)
-    _exit(EXIT_FINDINGS if report.has_errors else 0)
+    _exit(report.exit_code)
 
 
 @main.command("score", context_settings=CONTEXT)

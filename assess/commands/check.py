@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assess.errors import Finding, SchemeError, UsageError
+from assess.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Finding, SchemeError, UsageError
 
 
 @dataclass
@@ -15,9 +15,18 @@ class CheckReport:
     checked: list[str] = field(default_factory=list)
     what: str = "方案"
 
+    unusable: bool = False  # an input could not be read at all (exit code 2)
+
     @property
     def has_errors(self) -> bool:
         return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 problems found, 2 an input could not be used (every problem still listed)."""
+        if self.unusable:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if self.has_errors else EXIT_CLEAN
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -55,6 +64,7 @@ def _check_schemes(paths: list[Path]) -> CheckReport:
             load_scheme(path)
         except SchemeError as exc:
             report.findings.extend(exc.findings or [exc.to_finding()])
+            report.unusable = report.unusable or not exc.findings
     return report
 
 
@@ -66,6 +76,7 @@ def _check_data(scheme: str, paths: list[Path], details: list[Path]) -> CheckRep
     report = CheckReport(what="数据文件")
     report.checked = [str(p) for p in inputs.files]
     report.findings.extend(inputs.findings)
+    report.unusable = any(f.code == "unreadable" for f in inputs.findings)
     for unit in inputs.units:
         report.findings.extend(unit.findings)
     return report
