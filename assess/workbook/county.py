@@ -227,7 +227,7 @@ def _read_rows(
         book.mark_percent(sheet, [vc])
     rows = book.rows(sheet)
     letter = column_letter(vc)
-    file, known = book.file, book.formats_known
+    file = book.file
     names = sorted({s.name for s in by_name.values()})
     for r in range(h + 1, len(rows)):
         row = rows[r]
@@ -261,7 +261,7 @@ def _read_rows(
                 )
             )
             continue
-        number, status, note = parse_value(raw, spec.kind, spec.unit, formats_known=known)
+        number, status, note = parse_value(raw, spec.kind, spec.unit)
         row_unit = clean(cell_text(cell_at(row, uc))) if uc is not None else ""
         if row_unit and spec.unit and row_unit.casefold() != clean(spec.unit).casefold():
             factor = unit_factor(row_unit, spec.unit)

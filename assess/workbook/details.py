@@ -214,7 +214,6 @@ def _build_table(
         if c.key in cols and (c.kind == KIND_PERCENT or c.unit == "%")
     ]
     percent = {c: set(r) for c, r in book.percent_rows(sheet, wanted).items()} if wanted else {}
-    known = book.formats_known
     header = book.rows(sheet)[h]
     for col in spec.columns:
         c = cols.get(col.key)
@@ -244,7 +243,7 @@ def _build_table(
                 )
             )
             factor = 1.0
-        values, bad = parse_column(raw, col.kind, col.unit, known, factor, percent_formatted=whole)
+        values, bad = parse_column(raw, col.kind, col.unit, factor, percent_formatted=whole)
         table.columns[col.key] = values
         for n, (i, status, note) in enumerate(bad):
             if status == MISSING:
@@ -260,13 +259,13 @@ def _build_table(
                         )
                     )
                 break
-            code = "bad-value" if status == ERROR else "suspect-value"
+            code = "bad-value" if status == ERROR else "suspect-percent"
             if status != ERROR and not note.startswith(SUSPECT):
                 continue
             table.findings.append(
                 Finding(
                     code,
-                    f"“{col.name}”{note}",
+                    f"“{col.name}”{note.removeprefix(SUSPECT)}",
                     Location(file=book.file, sheet=sheet, cell=f"{letter}{rows[i][0] + 1}"),
                     "error" if status == ERROR else "warning",
                 )

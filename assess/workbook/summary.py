@@ -147,7 +147,6 @@ def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> U
     percent_cols = [c for c, (s, _u) in columns.items() if s.kind == KIND_PERCENT or s.unit == "%"]
     if percent_cols:
         book.mark_percent(name, percent_cols)
-    known = book.formats_known
     plan_cols = [
         (c, spec, column_letter(c), factors.get(c)) for c, (spec, _u) in sorted(columns.items())
     ]
@@ -185,7 +184,7 @@ def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> U
         cells: dict[str, Location] = {}
         for c, spec, letter, factor in plan_cols:
             raw = row[c] if c < len(row) else ""
-            number, status, note = parse_value(raw, spec.kind, spec.unit, formats_known=known)
+            number, status, note = parse_value(raw, spec.kind, spec.unit)
             if factor is not None and number is not None and status == OK and type(raw) is not str:
                 number *= factor
             ref = f"{letter}{r + 1}"

@@ -149,29 +149,40 @@ def fmt_number(v: float) -> str:
     return f"{v:.10g}"
 
 
+def looks_like_fraction(v: float) -> bool:
+    """A percent value that was probably meant as a fraction: 0 < |v| < 1 with > 2 decimals.
+
+    0.823 or 0.8235 is what a ratio formula or a percent-formatted cell holds
+    (82.3%); a clerk writing a small percentage writes 0.35 or 0.5, which is
+    taken as written without a warning (a 逾期率 of 0.35% is normal).
+    """
+    return 0.0 < abs(v) < 1.0 and abs(v - round(v, 2)) > 1e-9
+
+
 def _number(v: float, kind: str, unit: str | None) -> Parsed:
-    """Finish a finite number: booleans and the percent rule."""
+    """Finish a finite number: booleans and the percent rule (a number is taken as written)."""
     if kind == KIND_BOOL:
         if v == 1.0 or v == 0.0:
             return v, OK, ""
         return None, ERROR, f"应填“是”或“否”,实际为 {fmt_number(v)}"
-    if (kind == KIND_PERCENT or unit == "%") and 0.0 < abs(v) < 1.0:
-        hundred = fmt_number(v * 100)
-        return (
-            v,
-            OK,
-            f"{SUSPECT}数值 {fmt_number(v)} 小于 1,按 {fmt_number(v)}% 读取;如本意为 {hundred}%,请填写 {hundred}",
-        )
+    if (kind == KIND_PERCENT or unit == "%") and looks_like_fraction(v):
+        return v, OK, suspect_note(v)
     return v, OK, ""
 
 
-def parse_value(raw: object, kind: str, unit: str | None, *, formats_known: bool = True) -> Parsed:
+def suspect_note(v: float) -> str:
+    """The note (and warning) for a percent value that looks like a fraction."""
+    shown, hundred = fmt_number(v), fmt_number(v * 100)
+    return f"{SUSPECT}数值 {shown} 小于 1,按 {shown}% 读取;如本意为 {hundred}%,请填写 {hundred}"
+
+
+def parse_value(raw: object, kind: str, unit: str | None) -> Parsed:
     """Parse one cell for a field of ``kind`` declared in ``unit``; never raises.
 
-    Returns ``(number, status, note)``.  ``formats_known`` is False for files
-    whose cell formats the reader cannot see (.xls, .xlsb, .ods): there a
-    percent field's number between 0 and 1 is taken as a fraction (0.823 →
-    82.3) and the note says so, because Excel stores 82.3% as 0.823.
+    Returns ``(number, status, note)``.  The same number reads the same in
+    every file format: a percent field's 0.35 is 0.35%, whatever the file.
+    Only a :class:`PercentCell` (an .xlsx cell formatted as a percentage,
+    0.823 shown as 82.3%) is multiplied by 100.
     """
     t = type(raw)
     if t is float or t is int:
@@ -180,12 +191,6 @@ def parse_value(raw: object, kind: str, unit: str | None, *, formats_known: bool
             return None, ERROR, "数值无效(非有限数)"
         if kind == KIND_TEXT:
             return None, OK, ""
-        if not formats_known and (kind == KIND_PERCENT or unit == "%") and 0.0 < abs(v) < 1.0:
-            return (
-                v * 100.0,
-                OK,
-                f"{SUSPECT}文件格式无法判断单元格是否为百分比格式,{fmt_number(v)} 按比例换算为 {fmt_number(v * 100)}%",
-            )
         return _number(v, kind, unit)
     if t is str:
         return _parse_text(raw, kind, unit)  # type: ignore[arg-type]
@@ -213,7 +218,7 @@ def parse_value(raw: object, kind: str, unit: str | None, *, formats_known: bool
             return None, OK, ""
         return None, ERROR, "应为数值,实际为日期"
     if isinstance(raw, (int, float)):  # numpy scalars and other number subclasses
-        return parse_value(float(raw), kind, unit, formats_known=formats_known)
+        return parse_value(float(raw), kind, unit)
     return _parse_text(str(raw), kind, unit)
 
 
@@ -337,7 +342,6 @@ def parse_column(
     raw: list[Any],
     kind: str,
     unit: str | None,
-    formats_known: bool = True,
     factor: float = 1.0,
     *,
     percent_formatted: bool = False,
@@ -371,7 +375,7 @@ def parse_column(
         if t is PercentCell and percent and -_INF < v < _INF:
             append(v * 100.0 * factor)
             continue
-        number, status, note = parse_value(v, kind, unit, formats_known=formats_known)
+        number, status, note = parse_value(v, kind, unit)
         if number is not None and factor != 1.0 and t is not str:
             number *= factor
         append(number)

@@ -59,7 +59,7 @@ def test_county_findings(tmp_path: Path) -> None:
         ("A3", "衔接资金投入", "人", 12, ""),  # unit cannot convert
         ("A4", "监测对象人数", "人", 100, ""),
         ("A5", "消除风险人数", "人", 120, ""),
-        ("A7", "农村卫生厕所普及率", "%", 0.5, ""),  # not percent formatted: doubted
+        ("A7", "农村卫生厕所普及率", "%", 0.825, ""),  # not percent formatted, 3 decimals: doubted
         ("A8", "村庄规划覆盖率", "%", "", ""),
         ("", "农村居民收入情况", "元", 1, ""),  # unknown field with suggestion
         ("", "一、产业振兴", "", "", ""),  # section heading: ignored
@@ -96,7 +96,7 @@ def test_county_findings(tmp_path: Path) -> None:
             "suspect-percent",
             "warning",
             "D9",
-            "“农村卫生厕所普及率”数值 0.5 小于 1,按 0.5% 读取;如本意为 50%,请填写 50",
+            "“农村卫生厕所普及率”数值 0.825 小于 1,按 0.825% 读取;如本意为 82.5%,请填写 82.5",
         ),
         ("missing-value", "error", "D10", "“村庄规划覆盖率”未填写(不适用的请填“不适用”)"),
         (

@@ -104,17 +104,19 @@ def test_rules(
         assert got[0] == pytest.approx(number)
 
 
-def test_percent_fraction_is_doubted_when_format_is_known() -> None:
+def test_percent_number_is_taken_as_written_and_doubted_only_with_many_decimals() -> None:
     n, status, note = parse_value(0.823, "percent", "%")
     assert (n, status) == (0.823, OK)
     assert note == "请核实:数值 0.823 小于 1,按 0.823% 读取;如本意为 82.3%,请填写 82.3"
-
-
-def test_percent_fraction_is_scaled_when_format_is_unknown() -> None:
-    n, _status, note = parse_value(0.823, "percent", "%", formats_known=False)
-    assert n == pytest.approx(82.3)
-    assert note == "请核实:文件格式无法判断单元格是否为百分比格式,0.823 按比例换算为 82.3%"
-    assert parse_value(1.0, "percent", "%", formats_known=False)[0] == 1.0
+    assert parse_value("0.8235", "number", "%")[2].startswith("请核实:")
+    for quiet in (0.35, 0.5, 0.05, -0.25, "0.35", 1.0, 0.0, 35.123):
+        number, status, note = parse_value(quiet, "percent", "%")
+        assert (number, status, note) == (float(quiet), OK, ""), quiet
+    assert parse_value(PercentCell(0.35), "percent", "%") == (
+        pytest.approx(35.0),
+        OK,
+        "单元格为百分比格式,按 35% 读取",
+    )
 
 
 def test_unit_factor() -> None:
@@ -159,7 +161,7 @@ def test_never_raises_on_text(raw: str, kind: str, unit: str | None) -> None:
 
 @given(st.one_of(st.floats(), st.integers(), st.booleans(), st.none(), st.dates()), KINDS, UNITS)
 def test_never_raises_on_values(raw: object, kind: str, unit: str | None) -> None:
-    number, status, _note = parse_value(raw, kind, unit, formats_known=False)
+    number, status, _note = parse_value(raw, kind, unit)
     assert number is None or math.isfinite(number)
     assert status in (OK, MISSING, NOT_APPLICABLE, ERROR)
 
