@@ -230,19 +230,21 @@ class FastCohort:
 
     @staticmethod
     def _relative(rule: Any, x: np.ndarray, points: float, lower: bool, best: float) -> np.ndarray:
+        """As rules.relative: floor and cap apply to both forms; 0 is the best a lower value can be."""
         cap = points if rule.cap is None else min(points, rule.cap)
-        floor = 0.0 if rule.floor is None else rule.floor
         if rule.to == "best":
+            bottom = 0.0 if rule.floor is None else min(rule.floor, cap)
             if lower:
-                raw = np.where(x <= 0, points, points * best / np.where(x <= 0, 1, x))
+                raw = np.where(x <= 0, np.inf, points * best / np.where(x <= 0, 1, x))
             else:
-                raw = np.zeros_like(x) if best <= 0 else points * x / best
-            return np.clip(raw, floor if rule.floor is not None else 0.0, cap)
+                raw = np.full_like(x, -np.inf) if best <= 0 else points * x / best
+            return np.minimum(cap, np.maximum(bottom, raw))
+        floor = 0.0 if rule.floor is None else rule.floor
         avg = x.mean()
         if avg == 0:
             raw = np.full_like(x, rule.at_average)
         elif lower:
-            raw = rule.at_average * np.where(x != 0, avg / np.where(x == 0, 1, x), 1.0)
+            raw = np.where(x <= 0, np.inf, rule.at_average * avg / np.where(x <= 0, 1, x))
         else:
             raw = rule.at_average * x / avg
         return np.minimum(cap, np.maximum(floor, raw))
@@ -292,6 +294,13 @@ class FastCohort:
                 base = (rate * w).sum(axis=1) / np.where(norm > 0, norm, 1) * s.full_score
             else:
                 base = (rate * w).sum(axis=1) * s.full_score
+                if s.not_applicable == "rescale_total":
+                    # as total.finish_unit: the same weighting of applicable and of all leaf points
+                    safe = np.where(self.cat_points > 0, self.cat_points, 1)
+                    reachable = (applicable / safe * w).sum(axis=1) * s.full_score
+                    complete = float((leaf / safe * w).sum() * s.full_score)
+                    part = (reachable > 0) & (reachable < complete - EPS)
+                    base = np.where(part, base / np.where(reachable > 0, reachable, 1) * s.full_score, base)
         else:
             base = cat.sum(axis=1)
             if s.not_applicable == "rescale_total":
@@ -374,5 +383,8 @@ class FastCohort:
                 holders = members[level[members] == gi]
                 if len(holders) > allowed:
                     ranked = holders[np.lexsort((np.array([self.units[u] for u in holders]), place[holders]))]
-                    level[ranked[allowed:]] = gi + 1
+                    cut = allowed
+                    while 0 < cut < len(ranked) and place[ranked[cut - 1]] == place[ranked[cut]]:
+                        cut -= 1  # tied at the cut-off: demoted together, as ranking._apply_quotas
+                    level[ranked[cut:]] = gi + 1
         return level

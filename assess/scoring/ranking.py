@@ -76,13 +76,21 @@ def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> None:
         if len(holders) <= allowed:
             continue
         where = "本组" if scope == "group" else "全体"
+        place = (lambda r: r.rank) if scope == "group" else (lambda r: r.overall_rank)
+        # Units tied on the total and every tie-break cannot be told apart: at the cut-off
+        # they lose the grade together, so the quota is never exceeded.
+        cut = allowed
+        while 0 < cut < len(holders) and place(holders[cut - 1]) == place(holders[cut]):
+            cut -= 1
         for i, r in enumerate(holders):
-            if i < allowed:
+            if i < cut:
                 continue
             r.grade = names[gi + 1]
+            tie = "(与名额内最后一名并列,并列单位一并调整)" if i < allowed else ""
             r.grade_basis.append(
                 f"“{grade.name}”等次名额为{where} {n} 个单位的 {fmt(grade.quota * 100)}%({allowed} 个),"
-                f"本单位在达到“{grade.name}”等次的 {len(holders)} 个单位中按排名列第 {i + 1} 位,降为“{r.grade}”"
+                f"本单位在达到“{grade.name}”等次的 {len(holders)} 个单位中按排名列第 {i + 1} 位{tie},"
+                f"降为“{r.grade}”"
             )
 
 
@@ -91,13 +99,15 @@ def _flag_consequences(plan: Plan, results: list[UnitResult], previous: dict[str
         scopes = groups_of(results) if c.within == "group" else {NO_GROUP: results}
         for members in scopes.values():
             ordered = _order(plan, members)
-            n = len(ordered)
-            for i, r in enumerate(ordered):
+            places = [(r.rank if c.within == "group" else r.overall_rank) or 0 for r in ordered]
+            for r, place in zip(ordered, places, strict=True):
                 if c.grade is not None and r.grade != c.grade:
                     continue
-                if c.bottom is not None and i < n - c.bottom:
+                # Tied units share a place, so they share a consequence: "bottom 2" holds a unit
+                # when fewer than 2 units rank strictly below it; "top 3" when fewer than 3 rank above.
+                if c.bottom is not None and sum(p > place for p in places) >= c.bottom:
                     continue
-                if c.top is not None and i >= c.top:
+                if c.top is not None and sum(p < place for p in places) >= c.top:
                     continue
                 if c.years > 1:
                     last = (previous or {}).get(r.unit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from assess.errors import Finding, Location
 from assess.scoring import rules as R
 from assess.scoring.grades import grade_unit
 from assess.scoring.numbers import fmt, fmt_value
@@ -56,7 +57,9 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
     for ci, cat in enumerate(s.categories):
         members = [r for ind, r in zip(plan.indicators, row, strict=True) if ind.category == ci]
         earned = rnd.sum([r.score for r in members if r.score is not None])
-        applicable = sum(r.points for r in members if r.applicable and r.status != "cohort")
+        # A cohort indicator scored alone stays in the applicable points: the total is then a
+        # lower bound (the indicator is named as not counted), never scaled up as if 不适用.
+        applicable = sum(r.points for r in members if r.applicable)
         leaf_points = sum(r.points for r in members)
         leaf_totals.append(leaf_points)
         score = earned
@@ -103,7 +106,8 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
         base = rnd(combined)
     bonus, bonus_total = _bonus(plan, p)
     penalties, penalty_total = _penalties(plan, p)
-    vetoes = _vetoes(plan, p, row)
+    unknown: list[str] = []
+    vetoes = _vetoes(plan, p, row, unknown)
     total = max(0.0, base + bonus_total - penalty_total)
     if any(v.effect == "zero" for v in vetoes):
         total = 0.0
@@ -128,6 +132,8 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
     )
     env = dict(p.env)
     grade_unit(plan, result, env)
+    for text in unknown:
+        result.findings.append(Finding("veto-unknown", text, Location(file=p.unit.file), "warning").to_dict())
     return result
 
 
@@ -177,11 +183,15 @@ def _penalties(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
     return out, plan.round(total)
 
 
-def _vetoes(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> list[Adjustment]:
+def _vetoes(plan: Plan, p: Prepared, row: list[IndicatorResult], unknown: list[str]) -> list[Adjustment]:
+    """Triggered vetoes; a condition that cannot be evaluated is reported in ``unknown``."""
     out: list[Adjustment] = []
     env = p.env
     for veto, formula in plan.vetoes:
-        value, _why = formula.evaluate(env)
+        value, why = formula.evaluate(env)
+        if value is None:
+            unknown.append(f"一票否决事项“{veto.name}”无法判断({why}),未认定;请核实后补报")
+            continue
         if value:
             effect = {
                 "lowest": "等次定为最低等次",

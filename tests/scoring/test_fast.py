@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,8 @@ from assess.scoring.engine import prepare, score_prepared
 from assess.scoring.fast import FastCohort, Variation
 from assess.scoring.ranking import rank_cohort
 from assess.workbook.data import TableData, UnitData, Value
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cohort(seed: int, n: int) -> list[UnitData]:
@@ -81,3 +85,32 @@ def test_default_weights_change_nothing_and_leaving_out_rescales() -> None:
     assert not np.array_equal(base, left_out)
     easier, _ = fast.totals(Variation(targets=np.full(fast.m, 0.5)))
     assert (easier >= base - 0.01).mean() > 0.9
+
+
+def test_fast_core_equals_engine_with_weights_and_lower_relative(tmp_path: Path) -> None:
+    from assess.scheme.load import load_scheme
+    from assess.scheme.plan import compile_plan
+
+    text = (ROOT / "indicators" / "county-2024.yaml").read_text(encoding="utf-8")
+    for cid, weight in (("1", 0.3), ("2", 0.2), ("3", 0.2), ("4", 0.1), ("5", 0.1), ("6", 0.1)):
+        text = text.replace(f'  - id: "{cid}"\n', f'  - id: "{cid}"\n    weight: {weight}\n', 1)
+    text = text.replace(
+        "rule: {type: step, baseline: 3, step: 0.5, deduct: 1}",
+        "rule: {type: relative, to: average, at_average: 2, cap: 3, floor: 1, within: cohort}",
+    )
+    path = tmp_path / "weighted.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = compile_plan(load_scheme(path))
+    units = _cohort(4, 60)
+    for k, unit in enumerate(units):
+        if k % 7 == 0:
+            unit.values["1.2"] = Value(0.0)
+    prepared = [prepare(plan, u) for u in units]
+    results = score_prepared(plan, prepared)
+    rank_cohort(plan, results)
+    fast = FastCohort(plan, prepared, results)
+    totals, cats = fast.totals()
+    places = fast.places(totals, cats)
+    for u, r in enumerate(results):
+        assert totals[u] == pytest.approx(r.total, abs=1e-9), r.unit
+        assert places[u] == r.rank, r.unit

@@ -744,10 +744,11 @@ def test_cohort_rule_scored_alone(tmp_path: Path, rule: str, word: str) -> None:
         == f"实际值 9.00%;该指标{word},须与其他单位一并评分,单独评分时无法计算,未计入总分"
     )
     assert res.incomplete == ["1.1"]
-    # the cohort indicator is left out of the applicable points: 60 of 60 earned → 60 / 60 × 100
-    assert res.categories[0].applicable_points == 60
+    # the cohort indicator stays in the applicable points: 60 of 100 earned, a lower bound,
+    # never scaled up as if the indicator did not apply
+    assert res.categories[0].applicable_points == 100
     assert res.categories[0].earned == 60
-    assert res.total == 100.0
+    assert res.total == 60.0
 
 
 def test_ratio_basis_rounds_like_the_score(tmp_path: Path) -> None:
