@@ -1,0 +1,397 @@
+"""How robust is the ranking?  Uncertainty and sensitivity analysis of the totals.
+
+The method follows the composite-indicator practice of the OECD/JRC handbook
+and the JRC's COINr package (``get_sensitivity``, ``remove_elements``): the
+uncertain choices of the scheme are drawn at random within stated ranges,
+the cohort is re-scored for every draw, and each unit's rank is summarised
+over the runs (median, 5th–95th percentile, share of runs in each grade).
+Each indicator is then left out in turn to show the rank shift it causes.
+
+What can vary (``--vary``):
+
+* ``weights=±10%`` — each category's contribution is scaled by a factor drawn
+  uniformly from [0.9, 1.1]; the factors are renormalised so that the total
+  keeps its full score;
+* ``targets=±5%`` — the target of every threshold, linear and ratio rule and
+  the baseline of every step rule are scaled by a factor drawn per indicator
+  (never beyond the indicator's declared max);
+* ``bands=±5%`` — all edges of an indicator's bands are scaled by one factor
+  drawn per indicator (so the bands stay in order).
+
+Speed: the cohort is prepared and scored once by the engine; the runs use the
+array core ``assess.scoring.fast.FastCohort`` (numpy), which re-scores every
+unit with the drawn parameters and equals the engine when nothing varies.
+Values, bonus, penalties and vetoes do not change between runs; bars are
+taken as in the nominal result.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from assess.errors import UsageError
+from assess.scheme.plan import Plan
+from assess.scoring.engine import Prepared, score_prepared
+from assess.scoring.numbers import fmt
+from assess.scoring.ranking import rank_cohort
+from assess.scoring.result import UnitResult
+
+KEYS = {"weights": "weights", "权重": "weights", "targets": "targets", "目标": "targets", "目标值": "targets",
+        "bands": "bands", "档次": "bands", "分档": "bands"}
+WORDS = {"weights": "一级指标权重", "targets": "目标值(基准值)", "bands": "分档界限"}
+ROBUST_SHARE = 0.9  # a place or grade held in at least this share of runs is robust
+VARIED_RULES = ("threshold", "linear", "ratio", "step")
+
+
+def parse_vary(texts: list[str]) -> dict[str, float]:
+    """``["weights=±10%", "targets=5%"]`` → ``{"weights": 0.10, "targets": 0.05}``."""
+    out: dict[str, float] = {}
+    for text in texts or ["weights=±10%"]:
+        for part in re.split(r"[,,;;\s]+", text.strip()):
+            if not part:
+                continue
+            key, sep, raw = part.partition("=")
+            kind = KEYS.get(key.strip().lower())
+            if not sep or kind is None:
+                raise UsageError(
+                    f"--vary “{part}”应写成 weights=±10%、targets=±5% 或 bands=±5%(权重、目标值、分档界限)"
+                )
+            number = raw.strip().lstrip("±").lstrip("+-").replace("+/-", "")
+            percent = number.endswith(("%", "%"))
+            number = number.removesuffix("%").removesuffix("%")
+            try:
+                value = float(number)
+            except ValueError:
+                raise UsageError(f"--vary “{part}”中的幅度“{raw}”不是数字,应写成 ±10%") from None
+            if percent or value >= 1:
+                value /= 100
+            if not 0 <= value < 1 or not math.isfinite(value):
+                raise UsageError(f"--vary “{part}”的幅度应在 0 至 100% 之间(不含 100%)")
+            out[kind] = value
+    return out
+
+
+# ---- report -----------------------------------------------------------------
+
+
+@dataclass
+class UnitRobustness:
+    unit: str
+    group: str | None
+    nominal_rank: int | None
+    nominal_grade: str | None
+    median_rank: float
+    p5: int
+    p95: int
+    same_rank: float  # share of runs with the nominal rank
+    grades: dict[str, float]  # grade → share of runs
+    robust: bool
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit, "group": self.group, "rank": self.nominal_rank, "grade": self.nominal_grade,
+            "median_rank": self.median_rank, "rank_p5": self.p5, "rank_p95": self.p95,
+            "same_rank_share": self.same_rank, "grade_shares": self.grades, "robust": self.robust,
+            "reasons": self.reasons,
+        }
+
+
+@dataclass
+class LeaveOut:
+    id: str
+    name: str
+    mean_shift: float  # mean |rank change| over units
+    max_shift: int
+    changed: int  # units whose rank changes
+    grade_changed: int
+    moves: list[dict[str, Any]]  # the largest moves
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "mean_shift": self.mean_shift, "max_shift": self.max_shift,
+                "changed": self.changed, "grade_changed": self.grade_changed, "moves": self.moves}
+
+
+@dataclass
+class SensitivityReport:
+    runs: int
+    seed: int
+    vary: dict[str, float]
+    units: list[UnitRobustness]
+    leave_out: list[LeaveOut]
+    parameters: list[dict[str, Any]]  # one entry per run: the factors drawn
+    grade_names: list[str]
+    groups: dict[str, str]
+    decimals: int = 2
+
+    @property
+    def fragile(self) -> list[UnitRobustness]:
+        return [u for u in self.units if not u.robust]
+
+    def method_text(self) -> str:
+        ranges = "、".join(f"{WORDS[k]} ±{fmt(v * 100)}%" for k, v in self.vary.items()) or "不变动任何参数"
+        return (
+            f"按 {ranges} 的范围随机抽取参数(均匀分布,随机数种子 {self.seed}),重复评分 {self.runs} 次,"
+            f"统计每个单位组内名次的中位数、5%—95% 区间和各等次出现的比例;"
+            f"名次或等次在至少 {fmt(ROBUST_SHARE * 100)}% 的运行中与正式结果相同的,视为稳健。"
+        )
+
+    def summary_text(self) -> str:
+        n = len(self.fragile)
+        if not n:
+            return f"全部 {len(self.units)} 个单位的名次和等次均稳健。"
+        names = "、".join(u.unit for u in self.fragile[:20]) + ("等" if n > 20 else "")
+        return f"{len(self.units)} 个单位中有 {n} 个名次或等次不稳健:{names}。"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "assess.sensitivity/1",
+            "runs": self.runs,
+            "seed": self.seed,
+            "vary": dict(self.vary),
+            "method": self.method_text(),
+            "summary": self.summary_text(),
+            "units": [u.to_dict() for u in self.units],
+            "leave_one_out": [x.to_dict() for x in self.leave_out],
+            "parameters": self.parameters,
+        }
+
+    def rows(self) -> list[list[str]]:
+        out = []
+        for u in self.units:
+            shares = "、".join(f"{g} {_share(v)}" for g, v in u.grades.items() if v > 0)
+            out.append([
+                self.groups.get(u.group or "", "") or "—", u.unit, str(u.nominal_rank or "—"), fmt(u.median_rank, 1),
+                f"{u.p5}—{u.p95}", f"{u.same_rank * 100:.0f}%", u.nominal_grade or "—", shares,
+                "稳健" if u.robust else "不稳健:" + ";".join(u.reasons),
+            ])
+        return out
+
+    HEADERS: ClassVar[list[str]] = ["分组", "单位", "名次", "名次中位数", "5%—95% 区间", "名次不变", "等次", "各等次比例", "结论"]
+    LEAVE_HEADERS: ClassVar[list[str]] = ["编码", "指标", "平均名次变化", "最大名次变化", "名次变化的单位数", "等次变化的单位数"]
+
+    def leave_rows(self) -> list[list[str]]:
+        return [
+            [x.id, x.name, f"{x.mean_shift:.2f}", str(x.max_shift), str(x.changed), str(x.grade_changed)]
+            for x in self.leave_out
+        ]
+
+    def table(self) -> str:
+        from tabulate import tabulate
+
+        lines = ["【排名稳健性分析】", self.method_text(), self.summary_text(), ""]
+        lines.append(tabulate(self.rows(), headers=self.HEADERS, tablefmt="simple", disable_numparse=True))
+        lines += ["", "【逐一去掉一项指标后的名次变化】(按平均名次变化从大到小;去掉的指标按缺项折算)"]
+        lines.append(tabulate(self.leave_rows()[:15], headers=self.LEAVE_HEADERS, tablefmt="simple",
+                              disable_numparse=True))
+        if len(self.leave_out) > 15:
+            lines.append(f"……共 {len(self.leave_out)} 项指标,完整列表见 JSON 或 HTML 输出。")
+        return "\n".join(lines) + "\n"
+
+    def parameters_table(self) -> str:
+        from tabulate import tabulate
+
+        keys: list[str] = []
+        for p in self.parameters[:1]:
+            for kind in ("weights", "targets", "bands"):
+                keys += [f"{kind}:{k}" for k in p.get(kind, {})]
+        rows = [[p["run"]] + [f"{p[k.split(':')[0]][k.split(':', 1)[1]]:.4f}" for k in keys] for p in self.parameters]
+        return tabulate(rows, headers=["运行", *keys], tablefmt="simple", disable_numparse=True) + "\n"
+
+
+def _share(v: float) -> str:
+    return "<1%" if 0 < v < 0.005 else f"{v * 100:.0f}%"
+
+
+# ---- the analysis ------------------------------------------------------------------
+
+
+def _draw(plan: Plan, fc: Any, ranges: dict[str, float], rng: random.Random,
+          varied: list[int]) -> tuple[Any, dict[str, Any]]:
+    """One run's parameters: a ``Variation`` for the array core, and the same named for the listing."""
+    import numpy as np
+
+    from assess.scoring.fast import Variation
+
+    var = Variation()
+    params: dict[str, Any] = {}
+    w = ranges.get("weights")
+    if w is not None:
+        factors = [rng.uniform(1 - w, 1 + w) for _ in plan.categories]
+        if any(f != 1.0 for f in factors):
+            raw = fc.default_weights * np.array(factors)
+            var.weights = raw / raw.sum() * fc.default_weights.sum()
+        params["weights"] = {c.id: f for c, f in zip(plan.categories, factors, strict=True)}
+    for kind in ("targets", "bands"):
+        x = ranges.get(kind)
+        if x is None:
+            continue
+        caps = _caps(plan, varied, kind)
+        mult = np.ones(len(plan.indicators))
+        named: dict[str, float] = {}
+        for i in varied:
+            ind = plan.indicators[i]
+            if (ind.rule.type == "bands") != (kind == "bands"):
+                continue
+            mult[i] = min(rng.uniform(1 - x, 1 + x), caps.get(i, math.inf))
+            named[ind.id] = float(mult[i])
+        if named and any(v != 1.0 for v in named.values()):
+            setattr(var, kind, mult)
+        params[kind] = named
+    return var, params
+
+
+def _caps(plan: Plan, varied: list[int], kind: str) -> dict[int, float]:
+    """The largest factor that keeps a percentage target (or band edge) at or below 100%.
+
+    A target of 100% (完成率 100%) cannot become 105%: that would make full
+    points impossible for everyone, not express an uncertain choice.
+    """
+    out: dict[int, float] = {}
+    for i in varied:
+        ind = plan.indicators[i]
+        if ind.unit != "%":
+            continue
+        highest = 0.0
+        for rule in [ind.rule, *ind.rules_by_group.values()]:
+            if kind == "bands" and rule.type == "bands":
+                edges = [x for b in rule.bands for x in (b.min, b.max) if x is not None]
+            elif kind == "targets":
+                edges = [getattr(rule, a) for a in ("target", "baseline") if getattr(rule, a, None) is not None]
+            else:
+                edges = []
+            highest = max([highest, *(e for e in edges if 0 < e <= 100)])
+        if highest > 0:
+            out[i] = 100.0 / highest
+    return out
+
+
+def run_sensitivity(plan: Plan, prepared: list[Prepared], runs: int, vary: list[str], seed: int) -> SensitivityReport:
+    """Re-score the cohort ``runs`` times with parameters drawn within ``vary``; leave each indicator out.
+
+    The same ``seed`` gives the same runs; ``report.parameters`` lists every run's factors.
+    """
+    from assess.scoring.fast import FastCohort
+
+    if runs < 1:
+        raise UsageError("--sensitivity 的运行次数应至少为 1")
+    if len(prepared) < 2:
+        raise UsageError("排名稳健性分析至少需要 2 个单位")
+    ranges = parse_vary(vary)
+    results = score_prepared(plan, prepared, cohort=True)
+    rank_cohort(plan, results)
+    fc = FastCohort(plan, prepared, results)
+    varied = [i for i, ind in enumerate(plan.indicators) if ind.rule.type in (*VARIED_RULES, "bands")]
+    rng = random.Random(seed)
+    n = len(results)
+    ranks_by_unit: list[list[int]] = [[] for _ in range(n)]
+    grade_counts = [[0] * max(1, len(plan.grade_names)) for _ in range(n)]
+    parameters: list[dict[str, Any]] = []
+    for k in range(runs):
+        var, params = _draw(plan, fc, ranges, rng, varied)
+        parameters.append({"run": k + 1, **params})
+        totals, cats = fc.totals(var)
+        places = fc.places(totals, cats, var)
+        levels = fc.grades(totals, places)
+        for u, (place, level) in enumerate(zip(places.tolist(), levels.tolist(), strict=True)):
+            ranks_by_unit[u].append(place)
+            grade_counts[u][level] += 1
+    units = _summarise(plan, results, ranks_by_unit, grade_counts, runs)
+    leave = _leave_one_out(plan, fc, results)
+    return SensitivityReport(
+        runs=runs, seed=seed, vary=ranges, units=units, leave_out=leave, parameters=parameters,
+        grade_names=list(plan.grade_names), groups=dict(plan.group_names), decimals=plan.scheme.rounding.decimals,
+    )
+
+
+def _percentile(sorted_values: list[int], p: float) -> int:
+    k = max(0, math.ceil(p * len(sorted_values)) - 1)
+    return sorted_values[min(k, len(sorted_values) - 1)]
+
+
+def _summarise(plan: Plan, results: list[UnitResult], ranks_by_unit: list[list[int]],
+               grade_counts: list[list[int]], runs: int) -> list[UnitRobustness]:
+    names = plan.grade_names
+    out: list[UnitRobustness] = []
+    for u, r in enumerate(results):
+        ranks = sorted(ranks_by_unit[u])
+        same = sum(1 for x in ranks if x == r.rank) / runs
+        shares = {g: grade_counts[u][i] / runs for i, g in enumerate(names)}
+        reasons = []
+        if same < ROBUST_SHARE - 1e-12:
+            reasons.append(f"仅 {same * 100:.0f}% 的运行保持第 {r.rank} 名")
+        if names and r.grade in shares and shares[r.grade] < ROBUST_SHARE - 1e-12:
+            reasons.append(f"仅 {shares[r.grade] * 100:.0f}% 的运行评为“{r.grade}”")
+        out.append(UnitRobustness(
+            unit=r.unit, group=r.group, nominal_rank=r.rank, nominal_grade=r.grade,
+            median_rank=float(statistics.median(ranks)), p5=_percentile(ranks, 0.05), p95=_percentile(ranks, 0.95),
+            same_rank=same, grades=shares, robust=not reasons, reasons=reasons,
+        ))
+    out.sort(key=lambda x: (x.group or "", x.nominal_rank or 0, x.unit))
+    return out
+
+
+def _leave_one_out(plan: Plan, fc: Any, results: list[UnitResult]) -> list[LeaveOut]:
+    """Each indicator left out in turn (as 缺项 for every unit): the rank and grade shifts it causes."""
+    from assess.scoring.fast import Variation
+
+    n = len(results)
+    nominal = [r.rank or 0 for r in results]
+    names = plan.grade_names
+    nominal_grades = [names.index(r.grade) if r.grade in names else 0 for r in results]
+    out: list[LeaveOut] = []
+    for j, ind in enumerate(plan.indicators):
+        var = Variation(exclude=frozenset({j}))
+        totals, cats = fc.totals(var)
+        places = fc.places(totals, cats, var).tolist()
+        levels = fc.grades(totals, fc.places(totals, cats, var)).tolist()
+        shifts = [places[u] - nominal[u] for u in range(n)]
+        moves = sorted(
+            ({"unit": results[u].unit, "from": nominal[u], "to": places[u]} for u in range(n) if shifts[u]),
+            key=lambda m: (-abs(m["to"] - m["from"]), m["unit"]),
+        )[:5]
+        out.append(LeaveOut(
+            id=ind.id, name=ind.name, mean_shift=sum(abs(s) for s in shifts) / n,
+            max_shift=max(abs(s) for s in shifts), changed=sum(1 for s in shifts if s),
+            grade_changed=sum(1 for u in range(n) if levels[u] != nominal_grades[u]), moves=moves,
+        ))
+    out.sort(key=lambda x: (-x.mean_shift, -x.max_shift, x.id))
+    return out
+
+
+def render_sensitivity(plan: Plan, report: SensitivityReport, fmt_name: str = "html", *, title: str | None = None,
+                       issuer: str | None = None, date: str | None = None) -> str | bytes:
+    """The analysis as a Word-ready HTML note (``fmt_name`` ``doc`` for the MHT package)."""
+    from assess import __version__
+    from assess.render.env import render_document
+
+    title = title or f"{plan.scheme.year} 年度考核排名稳健性分析"
+    chart = [
+        {"label": x.name if len(x.name) <= 16 else x.name[:15] + "…", "value": round(x.mean_shift, 2)}
+        for x in report.leave_out[:15]
+    ]
+    context = {
+        "method": report.method_text(),
+        "summary": report.summary_text(),
+        "headers": SensitivityReport.HEADERS,
+        "rows": report.rows(),
+        "leave_headers": SensitivityReport.LEAVE_HEADERS,
+        "leave_rows": report.leave_rows(),
+        "chart": chart,
+        "fragile": [f"{u.unit}:{';'.join(u.reasons)}" for u in report.fragile],
+        "provenance": (
+            f"由 assess {__version__} 生成;方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…);"
+            f"随机数种子 {report.seed},每次运行的参数见 JSON 输出的 parameters。"
+        ),
+    }
+    html = render_document("sensitivity.html.j2", context, title=title, issuer=issuer, date=date, landscape=True)
+    if fmt_name == "doc":
+        from assess.render.mht import to_mht
+
+        return to_mht(html, title=title)
+    return html
