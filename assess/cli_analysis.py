@@ -52,3 +52,31 @@ def explain_cmd(scheme: str, inputs: tuple[Path, ...], cohort: tuple[Path, ...],
     run = run_explain(scheme, list(inputs), list(cohort), list(details), units=list(units), sets=list(sets),
                       fmt=fmt, output=output, report_date=report_date, limit=top)
     _echo_run(run)
+
+
+@main.command("diff", context_settings=CONTEXT)
+@click.argument("old", metavar="原方案")
+@click.argument("new", metavar="新方案")
+@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path), metavar="数据",
+              help="同一批填报数据(文件或文件夹),按两个方案分别评分并对照各单位的总分和名次,可多次指定。")
+@details_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "doc"]), default="table", show_default=True,
+              help="table 屏幕表格;json;html/doc 可用 Word/WPS 打开的对照说明。")
+@output_option
+@date_option
+@click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取新方案的 issuer)。")
+def diff_cmd(old: str, new: str, data: tuple[Path, ...], details: tuple[Path, ...], fmt: str, output: Path | None,
+             report_date: str | None, issuer: str | None) -> None:
+    """对照两个方案(如上年与本年的评分细则):新增、删除、更名的指标,分值、目标值、计分规则和责任单位的变化。
+
+    \b
+    assess diff county-2023 county-2024
+    assess diff 2023.yaml 2024.yaml --data examples/counties --format html -o 对照.html
+    方案可写文件路径或内置方案编号。退出码:0 正常,1 部分数据未计入,2 用法错误或方案无效。
+    """
+    from assess.commands.diff import run_diff
+
+    _parse_date(report_date, "--date")
+    run = run_diff(old, new, list(data), list(details), fmt=fmt, output=output, report_date=report_date,
+                   issuer=issuer)
+    _echo_run(run)

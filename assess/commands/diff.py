@@ -1,0 +1,96 @@
+"""``assess diff``: what changed between two schemes, and with data what it does to each unit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from assess.commands.output import single_target
+from assess.commands.run import Run
+from assess.errors import EXIT_FINDINGS, UsageError
+
+if TYPE_CHECKING:
+    from assess.analysis.diff import SchemeDiff
+
+
+def run_diff(old: str, new: str, data: list[Path], details: list[Path], *, fmt: str, output: Path | None,
+             report_date: str | None, issuer: str | None) -> Run:
+    from assess.analysis.diff import diff_schemes, side_by_side
+    from assess.commands.common import load_plan, read_inputs
+
+    old_plan = load_plan(old)
+    new_plan = load_plan(new)
+    result = diff_schemes(old_plan.scheme, new_plan.scheme)
+    run = Run()
+    if data:
+        from assess.scoring.engine import score_units
+        from assess.scoring.ranking import rank_cohort
+
+        scored = []
+        for plan in (old_plan, new_plan):
+            inputs = read_inputs(plan, data, details=details)
+            if not inputs.units:
+                raise UsageError(f"按方案 {plan.scheme.id} 没有读到可评分的单位")
+            results = score_units(plan, inputs.units)
+            rank_cohort(plan, results)
+            scored.append(results)
+            missing = sum(1 for r in results for i in r.indicators if i.status == "missing" and i.rule != "sum")
+            if missing:
+                result.notes.append(
+                    f"按方案 {plan.scheme.id} 评分时,数据中共有 {missing} 个指标值未填报(按该方案的缺数据规则处理);"
+                    "只在一个方案中有的指标,另一年度的填报表里通常没有数据。"
+                )
+            for r in inputs.refused:
+                run.messages.append(f"未计入({plan.scheme.id}):{r['file']}:{r['reason']}")
+            if inputs.refused:
+                run.exit_code = EXIT_FINDINGS
+        result.units = side_by_side(scored[0], scored[1])
+    if fmt == "table":
+        run.stdout = result.table()
+        return run
+    if fmt == "json":
+        from assess.commands.common import dumps
+
+        text = dumps(result.to_dict())
+        if output is None:
+            run.stdout = text
+        else:
+            from assess.render.atomic import write_atomic
+
+            run.written.append(write_atomic(single_target(output, "json"), text))
+        return run
+    if output is None:
+        raise UsageError(f"{fmt} 格式须用 -o 指定输出文件")
+    from assess.render.atomic import write_atomic
+
+    target = single_target(output, fmt)
+    run.written.append(write_atomic(target, render_diff(result, fmt, report_date=report_date, issuer=issuer)))
+    run.messages.append(f"已写入:{target}")
+    return run
+
+
+def render_diff(result: SchemeDiff, fmt_name: str, *, report_date: str | None, issuer: str | None) -> str | bytes:
+    from assess import __version__
+    from assess.render.env import render_document
+
+    old, new = result.old, result.new
+    title = f"{new.year} 年度与 {old.year} 年度考核评分细则对照说明" if old.year != new.year else "考核评分细则修订对照说明"
+    context = {
+        "summary": result.summary(),
+        "counts": [[k, str(v)] for k, v in result.counts().items()],
+        "headers": list(result.HEADERS),
+        "rows": [c.row() for c in result.changes],
+        "unit_headers": list(result.UNIT_HEADERS),
+        "unit_rows": result.unit_rows(),
+        "notes": result.notes,
+        "old_title": old.title,
+        "new_title": new.title,
+        "provenance": f"由 assess {__version__} 生成;原方案 {old.id},新方案 {new.id}。",
+    }
+    html = render_document("diff.html.j2", context, title=title, issuer=issuer or new.issuer, date=report_date,
+                           landscape=True)
+    if fmt_name == "doc":
+        from assess.render.mht import to_mht
+
+        return to_mht(html, title=title)
+    return html
