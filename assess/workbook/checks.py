@@ -8,6 +8,7 @@ levels are listed for users in docs/workbooks.md section 6.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from assess.errors import Finding, Location
 from assess.scheme.inputs import KIND_COUNT, KIND_PERCENT, InputSpec, ReadPlan
@@ -15,15 +16,34 @@ from assess.workbook.data import ERROR, MISSING, OK, UnitData
 from assess.workbook.names import closest, key_of
 from assess.workbook.values import SUSPECT, fmt_number
 
+_units_memo: list[Any] = [None, frozenset(), {}]  # (plan.units, names, key → name) last used
+
+
+def _unit_index(plan: ReadPlan) -> tuple[frozenset[str], dict[str, str]]:
+    """The scheme's unit names and their comparison keys, built once per unit list."""
+    if _units_memo[0] is not plan.units:
+        keyed: dict[str, str] = {}
+        for u in plan.units:
+            keyed.setdefault(key_of(u), u)
+        _units_memo[:] = [plan.units, frozenset(plan.units), keyed]
+    return _units_memo[1], _units_memo[2]
+
+
+def known_units(plan: ReadPlan) -> frozenset[str]:
+    """The scheme's unit names as a set (empty when the scheme has no unit list)."""
+    return _unit_index(plan)[0]
+
 
 def canonical_unit(name: str, plan: ReadPlan, loc: Location, findings: list[Finding]) -> str:
     """The scheme's spelling of a unit name; an unknown unit is reported (with a suggestion)."""
-    if not plan.units or name in plan.units:
+    if not plan.units:
         return name
-    key = key_of(name)
-    for u in plan.units:
-        if key_of(u) == key:
-            return u
+    names, keyed = _unit_index(plan)
+    if name in names:
+        return name
+    match = keyed.get(key_of(name))
+    if match is not None:
+        return match
     hint = closest(name, plan.units)
     tip = f",是否为“{hint}”?" if hint else ""
     findings.append(Finding("unknown-unit", f"单位“{name}”不在考核方案的单位名单中{tip}", loc))

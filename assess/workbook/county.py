@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +25,21 @@ from assess.workbook.checks import (
 from assess.workbook.data import OK, UnitData, Value
 from assess.workbook.details import table_from_sheet
 from assess.workbook.headers import (
-    COUNTY_ROLES,
     GROUP_HEADERS,
     HEADER_SCAN,
     UNIT_HEADERS,
     YEAR_HEADERS,
+    book_county_header,
     cell_at,
     cell_text,
-    find_header,
     is_blank,
     keys,
-    match_roles,
     spec_index,
 )
 from assess.workbook.names import clean, closest, code_key, key_of, name_key
 from assess.workbook.read import Book, column_letter, open_book
 from assess.workbook.safety import fail
-from assess.workbook.values import parse_value, parse_year, unit_factor
+from assess.workbook.values import PercentCell, parse_value, parse_year, unit_factor
 
 LABELS: dict[str, frozenset[str]] = {
     "unit": UNIT_HEADERS - keys("单位", "村", "县", "乡镇", "地区"),
@@ -63,29 +62,31 @@ def read_county(path: Path, plan: ReadPlan) -> UnitData:
 
 
 def _data_sheets(book: Book, plan: ReadPlan) -> list[tuple[str, int, dict[str, int]]]:
-    """Sheets holding a field-per-row table: (sheet, header row, role → column)."""
+    """Sheets holding a field-per-row table: (sheet, header row, role → column).
+
+    The plan's detail-table sheets and very hidden sheets are not read here.
+    """
     table_keys = {key_of(n) for t in plan.tables for n in (t.name, *t.aliases)}
     found: list[tuple[str, int, dict[str, int], str]] = []
     for info in book.sheets:
         if info.visible == "very-hidden" or key_of(info.name) in table_keys:
             continue
-        rows = book.rows(info.name)
-        h, _ = find_header(rows, lambda row: len(match_roles(row, COUNTY_ROLES)))
-        if h < 0:
-            continue
-        roles = match_roles(rows[h], COUNTY_ROLES)
-        if "value" in roles and ("code" in roles or "name" in roles):
-            found.append((info.name, h, roles, info.visible))
+        header = book_county_header(book, info.name)
+        if header is not None:
+            found.append((info.name, *header, info.visible))
     visible = [f for f in found if f[3] == "visible"]
     return [(s, h, r) for s, h, r, _v in (visible or found)]
 
 
-def _labels(book: Book, sheets: Iterable[str]) -> dict[str, tuple[Any, str, str]]:
-    """Label → (value, sheet, cell) for 单位名称/年度/分组 written as pairs or as ``标签:值`` text."""
+def _labels(book: Book, places: Iterable[tuple[str, int]]) -> dict[str, tuple[Any, str, str]]:
+    """Label → (value, sheet, cell) for 单位名称/年度/分组 written as pairs or as ``标签:值`` text.
+
+    ``places`` are (sheet, rows to look at); the search stops once all three are found.
+    """
     out: dict[str, tuple[Any, str, str]] = {}
-    for sheet in sheets:
+    for sheet, depth in places:
         rows = book.rows(sheet)
-        for r, row in enumerate(rows[:HEADER_SCAN]):
+        for r, row in enumerate(rows[:depth]):
             for c, v in enumerate(row[:30]):
                 if type(v) is not str or not v:
                     continue
@@ -97,16 +98,13 @@ def _labels(book: Book, sheets: Iterable[str]) -> dict[str, tuple[Any, str, str]
                         if not is_blank(row[c2]):
                             out[label] = (row[c2], sheet, f"{column_letter(c2)}{r + 1}")
                             break
-                text = clean(v)
-                if ":" in text:
-                    for m in _LABEL_RE.finditer(text):
+                if ":" in v or "：" in v or "﹕" in v:
+                    for m in _LABEL_RE.finditer(clean(v)):
                         for label, wanted in LABELS.items():
                             if label not in out and name_key(m.group(1)) in wanted:
-                                out[label] = (
-                                    m.group(2),
-                                    sheet,
-                                    f"{column_letter(c)}{r + 1}",
-                                )
+                                out[label] = (m.group(2), sheet, f"{column_letter(c)}{r + 1}")
+            if len(out) == len(LABELS):
+                return out
     return out
 
 
@@ -120,8 +118,14 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
             book.path,
             "未找到指标数据表(需要有“指标编码”或“指标名称”以及“数值”等表头的工作表)",
         )
-    others = [s.name for s in book.sheets if s.name not in {x[0] for x in sheets}]
-    labels = _labels(book, [*others, *(s for s, _h, _r in sheets)])
+    data_names = {x[0] for x in sheets}
+    table_keys = {key_of(n) for t in plan.tables for n in (t.name, *t.aliases)}
+    others = [
+        (s.name, HEADER_SCAN)
+        for s in book.sheets
+        if s.name not in data_names and s.visible != "very-hidden" and key_of(s.name) not in table_keys
+    ]
+    labels = _labels(book, [*others, *((s, h) for s, h, _r in sheets)])
     first = sheets[0][0]
     unit, where = _unit_name(book, labels, findings)
     unit_loc = (
@@ -152,10 +156,10 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
         file=file,
         where=where,
     )
-    by_code, by_name = spec_index(plan.inputs)
+    index = _index(plan)
     cells: dict[str, Location] = {}
     for sheet, h, roles in sheets:
-        _read_rows(book, sheet, h, roles, by_code, by_name, data, cells, findings)
+        _read_rows(book, sheet, h, roles, index, data, cells, findings)
     for spec in plan.inputs:
         if spec.key not in data.values and spec.required:
             code = f"(编码 {spec.code})" if spec.code else ""
@@ -177,6 +181,17 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
             data.tables[tspec.key] = table
     data.findings = findings
     return data
+
+
+_last_index: list[Any] = [None, None]  # (plan, index) of the plan read last
+
+
+def _index(plan: ReadPlan) -> tuple[dict[str, InputSpec], dict[str, InputSpec], list[str]]:
+    """Field lookups by code and by name, and the names for hints; built once per plan."""
+    if _last_index[0] is not plan:
+        by_code, by_name = spec_index(plan.inputs)
+        _last_index[:] = [plan, (by_code, by_name, sorted({s.name for s in plan.inputs}))]
+    return _last_index[1]
 
 
 def _unit_name(
@@ -214,63 +229,97 @@ def _read_rows(
     sheet: str,
     h: int,
     roles: dict[str, int],
-    by_code: dict[str, InputSpec],
-    by_name: dict[str, InputSpec],
+    index: tuple[dict[str, InputSpec], dict[str, InputSpec], list[str]],
     data: UnitData,
     cells: dict[str, Location],
     findings: list[Finding],
 ) -> None:
-    """Match each row under the header to a field by code, then by name, and parse its value."""
+    """Match each row under the header to a field by code, then by name, and parse its value.
+
+    Rows the plan does not need are only matched, never parsed.  The sheet's
+    XML is consulted (.xlsx) only when a needed value is blank (an error value
+    or a formula without a result reads as blank) or a percent field holds a
+    number between 0 and 1 (maybe a percent-formatted cell).
+    """
+    by_code, by_name, names = index
     cc, nc, uc, vc, oc = (roles.get(k) for k in ("code", "name", "unit", "value", "note"))
     assert vc is not None
-    if any(s.kind == KIND_PERCENT or s.unit == "%" for s in by_name.values()):
-        book.mark_percent(sheet, [vc])
     rows = book.rows(sheet)
     letter = column_letter(vc)
     file = book.file
-    names = sorted({s.name for s in by_name.values()})
+    matched: list[tuple[int, InputSpec, Any]] = []
+    unknown: list[str] = []
+    by_row: list[tuple[int, Finding]] = []  # findings about rows, put in row order at the end
     for r in range(h + 1, len(rows)):
         row = rows[r]
-        code, name, raw = cell_at(row, cc), cell_at(row, nc), cell_at(row, vc)
-        if is_blank(code) and is_blank(name):
-            continue
-        spec = by_code.get(code_key(code)) if not is_blank(code) else None
-        if spec is None and not is_blank(name):
+        code, name = cell_at(row, cc), cell_at(row, nc)
+        spec = by_code.get(code_key(code)) if code != "" else None
+        if spec is None and name != "":
             spec = by_name.get(key_of(name))
-        loc = Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}")
         if spec is None:
+            if is_blank(code) and is_blank(name):
+                continue
+            raw = cell_at(row, vc)
             if not is_blank(raw) and not is_blank(name):
-                hint = closest(cell_text(name), names)
-                tip = f",是否为“{hint}”?" if hint else ""
-                findings.append(
-                    Finding(
-                        "unknown-field",
-                        f"方案中没有指标“{cell_text(name)}”{tip}",
-                        loc,
-                        "warning",
+                text = cell_text(name)
+                hint = closest(text, names)
+                if hint is None:
+                    unknown.append(text)
+                    continue
+                by_row.append(
+                    (
+                        r,
+                        Finding(
+                            "unknown-field",
+                            f"方案中没有指标“{text}”,是否为“{hint}”?",
+                            Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}"),
+                            "warning",
+                        ),
                     )
                 )
             continue
         if spec.key in data.values:
             first = data.values[spec.key].where
-            findings.append(
-                Finding(
-                    "duplicate-field",
-                    f"指标“{spec.name}”重复填报(首次在 {first}),以首次为准",
-                    loc,
+            by_row.append(
+                (
+                    r,
+                    Finding(
+                        "duplicate-field",
+                        f"指标“{spec.name}”重复填报(首次在 {first}),以首次为准",
+                        Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}"),
+                    ),
                 )
             )
             continue
+        matched.append((r, spec, cell_at(row, vc)))
+        data.values[spec.key] = _PLACEHOLDER
+    unknown_note = None
+    if unknown:
+        shown = "”“".join(unknown[:3])
+        more = "等" if len(unknown) > 3 else ""
+        unknown_note = Finding(
+            "unknown-field",
+            f"另有 {len(unknown)} 项指标不在考核方案中,未读取(“{shown}”{more})",
+            Location(file=file, sheet=sheet),
+            "warning",
+        )
+    raws = _refine(book, sheet, vc, matched)
+    for (r, spec, _raw), raw in zip(matched, raws, strict=True):
+        row = rows[r]
         number, status, note = parse_value(raw, spec.kind, spec.unit)
-        row_unit = clean(cell_text(cell_at(row, uc))) if uc is not None else ""
+        loc = Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}")
+        row_unit = clean(cell_at(row, uc)) if uc is not None else ""
         if row_unit and spec.unit and row_unit.casefold() != clean(spec.unit).casefold():
             factor = unit_factor(row_unit, spec.unit)
             if factor is None:
-                findings.append(
-                    Finding(
-                        "unit-mismatch",
-                        f"指标“{spec.name}”的计量单位填为“{row_unit}”,方案要求“{spec.unit}”,无法换算,请核实",
-                        loc,
+                by_row.append(
+                    (
+                        r,
+                        Finding(
+                            "unit-mismatch",
+                            f"指标“{spec.name}”的计量单位填为“{row_unit}”,方案要求“{spec.unit}”,无法换算,请核实",
+                            loc,
+                        ),
                     )
                 )
             elif number is not None and status == OK and not note and type(raw) is not str:
@@ -278,7 +327,38 @@ def _read_rows(
                 note = f"按“{row_unit}”换算为“{spec.unit}”"
         evidence = cell_text(cell_at(row, oc)) if oc is not None else ""
         full_note = ";".join(x for x in (note, evidence) if x) if status == OK else note
-        data.values[spec.key] = Value(
-            number, status, raw, f"{sheet}!{letter}{r + 1}", file, full_note
-        )
+        data.values[spec.key] = Value(number, status, raw, f"{sheet}!{letter}{r + 1}", file, full_note)
         cells[spec.key] = loc
+    by_row.sort(key=itemgetter(0))
+    findings.extend(f for _r, f in by_row)
+    if unknown_note is not None:
+        findings.append(unknown_note)
+
+
+_PLACEHOLDER = Value(None)  # marks a field as seen while its row waits to be parsed
+
+
+def _refine(book: Book, sheet: str, c: int, matched: list[tuple[int, InputSpec, Any]]) -> list[Any]:
+    """The matched rows' raw values, with what calamine cannot see put back (.xlsx only)."""
+    raws = [raw for _r, _s, raw in matched]
+    if not book.format_facts:
+        return raws
+    if "" in raws:
+        facts = book.blank_facts(sheet)
+        if facts:
+            raws = [
+                facts.get((r, c), raw) if raw == "" else raw
+                for (r, _s, _raw), raw in zip(matched, raws, strict=True)
+            ]
+    percent = [
+        i
+        for i, (_r, spec, raw) in enumerate(matched)
+        if type(raw) is float and (spec.kind == KIND_PERCENT or spec.unit == "%")
+    ]
+    if any(0.0 < abs(raws[i]) <= 1.0 for i in percent):
+        formatted = book.percent_cells(sheet, [c]).get(c)
+        if formatted:
+            for i in percent:
+                if matched[i][0] in formatted:
+                    raws[i] = PercentCell(raws[i])
+    return raws

@@ -6,6 +6,7 @@ thousands of these and the engine touches each once.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
 from assess.errors import Finding
@@ -62,7 +63,8 @@ class UnitData:
     unit: str
     group: str | None = None
     year: int | None = None
-    values: dict[str, Value] = field(default_factory=dict)
+    # field key → value; a plain dict, or a summary table's lazy view of its columns
+    values: MutableMapping[str, Value] = field(default_factory=dict)
     tables: dict[str, TableData] = field(default_factory=dict)
     file: str = ""  # the file the unit came from
     where: str = ""  # where the unit's name was read (for duplicate reports)

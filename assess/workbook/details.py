@@ -25,7 +25,7 @@ from assess.workbook.headers import (
 from assess.workbook.names import clean, key_of, split_unit
 from assess.workbook.read import Book, Row, column_letter, open_book
 from assess.workbook.safety import fail
-from assess.workbook.values import SUSPECT, PercentCell, parse_column, unit_factor
+from assess.workbook.values import SUSPECT, parse_column, unit_factor
 
 MAX_CELL_FINDINGS = 20  # per column of a detail table; the rest are counted in one finding
 
@@ -91,7 +91,7 @@ def details_from_book(book: Book, spec: TableSpec, sheet: str | None = None) -> 
     loc = Location(file=book.file, sheet=name, row=h + 1 if h >= 0 else None)
     if unit_col is None:
         raise fail(book.path, f"明细表“{name}”中没有标明所属单位的列(如“{spec.unit_column}”)")
-    rows = _data_rows(book.rows(name, extras=True), h, [unit_col, *cols.values()])
+    rows = _data_rows(book.rows(name), h, [unit_col, *cols.values()])
     unit_keys: list[str] = []
     memo: dict[object, str] = {}
     letter = column_letter(unit_col)
@@ -208,30 +208,16 @@ def _build_table(
 ) -> TableData:
     """Columns as lists: numbers (float or None) for numeric kinds, text (str or None) for text."""
     table = TableData(key=spec.key, file=book.file, sheet=sheet, rows=[r + 1 for r, _row in rows])
-    wanted = [
-        cols[c.key]
-        for c in spec.columns
-        if c.key in cols and (c.kind == KIND_PERCENT or c.unit == "%")
-    ]
-    percent = {c: set(r) for c, r in book.percent_rows(sheet, wanted).items()} if wanted else {}
     header = book.rows(sheet)[h]
+    numbers = [r for r, _row in rows]
     for col in spec.columns:
         c = cols.get(col.key)
         if c is None:
             continue
         letter = column_letter(c)
         table.letters[col.key] = letter
-        raw = _column(rows, c)
-        prows = percent.get(c)
-        whole = False
-        if prows:
-            numbers = [r for r, _row in rows]
-            whole = prows.issuperset(numbers)  # the usual case: the whole column is formatted
-            if not whole:
-                raw = [
-                    PercentCell(v) if type(v) is float and r in prows else v
-                    for r, v in zip(numbers, raw, strict=True)
-                ]
+        percent = col.kind == KIND_PERCENT or col.unit == "%"
+        raw, whole = book.refine_column(sheet, c, numbers, _column(rows, c), percent=percent)
         head_unit = split_unit(cell_text(header[c]))[1]
         factor = unit_factor(head_unit, col.unit) if head_unit and col.unit else 1.0
         if factor is None:

@@ -10,9 +10,9 @@ from assess.workbook.headers import (
     OWNER_HEADERS,
     TOTAL_ROWS,
     UNIT_HEADERS,
+    book_county_header,
     cell_at,
     cell_text,
-    county_header,
     find_header,
     match_roles,
     spec_index,
@@ -38,7 +38,7 @@ def layout_of(book: Book, plan: ReadPlan | None = None) -> str:
     """
     sheets = [s.name for s in book.sheets if s.visible != "very-hidden"]
     for name in sheets:
-        if county_header(book.rows(name)) is not None:
+        if book_county_header(book, name) is not None:
             return "county"
     if plan is not None and plan.tables:
         by_code, by_name = spec_index(plan.inputs)

@@ -9,11 +9,11 @@ known headers) and maps the needed columns to indices once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from assess.scheme.inputs import InputSpec
 from assess.workbook.names import code_key, key_of, name_key
-from assess.workbook.read import Row
+from assess.workbook.read import Book, Row
 from assess.workbook.values import cell_text
 
 HEADER_SCAN = 30  # rows searched for a header row
@@ -93,6 +93,14 @@ def county_header(rows: list[Row]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
+def book_county_header(book: Book, sheet: str) -> tuple[int, dict[str, int]] | None:
+    """:func:`county_header` of a sheet of ``book``, worked out once per book."""
+    key = ("county-header", sheet)
+    if key not in book.memo:
+        book.memo[key] = county_header(book.rows(sheet))
+    return cast("tuple[int, dict[str, int]] | None", book.memo[key])
+
+
 def spec_index(
     specs: Sequence[InputSpec],
 ) -> tuple[dict[str, InputSpec], dict[str, InputSpec]]:
@@ -116,6 +124,7 @@ __all__ = [
     "TOTAL_ROWS",
     "UNIT_HEADERS",
     "YEAR_HEADERS",
+    "book_county_header",
     "cell_at",
     "cell_text",
     "county_header",

@@ -6,7 +6,9 @@ Chinese :class:`WorkbookError` naming the file, and — for .xlsx/.xlsm — the
 cell facts calamine drops: error values (``#DIV/0!`` comes back as an empty
 string), formulas saved without a result (also empty) and percent formats
 (82.3% comes back as 0.823).  Those are recovered by a byte scan of the
-sheet's XML that only looks at the few cells concerned.
+sheet's XML, run lazily: only when a reader meets a blank cell where it
+needs a value, or a percent field's number between 0 and 1.  A clean
+county workbook is therefore read by calamine alone.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import contextlib
 import csv
 import io
 import re
-import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable
@@ -80,9 +81,10 @@ class Book:
 
     Rows are lists of python values as calamine returns them (float, str,
     bool, date/datetime, '' for empty), with absolute positions: ``rows[0]``
-    is sheet row 1 and ``rows[r][0]`` is column A.  For .xlsx, error cells
-    hold their error text (``"#DIV/0!"``), formula cells without a result hold
-    :data:`NO_CACHED_VALUE` and percent-formatted numbers are :class:`PercentCell`.
+    is sheet row 1 and ``rows[r][0]`` is column A.  For .xlsx,
+    :meth:`blank_facts` tells what a blank cell really holds (an error text
+    such as ``"#DIV/0!"`` or :data:`NO_CACHED_VALUE`) and
+    :meth:`percent_cells` which numbers are formatted as percentages.
     """
 
     def __init__(
@@ -101,7 +103,10 @@ class Book:
         self._csv_rows = csv_rows
         self._cache: dict[str, list[Row]] = {}
         self._xlsx: _XlsxExtras | None = None
-        self._percent: dict[str, dict[bytes, list[int]]] = {}
+        self._blanks: dict[str, dict[tuple[int, int], object]] = {}
+        self._percent: dict[str, dict[int, set[int]]] = {}
+        self.memo: dict[object, object] = {}  # readers' per-book results (header rows)
+        self.format_facts = fmt == XLSX  # error cells and percent formats can be recovered
 
     @property
     def sheet_names(self) -> list[str]:
@@ -112,93 +117,120 @@ class Book:
         """Whether a number's percent format is visible to us (xlsx) or irrelevant (csv text)."""
         return self.format in (XLSX, CSV)
 
-    def rows(self, sheet: str, *, extras: bool = True) -> list[Row]:
-        """All rows of ``sheet``; ``extras=False`` skips the xlsx XML scan (for huge sheets)."""
+    def rows(self, sheet: str, *, extras: bool = False) -> list[Row]:
+        """All rows of ``sheet`` as calamine reads them (cached).
+
+        Error cells and formulas without a result read as '' here and
+        percent-formatted numbers as plain floats; readers ask
+        :meth:`blank_facts` and :meth:`percent_cells` about the few cells
+        where that matters (:meth:`refine_column` does both).  ``extras`` is
+        accepted for older callers and ignored: nothing is scanned up front.
+        """
+        del extras
         cached = self._cache.get(sheet)
         if cached is not None:
             return cached
         if self._csv_rows is not None:
             rows = self._csv_rows
         else:
-            scan = self._start_scan(sheet) if extras and self.format == XLSX else None
             try:
                 rows = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except python_calamine.PasswordError:
                 raise encrypted(self.path) from None
-            except Exception as e:  # noqa: BLE001 - calamine raises many types; none may escape
+            except Exception as e:  # calamine raises many types; none may escape
                 raise fail(
                     self.path, f"工作表“{sheet}”无法读取,文件可能已损坏(技术信息:{e})"
                 ) from None
-            finally:
-                if scan is not None:
-                    scan[0].join()
-            if scan is not None and scan[1].error is None:
-                scan[1].apply(rows)
-                self._percent[sheet] = scan[1].percent
         self._cache[sheet] = rows
         return rows
 
-    def _start_scan(self, sheet: str) -> tuple[threading.Thread, _SheetFacts] | None:
-        """Scan the sheet's XML in a thread while calamine parses it (calamine releases the GIL)."""
-        try:
-            if self._xlsx is None:
+    def _extras(self) -> _XlsxExtras | None:
+        """The xlsx XML reader, opened on first need; None for other formats or unreadable XML."""
+        if self.format != XLSX:
+            return None
+        if self._xlsx is None:
+            try:
                 self._xlsx = _XlsxExtras(self.path)
-        except (
-            zipfile.BadZipFile,
-            ET.ParseError,
-            KeyError,
-            OSError,
-            ValueError,
-            EOFError,
-        ):
-            return None  # the extras are a refinement; calamine's values stand
-        extras = self._xlsx
-        facts = _SheetFacts()
-
-        def run() -> None:
-            try:
-                found = extras.scan(sheet, percent=True)
-                facts.cells, facts.percent = found.cells, found.percent
-            except Exception as e:  # noqa: BLE001 - any failure just drops the refinement
-                facts.error = e
-
-        thread = threading.Thread(target=run, name="xlsx-scan", daemon=True)
-        thread.start()
-        return thread, facts
-
-    def percent_rows(self, sheet: str, columns: Iterable[int]) -> dict[int, list[int]]:
-        """Column → 0-based rows whose numbers are formatted as percentages (.xlsx only)."""
-        cols = sorted(set(columns))
-        if self.format != XLSX or not cols:
-            return {}
-        percent = self._percent.get(sheet)
-        if percent is None:  # rows() ran without the scan: scan these columns now
-            try:
-                if self._xlsx is None:
-                    self._xlsx = _XlsxExtras(self.path)
-                percent = self._xlsx.scan(sheet, cols).percent
             except (zipfile.BadZipFile, ET.ParseError, KeyError, OSError, ValueError, EOFError):
-                return {}
-        out: dict[int, list[int]] = {}
-        for c in cols:
-            rows = percent.get(column_letter(c).encode())
-            if rows:
-                out[c] = rows
-        return out
+                self.format_facts = False  # the extras are a refinement; calamine's values stand
+                return None
+        return self._xlsx
 
-    def mark_percent(self, sheet: str, columns: Iterable[int]) -> None:
-        """Wrap numbers formatted as percentages in ``columns`` as :class:`PercentCell`.
+    def blank_facts(self, sheet: str) -> dict[tuple[int, int], object]:
+        """(row, column) → what a cell calamine reads as '' really holds (.xlsx only).
 
-        Only fields declared as percentages need this, so it is applied per
-        column after the layout has found its header row.
+        An error value (``"#DIV/0!"``) or :data:`NO_CACHED_VALUE` for a formula
+        saved without its result.  One scan of the sheet's XML, run only when a
+        reader meets a blank where it needs a value, and cached.
         """
-        rows = self._cache.get(sheet)
-        if rows is None:
-            return
-        for c, found in self.percent_rows(sheet, columns).items():
-            for r in found:
-                if r < len(rows) and c < len(rows[r]) and type(rows[r][c]) is float:
-                    rows[r][c] = PercentCell(rows[r][c])
+        found = self._blanks.get(sheet)
+        if found is None:
+            found = {}
+            extras = self._extras() if self.format_facts else None
+            if extras is not None:
+                try:
+                    found = {(r, c): v for r, c, v in extras.scan(sheet).cells}
+                except Exception:  # any failure just drops the refinement
+                    found = {}
+            self._blanks[sheet] = found
+        return found
+
+    def percent_cells(self, sheet: str, columns: Iterable[int]) -> dict[int, set[int]]:
+        """Column → 0-based rows whose numbers are formatted as percentages (.xlsx only).
+
+        Costs nothing when the workbook has no percent format at all; otherwise
+        one scan of the sheet's XML restricted to ``columns``, cached.
+        """
+        cols = sorted(set(columns))
+        extras = self._extras() if cols and self.format_facts else None
+        if extras is None or not extras.percent_styles:
+            return {}
+        known = self._percent.setdefault(sheet, {})
+        todo = [c for c in cols if c not in known]
+        if todo:
+            try:
+                found = extras.scan(sheet, todo).percent
+            except Exception:  # any failure just drops the refinement
+                found = {}
+            for c in todo:
+                known[c] = set(found.get(column_letter(c).encode(), ()))
+        return {c: known[c] for c in cols if known[c]}
+
+    def refine_column(
+        self, sheet: str, c: int, rows: list[int], values: list[Any], *, percent: bool
+    ) -> tuple[list[Any], bool]:
+        """Column ``c``'s ``values`` (at 0-based sheet ``rows``) with what calamine cannot see.
+
+        Blank cells that hold an error value or a formula without a result get
+        it back; with ``percent``, percent-formatted numbers become
+        :class:`PercentCell`.  Returns the values and whether every row is
+        percent-formatted (then the values are left as floats, to be ×100 by
+        the caller).  Costs a scan of the sheet's XML only when a blank or a
+        percent format is possible; for other formats returns ``values``.
+        """
+        if not self.format_facts:
+            return values, False
+        out = values
+        if "" in values:
+            facts = self.blank_facts(sheet)
+            if facts:
+                fixed = [facts.get((r, c)) if v == "" else None for r, v in zip(rows, values, strict=True)]
+                if any(f is not None for f in fixed):
+                    out = [v if f is None else f for v, f in zip(values, fixed, strict=True)]
+        if not percent:
+            return out, False
+        extras = self._extras()
+        if extras is None or not extras.percent_styles:
+            return out, False
+        formatted = self.percent_cells(sheet, [c]).get(c)
+        if not formatted:
+            return out, False
+        if formatted.issuperset(rows):  # the usual case: the whole column is formatted
+            return out, True
+        return [
+            PercentCell(v) if type(v) is float and r in formatted else v
+            for r, v in zip(rows, out, strict=True)
+        ], False
 
     def find_sheet(self, *wanted: str) -> tuple[str | None, Finding | None]:
         """The sheet named like one of ``wanted``, tolerant of full-width/half-width and spaces.
@@ -235,6 +267,8 @@ class Book:
         if self._wb is not None:
             with contextlib.suppress(Exception):  # closing twice is harmless
                 self._wb.close()
+        if self._xlsx is not None:
+            self._xlsx.zf.close()
         self._cache.clear()
 
     def __enter__(self) -> Self:
@@ -268,7 +302,7 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
         raise encrypted(path) from None
     except AssessError:
         raise
-    except Exception as e:  # noqa: BLE001 - calamine raises many types; none may escape
+    except Exception as e:  # calamine raises many types; none may escape
         raise fail(path, f"文件已损坏或格式不受支持(技术信息:{e})") from None
     return Book(path, fmt, sheets, wb=wb)
 
@@ -356,27 +390,20 @@ class _XlsxExtras:
                 out.append(b"%d" % i)
         return out
 
-    def scan(
-        self, sheet: str, percent_columns: Iterable[int] | None = None, *, percent: bool = False
-    ) -> _SheetFacts:
+    def scan(self, sheet: str, percent_columns: Iterable[int] | None = None) -> _SheetFacts:
         """Read the sheet's XML once, in chunks cut at row ends, collecting the facts.
 
         Without ``percent_columns`` it collects error cells and result-less
-        formulas, and with ``percent`` also every percent-formatted cell (done in
-        the thread that runs beside calamine, where it costs no wall time); with
-        ``percent_columns`` only the percent-formatted rows of those columns.
+        formulas; with ``percent_columns`` only the percent-formatted rows of
+        those columns.
         """
         facts = _SheetFacts()
         part = self.parts.get(sheet)
         if part is None:
             return facts
         style_re = None
-        if self.percent_styles and (percent or percent_columns is not None):
-            cols = (
-                b"|".join(column_letter(c).encode() for c in percent_columns)
-                if percent_columns is not None
-                else b"[A-Z]{1,3}"
-            )
+        if self.percent_styles and percent_columns is not None:
+            cols = b"|".join(column_letter(c).encode() for c in percent_columns)
             alts = b"|".join(self.percent_styles)
             style_re = re.compile(rb'<c r="(' + cols + rb')([0-9]{1,7})" s="(?:' + alts + rb')"')
         only_percent = percent_columns is not None

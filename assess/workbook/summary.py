@@ -6,16 +6,19 @@ The user-facing description is docs/workbooks.md section 4.2.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from assess.errors import Finding, Location
-from assess.scheme.inputs import KIND_PERCENT, InputSpec, ReadPlan
+from assess.scheme.inputs import KIND_COUNT, KIND_PERCENT, KIND_TEXT, InputSpec, ReadPlan
 from assess.workbook.checks import (
     canonical_group,
     canonical_unit,
     check_unit,
     check_year,
+    known_units,
 )
 from assess.workbook.data import OK, UnitData, Value
 from assess.workbook.details import dup_or
@@ -34,7 +37,7 @@ from assess.workbook.headers import (
 from assess.workbook.names import clean, code_key, key_of, split_unit
 from assess.workbook.read import Book, Row, column_letter, open_book
 from assess.workbook.safety import fail
-from assess.workbook.values import parse_value, parse_year, unit_factor
+from assess.workbook.values import parse_column, parse_value, parse_year, unit_factor
 
 
 class UnitList(list[UnitData]):
@@ -45,6 +48,118 @@ class UnitList(list[UnitData]):
     ) -> None:
         super().__init__(items)
         self.findings: list[Finding] = findings or []
+
+
+class _Columns:
+    """A summary table's parsed columns, shared by the :class:`ColumnValues` of its units."""
+
+    __slots__ = ("file", "letters", "notes", "numbers", "raws", "rows", "sheet")
+
+    def __init__(self, file: str, sheet: str, rows: list[int]) -> None:
+        self.file, self.sheet, self.rows = file, sheet, rows
+        self.letters: dict[str, str] = {}
+        self.numbers: dict[str, list[Any]] = {}
+        self.raws: dict[str, list[Any]] = {}
+        self.notes: dict[str, dict[int, tuple[str, str]]] = {}
+
+    def add(
+        self,
+        spec: InputSpec,
+        letter: str,
+        numbers: list[Any],
+        raws: list[Any],
+        notes: dict[int, tuple[str, str]],
+        flagged: set[int],
+    ) -> None:
+        """Store a parsed column and flag the rows whose values :func:`check_unit` may report."""
+        key = spec.key
+        self.letters[key], self.numbers[key], self.raws[key], self.notes[key] = (
+            letter,
+            numbers,
+            raws,
+            notes,
+        )
+        flagged.update(notes)
+        lo, hi = spec.minimum, spec.maximum
+        if spec.kind == KIND_COUNT:
+            lo = 0.0 if lo is None else max(lo, 0.0)  # both n < minimum and n < 0 are reported
+        elif _is_percent(spec) and hi is None:
+            lo, hi = (0.0 if lo is None else lo), 100.0
+        if lo is not None:
+            flagged.update(i for i, v in enumerate(numbers) if v is not None and v < lo)
+        if hi is not None:
+            flagged.update(i for i, v in enumerate(numbers) if v is not None and v > hi)
+        if spec.kind == KIND_COUNT:
+            flagged.update(i for i, v in enumerate(numbers) if v is not None and v != int(v))
+
+    def flag_parts(self, specs: list[InputSpec], flagged: set[int]) -> None:
+        """Flag rows where a part exceeds its whole (both columns present)."""
+        for spec in specs:
+            whole = self.numbers.get(spec.part_of or "")
+            part = self.numbers.get(spec.key)
+            if whole is None or part is None:
+                continue
+            flagged.update(
+                i
+                for i, (p, w) in enumerate(zip(part, whole, strict=True))
+                if p is not None and w is not None and p > w
+            )
+
+    def value(self, key: str, i: int) -> Value:
+        status, note = self.notes[key].get(i, (OK, ""))
+        return Value(
+            self.numbers[key][i],
+            status,
+            self.raws[key][i],
+            f"{self.sheet}!{self.letters[key]}{self.rows[i]}",
+            self.file,
+            note,
+        )
+
+
+class ColumnValues(MutableMapping[str, Value]):
+    """One unit's values in a summary table, made into :class:`Value` objects only when asked for.
+
+    A national summary table has 500,000 rows × 20 fields: ten million Value
+    objects would cost seconds and gigabytes that the columns already hold.
+    Writing to it turns it into a plain dict of its own.
+    """
+
+    __slots__ = ("_i", "_own", "_table")
+
+    def __init__(self, table: _Columns, i: int) -> None:
+        self._table, self._i = table, i
+        self._own: dict[str, Value] | None = None
+
+    def __getitem__(self, key: str) -> Value:
+        if self._own is not None:
+            return self._own[key]
+        if key not in self._table.numbers:
+            raise KeyError(key)
+        return self._table.value(key, self._i)
+
+    def __contains__(self, key: object) -> bool:
+        return key in (self._own if self._own is not None else self._table.numbers)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._own if self._own is not None else self._table.numbers)
+
+    def __len__(self) -> int:
+        return len(self._own if self._own is not None else self._table.numbers)
+
+    def _mine(self) -> dict[str, Value]:
+        if self._own is None:
+            self._own = {k: self._table.value(k, self._i) for k in self._table.numbers}
+        return self._own
+
+    def __setitem__(self, key: str, value: Value) -> None:
+        self._mine()[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._mine()[key]
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 def read_summary(path: Path, plan: ReadPlan, sheet: str | None = None) -> UnitList:
@@ -129,7 +244,7 @@ def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> U
             result.findings.append(
                 Finding("missing-field", f"汇总表缺少指标“{spec.name}”所在的列", header_loc)
             )
-    factors: dict[int, float] = {}
+    factors: dict[int, float] = {}  # column → unit conversion
     for c, (spec, unit) in columns.items():
         if unit and spec.unit and unit != spec.unit:
             f = unit_factor(unit, spec.unit)
@@ -144,53 +259,108 @@ def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> U
                 )
             elif f != 1.0:
                 factors[c] = f
-    percent_cols = [c for c, (s, _u) in columns.items() if s.kind == KIND_PERCENT or s.unit == "%"]
-    if percent_cols:
-        book.mark_percent(name, percent_cols)
-    plan_cols = [
-        (c, spec, column_letter(c), factors.get(c)) for c, (spec, _u) in sorted(columns.items())
-    ]
-    for r in range(start, len(rows)):
-        row = rows[r]
-        unit_raw = cell_at(row, unit_col)
-        if is_blank(unit_raw):
-            if any(not is_blank(cell_at(row, c)) for c, *_rest in plan_cols):
-                result.findings.append(
-                    Finding(
-                        "missing-unit-name",
-                        f"第 {r + 1} 行有数据但单位名称为空,已跳过",
-                        Location(file=file, sheet=name, row=r + 1),
-                    )
-                )
-            continue
-        unit = clean(cell_text(unit_raw))
-        if key_of(unit) in TOTAL_ROWS or unit.startswith(("注", "说明", "填表", "备注")):
-            continue
-        where = f"{name}!{column_letter(unit_col)}{r + 1}"
-        uloc = Location(file=file, sheet=name, cell=f"{column_letter(unit_col)}{r + 1}")
+    plan_cols = [(c, spec, factors.get(c, 1.0)) for c, (spec, _u) in sorted(columns.items())]
+    body = [(r, rows[r]) for r in range(start, len(rows))]
+    body, names = _unit_rows(book, name, body, unit_col, plan_cols, result)
+    table = _Columns(file, name, [r + 1 for r, _row in body])
+    flagged: set[int] = set()
+    for c, spec, factor in plan_cols:
+        raw, whole = book.refine_column(
+            name, c, [r for r, _row in body], _take(body, c), percent=_is_percent(spec)
+        )
+        table.add(spec, column_letter(c), *_parse(raw, spec, factor, whole), flagged)
+    table.flag_parts([s for _c, s, _f in plan_cols], flagged)
+    specs = [s for _c, s, _f in plan_cols]
+    letter = column_letter(unit_col)
+    gcol = _take(body, gc) if gc is not None else None
+    ycol = _take(body, yc) if yc is not None else None
+    for i, (r, _row) in enumerate(body):
+        unit = names[i]
+        where = f"{name}!{letter}{r + 1}"
         findings: list[Finding] = []
-        unit = canonical_unit(unit, plan, uloc, findings)
-        year = parse_year(cell_at(row, yc)) if yc is not None else None
-        check_year(year, plan, uloc, findings)
-        group_text = cell_text(cell_at(row, gc)) if gc is not None else ""
-        group = canonical_group(group_text or None, unit, plan, uloc, findings)
+        year = parse_year(ycol[i]) if ycol is not None else None
+        group_text = cell_text(gcol[i]) if gcol is not None else ""
+        if (plan.units and unit not in known_units(plan)) or year is not None or group_text:
+            uloc = Location(file=file, sheet=name, cell=f"{letter}{r + 1}")
+            unit = canonical_unit(unit, plan, uloc, findings)
+            check_year(year, plan, uloc, findings)
+            group = canonical_group(group_text or None, unit, plan, uloc, findings)
+        else:
+            group = plan.unit_groups.get(unit)
         data = UnitData(
             unit=unit,
             group=group,
             year=year if year is not None else plan.year,
+            values=ColumnValues(table, i),
             file=file,
             where=where,
+            findings=findings,
         )
-        cells: dict[str, Location] = {}
-        for c, spec, letter, factor in plan_cols:
-            raw = row[c] if c < len(row) else ""
-            number, status, note = parse_value(raw, spec.kind, spec.unit)
-            if factor is not None and number is not None and status == OK and type(raw) is not str:
-                number *= factor
-            ref = f"{letter}{r + 1}"
-            data.values[spec.key] = Value(number, status, raw, f"{name}!{ref}", file, note)
-            cells[spec.key] = Location(file=file, sheet=name, cell=ref)
-        findings.extend(check_unit(data, [s for _c, s, _l, _f in plan_cols], cells))
-        data.findings = findings
+        if i in flagged:
+            cells = {
+                s.key: Location(file=file, sheet=name, cell=f"{table.letters[s.key]}{r + 1}")
+                for s in specs
+            }
+            findings.extend(check_unit(data, specs, cells))
         result.append(data)
     return result
+
+
+def _is_percent(spec: InputSpec) -> bool:
+    return spec.kind == KIND_PERCENT or spec.unit == "%"
+
+
+def _take(body: list[tuple[int, Row]], c: int) -> list[Any]:
+    """Column ``c`` of the body rows ('' where a row is short)."""
+    data = [row for _r, row in body]
+    try:
+        return list(map(itemgetter(c), data))
+    except IndexError:
+        return [row[c] if c < len(row) else "" for row in data]
+
+
+_TOTAL_WORDS = ("合计", "总计", "小计", "全省", "全市", "汇总", "平均")
+_NOTE_WORDS = ("注", "说明", "填表", "备注")
+
+
+def _unit_rows(
+    book: Book,
+    sheet: str,
+    body: list[tuple[int, Row]],
+    unit_col: int,
+    plan_cols: list[tuple[int, InputSpec, float]],
+    result: UnitList,
+) -> tuple[list[tuple[int, Row]], list[str]]:
+    """The rows that are units (not blank, total or note rows) and their cleaned names."""
+    kept: list[tuple[int, Row]] = []
+    names: list[str] = []
+    for (r, row), raw in zip(body, _take(body, unit_col), strict=True):
+        if raw == "" or is_blank(raw):
+            if any(not is_blank(cell_at(row, c)) for c, _s, _f in plan_cols):
+                result.findings.append(
+                    Finding(
+                        "missing-unit-name",
+                        f"第 {r + 1} 行有数据但单位名称为空,已跳过",
+                        Location(file=book.file, sheet=sheet, row=r + 1),
+                    )
+                )
+            continue
+        unit = clean(raw)
+        if unit.startswith(_NOTE_WORDS) or (
+            any(w in unit for w in _TOTAL_WORDS) and key_of(unit) in TOTAL_ROWS
+        ):
+            continue
+        kept.append((r, row))
+        names.append(unit)
+    return kept, names
+
+
+def _parse(
+    raw: list[Any], spec: InputSpec, factor: float, whole_percent: bool
+) -> tuple[list[Any], list[Any], dict[int, tuple[str, str]]]:
+    """(numbers, raw values, index → (status, note) of the cells that were not plain)."""
+    if spec.kind == KIND_TEXT:
+        parsed = [parse_value(v, spec.kind, spec.unit) for v in raw]
+        return [None] * len(raw), raw, {i: (st, n) for i, (_v, st, n) in enumerate(parsed) if st != OK or n}
+    values, bad = parse_column(raw, spec.kind, spec.unit, factor, percent_formatted=whole_percent)
+    return values, raw, {i: (st, note) for i, st, note in bad}

@@ -309,3 +309,32 @@ def test_details_matched_by_normalised_name(tmp_path: Path) -> None:
     assert table.columns["village"] == ["一村", "二村"]
     assert [f.code for f in units[0].findings] == ["bad-value"]
     assert findings == []
+
+
+def test_extra_rows_are_one_warning_and_typos_get_a_hint(tmp_path: Path) -> None:
+    extra = [(f"X{i}", f"补充统计指标{i}", "个", i, "") for i in range(5)]
+    p = county_xlsx(tmp_path / "甲县.xlsx", [*GOOD_ROWS, ("", "农村居民收入情况", "元", 1, ""), *extra])
+    u = read_county(p, PLAN)
+    assert [(f.code, f.location.cell, f.message) for f in u.findings] == [
+        ("unknown-field", "D13", "方案中没有指标“农村居民收入情况”,是否为“农村居民人均可支配收入”?"),
+        (
+            "unknown-field",
+            None,
+            "另有 5 项指标不在考核方案中,未读取(“补充统计指标0”“补充统计指标1”“补充统计指标2”等)",
+        ),
+    ]
+
+
+def test_summary_values_are_lazy_but_behave_like_a_dict(tmp_path: Path) -> None:
+    import pickle
+
+    s = summary_xlsx(tmp_path / "汇总.xlsx", [("甲县", "一类县", 18500, 12.5, 1.2e8, 100, 120)])
+    (u,) = read_summary(s, PLAN)
+    assert list(u.values) == ["income", "growth", "funds", "monitored", "cleared"]
+    assert u.values["funds"].number == pytest.approx(12000.0) and u.values["funds"].where == "汇总!E3"
+    assert "toilet" not in u.values and u.values.get("toilet") is None
+    assert [f.code for f in u.findings] == ["part-exceeds-whole"]
+    copy = pickle.loads(pickle.dumps(u))
+    assert dict(copy.values) == dict(u.values)
+    u.values["income"] = dataclasses.replace(u.values["income"], number=1.0)
+    assert u.values["income"].number == 1.0 and copy.values["income"].number == 18500.0

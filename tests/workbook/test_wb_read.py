@@ -57,14 +57,30 @@ def test_xlsx_errors_formulas_and_percent_formats(tmp_path: Path) -> None:
         ]
         rows = book.rows("数据")
         assert rows[0] == ["名称", 1.0, 2.0, "", "", ""]
-        assert rows[1][0] == "#DIV/0!"
-        assert rows[1][1] is NO_CACHED_VALUE
-        assert rows[1][5] == "#N/A"
-        assert type(rows[1][2]) is float  # percent formats are applied only on request
-        book.mark_percent("数据", [2, 3, 4])
-        assert type(rows[1][2]) is PercentCell and rows[1][2] == 0.823
-        assert type(rows[1][3]) is PercentCell
-        assert type(rows[1][4]) is float
+        assert rows[1][:2] == ["", ""] and rows[1][5] == ""  # as calamine reads them
+        assert book.blank_facts("数据") == {
+            (1, 0): "#DIV/0!",
+            (1, 1): NO_CACHED_VALUE,
+            (1, 5): "#N/A",
+        }
+        assert book.percent_cells("数据", [2, 3, 4]) == {2: {1}, 3: {1}}
+        values, whole = book.refine_column("数据", 2, [0, 1], rows[0][2:3] + rows[1][2:3], percent=True)
+        assert values == [2.0, 0.823] and type(values[1]) is PercentCell and not whole
+        assert book.refine_column("数据", 2, [1], [0.823], percent=True) == ([0.823], True)
+        values, _whole = book.refine_column("数据", 0, [0, 1], ["名称", ""], percent=False)
+        assert values == ["名称", "#DIV/0!"]
+
+
+def test_xlsx_without_percent_formats_is_not_scanned(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["a", 0.5])
+    wb.save(tmp_path / "plain.xlsx")
+    with open_book(tmp_path / "plain.xlsx") as book:
+        rows = book.rows("Sheet")
+        assert book.refine_column("Sheet", 1, [0], [rows[0][1]], percent=True) == ([0.5], False)
+        assert book.memo == {} and book.percent_cells("Sheet", [1]) == {}
 
 
 def test_rows_keep_absolute_positions(tmp_path: Path) -> None:
