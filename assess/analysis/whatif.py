@@ -492,6 +492,39 @@ def _suggestion(plan: Plan, ind: PlanIndicator, rule: Any, value: float | None, 
     )
 
 
+def _group_suggestions(plan: Plan, rs: Rescorer, index: int, result: UnitResult) -> list[Suggestion]:
+    """A shared deduction cap hides problems: clearing one item may win nothing, clearing all does."""
+    p = rs.prepared[index]
+    keys = input_keys(plan)
+    out: list[Suggestion] = []
+    for group in plan.scheme.deduct_groups:
+        members = [
+            (i, ind) for i, ind in enumerate(plan.indicators)
+            if ind.rule.type == "deduct" and getattr(ind.rule, "cap_group", None) == group.id
+            and p.values[i].status == OK and (p.values[i].value or 0) > 0
+        ]
+        if len(members) < 2:
+            continue
+        inputs = {ind.key: 0.0 for _i, ind in members if ind.formula is None and ind.key in keys}
+        new = with_inputs(plan, p, inputs) if inputs else p
+        for i, ind in members:
+            if ind.key not in inputs:
+                new = with_indicator(plan, new, i, 0.0)
+        gain = plan.round(rs.total(index, new) - result.total)
+        if gain <= EPS:
+            continue
+        names = "、".join(f"{ind.id} {ind.name}" for _i, ind in members)
+        changes = [Change(ind.key, ind.name, ind.unit or "个", p.values[i].value, 0.0) for i, ind in members]
+        out.append(Suggestion(
+            id=group.id, name=group.name, kind="group", rule="deduct", unit=None, current=None, needed=0.0,
+            strict=False, aim="满分", lost=sum(result.indicators[i].lost for i, _ind in members), gain=gain,
+            text=(f"“{group.name}”(合计扣分上限 {fmt(group.cap)} 分)中 {names} 的问题须同时减少到 0 个,"
+                  f"可增 {plan.round.text(gain)} 分;只减少其中一项可能不增分"),
+            changes=changes,
+        ))
+    return out
+
+
 def _cohort_suggestion(plan: Plan, rs: Rescorer, index: int, i: int, ind: PlanIndicator, rule: Any,
                        value: float | None, score: float, base: float) -> Suggestion | None:
     """Cohort rules: the reference is another unit's value, so it moves when they move."""
@@ -613,6 +646,14 @@ def _joint_total(plan: Plan, rs: Rescorer, index: int, chosen: list[Suggestion])
         if s.kind == "bonus":
             bonus += s.gain
             continue
+        if s.kind == "group":
+            for c in s.changes:
+                ind = next(x for x in plan.indicators if x.key == c.key)
+                if ind.formula is None and ind.key in keys:
+                    inputs[ind.key] = 0.0
+                else:
+                    values[plan.indicators.index(ind)] = 0.0
+            continue
         i = positions[s.id]
         ind = plan.indicators[i]
         number = _scored_value(_Aim(s.needed or 0.0, s.strict, ""), _lower(ind, ind.rule_for(p.group)),
@@ -664,7 +705,7 @@ def _route(plan: Plan, rs: Rescorer, index: int, suggestions: list[Suggestion], 
 
 def explain_unit(plan: Plan, rs: Rescorer, index: int) -> Explanation:
     result = rs.results[index]
-    suggestions = _unit_suggestions(plan, rs, index, result)
+    suggestions = _unit_suggestions(plan, rs, index, result) + _group_suggestions(plan, rs, index, result)
     bonus, notes = _bonus_suggestions(plan, result)
     suggestions = _grouped(suggestions)
     everything = suggestions + bonus
