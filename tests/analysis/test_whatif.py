@@ -216,7 +216,7 @@ def test_what_if_by_indicator_and_field(tmp_path: Path) -> None:
 
 def test_set_refuses_what_it_cannot_mean(tmp_path: Path) -> None:
     plan = plan_from_text(tmp_path, SCHEME_A)
-    with pytest.raises(UsageError, match="没有编码或名称为“9.9”"):
+    with pytest.raises(UsageError, match=r"没有编码或名称为“9\.9”"):
         parse_assignments(plan, ["9.9=1"])
     with pytest.raises(UsageError, match="应写成 编码=数值"):
         parse_assignments(plan, ["1.2"])
