@@ -383,7 +383,7 @@ def render_sensitivity(plan: Plan, report: SensitivityReport, fmt_name: str = "h
         "leave_headers": SensitivityReport.LEAVE_HEADERS,
         "leave_rows": report.leave_rows(),
         "chart": chart,
-        "fragile": [f"{u.unit}:{';'.join(u.reasons)}" for u in report.fragile],
+        "fragile": [f"{u.unit}:{';'.join(u.reasons)}。" for u in report.fragile],
         "provenance": (
             f"由 assess {__version__} 生成;方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…);"
             f"随机数种子 {report.seed},每次运行的参数见 JSON 输出的 parameters。"
