@@ -7,12 +7,12 @@ levels are listed for users in docs/workbooks.md section 6.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assess.errors import Finding, Location
 from assess.scheme.inputs import KIND_COUNT, KIND_PERCENT, InputSpec, ReadPlan
-from assess.workbook.data import ERROR, MISSING, OK, UnitData
+from assess.workbook.data import ERROR, MISSING, OK, UnitData, Value
 from assess.workbook.names import closest, key_of
 from assess.workbook.values import SUSPECT, fmt_number
 
@@ -92,13 +92,34 @@ def check_year(year: int | None, plan: ReadPlan, loc: Location, findings: list[F
         )
 
 
+def _place(data: UnitData, v: Value) -> Location:
+    """The cell a value was read from, from its ``where`` (``指标数据!D17``)."""
+    sheet, _, cell = v.where.rpartition("!")
+    return Location(file=data.file, sheet=sheet or None, cell=cell or None)
+
+
+def _plain(spec: InputSpec, n: float) -> bool:
+    """Whether a number raises none of the findings of :func:`check_unit` about a single value."""
+    if spec.minimum is not None and n < spec.minimum:
+        return False
+    if spec.maximum is not None and n > spec.maximum:
+        return False
+    if spec.kind == KIND_COUNT:
+        return n >= 0 and n.is_integer()
+    if spec.maximum is None and (spec.kind == KIND_PERCENT or spec.unit == "%"):
+        return 0.0 <= n <= 100.0
+    return True
+
+
 def check_unit(
-    data: UnitData, specs: Iterable[InputSpec], cells: dict[str, Location]
+    data: UnitData, specs: Iterable[InputSpec], cells: Mapping[str, Location] | None = None
 ) -> list[Finding]:
     """Findings about one unit's parsed values: bad cells, blanks, bounds, parts larger than wholes.
 
     Kept beside the parser so that the value rules and their checks stay in
     one place; readers call it once per unit after filling ``data.values``.
+    Findings point at ``cells[key]``, or by default at the cell in the value's
+    ``where``.
     """
     out: list[Finding] = []
     specs = list(specs)
@@ -106,7 +127,9 @@ def check_unit(
         v = data.values.get(spec.key)
         if v is None:
             continue
-        loc = cells.get(spec.key, Location(file=data.file))
+        if v.status == OK and not v.note and v.number is not None and _plain(spec, v.number):
+            continue
+        loc = (cells.get(spec.key) if cells is not None else None) or _place(data, v)
         if v.status == ERROR:
             out.append(Finding("bad-value", f"“{spec.name}”的值无效:{v.note}", loc))
             continue
@@ -182,7 +205,7 @@ def check_unit(
                     "part-exceeds-whole",
                     f"“{spec.name}”({fmt_number(part.number)})大于“{whole_name}”({fmt_number(whole.number)}),"
                     "部分不应超过总数",
-                    cells.get(spec.key, Location(file=data.file)),
+                    (cells.get(spec.key) if cells is not None else None) or _place(data, part),
                 )
             )
     return out

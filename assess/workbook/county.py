@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from assess.errors import Finding, Location
 from assess.scheme.inputs import KIND_PERCENT, InputSpec, ReadPlan
@@ -157,9 +157,8 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
         where=where,
     )
     index = _index(plan)
-    cells: dict[str, Location] = {}
     for sheet, h, roles in sheets:
-        _read_rows(book, sheet, h, roles, index, data, cells, findings)
+        _read_rows(book, sheet, h, roles, index, data, findings)
     for spec in plan.inputs:
         if spec.key not in data.values and spec.required:
             code = f"(编码 {spec.code})" if spec.code else ""
@@ -170,7 +169,7 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
                     Location(file=file, sheet=first),
                 )
             )
-    findings.extend(check_unit(data, plan.inputs, cells))
+    findings.extend(check_unit(data, plan.inputs))
     for tspec in plan.tables:
         tsheet, dup = book.find_sheet(tspec.name, *tspec.aliases)
         if dup is not None:
@@ -183,15 +182,54 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
     return data
 
 
+class _Index:
+    """A plan's field lookups, and what each (code, name) pair of a row resolves to.
+
+    The same rows recur in every county's workbook, so a row is matched (and
+    a hint looked for) once per process, not once per file.
+    """
+
+    def __init__(self, plan: ReadPlan) -> None:
+        self.by_code, self.by_name = spec_index(plan.inputs)
+        self.names = sorted({s.name for s in plan.inputs})
+        self.rows: dict[tuple[Any, Any], tuple[InputSpec | None, str, str | None]] = {}
+        self.units: dict[tuple[Any, str | None], tuple[str, float | None]] = {}
+
+    def resolve(self, code: Any, name: Any) -> tuple[InputSpec | None, str, str | None]:
+        """(field, "", None) for a known row; (None, name text, hint) for another."""
+        spec = self.by_code.get(code_key(code)) if not is_blank(code) else None
+        if spec is None and not is_blank(name):
+            spec = self.by_name.get(key_of(name))
+        if spec is not None:
+            return spec, "", None
+        if is_blank(name):
+            return None, "", None
+        text = cell_text(name)
+        return None, text, closest(text, self.names)
+
+    def row_unit(self, raw: Any, unit: str | None) -> tuple[str, float | None]:
+        """(the row's unit as written, factor to the field's unit: 1.0 same, None impossible)."""
+        key = (raw, unit)
+        hit = self.units.get(key)
+        if hit is None:
+            text = clean(raw)
+            if not text or not unit or text.casefold() == clean(unit).casefold():
+                hit = (text, 1.0)
+            else:
+                hit = (text, unit_factor(text, unit))
+            if len(self.units) < 10_000:
+                self.units[key] = hit
+        return hit
+
+
 _last_index: list[Any] = [None, None]  # (plan, index) of the plan read last
 
 
-def _index(plan: ReadPlan) -> tuple[dict[str, InputSpec], dict[str, InputSpec], list[str]]:
-    """Field lookups by code and by name, and the names for hints; built once per plan."""
+def _index(plan: ReadPlan) -> _Index:
+    """The plan's :class:`_Index`, built once per plan."""
     if _last_index[0] is not plan:
-        by_code, by_name = spec_index(plan.inputs)
-        _last_index[:] = [plan, (by_code, by_name, sorted({s.name for s in plan.inputs}))]
-    return _last_index[1]
+        _last_index[:] = [plan, _Index(plan)]
+    return cast(_Index, _last_index[1])
 
 
 def _unit_name(
@@ -229,9 +267,8 @@ def _read_rows(
     sheet: str,
     h: int,
     roles: dict[str, int],
-    index: tuple[dict[str, InputSpec], dict[str, InputSpec], list[str]],
+    index: _Index,
     data: UnitData,
-    cells: dict[str, Location],
     findings: list[Finding],
 ) -> None:
     """Match each row under the header to a field by code, then by name, and parse its value.
@@ -241,7 +278,6 @@ def _read_rows(
     or a formula without a result reads as blank) or a percent field holds a
     number between 0 and 1 (maybe a percent-formatted cell).
     """
-    by_code, by_name, names = index
     cc, nc, uc, vc, oc = (roles.get(k) for k in ("code", "name", "unit", "value", "note"))
     assert vc is not None
     rows = book.rows(sheet)
@@ -250,19 +286,22 @@ def _read_rows(
     matched: list[tuple[int, InputSpec, Any]] = []
     unknown: list[str] = []
     by_row: list[tuple[int, Finding]] = []  # findings about rows, put in row order at the end
+    memo = index.rows
+    if len(memo) > 100_000:
+        memo.clear()
     for r in range(h + 1, len(rows)):
         row = rows[r]
-        code, name = cell_at(row, cc), cell_at(row, nc)
-        spec = by_code.get(code_key(code)) if code != "" else None
-        if spec is None and name != "":
-            spec = by_name.get(key_of(name))
+        n = len(row)
+        key = (
+            row[cc] if cc is not None and cc < n else "",
+            row[nc] if nc is not None and nc < n else "",
+        )
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = index.resolve(*key)
+        spec, text, hint = hit
         if spec is None:
-            if is_blank(code) and is_blank(name):
-                continue
-            raw = cell_at(row, vc)
-            if not is_blank(raw) and not is_blank(name):
-                text = cell_text(name)
-                hint = closest(text, names)
+            if text and vc < n and not is_blank(row[vc]):
                 if hint is None:
                     unknown.append(text)
                     continue
@@ -291,7 +330,7 @@ def _read_rows(
                 )
             )
             continue
-        matched.append((r, spec, cell_at(row, vc)))
+        matched.append((r, spec, row[vc] if vc < n else ""))
         data.values[spec.key] = _PLACEHOLDER
     unknown_note = None
     if unknown:
@@ -307,10 +346,8 @@ def _read_rows(
     for (r, spec, _raw), raw in zip(matched, raws, strict=True):
         row = rows[r]
         number, status, note = parse_value(raw, spec.kind, spec.unit)
-        loc = Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}")
-        row_unit = clean(cell_at(row, uc)) if uc is not None else ""
-        if row_unit and spec.unit and row_unit.casefold() != clean(spec.unit).casefold():
-            factor = unit_factor(row_unit, spec.unit)
+        row_unit, factor = index.row_unit(cell_at(row, uc), spec.unit) if uc is not None else ("", 1.0)
+        if factor != 1.0:
             if factor is None:
                 by_row.append(
                     (
@@ -318,7 +355,7 @@ def _read_rows(
                         Finding(
                             "unit-mismatch",
                             f"指标“{spec.name}”的计量单位填为“{row_unit}”,方案要求“{spec.unit}”,无法换算,请核实",
-                            loc,
+                            Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}"),
                         ),
                     )
                 )
@@ -328,7 +365,6 @@ def _read_rows(
         evidence = cell_text(cell_at(row, oc)) if oc is not None else ""
         full_note = ";".join(x for x in (note, evidence) if x) if status == OK else note
         data.values[spec.key] = Value(number, status, raw, f"{sheet}!{letter}{r + 1}", file, full_note)
-        cells[spec.key] = loc
     by_row.sort(key=itemgetter(0))
     findings.extend(f for _r, f in by_row)
     if unknown_note is not None:

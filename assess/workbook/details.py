@@ -56,10 +56,11 @@ def table_header(
     roles = {c.key: keys(c.name, *c.aliases) for c in spec.columns}
     unit_keys = keys(spec.unit_column, *spec.unit_aliases)
     rows = book.rows(sheet)
-    h, _ = find_header(rows, lambda row: len(match_roles(row, {**roles, "\0unit": unit_keys})))
+    wanted = {**roles, "\0unit": unit_keys}
+    h, _ = find_header(rows, lambda row: len(match_roles(row, wanted)), full=len(roles))
     if h < 0:
         return -1, {}, None
-    found = match_roles(rows[h], {**roles, "\0unit": unit_keys})
+    found = match_roles(rows[h], wanted)
     unit_col = found.pop("\0unit", None)
     return h, found, unit_col
 

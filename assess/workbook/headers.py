@@ -57,14 +57,19 @@ def is_blank(v: object) -> bool:
 
 
 def find_header(
-    rows: list[Row], score: Callable[[Row], int], scan: int = HEADER_SCAN
+    rows: list[Row], score: Callable[[Row], int], scan: int = HEADER_SCAN, *, full: int = 0
 ) -> tuple[int, int]:
-    """(row index, score) of the best-scoring row among the first ``scan`` rows; (-1, 0) if none."""
+    """(row index, score) of the best-scoring row among the first ``scan`` rows; (-1, 0) if none.
+
+    ``full`` is the highest score possible: a row reaching it ends the search.
+    """
     best, best_score = -1, 0
     for r, row in enumerate(rows[:scan]):
         s = score(row)
         if s > best_score:
             best, best_score = r, s
+            if full and s >= full:
+                break
     return best, best_score
 
 
@@ -84,7 +89,9 @@ def match_roles(row: Row, roles: dict[str, frozenset[str]]) -> dict[str, int]:
 
 def county_header(rows: list[Row]) -> tuple[int, dict[str, int]] | None:
     """Header row and role → column of a field-per-row table (county data sheet), or None."""
-    h, _ = find_header(rows, lambda row: len(match_roles(row, COUNTY_ROLES)))
+    h, _ = find_header(
+        rows, lambda row: len(match_roles(row, COUNTY_ROLES)), full=len(COUNTY_ROLES)
+    )
     if h < 0:
         return None
     roles = match_roles(rows[h], COUNTY_ROLES)

@@ -61,7 +61,7 @@ def read_file(path: Path, plan: ReadPlan) -> FileResult:
                 units = summary_from_book(book, plan)
                 return list(units), units.findings, False
             return [], [], True
-    except Exception as exc:  # noqa: BLE001 - one broken file must not stop 3,000 others
+    except Exception as exc:
         return [], [_unreadable(path, exc)], False
 
 
@@ -176,7 +176,7 @@ def attach_details(path: Path, plan: ReadPlan, units: list[UnitData]) -> list[Fi
                     continue
                 out.extend(_attach(spec, tables, index, book))
             return out
-    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
+    except Exception as exc:
         return [_unreadable(path, exc)]
 
 

@@ -297,11 +297,7 @@ def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> U
             findings=findings,
         )
         if i in flagged:
-            cells = {
-                s.key: Location(file=file, sheet=name, cell=f"{table.letters[s.key]}{r + 1}")
-                for s in specs
-            }
-            findings.extend(check_unit(data, specs, cells))
+            findings.extend(check_unit(data, specs))
         result.append(data)
     return result
 

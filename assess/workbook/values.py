@@ -227,6 +227,12 @@ def _parse_text(raw: str, kind: str, unit: str | None) -> Parsed:
     s = raw.strip(_STRIP)
     if kind == KIND_TEXT:
         return None, (OK if s else MISSING), ""
+    if kind == KIND_BOOL:  # 是/否 first: the usual content, and float() would fail slowly
+        low = s.casefold()
+        if low in TRUE_MARKS:
+            return 1.0, OK, ""
+        if low in FALSE_MARKS:
+            return 0.0, OK, ""
     try:
         v = float(s)
     except ValueError:
@@ -367,6 +373,7 @@ def parse_column(
     out: list[Any] = []
     append = out.append
     fast = kind != KIND_BOOL and (scaled or not percent)
+    texts: dict[str, Parsed] = {}  # the same text recurs down a column (是/否, 不适用)
     for i, v in enumerate(raw):
         t = type(v)
         if t is float and -_INF < v < _INF and (fast or (percent and not 0.0 < abs(v) < 1.0)):
@@ -375,7 +382,13 @@ def parse_column(
         if t is PercentCell and percent and -_INF < v < _INF:
             append(v * 100.0 * factor)
             continue
-        number, status, note = parse_value(v, kind, unit)
+        if t is str:
+            parsed = texts.get(v)
+            if parsed is None:
+                parsed = texts[v] = parse_value(v, kind, unit)
+            number, status, note = parsed
+        else:
+            number, status, note = parse_value(v, kind, unit)
         if number is not None and factor != 1.0 and t is not str:
             number *= factor
         append(number)
