@@ -153,11 +153,17 @@ def score_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], 
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取方案的 issuer)。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条和汇总信息。")
 @click.option("--strict", is_flag=True, help="任何输入文件有问题即停止(默认跳过并在最后报告)。")
+@click.option("--sensitivity", type=click.IntRange(0, 100000), default=0, metavar="次数",
+              help="稳健性分析:在 --vary 给定范围内随机变动权重等参数,重复评分的次数(如 1000)。")
+@click.option("--vary", multiple=True, metavar="参数=范围",
+              help="变动的参数和范围,如 weights=±10%、targets=±5%、bands=±5%;可多次指定(默认 weights=±10%)。")
+@click.option("--seed", type=int, default=1, show_default=True, help="稳健性分析的随机种子;种子相同结果相同。")
 @click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, metavar="N", help="并行读取的进程数,0 为自动。")
 @force_option
 def rank_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], previous: Path | None,
              overall: bool, fmt: str, output: Path | None, report_date: str | None, title: str | None,
-             issuer: str | None, quiet: bool, strict: bool, jobs: int, force: bool) -> None:
+             issuer: str | None, quiet: bool, strict: bool, sensitivity: int, vary: tuple[str, ...], seed: int,
+             jobs: int, force: bool) -> None:
     """为全部单位评分、排名、定等次,输出年度排名表(通报用)。
 
     输入可以是文件夹、若干县级填报表、一张汇总表,或兼而有之;同一单位出现两次会报错并指出两处位置。
@@ -170,7 +176,7 @@ def rank_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], p
         run = run_rank(
             scheme, list(inputs), list(details), previous=previous, overall=overall, fmt=fmt, output=output,
             report_date=report_date, title=title, issuer=issuer, quiet=quiet, strict=strict, jobs=jobs,
-            force=force, progress=bar,
+            force=force, progress=bar, sensitivity=sensitivity, vary=list(vary), seed=seed,
         )
     finally:
         if bar is not None:

@@ -31,8 +31,11 @@ def run_rank(
     jobs: int,
     force: bool,
     progress: Any = None,
+    sensitivity: int = 0,
+    vary: list[str] | None = None,
+    seed: int = 1,
 ) -> Run:
-    from assess.scoring.engine import score_units
+    from assess.scoring.engine import prepare, score_prepared
     from assess.scoring.ranking import indicator_statistics, rank_cohort
 
     plan = load_plan(scheme)
@@ -44,8 +47,14 @@ def run_rank(
         raise DataError("--strict:输入有问题,未排名:\n  " + "\n  ".join(problems[:50]))
     if not data.units:
         raise DataError("没有可排名的单位:所有输入都无法读取")
-    results = score_units(plan, data.units)
+    prepared = [prepare(plan, u) for u in data.units]
+    results = score_prepared(plan, prepared, cohort=len(prepared) > 1)
     rank_cohort(plan, results, last)
+    report = None
+    if sensitivity:
+        from assess.analysis.sensitivity import run_sensitivity
+
+        report = run_sensitivity(plan, prepared, sensitivity, list(vary or []), seed)
     stats = indicator_statistics(plan, results)
     run = Run()
     if data.refused:
@@ -71,9 +80,13 @@ def run_rank(
         from assess.render.terminal import ranking_table
 
         run.stdout = ranking_table(plan, results, overall=overall, with_previous=last is not None)
+        if report is not None:
+            run.stdout += "\n" + report.table()
         return run
     ordered = sorted(results, key=lambda r: (r.group or "", r.rank or 0, r.unit))
     doc = document(plan, ordered, data.files, report_date=report_date, kind=RANK_FORMAT, extra=extra)
+    if report is not None:
+        doc["sensitivity"] = report.to_dict()
     if fmt == "json":
         text = dumps(doc)
         if output is None:
@@ -90,6 +103,14 @@ def run_rank(
     from assess.render.ranking import render_ranking
 
     run.written.append(write_atomic(target, render_ranking(plan, ordered, doc, fmt)))
+    if report is not None and fmt in ("html", "doc"):
+        from assess.analysis.sensitivity import render_sensitivity
+
+        note = target.with_name(f"{target.stem}_稳健性分析{target.suffix}")
+        run.written.append(
+            write_atomic(note, render_sensitivity(plan, report, fmt, title=f"{extra['title']}稳健性分析",
+                                                  issuer=extra["issuer"], date=report_date))
+        )
     if not quiet:
         run.messages.append(f"已写入:{target}")
     return run

@@ -102,7 +102,7 @@ def _subtotal_note(plan: Plan, c: Any) -> str:
 
 
 def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) -> dict[str, Any]:
-    from assess.analysis.profile import profile_sentence
+    from assess.analysis.profile import category_chart, category_rates, profile_sentence
 
     lost = [i for i in r.indicators if i.lost > 0 and i.rule != "sum"]
     summary = (
@@ -123,6 +123,7 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
         "rows": sheet_rows(plan, r),
         "grade_basis": r.grade_basis,
         "profile": profile_sentence(plan, r, cohort) if cohort and len(cohort) > 1 else "",
+        "category_chart": category_chart(category_rates(plan, r, cohort)) if cohort and len(cohort) > 1 else [],
         "incomplete": incomplete,
         "findings": [[_place(f.get("location", {})), f["message"]] for f in r.findings],
         "sources": [[i.id, i.name, source_text(i)] for i in r.indicators if i.rule != "sum"],

@@ -289,7 +289,10 @@ class FastCohort:
             w = var.weights if var.weights is not None else self.default_weights
             rate = np.where(applicable > 0, cat / np.where(self.cat_points > 0, self.cat_points, 1), 0.0)
             if var.weights is not None:
+                # varied weights: each category's rate on its applicable points, weights renormalised
+                # over the categories that apply
                 live = applicable > 0
+                rate = np.where(live, earned / np.where(live, applicable, 1), 0.0)
                 norm = (live * w).sum(axis=1)
                 base = (rate * w).sum(axis=1) / np.where(norm > 0, norm, 1) * s.full_score
             else:

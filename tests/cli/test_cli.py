@@ -263,3 +263,21 @@ def test_internal_error_has_no_traceback(tmp_path):
     assert out.returncode == 3
     assert "Traceback" not in out.stderr
     assert "程序内部错误(ValueError: x)" in out.stderr
+
+
+def test_rank_sensitivity_is_seeded_and_listed(runner, cohort):
+    args = ["rank", "-s", "county-2024", str(cohort), "--sensitivity", "30", "--vary", "weights=±10%", "--format", "json", "-q"]
+    first = invoke(runner, *args, "--seed", "7")
+    again = invoke(runner, *args, "--seed", "7")
+    other = invoke(runner, *args, "--seed", "8")
+    assert first.exit_code == 0, first.output
+    assert first.output == again.output
+    doc = json.loads(first.output)
+    assert len(doc["sensitivity"]["parameters"]) == 30
+    assert json.loads(other.output)["sensitivity"]["parameters"] != doc["sensitivity"]["parameters"]
+
+
+def test_rank_sensitivity_bad_vary_is_usage_error(runner, cohort):
+    result = invoke(runner, "rank", "-s", "county-2024", str(cohort), "--sensitivity", "5", "--vary", "weights=lots")
+    assert result.exit_code == 2
+    assert "错误:" in result.output
