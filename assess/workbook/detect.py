@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from assess.scheme.inputs import ReadPlan
@@ -14,11 +15,12 @@ from assess.workbook.headers import (
     cell_at,
     cell_text,
     find_header,
+    is_blank,
     match_roles,
     spec_index,
 )
 from assess.workbook.names import clean, key_of
-from assess.workbook.read import Book, open_book
+from assess.workbook.read import Book, Row, open_book
 from assess.workbook.safety import fail
 from assess.workbook.summary import summary_columns
 
@@ -60,11 +62,30 @@ def layout_of(book: Book, plan: ReadPlan | None = None) -> str:
             return "details"
         if "u" not in roles:
             continue
-        c = roles["u"]
-        names = [clean(cell_text(cell_at(row, c))) for row in rows[h + 1 :]]
-        names = [n for n in names if n and key_of(n) not in TOTAL_ROWS]
-        return "details" if len(set(names)) < len(names) else "summary"
+        return "details" if _repeats(rows[h + 1 :], roles["u"]) else "summary"
     raise fail(
         book.path,
         "无法识别表格格式:既不是县级填报表(指标名称、数值等列),也不是汇总表或明细表(单位名称等列)",
     )
+
+
+_TOTAL_RE = re.compile("合计|总计|小计|全省|全市|汇总|平均")
+
+
+def _repeats(rows: list[Row], c: int) -> bool:
+    """Whether a unit name occurs twice in column ``c`` (total rows aside): one row per unit or not.
+
+    Compared as written first (a set in C for 500,000 rows); only the few
+    distinct names are then cleaned, to catch “甲县” beside “甲 县”.
+    """
+    names = [cell_at(row, c) for row in rows]
+    distinct = set(names)
+    distinct.discard("")
+    count = len(names) - names.count("")
+    for v in [v for v in distinct if type(v) is not str or _TOTAL_RE.search(v) or not v.strip()]:
+        if is_blank(v) or key_of(v) in TOTAL_ROWS:
+            distinct.discard(v)
+            count -= names.count(v)
+    if len(distinct) < count:
+        return True
+    return len({clean(cell_text(v)) for v in distinct}) < len(distinct)

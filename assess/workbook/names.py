@@ -105,9 +105,11 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     s = text if isinstance(text, str) else _number_text(text)
-    if not s.isascii():
+    if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
         s = unicodedata.normalize("NFKC", s)
-    return _SPACE_RE.sub("", s)
+    if " " in s or not s.isprintable():  # isprintable() is False for other spaces and breaks
+        return _SPACE_RE.sub("", s)
+    return s
 
 
 def _number_text(value: object) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -260,31 +261,31 @@ def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> U
             elif f != 1.0:
                 factors[c] = f
     plan_cols = [(c, spec, factors.get(c, 1.0)) for c, (spec, _u) in sorted(columns.items())]
-    body = [(r, rows[r]) for r in range(start, len(rows))]
-    body, names = _unit_rows(book, name, body, unit_col, plan_cols, result)
-    table = _Columns(file, name, [r + 1 for r, _row in body])
+    numbers, body, names = _unit_rows(book, name, rows, start, unit_col, plan_cols, result)
+    table = _Columns(file, name, [r + 1 for r in numbers])
     flagged: set[int] = set()
     for c, spec, factor in plan_cols:
-        raw, whole = book.refine_column(
-            name, c, [r for r, _row in body], _take(body, c), percent=_is_percent(spec)
-        )
+        raw, whole = book.refine_column(name, c, numbers, _take(body, c), percent=_is_percent(spec))
         table.add(spec, column_letter(c), *_parse(raw, spec, factor, whole), flagged)
-    table.flag_parts([s for _c, s, _f in plan_cols], flagged)
     specs = [s for _c, s, _f in plan_cols]
+    table.flag_parts(specs, flagged)
     letter = column_letter(unit_col)
-    gcol = _take(body, gc) if gc is not None else None
-    ycol = _take(body, yc) if yc is not None else None
-    for i, (r, _row) in enumerate(body):
+    groups = _take(body, gc) if gc is not None else None
+    years = _take(body, yc) if yc is not None else None
+    units_known = known_units(plan)
+    here = Location(file=file, sheet=name)  # stands in for the unit's cell until a finding needs it
+    for i, r in enumerate(numbers):
         unit = names[i]
-        where = f"{name}!{letter}{r + 1}"
         findings: list[Finding] = []
-        year = parse_year(ycol[i]) if ycol is not None else None
-        group_text = cell_text(gcol[i]) if gcol is not None else ""
-        if (plan.units and unit not in known_units(plan)) or year is not None or group_text:
-            uloc = Location(file=file, sheet=name, cell=f"{letter}{r + 1}")
-            unit = canonical_unit(unit, plan, uloc, findings)
-            check_year(year, plan, uloc, findings)
-            group = canonical_group(group_text or None, unit, plan, uloc, findings)
+        year = parse_year(years[i]) if years is not None else None
+        group_text = cell_text(groups[i]) if groups is not None else ""
+        if (units_known and unit not in units_known) or year is not None or group_text:
+            unit = canonical_unit(unit, plan, here, findings)
+            check_year(year, plan, here, findings)
+            group = canonical_group(group_text or None, unit, plan, here, findings)
+            if findings:
+                cell = Location(file=file, sheet=name, cell=f"{letter}{r + 1}")
+                findings = [replace(f, location=cell) for f in findings]
         else:
             group = plan.unit_groups.get(unit)
         data = UnitData(
@@ -293,7 +294,7 @@ def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> U
             year=year if year is not None else plan.year,
             values=ColumnValues(table, i),
             file=file,
-            where=where,
+            where=f"{name}!{letter}{r + 1}",
             findings=findings,
         )
         if i in flagged:
@@ -306,32 +307,34 @@ def _is_percent(spec: InputSpec) -> bool:
     return spec.kind == KIND_PERCENT or spec.unit == "%"
 
 
-def _take(body: list[tuple[int, Row]], c: int) -> list[Any]:
-    """Column ``c`` of the body rows ('' where a row is short)."""
-    data = [row for _r, row in body]
+def _take(rows: list[Row], c: int) -> list[Any]:
+    """Column ``c`` of ``rows`` ('' where a row is short)."""
     try:
-        return list(map(itemgetter(c), data))
+        return list(map(itemgetter(c), rows))
     except IndexError:
-        return [row[c] if c < len(row) else "" for row in data]
+        return [row[c] if c < len(row) else "" for row in rows]
 
 
-_TOTAL_WORDS = ("合计", "总计", "小计", "全省", "全市", "汇总", "平均")
+_TOTAL_RE = re.compile("合计|总计|小计|全省|全市|汇总|平均")
 _NOTE_WORDS = ("注", "说明", "填表", "备注")
 
 
 def _unit_rows(
     book: Book,
     sheet: str,
-    body: list[tuple[int, Row]],
+    rows: list[Row],
+    start: int,
     unit_col: int,
     plan_cols: list[tuple[int, InputSpec, float]],
     result: UnitList,
-) -> tuple[list[tuple[int, Row]], list[str]]:
-    """The rows that are units (not blank, total or note rows) and their cleaned names."""
-    kept: list[tuple[int, Row]] = []
+) -> tuple[list[int], list[Row], list[str]]:
+    """The rows that are units (not blank, total or note rows): 0-based numbers, rows, cleaned names."""
+    numbers: list[int] = []
+    kept: list[Row] = []
     names: list[str] = []
-    for (r, row), raw in zip(body, _take(body, unit_col), strict=True):
+    for r, raw in enumerate(_take(rows[start:], unit_col), start):
         if raw == "" or is_blank(raw):
+            row = rows[r]
             if any(not is_blank(cell_at(row, c)) for c, _s, _f in plan_cols):
                 result.findings.append(
                     Finding(
@@ -342,13 +345,12 @@ def _unit_rows(
                 )
             continue
         unit = clean(raw)
-        if unit.startswith(_NOTE_WORDS) or (
-            any(w in unit for w in _TOTAL_WORDS) and key_of(unit) in TOTAL_ROWS
-        ):
+        if unit.startswith(_NOTE_WORDS) or (_TOTAL_RE.search(unit) and key_of(unit) in TOTAL_ROWS):
             continue
-        kept.append((r, row))
+        numbers.append(r)
+        kept.append(rows[r])
         names.append(unit)
-    return kept, names
+    return numbers, kept, names
 
 
 def _parse(
