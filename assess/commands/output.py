@@ -21,7 +21,18 @@ def single_target(output: Path, fmt: str) -> Path:
         raise UsageError(f"“{output}”是文件夹;单个{fmt}输出请用 -o 指定文件名")
     if output.suffix.lower() != SUFFIX[fmt] and not (fmt == "html" and output.suffix.lower() == ".htm"):
         raise UsageError(f"输出文件“{output}”的扩展名应为 {SUFFIX[fmt]}")
+    _make_folder(output.parent)
     return output
+
+
+def _make_folder(folder: Path) -> None:
+    """The folder an output goes into is created, as a user naming ``out/排名.html`` expects."""
+    from assess.errors import OutputError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹“{folder}”:{exc.strerror or exc}") from None
 
 
 def per_unit_targets(output: Path, names: list[str], fmt: str, force: bool) -> list[Path]:
@@ -30,7 +41,7 @@ def per_unit_targets(output: Path, names: list[str], fmt: str, force: bool) -> l
 
     if output.exists() and not output.is_dir():
         raise UsageError(f"多个单位的 {fmt} 输出须写入文件夹,但“{output}”是文件")
-    output.mkdir(parents=True, exist_ok=True)
+    _make_folder(output)
     taken: set[str] = set()
     targets: list[Path] = []
     for name in names:
