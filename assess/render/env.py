@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
+
+from assess.render.punct import zh_punct
 
 import assess
 
@@ -227,6 +230,13 @@ def bar_model(items: Any, max_value: Any = None) -> list[dict[str, Any]]:
 # Environment
 
 
+def _finalize(value: Any) -> Any:
+    """Every value printed into a document gets full-width punctuation in Chinese context."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return zh_punct(value)
+    return value
+
+
 @functools.lru_cache(maxsize=4)
 def _environment(folder: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -238,6 +248,7 @@ def _environment(folder: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters["num"] = num
     env.filters["pct"] = pct
