@@ -65,10 +65,12 @@ class Tally:
         """``共 57 条,完成 26 条,正在整改 31 条,完成率 45.6%`` (and 逾期 when any)."""
         if self.total == 0:
             return "暂无整改问题"
-        text = (
-            f"共 {self.total} 条,完成 {self.done} 条,正在整改 {self.total - self.done} 条,"
-            f"完成率 {self.rate:.1f}%"
-        )
+        # 通报 texts count every unfinished item as 正在整改; 未开始 is named when there are any,
+        # so the sentence agrees with the table beside it.
+        text = f"共 {self.total} 条,完成 {self.done} 条,正在整改 {self.in_progress} 条,"
+        if self.not_started:
+            text += f"尚未开始 {self.not_started} 条,"
+        text += f"完成率 {self.rate:.1f}%"
         if self.overdue:
             text += f",逾期未完成 {self.overdue} 条"
         return text

@@ -44,7 +44,7 @@ def test_outputs_html_and_json(
     assert "衔接资金支付率 60.20%，低于全省平均，失分 1.5 分" in html
     assert "2025年4月30日" in html
     assert (
-        "截至2025年3月31日，浏阳市共 4 条，完成 0 条，正在整改 4 条，完成率 0.0%，逾期未完成 1 条。"
+        "截至2025年3月31日，浏阳市共 4 条，完成 0 条，正在整改 0 条，尚未开始 4 条，完成率 0.0%，逾期未完成 1 条。"
         in html
     )
     progress = (out / "整改进展情况.html").read_text(encoding="utf-8")
@@ -54,7 +54,7 @@ def test_outputs_html_and_json(
     assert data["format"] == "assess.rectify/1" and data["as_of"] == "2025-03-31"
     assert (
         data["progress"]["overall"]["sentence"]
-        == "共 8 条,完成 0 条,正在整改 8 条,完成率 0.0%,逾期未完成 1 条"
+        == "共 8 条,完成 0 条,正在整改 0 条,尚未开始 8 条,完成率 0.0%,逾期未完成 1 条"
     )
     assert data["changes"]["added"] == 8
     first = data["problems"][0]

@@ -79,7 +79,7 @@ def test_summary_sheet(
     run([results_file], [findings_file])
     ws = openpyxl.load_workbook(tmp_path / "out" / "整改台账.xlsx")["汇总"]
     assert ws["A2"].value.startswith(
-        "截至 2025年3月31日,共 8 条,完成 0 条,正在整改 8 条,完成率 0.0%,逾期未完成 1 条。"
+        "截至 2025年3月31日,共 8 条,完成 0 条,正在整改 0 条,尚未开始 8 条,完成率 0.0%,逾期未完成 1 条。"
     )
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=6, max_row=9)]
     assert rows[0] == [1, "浏阳市", 4, 0, 0, 4, 1, 0]

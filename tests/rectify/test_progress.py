@@ -107,7 +107,7 @@ def test_figures_by_unit_department_and_overall(run: Run, ten: Path) -> None:
         50.0,
     )
     assert (
-        o.sentence() == "共 10 条,完成 5 条,正在整改 5 条,完成率 50.0%,逾期未完成 2 条"
+        o.sentence() == "共 10 条,完成 5 条,正在整改 2 条,尚未开始 3 条,完成率 50.0%,逾期未完成 2 条"
     )
     assert p.overdue_units == ["浏阳市", "平江县"]
     assert [i["description"] for i in p.overdue] == ["问题3", "问题10"]
@@ -119,7 +119,7 @@ def test_later_as_of_makes_more_overdue(run: Run, ten: Path) -> None:
     assert {t.name: t.overdue for t in later.units} == {"浏阳市": 3, "平江县": 1}
     assert (
         later.overall.sentence()
-        == "共 10 条,完成 5 条,正在整改 5 条,完成率 50.0%,逾期未完成 4 条"
+        == "共 10 条,完成 5 条,正在整改 2 条,尚未开始 3 条,完成率 50.0%,逾期未完成 4 条"
     )
 
 
