@@ -232,15 +232,23 @@ def csv_overflow(folder: Path) -> Path:
     return _summary_csv(folder / "溢出.csv", "1e309")
 
 
-def _summary_csv(path: Path, bad: str) -> Path:
-    path.write_text(f"单位名称,分组,返贫风险率(%)\n浏阳市,示范创建县,{bad}\n", encoding="utf-8")
+def _summary_csv(path: Path, bad: str, encoding: str = "utf-8") -> Path:
+    """The sample summary table as CSV, with 返贫风险率 of the first unit replaced by ``bad``."""
+    import csv
+    import io
+
+    ws = openpyxl.load_workbook(ROOT / "examples" / "汇总表.xlsx").active
+    rows = [["" if c.value is None else c.value for c in row] for row in ws.iter_rows()]
+    column = next(i for i, h in enumerate(rows[0]) if str(h).startswith("返贫风险率"))
+    rows[1][column] = bad
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows[:3])
+    path.write_bytes(buf.getvalue().encode(encoding))
     return path
 
 
 def csv_gbk_ok(folder: Path) -> Path:
-    path = folder / "国标编码.csv"
-    path.write_bytes("单位名称,分组,返贫风险率(%)\n浏阳市,示范创建县,2.5\n".encode("gb18030"))
-    return path
+    return _summary_csv(folder / "国标编码.csv", "2.5", "gb18030")
 
 
 def csv_binary(folder: Path) -> Path:
@@ -350,3 +358,40 @@ def mutated_scheme(seed: int) -> Builder:
 
     return build
 
+
+
+SCHEME_CASES: dict[str, tuple[str, str]] = {
+    # name: (text to find in the bundled scheme, its replacement)
+    "unknown_key": ("    points: 30\n", "    points: 30\n    weigth: 0.3\n"),
+    "wrong_type": ("full_score: 100", "full_score: 一百"),
+    "duplicate_id": ('      - id: "1.2"', '      - id: "1.1"'),
+    "unknown_formula_field": ("formula: 消除风险人数 / 监测对象人数 * 100", "formula: 消除风险人数 / 监测人数 * 100"),
+    "bands_overlap": ("- {min: 60, max: 70, score: 4}", "- {min: 60, max: 75, score: 4}"),
+    "grades_not_monotonic": ("- {name: 较好, min: 80}", "- {name: 较好, min: 95}"),
+    "points_sum": ("    name: 乡村产业发展\n    points: 20", "    name: 乡村产业发展\n    points: 25"),
+    "floor_equals_target": ("rule: {type: linear, floor: 30, target: 15}", "rule: {type: linear, floor: 15, target: 15}"),
+    "negative_cap": ("rule: {type: deduct, per_item: 0.5}", "rule: {type: deduct, per_item: 0.5, cap: -1}"),
+    "duplicate_key": ("year: 2024\n", "year: 2024\nyear: 2025\n"),
+    "quota_over_one": ("- {name: 好, min: 90, quota: 0.3}", "- {name: 好, min: 90, quota: 30}"),
+    "unknown_rule_type": ("rule: {type: ratio, target: 2.5}", "rule: {type: proportion, target: 2.5}"),
+    "unknown_group": ("by_group: {重点帮扶县: {target: 55}}", "by_group: {贫困县: {target: 55}}"),
+    "formula_import": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: __import__('os').system('id')"),
+    "formula_attribute": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: 产业资金.real"),
+    "formula_lambda": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: '(lambda: 1)()'"),
+    "formula_comprehension": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: min(x for x in (1, 2))"),
+    "formula_power_tower": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: 9**9**9"),
+    "formula_too_long": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: " + " + ".join(["产业资金"] * 300)),
+    "formula_cycle": (
+        "  - {id: 达标村数",
+        "  - {id: 循环甲, name: 循环甲, formula: 循环乙 + 1}\n  - {id: 循环乙, name: 循环乙, formula: 循环甲 + 1}\n  - {id: 达标村数",
+    ),
+}
+SCHEME_TEXTS: dict[str, str] = {
+    "yaml_syntax": "id: x\ntitle: [未闭合\nyear: 2024\n",
+    "tab_indent": "id: x\ntitle: t\n\tyear: 2024\n",
+    "python_tag": "id: !!python/object/apply:os.system ['id']\ntitle: t\nyear: 2024\n",
+    "alias_bomb": "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)),
+    "not_a_mapping": "- just\n- a list\n",
+    "empty_scheme": "",
+}
