@@ -253,6 +253,42 @@ def raw_calamine(files: list[Path]) -> None:
             wb.get_sheet_by_name(name).to_python()
 
 
+def read_counties(plan: object, files: list[Path], jobs: int) -> None:
+    """The reading step of `assess rank` alone: every county workbook through read_all."""
+    from assess.workbook.load import read_all
+
+    read_all(files, plan, jobs=jobs)  # type: ignore[arg-type]
+
+
+_READ_ONE = """
+import resource, sys, time
+from pathlib import Path
+from assess.commands.common import load_plan
+from assess.workbook.details import read_details
+from assess.workbook.summary import read_summary
+kind, scheme, path = sys.argv[1:4]
+plan = load_plan(scheme).read
+t = time.perf_counter()
+if kind == "summary":
+    read_summary(Path(path), plan)
+else:
+    read_details(Path(path), plan.tables[0])
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def read_in_child(kind: str, scheme: Path, path: Path, repeat: int) -> tuple[float, float]:
+    """Median time and peak RSS (MiB) of reading one big table in a fresh process."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _READ_ONE, kind, str(scheme), str(path)],
+                             env=_env(), capture_output=True, text=True, check=True)
+        t, peak = map(float, out.stdout.split())
+        times.append(t)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
 def raw_openpyxl(files: list[Path]) -> None:
     from openpyxl import load_workbook
 
@@ -299,7 +335,14 @@ def main() -> None:
     t_cal = median_time(lambda: raw_calamine(files), r)
     t_opx = median_time(lambda: raw_openpyxl(files), max(1, r - 2))
     t_e2e, mem = run_cli(["rank", "-s", str(scheme), str(paths["counties"]), "--format", "json", "-o", str(out / "r.json"), "-q"], r)
+    from assess.commands.common import load_plan
+
+    read_plan = load_plan(str(scheme)).read
+    t_read = median_time(lambda: read_counties(read_plan, files, 0), r)
+    t_read1 = median_time(lambda: read_counties(read_plan, files, 1), r)
     print(f"   calamine 单进程原始读取 {t_cal:7.2f} s")
+    print(f"   assess 读取(read_all,单进程) {t_read1:7.2f} s  每个文件 {t_read1 / len(files) * 1000:.2f} ms;比值 {t_read1 / t_cal:.2f}(目标 ≤ 1.7)")
+    print(f"   assess 读取(read_all,多进程) {t_read:7.2f} s;比值 {t_read / t_cal:.2f}(目标 ≤ 1.0)")
     print(f"   openpyxl 只读模式读取   {t_opx:7.2f} s")
     print(f"   assess rank 端到端      {t_e2e:7.2f} s   峰值内存 {mem:.0f} MiB")
     print(f"   端到端 / calamine = {t_e2e / t_cal:.2f}(目标 ≤ 1.0);openpyxl / 端到端 = {t_opx / t_e2e:.1f}(目标 ≥ 5)")
@@ -313,6 +356,10 @@ def main() -> None:
                               "-o", str(out / "v.json"), "-q"], r)
     print(f"   calamine 读取明细 {t_vcal:7.2f} s;汇总为 {counties} 个县并排名 {t_agg:7.2f} s,峰值内存 {mem_agg:.0f} MiB")
     print(f"   比值 = {t_agg / t_vcal:.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
+    t_vread, mem_vread = read_in_child("summary", vscheme, paths["village_units"], r)
+    t_dread, mem_dread = read_in_child("details", scheme, paths["villages"], r)
+    print(f"   读取村级明细(read_details){t_dread:7.2f} s,峰值内存 {mem_dread:.0f} MiB;比值 {t_dread / t_vcal:.2f}(目标 ≤ 1.5)")
+    print(f"   读取村级汇总表(read_summary){t_vread:7.2f} s,峰值内存 {mem_vread:.0f} MiB;比值 {t_vread / t_vu_cal:.2f}(目标 ≤ 1.5)")
     print(f"   calamine 读取村级汇总表 {t_vu_cal:7.2f} s;按县分组为村评分排名 {t_vil:7.2f} s,峰值内存 {mem_vil:.0f} MiB")
     print(f"   比值 = {t_vil / t_vu_cal:.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import replace
-from operator import itemgetter
+from operator import gt, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +86,15 @@ class _Columns:
             lo = 0.0 if lo is None else max(lo, 0.0)  # both n < minimum and n < 0 are reported
         elif _is_percent(spec) and hi is None:
             lo, hi = (0.0 if lo is None else lo), 100.0
-        if lo is not None:
+        # Only a number is left where no note was made (a blank, 不适用 or bad cell has one).
+        vals = numbers if not notes else [v for v in numbers if v is not None]
+        if not vals or spec.kind == KIND_TEXT:
+            return
+        if lo is not None and min(vals) < lo:  # min/max in C; the scan only when something is off
             flagged.update(i for i, v in enumerate(numbers) if v is not None and v < lo)
-        if hi is not None:
+        if hi is not None and max(vals) > hi:
             flagged.update(i for i, v in enumerate(numbers) if v is not None and v > hi)
-        if spec.kind == KIND_COUNT:
+        if spec.kind == KIND_COUNT and not all(v == int(v) for v in vals):
             flagged.update(i for i, v in enumerate(numbers) if v is not None and v != int(v))
 
     def flag_parts(self, specs: list[InputSpec], flagged: set[int]) -> None:
@@ -99,6 +103,9 @@ class _Columns:
             whole = self.numbers.get(spec.part_of or "")
             part = self.numbers.get(spec.key)
             if whole is None or part is None:
+                continue
+            no_blanks = not self.notes[spec.key] and not self.notes[spec.part_of or ""]
+            if no_blanks and not any(map(gt, part, whole)):  # compared in C
                 continue
             flagged.update(
                 i
@@ -274,32 +281,43 @@ def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> U
     years = _take(body, yc) if yc is not None else None
     units_known = known_units(plan)
     here = Location(file=file, sheet=name)  # stands in for the unit's cell until a finding needs it
-    for i, r in enumerate(numbers):
-        unit = names[i]
+    by_text: dict[Any, tuple[str | None, list[Finding]]] = {}  # group as written → (group, findings)
+    unit_groups, default_year, append = plan.unit_groups, plan.year, result.append
+    for i, (r, unit) in enumerate(zip(numbers, names, strict=True)):
         findings: list[Finding] = []
-        year = parse_year(years[i]) if years is not None else None
-        group_text = cell_text(groups[i]) if groups is not None else ""
-        if (units_known and unit not in units_known) or year is not None or group_text:
+        if units_known and unit not in units_known:
             unit = canonical_unit(unit, plan, here, findings)
+        year = parse_year(years[i]) if years is not None else None
+        if year is not None:
             check_year(year, plan, here, findings)
-            group = canonical_group(group_text or None, unit, plan, here, findings)
-            if findings:
-                cell = Location(file=file, sheet=name, cell=f"{letter}{r + 1}")
-                findings = [replace(f, location=cell) for f in findings]
+        raw_group = groups[i] if groups is not None else ""
+        if unit_groups:  # the scheme's unit list may overrule the group
+            group = canonical_group(cell_text(raw_group) or None, unit, plan, here, findings)
         else:
-            group = plan.unit_groups.get(unit)
+            known = by_text.get(raw_group)
+            if known is None:
+                said: list[Finding] = []
+                text = cell_text(raw_group) or None
+                known = by_text[raw_group] = (canonical_group(text, unit, plan, here, said), said)
+            group, said = known
+            if said:
+                findings.extend(said)
+        if findings:
+            cell = Location(file=file, sheet=name, cell=f"{letter}{r + 1}")
+            findings = [replace(f, location=cell) for f in findings]
         data = UnitData(
-            unit=unit,
-            group=group,
-            year=year if year is not None else plan.year,
-            values=ColumnValues(table, i),
-            file=file,
-            where=f"{name}!{letter}{r + 1}",
-            findings=findings,
+            unit,
+            group,
+            default_year if year is None else year,
+            ColumnValues(table, i),
+            {},
+            file,
+            f"{name}!{letter}{r + 1}",
+            findings,
         )
         if i in flagged:
             findings.extend(check_unit(data, specs))
-        result.append(data)
+        append(data)
     return result
 
 
@@ -333,7 +351,7 @@ def _unit_rows(
     kept: list[Row] = []
     names: list[str] = []
     for r, raw in enumerate(_take(rows[start:], unit_col), start):
-        if raw == "" or is_blank(raw):
+        if raw == "" or raw is None or (type(raw) is str and not raw.strip()):
             row = rows[r]
             if any(not is_blank(cell_at(row, c)) for c, _s, _f in plan_cols):
                 result.findings.append(
