@@ -338,3 +338,22 @@ def test_summary_values_are_lazy_but_behave_like_a_dict(tmp_path: Path) -> None:
     assert dict(copy.values) == dict(u.values)
     u.values["income"] = dataclasses.replace(u.values["income"], number=1.0)
     assert u.values["income"].number == 1.0 and copy.values["income"].number == 18500.0
+
+
+def test_percent_numbers_read_the_same_in_ods_and_xlsx(tmp_path: Path) -> None:
+    from wbfixtures import ods
+
+    header = ["单位名称", "A1", "A2", "A7", "A9"]
+    rows = [["甲县", 18500, 0.35, 0.823, 95], ["乙县", 17000, 12.5, 80, 0.5]]
+    o = ods(tmp_path / "汇总.ods", {"汇总": [header, *rows]})
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for r in [header, *rows]:
+        ws.append(r)
+    wb.save(tmp_path / "汇总.xlsx")
+    read = [read_summary(p, PLAN) for p in (o, tmp_path / "汇总.xlsx")]
+    for units in read:
+        assert [u.values["growth"].number for u in units] == [0.35, 12.5]
+        assert [u.values["toilet"].number for u in units] == [0.823, 80.0]
+        assert [(f.code, f.location.cell) for u in units for f in u.findings] == [("suspect-percent", "D2")]
