@@ -23,7 +23,7 @@ def main() -> None:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if os.environ.get("ASSESS_DEBUG"):
             raise
         print(

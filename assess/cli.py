@@ -17,7 +17,7 @@ import click
 
 from assess import __version__
 from assess.cli_i18n import install as _install_i18n
-from assess.errors import EXIT_FINDINGS, UsageError
+from assess.errors import UsageError
 
 _install_i18n()
 
@@ -25,16 +25,31 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FORMATS = ["table", "json", "html", "doc", "xlsx"]
 
 scheme_option = click.option(
-    "--scheme", "-s", required=True, metavar="方案", help="方案 YAML 文件的路径,或内置方案的编号(见 assess schemes)。"
+    "--scheme",
+    "-s",
+    required=True,
+    metavar="方案",
+    help="方案 YAML 文件的路径,或内置方案的编号(见 assess schemes)。",
 )
-inputs_argument = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="数据文件或文件夹...")
+inputs_argument = click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="数据文件或文件夹..."
+)
 details_option = click.option(
-    "--details", "details", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="明细表", help="全省(全市)汇总的明细表文件(每行一个村、户或项目,含所属单位列),可多次指定。",
+    "--details",
+    "details",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="明细表",
+    help="全省(全市)汇总的明细表文件(每行一个村、户或项目,含所属单位列),可多次指定。",
 )
-date_option = click.option("--date", "report_date", metavar="日期", help="文档落款日期,如 2024-12-31(默认不写日期)。")
+date_option = click.option(
+    "--date", "report_date", metavar="日期", help="文档落款日期,如 2024-12-31(默认不写日期)。"
+)
 output_option = click.option(
-    "-o", "--output", type=click.Path(path_type=Path), metavar="路径",
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="路径",
     help="输出文件或文件夹;不指定时表格和 JSON 输出到屏幕。",
 )
 force_option = click.option("--force", is_flag=True, help="允许覆盖已存在的输出文件。")
@@ -98,9 +113,18 @@ def schema_cmd(output: Path | None) -> None:
 
 @main.command("check", context_settings=CONTEXT)
 @click.option("--scheme", "-s", metavar="方案", help="检查数据文件时所用的方案(路径或内置编号)。")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="方案或数据文件...")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="方案或数据文件..."
+)
 @details_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="输出格式。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式。",
+)
 def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, ...], fmt: str) -> None:
     """检查方案文件,或按方案检查填报的数据文件,一次列出全部问题。
 
@@ -120,13 +144,26 @@ def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, 
 @scheme_option
 @inputs_argument
 @details_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table 屏幕表格;json;html 可用 Word/WPS 打开的得分表;doc 单文件 Word 文档;xlsx 工作簿。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table 屏幕表格;json;html 可用 Word/WPS 打开的得分表;doc 单文件 Word 文档;xlsx 工作簿。",
+)
 @output_option
 @date_option
 @force_option
-def score_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], fmt: str,
-              output: Path | None, report_date: str | None, force: bool) -> None:
+def score_cmd(
+    scheme: str,
+    inputs: tuple[Path, ...],
+    details: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    report_date: str | None,
+    force: bool,
+) -> None:
     """按方案为一个或多个单位评分,输出得分表,每一分都注明依据。
 
     多个单位(或一张汇总表)作为同一批次评分,按排名、相对值、极差法计分的指标才能计算。
@@ -143,27 +180,61 @@ def score_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], 
 @scheme_option
 @inputs_argument
 @details_option
-@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="上年结果",
-              help="上年 assess rank 输出的 JSON 或 xlsx,用于排名变化和连续两年的情形。")
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="上年结果",
+    help="上年 assess rank 输出的 JSON 或 xlsx,用于排名变化和连续两年的情形。",
+)
 @click.option("--overall", is_flag=True, help="分组之外再列出全体单位的总排名。")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式。")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式。"
+)
 @output_option
 @date_option
 @click.option("--title", metavar="标题", help="文档标题(默认由方案名称生成)。")
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取方案的 issuer)。")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条和汇总信息。")
 @click.option("--strict", is_flag=True, help="任何输入文件有问题即停止(默认跳过并在最后报告)。")
-@click.option("--sensitivity", type=click.IntRange(0, 100000), default=0, metavar="次数",
-              help="稳健性分析:在 --vary 给定范围内随机变动权重等参数,重复评分的次数(如 1000)。")
-@click.option("--vary", multiple=True, metavar="参数=范围",
-              help="变动的参数和范围,如 weights=±10%、targets=±5%、bands=±5%;可多次指定(默认 weights=±10%)。")
-@click.option("--seed", type=int, default=1, show_default=True, help="稳健性分析的随机种子;种子相同结果相同。")
-@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=0, metavar="N", help="并行读取的进程数,0 为自动。")
+@click.option(
+    "--sensitivity",
+    type=click.IntRange(0, 100000),
+    default=0,
+    metavar="次数",
+    help="稳健性分析:在 --vary 给定范围内随机变动权重等参数,重复评分的次数(如 1000)。",
+)
+@click.option(
+    "--vary",
+    multiple=True,
+    metavar="参数=范围",
+    help="变动的参数和范围,如 weights=±10%、targets=±5%、bands=±5%;可多次指定(默认 weights=±10%)。",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="稳健性分析的随机种子;种子相同结果相同。"
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(0, 64), default=0, metavar="N", help="并行读取的进程数,0 为自动。"
+)
 @force_option
-def rank_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], previous: Path | None,
-             overall: bool, fmt: str, output: Path | None, report_date: str | None, title: str | None,
-             issuer: str | None, quiet: bool, strict: bool, sensitivity: int, vary: tuple[str, ...], seed: int,
-             jobs: int, force: bool) -> None:
+def rank_cmd(
+    scheme: str,
+    inputs: tuple[Path, ...],
+    details: tuple[Path, ...],
+    previous: Path | None,
+    overall: bool,
+    fmt: str,
+    output: Path | None,
+    report_date: str | None,
+    title: str | None,
+    issuer: str | None,
+    quiet: bool,
+    strict: bool,
+    sensitivity: int,
+    vary: tuple[str, ...],
+    seed: int,
+    jobs: int,
+    force: bool,
+) -> None:
     """为全部单位评分、排名、定等次,输出年度排名表(通报用)。
 
     输入可以是文件夹、若干县级填报表、一张汇总表,或兼而有之;同一单位出现两次会报错并指出两处位置。
@@ -174,9 +245,24 @@ def rank_cmd(scheme: str, inputs: tuple[Path, ...], details: tuple[Path, ...], p
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         run = run_rank(
-            scheme, list(inputs), list(details), previous=previous, overall=overall, fmt=fmt, output=output,
-            report_date=report_date, title=title, issuer=issuer, quiet=quiet, strict=strict, jobs=jobs,
-            force=force, progress=bar, sensitivity=sensitivity, vary=list(vary), seed=seed,
+            scheme,
+            list(inputs),
+            list(details),
+            previous=previous,
+            overall=overall,
+            fmt=fmt,
+            output=output,
+            report_date=report_date,
+            title=title,
+            issuer=issuer,
+            quiet=quiet,
+            strict=strict,
+            jobs=jobs,
+            force=force,
+            progress=bar,
+            sensitivity=sensitivity,
+            vary=list(vary),
+            seed=seed,
         )
     finally:
         if bar is not None:
@@ -213,16 +299,33 @@ def _echo_run(run: Any) -> None:
 
 @main.command("template", context_settings=CONTEXT)
 @scheme_option
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="文件.xlsx",
-              help="要生成的填报模板。")
-@click.option("--layout", type=click.Choice(["county", "summary"]), default="county", show_default=True,
-              help="county 一县一表;summary 多单位汇总表。")
-@click.option("--units", "units_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="单位清单",
-              help="单位清单(xlsx 或 csv,第一列为单位名称,可有分组列)。")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="文件.xlsx",
+    help="要生成的填报模板。",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["county", "summary"]),
+    default="county",
+    show_default=True,
+    help="county 一县一表;summary 多单位汇总表。",
+)
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="单位清单",
+    help="单位清单(xlsx 或 csv,第一列为单位名称,可有分组列)。",
+)
 @click.option("--unit", "unit_name", metavar="单位名称", help="预先填好的单位名称(一县一表)。")
 @force_option
-def template_cmd(scheme: str, output: Path, layout: str, units_file: Path | None, unit_name: str | None,
-                 force: bool) -> None:
+def template_cmd(
+    scheme: str, output: Path, layout: str, units_file: Path | None, unit_name: str | None, force: bool
+) -> None:
     """生成填报模板:填报说明、锁定的编码和名称、数据有效性和数字格式。"""
     from assess.commands.template import run_template
 
@@ -231,25 +334,68 @@ def template_cmd(scheme: str, output: Path, layout: str, units_file: Path | None
 
 
 @main.command("rectify", context_settings=CONTEXT)
-@click.option("--scheme", "-s", required=True, metavar="方案", help="方案(路径或内置编号),提供整改文本模板和责任单位。")
-@click.argument("results", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[评分结果.json | 数据文件]...")
-@click.option("--findings", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              metavar="问题清单", help="督查(审计、评估)发现问题清单,可多次指定。")
-@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path), metavar="台账.xlsx",
-              help="要更新的整改台账;不指定则在输出文件夹中新建。")
-@click.option("--as-of", "as_of", metavar="日期", help="统计截止日期,如 2025-03-31(默认今天),用于整改时限和逾期。")
-@click.option("--layout", type=click.Choice(["single", "per-unit"]), default="single", show_default=True,
-              help="single 一张表含单位列;per-unit 每个单位一张表。")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["xlsx", "html", "doc", "json"]),
-              default=("xlsx", "html"), show_default=True, help="输出格式,可多次指定。")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
-              help="输出文件夹。")
+@click.option(
+    "--scheme", "-s", required=True, metavar="方案", help="方案(路径或内置编号),提供整改文本模板和责任单位。"
+)
+@click.argument(
+    "results", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[评分结果.json | 数据文件]..."
+)
+@click.option(
+    "--findings",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="问题清单",
+    help="督查(审计、评估)发现问题清单,可多次指定。",
+)
+@click.option(
+    "--ledger",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="台账.xlsx",
+    help="要更新的整改台账;不指定则在输出文件夹中新建。",
+)
+@click.option(
+    "--as-of", "as_of", metavar="日期", help="统计截止日期,如 2025-03-31(默认今天),用于整改时限和逾期。"
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["single", "per-unit"]),
+    default="single",
+    show_default=True,
+    help="single 一张表含单位列;per-unit 每个单位一张表。",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["xlsx", "html", "doc", "json"]),
+    default=("xlsx", "html"),
+    show_default=True,
+    help="输出格式,可多次指定。",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="文件夹",
+    help="输出文件夹。",
+)
 @click.option("--no-backup", is_flag=True, help="更新台账时不保留旧版本备份。")
 @click.option("--title", metavar="标题", help="文档标题。")
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位。")
-def rectify_cmd(scheme: str, results: tuple[Path, ...], findings: tuple[Path, ...], ledger: Path | None,
-                as_of: str | None, layout: str, formats: tuple[str, ...], output: Path, no_backup: bool,
-                title: str | None, issuer: str | None) -> None:
+def rectify_cmd(
+    scheme: str,
+    results: tuple[Path, ...],
+    findings: tuple[Path, ...],
+    ledger: Path | None,
+    as_of: str | None,
+    layout: str,
+    formats: tuple[str, ...],
+    output: Path,
+    no_backup: bool,
+    title: str | None,
+    issuer: str | None,
+) -> None:
     """生成整改清单,建立或更新整改台账,统计整改进度。
 
     已有台账中人工填写的状态、责任人、措施、日期、佐证和备注不会被覆盖,任何一行都不会被删除。
@@ -257,9 +403,21 @@ def rectify_cmd(scheme: str, results: tuple[Path, ...], findings: tuple[Path, ..
     from assess.commands.rectify_cli import run_rectify_cli
 
     day = _parse_date(as_of, "--as-of") or date.today()
-    run = run_rectify_cli(scheme, list(results), list(findings), ledger, output, day, layout, set(formats),
-                          not no_backup, issuer, title)
+    run = run_rectify_cli(
+        scheme,
+        list(results),
+        list(findings),
+        ledger,
+        output,
+        day,
+        layout,
+        set(formats),
+        not no_backup,
+        issuer,
+        title,
+    )
     _echo_run(run)
+
 
 # Analysis commands (explain, diff) live in their own module and register themselves on `main`.
 from assess import cli_analysis as _cli_analysis  # noqa: E402,F401

@@ -21,21 +21,61 @@ from assess.cli import (
 @main.command("explain", context_settings=CONTEXT)
 @click.option("--scheme", "-s", required=True, metavar="方案", help="方案 YAML 文件的路径,或内置方案的编号。")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="单位数据文件...")
-@click.option("--cohort", "cohort", multiple=True, type=click.Path(path_type=Path), metavar="参评数据",
-              help="同批参评单位的数据文件或文件夹(用于名次和按排名、相对值、极差法计分的指标),可多次指定。")
+@click.option(
+    "--cohort",
+    "cohort",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="参评数据",
+    help="同批参评单位的数据文件或文件夹(用于名次和按排名、相对值、极差法计分的指标),可多次指定。",
+)
 @details_option
-@click.option("--unit", "units", multiple=True, metavar="单位名称", help="只分析这些单位(默认分析输入中的全部单位),可多次指定。")
-@click.option("--set", "sets", multiple=True, metavar="编码=数值",
-              help="假设某指标或字段取此值重新评分,如 --set 1.5=62 或 --set 产业资金=1200,可多次指定。")
-@click.option("--top", "top", type=click.IntRange(0, 1000), default=0, metavar="N", help="屏幕上只列出可增分最多的 N 项(0 为全部)。")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "doc"]), default="table", show_default=True,
-              help="table 屏幕文字;json;html/doc 可用 Word/WPS 打开的分析报告。")
+@click.option(
+    "--unit",
+    "units",
+    multiple=True,
+    metavar="单位名称",
+    help="只分析这些单位(默认分析输入中的全部单位),可多次指定。",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="编码=数值",
+    help="假设某指标或字段取此值重新评分,如 --set 1.5=62 或 --set 产业资金=1200,可多次指定。",
+)
+@click.option(
+    "--top",
+    "top",
+    type=click.IntRange(0, 1000),
+    default=0,
+    metavar="N",
+    help="屏幕上只列出可增分最多的 N 项(0 为全部)。",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "html", "doc"]),
+    default="table",
+    show_default=True,
+    help="table 屏幕文字;json;html/doc 可用 Word/WPS 打开的分析报告。",
+)
 @output_option
 @date_option
 @force_option
-def explain_cmd(scheme: str, inputs: tuple[Path, ...], cohort: tuple[Path, ...], details: tuple[Path, ...],
-                units: tuple[str, ...], sets: tuple[str, ...], top: int, fmt: str, output: Path | None,
-                report_date: str | None, force: bool) -> None:
+def explain_cmd(
+    scheme: str,
+    inputs: tuple[Path, ...],
+    cohort: tuple[Path, ...],
+    details: tuple[Path, ...],
+    units: tuple[str, ...],
+    sets: tuple[str, ...],
+    top: int,
+    fmt: str,
+    output: Path | None,
+    report_date: str | None,
+    force: bool,
+) -> None:
     """得分差距分析:距上一等次、上一名次差多少分,哪些指标最容易补回分数。
 
     \b
@@ -49,24 +89,54 @@ def explain_cmd(scheme: str, inputs: tuple[Path, ...], cohort: tuple[Path, ...],
     from assess.commands.explain import run_explain
 
     _parse_date(report_date, "--date")
-    run = run_explain(scheme, list(inputs), list(cohort), list(details), units=list(units), sets=list(sets),
-                      fmt=fmt, output=output, report_date=report_date, limit=top)
+    run = run_explain(
+        scheme,
+        list(inputs),
+        list(cohort),
+        list(details),
+        units=list(units),
+        sets=list(sets),
+        fmt=fmt,
+        output=output,
+        report_date=report_date,
+        limit=top,
+    )
     _echo_run(run)
 
 
 @main.command("diff", context_settings=CONTEXT)
 @click.argument("old", metavar="原方案")
 @click.argument("new", metavar="新方案")
-@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path), metavar="数据",
-              help="同一批填报数据(文件或文件夹),按两个方案分别评分并对照各单位的总分和名次,可多次指定。")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="数据",
+    help="同一批填报数据(文件或文件夹),按两个方案分别评分并对照各单位的总分和名次,可多次指定。",
+)
 @details_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "html", "doc"]), default="table", show_default=True,
-              help="table 屏幕表格;json;html/doc 可用 Word/WPS 打开的对照说明。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "html", "doc"]),
+    default="table",
+    show_default=True,
+    help="table 屏幕表格;json;html/doc 可用 Word/WPS 打开的对照说明。",
+)
 @output_option
 @date_option
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取新方案的 issuer)。")
-def diff_cmd(old: str, new: str, data: tuple[Path, ...], details: tuple[Path, ...], fmt: str, output: Path | None,
-             report_date: str | None, issuer: str | None) -> None:
+def diff_cmd(
+    old: str,
+    new: str,
+    data: tuple[Path, ...],
+    details: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    report_date: str | None,
+    issuer: str | None,
+) -> None:
     """对照两个方案(如上年与本年的评分细则):新增、删除、更名的指标,分值、目标值、计分规则和责任单位的变化。
 
     \b
@@ -77,6 +147,7 @@ def diff_cmd(old: str, new: str, data: tuple[Path, ...], details: tuple[Path, ..
     from assess.commands.diff import run_diff
 
     _parse_date(report_date, "--date")
-    run = run_diff(old, new, list(data), list(details), fmt=fmt, output=output, report_date=report_date,
-                   issuer=issuer)
+    run = run_diff(
+        old, new, list(data), list(details), fmt=fmt, output=output, report_date=report_date, issuer=issuer
+    )
     _echo_run(run)

@@ -113,8 +113,16 @@ def _display(spec: InputSpec, value: object, percent_text: bool) -> object:
     return value
 
 
-def write_county(path: Path, unit: str, group: str, year: int, specs: tuple[InputSpec, ...],
-                 values: dict[str, object], villages: list[tuple[str, float, str, str]], quirk: dict[str, object]) -> None:
+def write_county(
+    path: Path,
+    unit: str,
+    group: str,
+    year: int,
+    specs: tuple[InputSpec, ...],
+    values: dict[str, object],
+    villages: list[tuple[str, float, str, str]],
+    quirk: dict[str, object],
+) -> None:
     wb = Workbook()
     info = wb.active
     info.title = "基本信息"
@@ -158,7 +166,9 @@ def write_county(path: Path, unit: str, group: str, year: int, specs: tuple[Inpu
     for letter, width in zip("ABCDE", (10, 40, 8, 14, 20), strict=True):
         ws.column_dimensions[letter].width = width
     vs = wb.create_sheet("村级明细")
-    for c, h in enumerate(["村名称", "村集体经济经营性收入(万元)", "是否脱贫村", "较大人口规模自然村通硬化路"], start=1):
+    for c, h in enumerate(
+        ["村名称", "村集体经济经营性收入(万元)", "是否脱贫村", "较大人口规模自然村通硬化路"], start=1
+    ):
         vs.cell(row=1, column=c, value=h)
     for r, (name, income, poor, road) in enumerate(villages, start=2):
         vs.cell(row=r, column=1, value=name)
@@ -177,9 +187,19 @@ def convert(path: Path, target: str) -> Path | None:
     filt = {"xls": "xls:MS Excel 97", "ods": "ods"}[target]
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--convert-to", filt,
-             "--outdir", str(path.parent), str(path)],
-            check=True, capture_output=True, timeout=180,
+            [
+                soffice,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--convert-to",
+                filt,
+                "--outdir",
+                str(path.parent),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
     out = path.with_suffix("." + target)
     path.unlink()
@@ -202,7 +222,9 @@ def main() -> None:
     details = Workbook()
     ds = details.active
     ds.title = "村级明细"
-    ds.append(["所属县市区", "村名称", "村集体经济经营性收入(万元)", "是否脱贫村", "较大人口规模自然村通硬化路"])
+    ds.append(
+        ["所属县市区", "村名称", "村集体经济经营性收入(万元)", "是否脱贫村", "较大人口规模自然村通硬化路"]
+    )
     for entry in plan.scheme.units:
         unit = entry.name
         group = groups[plan.group_ids[entry.group or ""]]
@@ -210,7 +232,12 @@ def main() -> None:
         quirk = QUIRKS.get(unit, {})
         values.update(quirk.get("set", {}))  # type: ignore[arg-type]
         villages = [
-            (name, round(rng.lognormvariate(2.3, 0.6), 1), rng.choice(["是", "否", "否"]), rng.choice(["是", "是", "否"]))
+            (
+                name,
+                round(rng.lognormvariate(2.3, 0.6), 1),
+                rng.choice(["是", "否", "否"]),
+                rng.choice(["是", "是", "否"]),
+            )
             for name in _village_names(rng, rng.randint(18, 40))
         ]
         path = counties / f"{unit}.xlsx"

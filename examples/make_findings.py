@@ -29,9 +29,7 @@ HEAD = [
 ]
 D = dt.date
 
-FINDINGS: list[
-    tuple[str, str, str, str, str, float | None, str, dt.date | str | None]
-] = [
+FINDINGS: list[tuple[str, str, str, str, str, float | None, str, dt.date | str | None]] = [
     (
         "浏阳市",
         "督查暗访",
@@ -272,9 +270,7 @@ def build() -> Workbook:
         cell = ws.cell(2, c)
         cell.font = Font(name="宋体", size=11, bold=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
-        cell.alignment = Alignment(
-            horizontal="center", vertical="center", wrap_text=True
-        )
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     for i, (
         unit,
@@ -286,9 +282,7 @@ def build() -> Workbook:
         dept,
         deadline,
     ) in enumerate(FINDINGS, start=1):
-        ws.append(
-            [i, unit, source, category, text, indicator or None, points, dept, deadline]
-        )
+        ws.append([i, unit, source, category, text, indicator or None, points, dept, deadline])
         r = ws.max_row
         for c in range(1, len(HEAD) + 1):
             cell = ws.cell(r, c)
@@ -296,9 +290,7 @@ def build() -> Workbook:
             cell.border = border
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.cell(r, 9).number_format = "yyyy-mm-dd"
-    for letter, width in zip(
-        "ABCDEFGHI", (6, 10, 12, 16, 60, 28, 7, 22, 12), strict=True
-    ):
+    for letter, width in zip("ABCDEFGHI", (6, 10, 12, 16, 60, 28, 7, 22, 12), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A3"
     return wb

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assess.scheme.schema import schema_text
+from assess.scheme.schema import schema_text  # noqa: E402 - after the path set-up
 
 TARGET = ROOT / "docs" / "scheme.schema.json"
 

@@ -27,15 +27,50 @@ def main() -> None:
     from assess.render.office import convert, find_soffice, pdf_to_png
 
     if not find_soffice():
-        raise SystemExit("需要 LibreOffice:apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils")
+        raise SystemExit(
+            "需要 LibreOffice:apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        assess("rank", "-s", "county-2024", "examples/counties", "--format", "html", "-o", str(out / "ranking.html"),
-               "--date", "2025-01-20", "-q")
-        assess("score", "-s", "county-2024", "examples/counties/浏阳市.xlsx", "examples/counties/泸溪县.xlsx",
-               "examples/counties/宁乡市.xlsx", "--format", "html", "-o", str(out / "sheets"), "--date", "2025-01-20")
-        assess("rectify", "-s", "county-2024", "examples/counties", "--findings", "examples/督查发现问题清单.xlsx",
-               "--as-of", "2025-03-31", "-o", str(out / "zg"))
+        assess(
+            "rank",
+            "-s",
+            "county-2024",
+            "examples/counties",
+            "--format",
+            "html",
+            "-o",
+            str(out / "ranking.html"),
+            "--date",
+            "2025-01-20",
+            "-q",
+        )
+        assess(
+            "score",
+            "-s",
+            "county-2024",
+            "examples/counties/浏阳市.xlsx",
+            "examples/counties/泸溪县.xlsx",
+            "examples/counties/宁乡市.xlsx",
+            "--format",
+            "html",
+            "-o",
+            str(out / "sheets"),
+            "--date",
+            "2025-01-20",
+        )
+        assess(
+            "rectify",
+            "-s",
+            "county-2024",
+            "examples/counties",
+            "--findings",
+            "examples/督查发现问题清单.xlsx",
+            "--as-of",
+            "2025-03-31",
+            "-o",
+            str(out / "zg"),
+        )
         checklists = sorted((out / "zg").glob("整改清单*.html"))
         progress = sorted((out / "zg").glob("整改进展*.html"))
         documents = {

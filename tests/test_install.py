@@ -18,9 +18,22 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     src = out / "src"
-    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", "out"))
+    shutil.copytree(
+        ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__", "out")
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(src)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(src),
+        ],
         check=True,
         capture_output=True,
     )
@@ -48,10 +61,16 @@ def test_installed_wheel_runs_outside_the_source_tree(wheel: Path, tmp_path: Pat
     env = {**os.environ, "PYTHONPATH": str(target)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "assess", *args], cwd=work, env=env, capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "assess", *args], cwd=work, env=env, capture_output=True, text=True
+        )
 
     probe = subprocess.run(
-        [sys.executable, "-c", "import assess; print(assess.__file__)"], cwd=work, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import assess; print(assess.__file__)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert probe.stdout.strip().startswith(str(target))
     assert "county-2024" in run("schemes").stdout

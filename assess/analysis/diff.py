@@ -19,18 +19,57 @@ from assess.scheme.validate import walk_indicators
 from assess.scoring.numbers import fmt
 
 RULE_WORDS = {
-    "threshold": "达标计分", "linear": "按比例(线性)计分", "step": "按档扣分", "bands": "分档计分",
-    "ratio": "按完成比例计分", "rank": "按排名赋分", "relative": "按相对值计分", "minmax": "极差法",
-    "deduct": "扣分制", "boolean": "是否计分", "direct": "直接采信", "bonus": "加分",
+    "threshold": "达标计分",
+    "linear": "按比例(线性)计分",
+    "step": "按档扣分",
+    "bands": "分档计分",
+    "ratio": "按完成比例计分",
+    "rank": "按排名赋分",
+    "relative": "按相对值计分",
+    "minmax": "极差法",
+    "deduct": "扣分制",
+    "boolean": "是否计分",
+    "direct": "直接采信",
+    "bonus": "加分",
 }
 PARAM_WORDS = {
-    "target": "目标值", "floor": "不得分值", "baseline": "基准值", "step": "每档幅度", "deduct": "每档扣分",
-    "count": "不足一档的处理", "inclusive": "是否含目标值", "partial": "未达标得分", "per_item": "每个问题扣分",
-    "cap": "扣分上限", "cap_group": "扣分组", "expect": "要求", "scale": "满分折算", "scores": "各名次得分",
-    "first": "第 1 名得分", "others": "其余得分", "within": "比较范围", "to": "比较对象", "at_average": "平均值得分",
-    "base": "基础分", "span": "浮动分", "bands": "分档",
+    "target": "目标值",
+    "floor": "不得分值",
+    "baseline": "基准值",
+    "step": "每档幅度",
+    "deduct": "每档扣分",
+    "count": "不足一档的处理",
+    "inclusive": "是否含目标值",
+    "partial": "未达标得分",
+    "per_item": "每个问题扣分",
+    "cap": "扣分上限",
+    "cap_group": "扣分组",
+    "expect": "要求",
+    "scale": "满分折算",
+    "scores": "各名次得分",
+    "first": "第 1 名得分",
+    "others": "其余得分",
+    "within": "比较范围",
+    "to": "比较对象",
+    "at_average": "平均值得分",
+    "base": "基础分",
+    "span": "浮动分",
+    "bands": "分档",
 }
-KIND_ORDER = ["新增", "删除", "更名", "编码调整", "分值", "目标值", "计分规则", "责任单位", "所属类别", "一级指标", "等次", "其他"]
+KIND_ORDER = [
+    "新增",
+    "删除",
+    "更名",
+    "编码调整",
+    "分值",
+    "目标值",
+    "计分规则",
+    "责任单位",
+    "所属类别",
+    "一级指标",
+    "等次",
+    "其他",
+]
 
 
 @dataclass
@@ -43,7 +82,14 @@ class Change:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "id": self.id, "name": self.name, "old": self.old, "new": self.new, "note": self.note}
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "name": self.name,
+            "old": self.old,
+            "new": self.new,
+            "note": self.note,
+        }
 
     def row(self) -> list[str]:
         return [self.kind, self.id, self.name, self.old or "—", self.new or "—", self.note]
@@ -58,7 +104,18 @@ class SchemeDiff:
     notes: list[str] = field(default_factory=list)
 
     HEADERS: ClassVar[tuple[str, ...]] = ("变化", "编码", "指标", "原方案", "新方案", "说明")
-    UNIT_HEADERS: ClassVar[tuple[str, ...]] = ("单位", "分组", "原总分", "原名次", "原等次", "新总分", "新名次", "新等次", "总分变化", "名次变化")
+    UNIT_HEADERS: ClassVar[tuple[str, ...]] = (
+        "单位",
+        "分组",
+        "原总分",
+        "原名次",
+        "原等次",
+        "新总分",
+        "新名次",
+        "新等次",
+        "总分变化",
+        "名次变化",
+    )
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -87,23 +144,44 @@ class SchemeDiff:
     def unit_rows(self) -> list[list[str]]:
         rows = []
         for u in self.units:
-            rows.append([
-                u["unit"], u.get("group") or "—", _n(u.get("old_total")), _n(u.get("old_rank")), u.get("old_grade") or "—",
-                _n(u.get("new_total")), _n(u.get("new_rank")), u.get("new_grade") or "—", _signed(u.get("total_change")),
-                _rank_change(u.get("old_rank"), u.get("new_rank")),
-            ])
+            rows.append(
+                [
+                    u["unit"],
+                    u.get("group") or "—",
+                    _n(u.get("old_total")),
+                    _n(u.get("old_rank")),
+                    u.get("old_grade") or "—",
+                    _n(u.get("new_total")),
+                    _n(u.get("new_rank")),
+                    u.get("new_grade") or "—",
+                    _signed(u.get("total_change")),
+                    _rank_change(u.get("old_rank"), u.get("new_rank")),
+                ]
+            )
         return rows
 
     def table(self) -> str:
         from tabulate import tabulate
 
         lines = [self.summary(), ""]
-        lines.append(tabulate([c.row() for c in self.changes], headers=list(self.HEADERS), tablefmt="simple",
-                              disable_numparse=True))
+        lines.append(
+            tabulate(
+                [c.row() for c in self.changes],
+                headers=list(self.HEADERS),
+                tablefmt="simple",
+                disable_numparse=True,
+            )
+        )
         if self.units:
             lines += ["", f"【同一批数据按两个方案评分】(原:{self.old.id},新:{self.new.id})"]
-            lines.append(tabulate(self.unit_rows(), headers=list(self.UNIT_HEADERS), tablefmt="simple",
-                                  disable_numparse=True))
+            lines.append(
+                tabulate(
+                    self.unit_rows(),
+                    headers=list(self.UNIT_HEADERS),
+                    tablefmt="simple",
+                    disable_numparse=True,
+                )
+            )
         for note in self.notes:
             lines.append(f"注:{note}")
         return "\n".join(lines) + "\n"
@@ -142,7 +220,9 @@ def _bands_text(bands: list[dict[str, Any]], unit: str | None) -> str:
     parts = []
     for b in bands:
         lo, hi = b.get("min"), b.get("max")
-        score = f"{fmt(b['score'])} 分" if b.get("score") is not None else f"{fmt((b.get('share') or 0) * 100)}%"
+        score = (
+            f"{fmt(b['score'])} 分" if b.get("score") is not None else f"{fmt((b.get('share') or 0) * 100)}%"
+        )
         if lo is not None and hi is not None:
             rng = f"{_v(lo, unit)}{'(含)' if b.get('include_min', True) else ''}—{_v(hi, unit)}"
         elif lo is not None:
@@ -163,31 +243,76 @@ def _rule_changes(ident: str, name: str, unit: str | None, old: Any, new: Any) -
     if old is None or new is None:
         if old is new:
             return []
-        return [Change("计分规则", ident, name, RULE_WORDS.get(getattr(old, "type", ""), "无"),
-                       RULE_WORDS.get(getattr(new, "type", ""), "无"))]
+        return [
+            Change(
+                "计分规则",
+                ident,
+                name,
+                RULE_WORDS.get(getattr(old, "type", ""), "无"),
+                RULE_WORDS.get(getattr(new, "type", ""), "无"),
+            )
+        ]
     if old.type != new.type:
-        return [Change("计分规则", ident, name, f"{RULE_WORDS[old.type]}({_rule_brief(old, unit)})",
-                       f"{RULE_WORDS[new.type]}({_rule_brief(new, unit)})", "计分方法改变")]
+        return [
+            Change(
+                "计分规则",
+                ident,
+                name,
+                f"{RULE_WORDS[old.type]}({_rule_brief(old, unit)})",
+                f"{RULE_WORDS[new.type]}({_rule_brief(new, unit)})",
+                "计分方法改变",
+            )
+        ]
     out: list[Change] = []
     a = old.model_dump(exclude={"by_group"})
     b = new.model_dump(exclude={"by_group"})
     if a.get("target") != b.get("target"):
-        out.append(Change("目标值", ident, name, _v(a.get("target"), unit), _v(b.get("target"), unit), _direction(a.get("target"), b.get("target"))))
+        out.append(
+            Change(
+                "目标值",
+                ident,
+                name,
+                _v(a.get("target"), unit),
+                _v(b.get("target"), unit),
+                _direction(a.get("target"), b.get("target")),
+            )
+        )
     others = [k for k in sorted(set(a) | set(b)) if k not in ("type", "target") and a.get(k) != b.get(k)]
     if others:
         olds = ";".join(_param(k, a.get(k), unit) for k in others)
         news = ";".join(_param(k, b.get(k), unit) for k in others)
-        out.append(Change("计分规则", ident, name, olds, news, "、".join(PARAM_WORDS.get(k, k) for k in others) + "调整"))
+        out.append(
+            Change(
+                "计分规则", ident, name, olds, news, "、".join(PARAM_WORDS.get(k, k) for k in others) + "调整"
+            )
+        )
     ga, gb = old.by_group, new.by_group
     for group in sorted(set(ga) | set(gb)):
         ta, tb = (ga.get(group) or {}).get("target"), (gb.get(group) or {}).get("target")
         if ta != tb and (ta is not None or tb is not None):
-            out.append(Change("目标值", ident, name, _v(ta if ta is not None else a.get("target"), unit),
-                              _v(tb if tb is not None else b.get("target"), unit), f"{group}{_direction(ta, tb)}"))
+            out.append(
+                Change(
+                    "目标值",
+                    ident,
+                    name,
+                    _v(ta if ta is not None else a.get("target"), unit),
+                    _v(tb if tb is not None else b.get("target"), unit),
+                    f"{group}{_direction(ta, tb)}",
+                )
+            )
         rest_a = {k: v for k, v in (ga.get(group) or {}).items() if k != "target"}
         rest_b = {k: v for k, v in (gb.get(group) or {}).items() if k != "target"}
         if rest_a != rest_b:
-            out.append(Change("计分规则", ident, name, str(rest_a or "无"), str(rest_b or "无"), f"{group}的规则参数调整"))
+            out.append(
+                Change(
+                    "计分规则",
+                    ident,
+                    name,
+                    str(rest_a or "无"),
+                    str(rest_b or "无"),
+                    f"{group}的规则参数调整",
+                )
+            )
     return out
 
 
@@ -224,7 +349,9 @@ def diff_schemes(old: m.Scheme, new: m.Scheme) -> SchemeDiff:
     only_new = [i for i in b if i not in a]
     recoded: dict[str, str] = {}
     for i in only_new:
-        match = next((j for j in only_old if a[j][0].name == b[i][0].name and j not in recoded.values()), None)
+        match = next(
+            (j for j in only_old if a[j][0].name == b[i][0].name and j not in recoded.values()), None
+        )
         if match is not None:
             recoded[i] = match
     for i in only_new:
@@ -232,7 +359,16 @@ def diff_schemes(old: m.Scheme, new: m.Scheme) -> SchemeDiff:
         if i in recoded:
             ch.append(Change("编码调整", i, ind.name, recoded[i], i, f"原编码 {recoded[i]}"))
         else:
-            ch.append(Change("新增", i, ind.name, "", f"{fmt(ind.points)} 分", f"{cat.id} {cat.name};{_dept(ind, cat) or '未定责任单位'}"))
+            ch.append(
+                Change(
+                    "新增",
+                    i,
+                    ind.name,
+                    "",
+                    f"{fmt(ind.points)} 分",
+                    f"{cat.id} {cat.name};{_dept(ind, cat) or '未定责任单位'}",
+                )
+            )
     for i in only_old:
         if i in recoded.values():
             continue
@@ -246,7 +382,16 @@ def diff_schemes(old: m.Scheme, new: m.Scheme) -> SchemeDiff:
         if oi.name != ni.name:
             ch.append(Change("更名", i, ni.name, oi.name, ni.name))
         if oi.points != ni.points:
-            ch.append(Change("分值", i, ni.name, f"{fmt(oi.points)} 分", f"{fmt(ni.points)} 分", _direction(oi.points, ni.points)))
+            ch.append(
+                Change(
+                    "分值",
+                    i,
+                    ni.name,
+                    f"{fmt(oi.points)} 分",
+                    f"{fmt(ni.points)} 分",
+                    _direction(oi.points, ni.points),
+                )
+            )
         ch.extend(_rule_changes(i, ni.name, ni.unit, oi.rule, ni.rule))
         if _dept(oi, oc) != _dept(ni, nc):
             ch.append(Change("责任单位", i, ni.name, _dept(oi, oc) or "无", _dept(ni, nc) or "无"))
@@ -274,7 +419,9 @@ def _categories(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
         if o.name != c.name:
             ch.append(Change("一级指标", cid, c.name, o.name, c.name, "更名"))
         if o.points != c.points:
-            ch.append(Change("一级指标", cid, c.name, f"{fmt(o.points)} 分", f"{fmt(c.points)} 分", "分值调整"))
+            ch.append(
+                Change("一级指标", cid, c.name, f"{fmt(o.points)} 分", f"{fmt(c.points)} 分", "分值调整")
+            )
         if o.weight != c.weight:
             ch.append(Change("一级指标", cid, c.name, _v(o.weight), _v(c.weight), "权重调整"))
         if o.department != c.department:
@@ -305,17 +452,41 @@ def _scheme_level(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
         if x2 is None or y2 is None:
             v = y2 or x2
             assert v is not None
-            ch.append(Change("其他", vid, f"一票否决:{v.name}", "无" if x2 is None else v.when, "无" if y2 is None else v.when,
-                             "新增否决事项" if x2 is None else "取消否决事项"))
+            ch.append(
+                Change(
+                    "其他",
+                    vid,
+                    f"一票否决:{v.name}",
+                    "无" if x2 is None else v.when,
+                    "无" if y2 is None else v.when,
+                    "新增否决事项" if x2 is None else "取消否决事项",
+                )
+            )
         elif (x2.when, x2.effect, x2.grade) != (y2.when, y2.effect, y2.grade):
-            ch.append(Change("其他", vid, f"一票否决:{y2.name}", f"{x2.when}({x2.effect})", f"{y2.when}({y2.effect})"))
+            ch.append(
+                Change(
+                    "其他", vid, f"一票否决:{y2.name}", f"{x2.when}({x2.effect})", f"{y2.when}({y2.effect})"
+                )
+            )
     for label, xa, ya in (
         ("加分合计上限", old.bonus.cap if old.bonus else None, new.bonus.cap if new.bonus else None),
-        ("扣分合计上限", old.penalties.cap if old.penalties else None, new.penalties.cap if new.penalties else None),
+        (
+            "扣分合计上限",
+            old.penalties.cap if old.penalties else None,
+            new.penalties.cap if new.penalties else None,
+        ),
     ):
         if xa != ya:
-            ch.append(Change("其他", "", label, "不限" if xa is None else f"{fmt(xa)} 分",
-                             "不限" if ya is None else f"{fmt(ya)} 分", _direction(xa, ya)))
+            ch.append(
+                Change(
+                    "其他",
+                    "",
+                    label,
+                    "不限" if xa is None else f"{fmt(xa)} 分",
+                    "不限" if ya is None else f"{fmt(ya)} 分",
+                    _direction(xa, ya),
+                )
+            )
 
 
 def _quota(q: float | None) -> str:
@@ -327,14 +498,22 @@ def side_by_side(old_results: list[Any], new_results: list[Any]) -> list[dict[st
     a = {r.unit: r for r in old_results}
     b = {r.unit: r for r in new_results}
     rows = []
-    for name in sorted(set(a) | set(b), key=lambda n: ((b.get(n) or a[n]).group or "", (b.get(n) or a[n]).rank or 0, n)):
+    for name in sorted(
+        set(a) | set(b), key=lambda n: ((b.get(n) or a[n]).group or "", (b.get(n) or a[n]).rank or 0, n)
+    ):
         x, y = a.get(name), b.get(name)
         either = y if y is not None else x
-        rows.append({
-            "unit": name,
-            "group": either.group_name if either is not None else None,
-            "old_total": x.total if x else None, "old_rank": x.rank if x else None, "old_grade": x.grade if x else None,
-            "new_total": y.total if y else None, "new_rank": y.rank if y else None, "new_grade": y.grade if y else None,
-            "total_change": round(y.total - x.total, 6) if x and y else None,
-        })
+        rows.append(
+            {
+                "unit": name,
+                "group": either.group_name if either is not None else None,
+                "old_total": x.total if x else None,
+                "old_rank": x.rank if x else None,
+                "old_grade": x.grade if x else None,
+                "new_total": y.total if y else None,
+                "new_rank": y.rank if y else None,
+                "new_grade": y.grade if y else None,
+                "total_change": round(y.total - x.total, 6) if x and y else None,
+            }
+        )
     return rows

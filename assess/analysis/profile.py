@@ -19,14 +19,24 @@ def score_rates(results: list[UnitResult]) -> dict[str, float]:
     return {k: sum(v) / len(v) for k, v in sums.items()}
 
 
-def profile(plan: Plan, r: UnitResult, cohort: list[UnitResult], n: int = 3) -> dict[str, list[dict[str, Any]]]:
+def profile(
+    plan: Plan, r: UnitResult, cohort: list[UnitResult], n: int = 3
+) -> dict[str, list[dict[str, Any]]]:
     averages = score_rates(cohort)
     items: list[dict[str, Any]] = []
     for i in r.indicators:
         if i.score is None or i.points <= 0 or i.rule == "sum" or i.id not in averages:
             continue
         rate = i.score / i.points
-        items.append({"id": i.id, "name": i.name, "rate": rate, "average": averages[i.id], "gap": rate - averages[i.id]})
+        items.append(
+            {
+                "id": i.id,
+                "name": i.name,
+                "rate": rate,
+                "average": averages[i.id],
+                "gap": rate - averages[i.id],
+            }
+        )
     strong = sorted((x for x in items if x["gap"] > 0.005), key=lambda x: (-x["gap"], x["id"]))[:n]
     weak = sorted((x for x in items if x["gap"] < -0.005), key=lambda x: (x["gap"], x["id"]))[:n]
     return {"strong": strong, "weak": weak}
@@ -40,8 +50,12 @@ def _item(x: dict[str, Any]) -> str:
 def profile_sentence(plan: Plan, r: UnitResult, cohort: list[UnitResult]) -> str:
     p = profile(plan, r, cohort)
     parts = [f"与同批参评的 {len(cohort)} 个单位相比"]
-    parts.append("优势指标:" + "、".join(_item(x) for x in p["strong"]) if p["strong"] else "没有明显高于平均的指标")
-    parts.append("短板指标:" + "、".join(_item(x) for x in p["weak"]) if p["weak"] else "没有明显低于平均的指标")
+    parts.append(
+        "优势指标:" + "、".join(_item(x) for x in p["strong"]) if p["strong"] else "没有明显高于平均的指标"
+    )
+    parts.append(
+        "短板指标:" + "、".join(_item(x) for x in p["weak"]) if p["weak"] else "没有明显低于平均的指标"
+    )
     return ",".join(parts) + "。"
 
 
@@ -64,16 +78,18 @@ def category_rates(plan: Plan, result: UnitResult, cohort: list[UnitResult]) -> 
         rate = c.score / c.points * 100
         values = sums.get(c.id, [])
         avg = sum(values) / len(values) if len(cohort) > 1 and values else None
-        out.append({
-            "id": c.id,
-            "name": c.name,
-            "label": f"{c.id} {c.name}",
-            "score": c.score,
-            "points": c.points,
-            "rate": rate,
-            "average": avg,
-            "gap": None if avg is None else rate - avg,
-        })
+        out.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "label": f"{c.id} {c.name}",
+                "score": c.score,
+                "points": c.points,
+                "rate": rate,
+                "average": avg,
+                "gap": None if avg is None else rate - avg,
+            }
+        )
     return out
 
 

@@ -41,8 +41,16 @@ from assess.scoring.numbers import fmt
 from assess.scoring.ranking import rank_cohort
 from assess.scoring.result import UnitResult
 
-KEYS = {"weights": "weights", "权重": "weights", "targets": "targets", "目标": "targets", "目标值": "targets",
-        "bands": "bands", "档次": "bands", "分档": "bands"}
+KEYS = {
+    "weights": "weights",
+    "权重": "weights",
+    "targets": "targets",
+    "目标": "targets",
+    "目标值": "targets",
+    "bands": "bands",
+    "档次": "bands",
+    "分档": "bands",
+}
 WORDS = {"weights": "一级指标权重", "targets": "目标值(基准值)", "bands": "分档界限"}
 ROBUST_SHARE = 0.9  # a place or grade held in at least this share of runs is robust
 VARIED_RULES = ("threshold", "linear", "ratio", "step")
@@ -95,9 +103,16 @@ class UnitRobustness:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "unit": self.unit, "group": self.group, "rank": self.nominal_rank, "grade": self.nominal_grade,
-            "median_rank": self.median_rank, "rank_p5": self.p5, "rank_p95": self.p95,
-            "same_rank_share": self.same_rank, "grade_shares": self.grades, "robust": self.robust,
+            "unit": self.unit,
+            "group": self.group,
+            "rank": self.nominal_rank,
+            "grade": self.nominal_grade,
+            "median_rank": self.median_rank,
+            "rank_p5": self.p5,
+            "rank_p95": self.p95,
+            "same_rank_share": self.same_rank,
+            "grade_shares": self.grades,
+            "robust": self.robust,
             "reasons": self.reasons,
         }
 
@@ -113,8 +128,15 @@ class LeaveOut:
     moves: list[dict[str, Any]]  # the largest moves
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "mean_shift": self.mean_shift, "max_shift": self.max_shift,
-                "changed": self.changed, "grade_changed": self.grade_changed, "moves": self.moves}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "mean_shift": self.mean_shift,
+            "max_shift": self.max_shift,
+            "changed": self.changed,
+            "grade_changed": self.grade_changed,
+            "moves": self.moves,
+        }
 
 
 @dataclass
@@ -165,15 +187,40 @@ class SensitivityReport:
         out = []
         for u in self.units:
             shares = "、".join(f"{g} {_share(v)}" for g, v in u.grades.items() if v > 0)
-            out.append([
-                self.groups.get(u.group or "", "") or "—", u.unit, str(u.nominal_rank or "—"), fmt(u.median_rank, 1),
-                f"{u.p5}—{u.p95}", f"{u.same_rank * 100:.0f}%", u.nominal_grade or "—", shares,
-                "稳健" if u.robust else "不稳健:" + ";".join(u.reasons),
-            ])
+            out.append(
+                [
+                    self.groups.get(u.group or "", "") or "—",
+                    u.unit,
+                    str(u.nominal_rank or "—"),
+                    fmt(u.median_rank, 1),
+                    f"{u.p5}—{u.p95}",
+                    f"{u.same_rank * 100:.0f}%",
+                    u.nominal_grade or "—",
+                    shares,
+                    "稳健" if u.robust else "不稳健:" + ";".join(u.reasons),
+                ]
+            )
         return out
 
-    HEADERS: ClassVar[list[str]] = ["分组", "单位", "名次", "名次中位数", "5%—95% 区间", "名次不变", "等次", "各等次比例", "结论"]
-    LEAVE_HEADERS: ClassVar[list[str]] = ["编码", "指标", "平均名次变化", "最大名次变化", "名次变化的单位数", "等次变化的单位数"]
+    HEADERS: ClassVar[list[str]] = [
+        "分组",
+        "单位",
+        "名次",
+        "名次中位数",
+        "5%—95% 区间",
+        "名次不变",
+        "等次",
+        "各等次比例",
+        "结论",
+    ]
+    LEAVE_HEADERS: ClassVar[list[str]] = [
+        "编码",
+        "指标",
+        "平均名次变化",
+        "最大名次变化",
+        "名次变化的单位数",
+        "等次变化的单位数",
+    ]
 
     def leave_rows(self) -> list[list[str]]:
         return [
@@ -187,8 +234,11 @@ class SensitivityReport:
         lines = ["【排名稳健性分析】", self.method_text(), self.summary_text(), ""]
         lines.append(tabulate(self.rows(), headers=self.HEADERS, tablefmt="simple", disable_numparse=True))
         lines += ["", "【逐一去掉一项指标后的名次变化】(按平均名次变化从大到小;去掉的指标按缺项折算)"]
-        lines.append(tabulate(self.leave_rows()[:15], headers=self.LEAVE_HEADERS, tablefmt="simple",
-                              disable_numparse=True))
+        lines.append(
+            tabulate(
+                self.leave_rows()[:15], headers=self.LEAVE_HEADERS, tablefmt="simple", disable_numparse=True
+            )
+        )
         if len(self.leave_out) > 15:
             lines.append(f"……共 {len(self.leave_out)} 项指标,完整列表见 JSON 或 HTML 输出。")
         return "\n".join(lines) + "\n"
@@ -200,7 +250,10 @@ class SensitivityReport:
         for p in self.parameters[:1]:
             for kind in ("weights", "targets", "bands"):
                 keys += [f"{kind}:{k}" for k in p.get(kind, {})]
-        rows = [[p["run"]] + [f"{p[k.split(':')[0]][k.split(':', 1)[1]]:.4f}" for k in keys] for p in self.parameters]
+        rows = [
+            [p["run"]] + [f"{p[k.split(':')[0]][k.split(':', 1)[1]]:.4f}" for k in keys]
+            for p in self.parameters
+        ]
         return tabulate(rows, headers=["运行", *keys], tablefmt="simple", disable_numparse=True) + "\n"
 
 
@@ -211,8 +264,9 @@ def _share(v: float) -> str:
 # ---- the analysis ------------------------------------------------------------------
 
 
-def _draw(plan: Plan, fc: Any, ranges: dict[str, float], rng: random.Random,
-          varied: list[int]) -> tuple[Any, dict[str, Any]]:
+def _draw(
+    plan: Plan, fc: Any, ranges: dict[str, float], rng: random.Random, varied: list[int]
+) -> tuple[Any, dict[str, Any]]:
     """One run's parameters: a ``Variation`` for the array core, and the same named for the listing."""
     import numpy as np
 
@@ -262,7 +316,9 @@ def _caps(plan: Plan, varied: list[int], kind: str) -> dict[int, float]:
             if kind == "bands" and rule.type == "bands":
                 edges = [x for b in rule.bands for x in (b.min, b.max) if x is not None]
             elif kind == "targets":
-                edges = [getattr(rule, a) for a in ("target", "baseline") if getattr(rule, a, None) is not None]
+                edges = [
+                    getattr(rule, a) for a in ("target", "baseline") if getattr(rule, a, None) is not None
+                ]
             else:
                 edges = []
             highest = max([highest, *(e for e in edges if 0 < e <= 100)])
@@ -271,7 +327,9 @@ def _caps(plan: Plan, varied: list[int], kind: str) -> dict[int, float]:
     return out
 
 
-def run_sensitivity(plan: Plan, prepared: list[Prepared], runs: int, vary: list[str], seed: int) -> SensitivityReport:
+def run_sensitivity(
+    plan: Plan, prepared: list[Prepared], runs: int, vary: list[str], seed: int
+) -> SensitivityReport:
     """Re-score the cohort ``runs`` times with parameters drawn within ``vary``; leave each indicator out.
 
     The same ``seed`` gives the same runs; ``report.parameters`` lists every run's factors.
@@ -304,8 +362,15 @@ def run_sensitivity(plan: Plan, prepared: list[Prepared], runs: int, vary: list[
     units = _summarise(plan, results, ranks_by_unit, grade_counts, runs)
     leave = _leave_one_out(plan, fc, results)
     return SensitivityReport(
-        runs=runs, seed=seed, vary=ranges, units=units, leave_out=leave, parameters=parameters,
-        grade_names=list(plan.grade_names), groups=dict(plan.group_names), decimals=plan.scheme.rounding.decimals,
+        runs=runs,
+        seed=seed,
+        vary=ranges,
+        units=units,
+        leave_out=leave,
+        parameters=parameters,
+        grade_names=list(plan.grade_names),
+        groups=dict(plan.group_names),
+        decimals=plan.scheme.rounding.decimals,
     )
 
 
@@ -314,8 +379,13 @@ def _percentile(sorted_values: list[int], p: float) -> int:
     return sorted_values[min(k, len(sorted_values) - 1)]
 
 
-def _summarise(plan: Plan, results: list[UnitResult], ranks_by_unit: list[list[int]],
-               grade_counts: list[list[int]], runs: int) -> list[UnitRobustness]:
+def _summarise(
+    plan: Plan,
+    results: list[UnitResult],
+    ranks_by_unit: list[list[int]],
+    grade_counts: list[list[int]],
+    runs: int,
+) -> list[UnitRobustness]:
     names = plan.grade_names
     out: list[UnitRobustness] = []
     for u, r in enumerate(results):
@@ -327,11 +397,21 @@ def _summarise(plan: Plan, results: list[UnitResult], ranks_by_unit: list[list[i
             reasons.append(f"仅 {same * 100:.0f}% 的运行保持第 {r.rank} 名")
         if names and r.grade in shares and shares[r.grade] < ROBUST_SHARE - 1e-12:
             reasons.append(f"仅 {shares[r.grade] * 100:.0f}% 的运行评为“{r.grade}”")
-        out.append(UnitRobustness(
-            unit=r.unit, group=r.group, nominal_rank=r.rank, nominal_grade=r.grade,
-            median_rank=float(statistics.median(ranks)), p5=_percentile(ranks, 0.05), p95=_percentile(ranks, 0.95),
-            same_rank=same, grades=shares, robust=not reasons, reasons=reasons,
-        ))
+        out.append(
+            UnitRobustness(
+                unit=r.unit,
+                group=r.group,
+                nominal_rank=r.rank,
+                nominal_grade=r.grade,
+                median_rank=float(statistics.median(ranks)),
+                p5=_percentile(ranks, 0.05),
+                p95=_percentile(ranks, 0.95),
+                same_rank=same,
+                grades=shares,
+                robust=not reasons,
+                reasons=reasons,
+            )
+        )
     out.sort(key=lambda x: (x.group or "", x.nominal_rank or 0, x.unit))
     return out
 
@@ -355,17 +435,30 @@ def _leave_one_out(plan: Plan, fc: Any, results: list[UnitResult]) -> list[Leave
             ({"unit": results[u].unit, "from": nominal[u], "to": places[u]} for u in range(n) if shifts[u]),
             key=lambda m: (-abs(m["to"] - m["from"]), m["unit"]),
         )[:5]
-        out.append(LeaveOut(
-            id=ind.id, name=ind.name, mean_shift=sum(abs(s) for s in shifts) / n,
-            max_shift=max(abs(s) for s in shifts), changed=sum(1 for s in shifts if s),
-            grade_changed=sum(1 for u in range(n) if levels[u] != nominal_grades[u]), moves=moves,
-        ))
+        out.append(
+            LeaveOut(
+                id=ind.id,
+                name=ind.name,
+                mean_shift=sum(abs(s) for s in shifts) / n,
+                max_shift=max(abs(s) for s in shifts),
+                changed=sum(1 for s in shifts if s),
+                grade_changed=sum(1 for u in range(n) if levels[u] != nominal_grades[u]),
+                moves=moves,
+            )
+        )
     out.sort(key=lambda x: (-x.mean_shift, -x.max_shift, x.id))
     return out
 
 
-def render_sensitivity(plan: Plan, report: SensitivityReport, fmt_name: str = "html", *, title: str | None = None,
-                       issuer: str | None = None, date: str | None = None) -> str | bytes:
+def render_sensitivity(
+    plan: Plan,
+    report: SensitivityReport,
+    fmt_name: str = "html",
+    *,
+    title: str | None = None,
+    issuer: str | None = None,
+    date: str | None = None,
+) -> str | bytes:
     """The analysis as a Word-ready HTML note (``fmt_name`` ``doc`` for the MHT package)."""
     from assess import __version__
     from assess.render.env import render_document
@@ -389,7 +482,9 @@ def render_sensitivity(plan: Plan, report: SensitivityReport, fmt_name: str = "h
             f"随机数种子 {report.seed},每次运行的参数见 JSON 输出的 parameters。"
         ),
     }
-    html = render_document("sensitivity.html.j2", context, title=title, issuer=issuer, date=date, landscape=True)
+    html = render_document(
+        "sensitivity.html.j2", context, title=title, issuer=issuer, date=date, landscape=True
+    )
     if fmt_name == "doc":
         from assess.render.mht import to_mht
 

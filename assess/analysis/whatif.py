@@ -61,8 +61,15 @@ class Change:
         return out + (f",{self.note}" if self.note else "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.key, "name": self.name, "unit": self.unit, "current": self.current,
-                "needed": self.needed, "feasible": self.feasible, "note": self.note}
+        return {
+            "field": self.key,
+            "name": self.name,
+            "unit": self.unit,
+            "current": self.current,
+            "needed": self.needed,
+            "feasible": self.feasible,
+            "note": self.note,
+        }
 
 
 @dataclass
@@ -87,10 +94,21 @@ class Suggestion:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name, "kind": self.kind, "rule": self.rule, "unit": self.unit,
-            "current": self.current, "needed": self.needed, "strict": self.strict, "aim": self.aim,
-            "lost": self.lost, "gain": self.gain, "feasible": self.feasible, "note": self.note,
-            "text": self.text, "changes": [c.to_dict() for c in self.changes],
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "rule": self.rule,
+            "unit": self.unit,
+            "current": self.current,
+            "needed": self.needed,
+            "strict": self.strict,
+            "aim": self.aim,
+            "lost": self.lost,
+            "gain": self.gain,
+            "feasible": self.feasible,
+            "note": self.note,
+            "text": self.text,
+            "changes": [c.to_dict() for c in self.changes],
         }
 
 
@@ -106,8 +124,14 @@ class Gap:
     route: list[str] = field(default_factory=list)  # suggestion ids that together close the gap
 
     def to_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "needed": self.needed, "reachable": self.reachable,
-                "text": self.text, "blockers": self.blockers, "route": self.route}
+        return {
+            "target": self.target,
+            "needed": self.needed,
+            "reachable": self.reachable,
+            "text": self.text,
+            "blockers": self.blockers,
+            "route": self.route,
+        }
 
 
 @dataclass
@@ -126,10 +150,17 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "unit": self.unit, "group": self.group, "total": self.total, "grade": self.grade,
-            "rank": self.rank, "group_size": self.group_size, "max_total": self.max_total,
-            "grade_gap": self.grade_gap.to_dict(), "rank_gap": self.rank_gap.to_dict(),
-            "suggestions": [s.to_dict() for s in self.suggestions], "notes": self.notes,
+            "unit": self.unit,
+            "group": self.group,
+            "total": self.total,
+            "grade": self.grade,
+            "rank": self.rank,
+            "group_size": self.group_size,
+            "max_total": self.max_total,
+            "grade_gap": self.grade_gap.to_dict(),
+            "rank_gap": self.rank_gap.to_dict(),
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "notes": self.notes,
         }
 
 
@@ -297,7 +328,9 @@ def _leaves(plan: Plan, names: frozenset[str]) -> list[str]:
     return out
 
 
-def _derived_value(plan: Plan, ind: PlanIndicator, env: dict[str, object], key: str, x: float) -> float | None:
+def _derived_value(
+    plan: Plan, ind: PlanIndicator, env: dict[str, object], key: str, x: float
+) -> float | None:
     env = dict(env)
     env[key] = x
     for name, fid in plan.name_aliases.items():
@@ -336,7 +369,9 @@ def _field_name(plan: Plan, key: str) -> tuple[str, str | None]:
     return key, None
 
 
-def solve_inputs(plan: Plan, ind: PlanIndicator, p: Prepared, target: float, lower: bool, strict: bool) -> list[Change]:
+def solve_inputs(
+    plan: Plan, ind: PlanIndicator, p: Prepared, target: float, lower: bool, strict: bool
+) -> list[Change]:
     """For a formula value: each reported field whose increase moves it toward ``target``, and how far."""
     if ind.formula is None:
         return []
@@ -455,8 +490,18 @@ def _max_of(plan: Plan, ind: PlanIndicator, specs: Mapping[str, Any]) -> float |
     return float(declared) if declared is not None else None
 
 
-def _suggestion(plan: Plan, ind: PlanIndicator, rule: Any, value: float | None, aim: _Aim, lower: bool,
-                lost: float, gain: float, changes: list[Change], feasible: bool) -> Suggestion:
+def _suggestion(
+    plan: Plan,
+    ind: PlanIndicator,
+    rule: Any,
+    value: float | None,
+    aim: _Aim,
+    lower: bool,
+    lost: float,
+    gain: float,
+    changes: list[Change],
+    feasible: bool,
+) -> Suggestion:
     target = _aim_text(ind, aim, lower, value)
     if rule.type == "boolean":
         head = f"{ind.name}需由{_value_text(ind, value)}改为{target}"
@@ -467,8 +512,13 @@ def _suggestion(plan: Plan, ind: PlanIndicator, rule: Any, value: float | None, 
     else:
         verb = "降低到" if lower else "提高到"
         head = f"{ind.name}需由 {_value_text(ind, value)} {verb} {target}"
-    what = {"满分": "方可得满分", "下一档": "方可进入上一档", "最高档": "方可进入最高档",
-            "少扣一档": "方可少扣一档", "开始少扣分": "方开始少扣分"}.get(aim.label, "")
+    what = {
+        "满分": "方可得满分",
+        "下一档": "方可进入上一档",
+        "最高档": "方可进入最高档",
+        "少扣一档": "方可少扣一档",
+        "开始少扣分": "方开始少扣分",
+    }.get(aim.label, "")
     note = ""
     if gain <= EPS:
         note = _deduct_group_note(plan, ind) or "总分不变"
@@ -486,9 +536,21 @@ def _suggestion(plan: Plan, ind: PlanIndicator, rule: Any, value: float | None, 
     if not feasible and not changes:
         tail += "(超出取值上限,无法达到)"
     return Suggestion(
-        id=ind.id, name=ind.name, kind="indicator", rule=rule.type, unit=ind.unit, current=value,
-        needed=aim.value, strict=aim.strict, aim=aim.label, lost=lost, gain=max(0.0, gain),
-        text=f"{head} {what}{tail}".replace("  ", " "), changes=changes, feasible=feasible, note=note,
+        id=ind.id,
+        name=ind.name,
+        kind="indicator",
+        rule=rule.type,
+        unit=ind.unit,
+        current=value,
+        needed=aim.value,
+        strict=aim.strict,
+        aim=aim.label,
+        lost=lost,
+        gain=max(0.0, gain),
+        text=f"{head} {what}{tail}".replace("  ", " "),
+        changes=changes,
+        feasible=feasible,
+        note=note,
     )
 
 
@@ -499,9 +561,12 @@ def _group_suggestions(plan: Plan, rs: Rescorer, index: int, result: UnitResult)
     out: list[Suggestion] = []
     for group in plan.scheme.deduct_groups:
         members = [
-            (i, ind) for i, ind in enumerate(plan.indicators)
-            if ind.rule.type == "deduct" and getattr(ind.rule, "cap_group", None) == group.id
-            and p.values[i].status == OK and (p.values[i].value or 0) > 0
+            (i, ind)
+            for i, ind in enumerate(plan.indicators)
+            if ind.rule.type == "deduct"
+            and getattr(ind.rule, "cap_group", None) == group.id
+            and p.values[i].status == OK
+            and (p.values[i].value or 0) > 0
         ]
         if len(members) < 2:
             continue
@@ -515,18 +580,40 @@ def _group_suggestions(plan: Plan, rs: Rescorer, index: int, result: UnitResult)
             continue
         names = "、".join(f"{ind.id} {ind.name}" for _i, ind in members)
         changes = [Change(ind.key, ind.name, ind.unit or "个", p.values[i].value, 0.0) for i, ind in members]
-        out.append(Suggestion(
-            id=group.id, name=group.name, kind="group", rule="deduct", unit=None, current=None, needed=0.0,
-            strict=False, aim="满分", lost=sum(result.indicators[i].lost for i, _ind in members), gain=gain,
-            text=(f"“{group.name}”(合计扣分上限 {fmt(group.cap)} 分)中 {names} 的问题须同时减少到 0 个,"
-                  f"可增 {plan.round.text(gain)} 分;只减少其中一项可能不增分"),
-            changes=changes,
-        ))
+        out.append(
+            Suggestion(
+                id=group.id,
+                name=group.name,
+                kind="group",
+                rule="deduct",
+                unit=None,
+                current=None,
+                needed=0.0,
+                strict=False,
+                aim="满分",
+                lost=sum(result.indicators[i].lost for i, _ind in members),
+                gain=gain,
+                text=(
+                    f"“{group.name}”(合计扣分上限 {fmt(group.cap)} 分)中 {names} 的问题须同时减少到 0 个,"
+                    f"可增 {plan.round.text(gain)} 分;只减少其中一项可能不增分"
+                ),
+                changes=changes,
+            )
+        )
     return out
 
 
-def _cohort_suggestion(plan: Plan, rs: Rescorer, index: int, i: int, ind: PlanIndicator, rule: Any,
-                       value: float | None, score: float, base: float) -> Suggestion | None:
+def _cohort_suggestion(
+    plan: Plan,
+    rs: Rescorer,
+    index: int,
+    i: int,
+    ind: PlanIndicator,
+    rule: Any,
+    value: float | None,
+    score: float,
+    base: float,
+) -> Suggestion | None:
     """Cohort rules: the reference is another unit's value, so it moves when they move."""
     p = rs.prepared[index]
     lower = ind.direction == "lower"
@@ -561,7 +648,9 @@ def _cohort_suggestion(plan: Plan, rs: Rescorer, index: int, i: int, ind: PlanIn
     else:
         needed = best
         aim = "满分"
-        what = f"达到{'组内' if rule.within == 'group' else '全体'}最好值 {_num_text(best, ind.unit)} 方可得满分"
+        what = (
+            f"达到{'组内' if rule.within == 'group' else '全体'}最好值 {_num_text(best, ind.unit)} 方可得满分"
+        )
     new = with_indicator(plan, p, i, needed)
     if ind.formula is None and ind.key in input_keys(plan):
         new = with_inputs(plan, p, {ind.key: needed})
@@ -581,8 +670,19 @@ def _cohort_suggestion(plan: Plan, rs: Rescorer, index: int, i: int, ind: PlanIn
         text += "(" + ";".join(c.text() for c in changes) + ")"
         feasible = False
     return Suggestion(
-        id=ind.id, name=ind.name, kind="cohort", rule=rule.type, unit=ind.unit, current=value, needed=needed,
-        strict=False, aim=aim, lost=ind.points - score, gain=max(0.0, gain), text=text, changes=changes,
+        id=ind.id,
+        name=ind.name,
+        kind="cohort",
+        rule=rule.type,
+        unit=ind.unit,
+        current=value,
+        needed=needed,
+        strict=False,
+        aim=aim,
+        lost=ind.points - score,
+        gain=max(0.0, gain),
+        text=text,
+        changes=changes,
         feasible=feasible,
     )
 
@@ -610,11 +710,22 @@ def _bonus_suggestions(plan: Plan, result: UnitResult) -> tuple[list[Suggestion]
             continue
         gain = left if room is None else min(left, room)
         capped = f"(受加分合计上限 {fmt(cap)} 分限制)" if room is not None and room < left - EPS else ""
-        out.append(Suggestion(
-            id=item.id, name=item.name, kind="bonus", rule=item.rule.type, unit=item.unit, current=have,
-            needed=item.points, strict=False, aim="加分", lost=0.0, gain=plan.round(gain),
-            text=f"加分项“{item.name}”尚可加 {plan.round.text(gain)} 分{capped}",
-        ))
+        out.append(
+            Suggestion(
+                id=item.id,
+                name=item.name,
+                kind="bonus",
+                rule=item.rule.type,
+                unit=item.unit,
+                current=have,
+                needed=item.points,
+                strict=False,
+                aim="加分",
+                lost=0.0,
+                gain=plan.round(gain),
+                text=f"加分项“{item.name}”尚可加 {plan.round.text(gain)} 分{capped}",
+            )
+        )
     return out, notes
 
 
@@ -656,8 +767,11 @@ def _joint_total(plan: Plan, rs: Rescorer, index: int, chosen: list[Suggestion])
             continue
         i = positions[s.id]
         ind = plan.indicators[i]
-        number = _scored_value(_Aim(s.needed or 0.0, s.strict, ""), _lower(ind, ind.rule_for(p.group)),
-                               ind.kind == "count" or s.rule == "deduct")
+        number = _scored_value(
+            _Aim(s.needed or 0.0, s.strict, ""),
+            _lower(ind, ind.rule_for(p.group)),
+            ind.kind == "count" or s.rule == "deduct",
+        )
         if ind.formula is None and ind.key in keys:
             inputs[ind.key] = number
         else:
@@ -685,7 +799,9 @@ def _best_per_indicator(suggestions: list[Suggestion]) -> list[Suggestion]:
     return list(best.values())
 
 
-def _route(plan: Plan, rs: Rescorer, index: int, suggestions: list[Suggestion], needed: float) -> tuple[list[str], bool]:
+def _route(
+    plan: Plan, rs: Rescorer, index: int, suggestions: list[Suggestion], needed: float
+) -> tuple[list[str], bool]:
     """The fewest suggestions, largest gain first, that close ``needed`` points (checked together)."""
     base = rs.results[index].total
     chosen: list[Suggestion] = []
@@ -714,19 +830,30 @@ def explain_unit(plan: Plan, rs: Rescorer, index: int) -> Explanation:
     if result.penalty_total > 0:
         notes.append(f"扣分项共扣 {fmt(result.penalty_total)} 分,不能通过提高指标值挽回")
     if result.incomplete:
-        notes.append(f"指标 {'、'.join(result.incomplete)} 须与其他单位一并评分,单独评分时未计入(可用 --cohort 指定参评单位)")
+        notes.append(
+            f"指标 {'、'.join(result.incomplete)} 须与其他单位一并评分,单独评分时未计入(可用 --cohort 指定参评单位)"
+        )
     grade_gap = _grade_gap(plan, rs, index, result, everything, max_total)
     rank_gap = _rank_gap(plan, rs, index, result, everything, max_total)
     members = [r for r in rs.results if r.group == result.group]
     return Explanation(
-        unit=result.unit, group=result.group_name, total=result.total, grade=result.grade,
-        rank=result.rank, group_size=len(members), max_total=max_total, grade_gap=grade_gap,
-        rank_gap=rank_gap, suggestions=everything, notes=notes,
+        unit=result.unit,
+        group=result.group_name,
+        total=result.total,
+        grade=result.grade,
+        rank=result.rank,
+        group_size=len(members),
+        max_total=max_total,
+        grade_gap=grade_gap,
+        rank_gap=rank_gap,
+        suggestions=everything,
+        notes=notes,
     )
 
 
-def _grade_gap(plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions: list[Suggestion],
-               max_total: float) -> Gap:
+def _grade_gap(
+    plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions: list[Suggestion], max_total: float
+) -> Gap:
     names = plan.grade_names
     if not names or r.grade is None:
         return Gap("等次", None, False, "方案未规定等次。")
@@ -767,8 +894,13 @@ def _grade_gap(plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions:
         return Gap(target, needed, False, f"{head},但" + ";".join(blockers) + "。", blockers)
     if needed <= EPS:
         why = ";".join(blockers) if blockers else "等次受名额限制"
-        return Gap(target, 0.0, bool(r.barred) or grade.quota is not None,
-                   f"总分已达到{target},未评为“{nxt}”是因为:{why}。", blockers)
+        return Gap(
+            target,
+            0.0,
+            bool(r.barred) or grade.quota is not None,
+            f"总分已达到{target},未评为“{nxt}”是因为:{why}。",
+            blockers,
+        )
     if max_total < line - EPS:
         text = (
             f"距{target}差 {plan.round.text(needed)} 分;即使所有可改进的指标都得满分并取得全部可得加分,"
@@ -779,13 +911,18 @@ def _grade_gap(plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions:
     names_by_id = {s.id: s.name for s in suggestions}
     text = f"距{target}差 {plan.round.text(needed)} 分"
     if ok and route:
-        text += ";" + ("改进 " + "、".join(f"{i} {names_by_id[i]}" for i in route) + ("一项即可" if len(route) == 1 else f"这 {len(route)} 项可以达到"))
+        text += ";" + (
+            "改进 "
+            + "、".join(f"{i} {names_by_id[i]}" for i in route)
+            + ("一项即可" if len(route) == 1 else f"这 {len(route)} 项可以达到")
+        )
     text += "。" + ("".join(f"另:{b}。" for b in blockers) if blockers else "")
     return Gap(target, needed, ok, text, blockers, route if ok else [])
 
 
-def _rank_gap(plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions: list[Suggestion],
-              max_total: float) -> Gap:
+def _rank_gap(
+    plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions: list[Suggestion], max_total: float
+) -> Gap:
     if r.rank is None:
         return Gap("名次", None, False, "单独评分,没有名次;用 --cohort 指定同批参评单位后可计算名次差距。")
     scope = "组内" if r.group else ""
@@ -794,10 +931,15 @@ def _rank_gap(plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions: 
     above = [o for o in rs.results if o.group == r.group and o.rank is not None and o.rank < r.rank]
     nearest = max(above, key=lambda o: (o.rank or 0, -o.total))
     needed = plan.round(nearest.total - r.total)
-    q = 10.0 ** -plan.scheme.rounding.decimals
+    q = 10.0**-plan.scheme.rounding.decimals
     target = f"{scope}第 {nearest.rank} 名({nearest.unit},{plan.round.text(nearest.total)} 分)"
     if any(v.effect == "zero" for v in r.vetoes):
-        return Gap(target, needed, False, f"距{target}差 {plan.round.text(needed)} 分,但发生一票否决事项,总分计为 0,任何得分都无法改变。")
+        return Gap(
+            target,
+            needed,
+            False,
+            f"距{target}差 {plan.round.text(needed)} 分,但发生一票否决事项,总分计为 0,任何得分都无法改变。",
+        )
     text = (
         f"距{target}差 {plan.round.text(needed)} 分:再得 {plan.round.text(needed)} 分可与其同分"
         f"(同分按方案的同分规则比较),得 {plan.round.text(needed + q)} 分可超过"
@@ -807,7 +949,11 @@ def _rank_gap(plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions: 
     route, ok = _route(plan, rs, index, suggestions, needed + q)
     names_by_id = {s.id: s.name for s in suggestions}
     if ok and route:
-        text += ";改进 " + "、".join(f"{i} {names_by_id[i]}" for i in route) + ("一项即可" if len(route) == 1 else f"这 {len(route)} 项可以超过")
+        text += (
+            ";改进 "
+            + "、".join(f"{i} {names_by_id[i]}" for i in route)
+            + ("一项即可" if len(route) == 1 else f"这 {len(route)} 项可以超过")
+        )
     return Gap(target, needed, ok, text + "。", [], route if ok else [])
 
 
@@ -869,7 +1015,9 @@ def parse_assignments(plan: Plan, texts: list[str]) -> list[Assignment]:
             if f.formula is not None:
                 leaves = "、".join(_leaves(plan, f.formula.names))
                 raise UsageError(f"字段“{key}”由公式 {f.formula.text} 计算,不能直接指定;请改为指定 {leaves}")
-            out.append(Assignment(key, f.name, "env" if f.aggregate is not None else "input", fid, value, text))
+            out.append(
+                Assignment(key, f.name, "env" if f.aggregate is not None else "input", fid, value, text)
+            )
             continue
         spec = next((s for s in plan.read.inputs if key in (s.key, s.name)), None)
         if spec is not None:
@@ -935,15 +1083,28 @@ def what_if(plan: Plan, rs: Rescorer, index: int, assignments: list[Assignment])
     rows: list[dict[str, Any]] = []
     for old_i, new_i in zip(before.indicators, after.indicators, strict=True):
         if (old_i.value, old_i.score) != (new_i.value, new_i.score) and new_i.rule != "sum":
-            rows.append({
-                "id": old_i.id, "name": old_i.name, "unit": old_i.unit,
-                "value_before": old_i.value, "value_after": new_i.value,
-                "score_before": old_i.score, "score_after": new_i.score,
-                "basis": new_i.basis,
-            })
+            rows.append(
+                {
+                    "id": old_i.id,
+                    "name": old_i.name,
+                    "unit": old_i.unit,
+                    "value_before": old_i.value,
+                    "value_after": new_i.value,
+                    "score_before": old_i.score,
+                    "score_after": new_i.score,
+                    "basis": new_i.basis,
+                }
+            )
     others = []
     for o, n in zip(rs.results, results, strict=True):
         if o.unit != before.unit and (o.rank != n.rank or o.total != n.total):
-            others.append({"unit": o.unit, "total_before": o.total, "total_after": n.total,
-                           "rank_before": o.rank, "rank_after": n.rank})
+            others.append(
+                {
+                    "unit": o.unit,
+                    "total_before": o.total,
+                    "total_after": n.total,
+                    "rank_before": o.rank,
+                    "rank_after": n.rank,
+                }
+            )
     return WhatIf(before.unit, assignments, before, after, rows, others)

@@ -76,7 +76,9 @@ def read_inputs(
     files = expand_inputs(paths)
     units, findings = read_all(files, plan.read, details=details or [], progress=progress, jobs=jobs)
     inputs = Inputs([], list(findings), [], files + list(details or []))
-    inputs.refused = [{"file": f.location.file or "", "reason": f.message} for f in findings if f.code == "unreadable"]
+    inputs.refused = [
+        {"file": f.location.file or "", "reason": f.message} for f in findings if f.code == "unreadable"
+    ]
     seen: dict[str, UnitData] = {}
     for unit in units:
         first = seen.get(unit.unit)
@@ -98,7 +100,12 @@ def provenance(plan: Plan, files: list[Path], report_date: str | None) -> dict[s
     return {
         "tool": "assess",
         "version": __version__,
-        "scheme": {"id": plan.scheme.id, "year": plan.scheme.year, "title": plan.scheme.title, "sha256": plan.sha256},
+        "scheme": {
+            "id": plan.scheme.id,
+            "year": plan.scheme.year,
+            "title": plan.scheme.title,
+            "sha256": plan.sha256,
+        },
         "inputs": [{"file": p.name, "sha256": sha256_file(p)} for p in files],
         "report_date": report_date,
     }

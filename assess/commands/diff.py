@@ -13,8 +13,17 @@ if TYPE_CHECKING:
     from assess.analysis.diff import SchemeDiff
 
 
-def run_diff(old: str, new: str, data: list[Path], details: list[Path], *, fmt: str, output: Path | None,
-             report_date: str | None, issuer: str | None) -> Run:
+def run_diff(
+    old: str,
+    new: str,
+    data: list[Path],
+    details: list[Path],
+    *,
+    fmt: str,
+    output: Path | None,
+    report_date: str | None,
+    issuer: str | None,
+) -> Run:
     from assess.analysis.diff import diff_schemes, side_by_side
     from assess.commands.common import load_plan, read_inputs
 
@@ -34,7 +43,9 @@ def run_diff(old: str, new: str, data: list[Path], details: list[Path], *, fmt: 
             results = score_units(plan, inputs.units)
             rank_cohort(plan, results)
             scored.append(results)
-            missing = sum(1 for r in results for i in r.indicators if i.status == "missing" and i.rule != "sum")
+            missing = sum(
+                1 for r in results for i in r.indicators if i.status == "missing" and i.rule != "sum"
+            )
             if missing:
                 result.notes.append(
                     f"按方案 {plan.scheme.id} 评分时,数据中共有 {missing} 个指标值未填报(按该方案的缺数据规则处理);"
@@ -69,12 +80,18 @@ def run_diff(old: str, new: str, data: list[Path], details: list[Path], *, fmt: 
     return run
 
 
-def render_diff(result: SchemeDiff, fmt_name: str, *, report_date: str | None, issuer: str | None) -> str | bytes:
+def render_diff(
+    result: SchemeDiff, fmt_name: str, *, report_date: str | None, issuer: str | None
+) -> str | bytes:
     from assess import __version__
     from assess.render.env import render_document
 
     old, new = result.old, result.new
-    title = f"{new.year} 年度与 {old.year} 年度考核评分细则对照说明" if old.year != new.year else "考核评分细则修订对照说明"
+    title = (
+        f"{new.year} 年度与 {old.year} 年度考核评分细则对照说明"
+        if old.year != new.year
+        else "考核评分细则修订对照说明"
+    )
     context = {
         "summary": result.summary(),
         "counts": [[k, str(v)] for k, v in result.counts().items()],
@@ -87,8 +104,9 @@ def render_diff(result: SchemeDiff, fmt_name: str, *, report_date: str | None, i
         "new_title": new.title,
         "provenance": f"由 assess {__version__} 生成;原方案 {old.id},新方案 {new.id}。",
     }
-    html = render_document("diff.html.j2", context, title=title, issuer=issuer or new.issuer, date=report_date,
-                           landscape=True)
+    html = render_document(
+        "diff.html.j2", context, title=title, issuer=issuer or new.issuer, date=report_date, landscape=True
+    )
     if fmt_name == "doc":
         from assess.render.mht import to_mht
 

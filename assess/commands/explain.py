@@ -66,10 +66,13 @@ def run_explain(
     if refused:
         run.exit_code = EXIT_FINDINGS
     if len(members) == 1:
-        run.messages.append("提示:只有一个单位,名次和按排名、相对值、极差法计分的指标无法计算;可用 --cohort 指定同批参评单位。")
+        run.messages.append(
+            "提示:只有一个单位,名次和按排名、相对值、极差法计分的指标无法计算;可用 --cohort 指定同批参评单位。"
+        )
     if fmt == "table":
         run.stdout = "\n".join(
-            explanation_text(plan, rs, e, w, limit) for e, w in zip(explanations, _pad(whatifs, len(explanations)), strict=True)
+            explanation_text(plan, rs, e, w, limit)
+            for e, w in zip(explanations, _pad(whatifs, len(explanations)), strict=True)
         )
         return run
     doc = {
@@ -98,7 +101,9 @@ def run_explain(
     target = single_target(output, fmt)
     from assess.render.atomic import write_atomic
 
-    run.written.append(write_atomic(target, render_explain(plan, rs, explanations, whatifs, fmt, report_date)))
+    run.written.append(
+        write_atomic(target, render_explain(plan, rs, explanations, whatifs, fmt, report_date))
+    )
     run.messages.append(f"已写入:{target}")
     return run
 
@@ -152,11 +157,22 @@ def explanation_text(plan: Plan, rs: Rescorer, e: Explanation, w: WhatIf | None,
     rates = category_rates(plan, r, rs.results)
     if rates:
         rows = [
-            [x["label"], f"{x['rate']:.1f}%", "—" if x["average"] is None else f"{x['average']:.1f}%",
-             "—" if x["gap"] is None else f"{x['gap']:+.1f}"]
+            [
+                x["label"],
+                f"{x['rate']:.1f}%",
+                "—" if x["average"] is None else f"{x['average']:.1f}%",
+                "—" if x["gap"] is None else f"{x['gap']:+.1f}",
+            ]
             for x in rates
         ]
-        lines.append(tabulate(rows, headers=["一级指标", "得分率", "参评平均", "差(个百分点)"], tablefmt="simple", disable_numparse=True))
+        lines.append(
+            tabulate(
+                rows,
+                headers=["一级指标", "得分率", "参评平均", "差(个百分点)"],
+                tablefmt="simple",
+                disable_numparse=True,
+            )
+        )
     if len(rs.results) > 1:
         lines.append(profile_sentence(plan, r, rs.results))
     if w is not None:
@@ -172,22 +188,45 @@ def whatif_lines(plan: Plan, w: WhatIf) -> list[str]:
     lines = w.lines(plan)
     if w.rows:
         rows = [
-            [x["id"], x["name"], fmt_value(x["value_before"], x["unit"]), fmt_value(x["value_after"], x["unit"]),
-             plan.round.text(x["score_before"]), plan.round.text(x["score_after"])]
+            [
+                x["id"],
+                x["name"],
+                fmt_value(x["value_before"], x["unit"]),
+                fmt_value(x["value_after"], x["unit"]),
+                plan.round.text(x["score_before"]),
+                plan.round.text(x["score_after"]),
+            ]
             for x in w.rows
         ]
-        lines.append(tabulate(rows, headers=["编码", "指标", "原值", "假设值", "原得分", "新得分"], tablefmt="simple", disable_numparse=True))
+        lines.append(
+            tabulate(
+                rows,
+                headers=["编码", "指标", "原值", "假设值", "原得分", "新得分"],
+                tablefmt="simple",
+                disable_numparse=True,
+            )
+        )
     else:
         lines.append("指标得分没有变化。")
     if w.others:
-        moved = "、".join(f"{o['unit']}({o['rank_before']}→{o['rank_after']})" for o in w.others if o["rank_before"] != o["rank_after"])
+        moved = "、".join(
+            f"{o['unit']}({o['rank_before']}→{o['rank_after']})"
+            for o in w.others
+            if o["rank_before"] != o["rank_after"]
+        )
         if moved:
             lines.append(f"名次随之变化的其他单位:{moved}")
     return lines
 
 
-def render_explain(plan: Plan, rs: Rescorer, explanations: list[Explanation], whatifs: list[WhatIf],
-                   fmt_name: str, report_date: str | None) -> str | bytes:
+def render_explain(
+    plan: Plan,
+    rs: Rescorer,
+    explanations: list[Explanation],
+    whatifs: list[WhatIf],
+    fmt_name: str,
+    report_date: str | None,
+) -> str | bytes:
     from assess import __version__
     from assess.analysis.profile import category_chart, category_rates, profile_sentence
     from assess.render.env import render_document
@@ -198,8 +237,15 @@ def render_explain(plan: Plan, rs: Rescorer, explanations: list[Explanation], wh
     for e in explanations:
         r: UnitResult = rs.results[rs.index_of(e.unit)]
         rows = [
-            [s.id, s.name, _current(s), _needed(s), {"text": fmt(s.lost) if s.lost else "", "num": True},
-             {"text": plan.round.text(s.gain), "num": True, "bold": s.gain > 0}, {"text": s.text, "align": "left"}]
+            [
+                s.id,
+                s.name,
+                _current(s),
+                _needed(s),
+                {"text": fmt(s.lost) if s.lost else "", "num": True},
+                {"text": plan.round.text(s.gain), "num": True, "bold": s.gain > 0},
+                {"text": s.text, "align": "left"},
+            ]
             for s in e.suggestions
         ]
         w = by_unit.get(e.unit)
@@ -208,27 +254,35 @@ def render_explain(plan: Plan, rs: Rescorer, explanations: list[Explanation], wh
             what = {
                 "lines": w.lines(plan),
                 "rows": [
-                    [x["id"], {"text": x["name"], "align": "left"}, fmt_value(x["value_before"], x["unit"]),
-                     fmt_value(x["value_after"], x["unit"]), plan.round.text(x["score_before"]),
-                     plan.round.text(x["score_after"])]
+                    [
+                        x["id"],
+                        {"text": x["name"], "align": "left"},
+                        fmt_value(x["value_before"], x["unit"]),
+                        fmt_value(x["value_after"], x["unit"]),
+                        plan.round.text(x["score_before"]),
+                        plan.round.text(x["score_after"]),
+                    ]
                     for x in w.rows
                 ],
             }
         rates = category_rates(plan, r, rs.results)
-        blocks.append({
-            "unit": e.unit,
-            "headline": _headline(plan, e),
-            "grade_gap": e.grade_gap.text,
-            "rank_gap": e.rank_gap.text,
-            "rows": rows,
-            "notes": e.notes,
-            "chart": category_chart(rates),
-            "has_average": any(x["average"] is not None for x in rates),
-            "profile": profile_sentence(plan, r, rs.results) if len(rs.results) > 1 else "",
-            "what_if": what,
-        })
+        blocks.append(
+            {
+                "unit": e.unit,
+                "headline": _headline(plan, e),
+                "grade_gap": e.grade_gap.text,
+                "rank_gap": e.rank_gap.text,
+                "rows": rows,
+                "notes": e.notes,
+                "chart": category_chart(rates),
+                "has_average": any(x["average"] is not None for x in rates),
+                "profile": profile_sentence(plan, r, rs.results) if len(rs.results) > 1 else "",
+                "what_if": what,
+            }
+        )
     title = (
-        f"{explanations[0].unit}{plan.scheme.year} 年度考核得分差距分析" if len(explanations) == 1
+        f"{explanations[0].unit}{plan.scheme.year} 年度考核得分差距分析"
+        if len(explanations) == 1
         else f"{plan.scheme.year} 年度考核得分差距分析"
     )
     context = {
@@ -239,7 +293,9 @@ def render_explain(plan: Plan, rs: Rescorer, explanations: list[Explanation], wh
         ),
         "provenance": f"由 assess {__version__} 生成;方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…)。",
     }
-    html = render_document("explain.html.j2", context, title=title, issuer=None, date=report_date, landscape=True)
+    html = render_document(
+        "explain.html.j2", context, title=title, issuer=None, date=report_date, landscape=True
+    )
     if fmt_name == "doc":
         from assess.render.mht import to_mht
 

@@ -108,8 +108,17 @@ def run_rank(
 
         note = target.with_name(f"{target.stem}_稳健性分析{target.suffix}")
         run.written.append(
-            write_atomic(note, render_sensitivity(plan, report, fmt, title=f"{extra['title']}稳健性分析",
-                                                  issuer=extra["issuer"], date=report_date))
+            write_atomic(
+                note,
+                render_sensitivity(
+                    plan,
+                    report,
+                    fmt,
+                    title=f"{extra['title']}稳健性分析",
+                    issuer=extra["issuer"],
+                    date=report_date,
+                ),
+            )
         )
     if not quiet:
         run.messages.append(f"已写入:{target}")

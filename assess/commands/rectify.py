@@ -102,9 +102,7 @@ def row_dict(row: Row, as_of: dt.date) -> dict[str, Any]:
         "category": text(C_CATEGORY),
         "description": text(C_DESCRIPTION),
         "indicator": text(C_INDICATOR),
-        "lost": lost
-        if isinstance(lost, (int, float)) and not isinstance(lost, bool)
-        else None,
+        "lost": lost if isinstance(lost, (int, float)) and not isinstance(lost, bool) else None,
         "department": text(C_DEPARTMENT),
         "owner": text(C_OWNER),
         "measure": text(C_MEASURE),
@@ -122,9 +120,7 @@ def row_dict(row: Row, as_of: dt.date) -> dict[str, Any]:
 
 def _load_plan(scheme: Path | str | None) -> Any:
     if scheme is None:
-        raise UsageError(
-            "从评分结果生成整改问题需要方案(--scheme),以取得整改文本模板和责任单位"
-        )
+        raise UsageError("从评分结果生成整改问题需要方案(--scheme),以取得整改文本模板和责任单位")
     from assess.commands.common import load_plan
 
     return load_plan(str(scheme))
@@ -167,9 +163,7 @@ def _score_problems(
             units[name] = (unit, file)
     problems: list[Problem] = []
     for unit, file in units.values():
-        problems += problems_from_results(
-            plan, [unit], as_of, file=file, findings=findings
-        )
+        problems += problems_from_results(plan, [unit], as_of, file=file, findings=findings)
     origin = f"score:{plan.scheme.id}"
     scope = {(origin, name) for name in units}
     order = [u.name for u in plan.scheme.units]
@@ -239,17 +233,13 @@ def run_rectify(
     if unknown:
         raise UsageError(f"不支持的输出格式:{'、'.join(sorted(unknown))}")
     if not results and not findings and ledger is None:
-        raise UsageError(
-            "请至少提供评分结果、督查发现问题清单(--findings)或已有台账(--ledger)之一"
-        )
+        raise UsageError("请至少提供评分结果、督查发现问题清单(--findings)或已有台账(--ledger)之一")
     notes: list[Finding] = []
     problems: list[Problem] = []
     scope: set[tuple[str, str]] = set()
     order: list[str] = []
     if results:
-        problems, scope, order = _score_problems(
-            scheme_path, results, as_of, notes, scorer
-        )
+        problems, scope, order = _score_problems(scheme_path, results, as_of, notes, scorer)
     if findings:
         problems += _finding_problems(findings, notes)
         scope |= {(f"findings:{p.name}", "*") for p in findings}
@@ -258,9 +248,7 @@ def run_rectify(
     if ledger is None:
         target = out_dir / LEDGER_NAME
         if target.exists():
-            raise UsageError(
-                f"输出文件夹中已有整改台账“{target}”;如需在其基础上更新,请用 --ledger 指定它"
-            )
+            raise UsageError(f"输出文件夹中已有整改台账“{target}”;如需在其基础上更新,请用 --ledger 指定它")
     else:
         target = Path(ledger)
     for folder in {out_dir, target.parent}:
@@ -356,10 +344,7 @@ def _documents(
                 landscape=True,
                 fmt=fmt,
             )
-            path = (
-                out_dir
-                / f"{CHECKLIST_PREFIX}{safe_filename(tally.name, taken)}{suffix}"
-            )
+            path = out_dir / f"{CHECKLIST_PREFIX}{safe_filename(tally.name, taken)}{suffix}"
             written.append(write_atomic(path, data))
         data = render(
             "progress.html.j2",

@@ -41,7 +41,17 @@ def run_rectify_cli(
     from assess.commands.rectify import run_rectify
 
     report = run_rectify(
-        scheme, results, findings, ledger, output, as_of, layout, formats, backup, issuer, title,
+        scheme,
+        results,
+        findings,
+        ledger,
+        output,
+        as_of,
+        layout,
+        formats,
+        backup,
+        issuer,
+        title,
         scorer=lambda paths: score_workbooks(scheme, paths),
     )
     run = Run(written=list(report.written))

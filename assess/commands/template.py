@@ -21,18 +21,26 @@ def read_unit_list(path: Path) -> list[tuple[str, str | None]]:
         cells = ["" if c is None else str(c).strip() for c in row]
         if not cells or not cells[0]:
             continue
-        if i == 0 and name_key(cells[0]) in {name_key(k) for k in ("单位名称", "单位", "县市区", "名称", "乡镇", "村")}:
+        if i == 0 and name_key(cells[0]) in {
+            name_key(k) for k in ("单位名称", "单位", "县市区", "名称", "乡镇", "村")
+        }:
             keys = [name_key(c) for c in cells]
             group_col = next((j for j, k in enumerate(keys) if k in ("分组", "考核分组", "组别")), None)
             continue
-        group = cells[group_col] if group_col is not None and group_col < len(cells) and cells[group_col] else None
+        group = (
+            cells[group_col]
+            if group_col is not None and group_col < len(cells) and cells[group_col]
+            else None
+        )
         out.append((cells[0], group))
     if not out:
         raise UsageError(f"单位清单“{path}”中没有单位名称(第一列)")
     return out
 
 
-def run_template(scheme: str, output: Path, layout: str, units_file: Path | None, unit: str | None, force: bool) -> Path:
+def run_template(
+    scheme: str, output: Path, layout: str, units_file: Path | None, unit: str | None, force: bool
+) -> Path:
     from assess.render.atomic import write_atomic
     from assess.workbook.template import county_template, summary_template
 
@@ -45,12 +53,15 @@ def run_template(scheme: str, output: Path, layout: str, units_file: Path | None
     if layout == "summary":
         if not units and plan.scheme.units:
             groups = plan.group_names
-            units = [(u.name, groups.get(plan.group_ids.get(u.group or "", ""), u.group)) for u in plan.scheme.units]
+            units = [
+                (u.name, groups.get(plan.group_ids.get(u.group or "", ""), u.group))
+                for u in plan.scheme.units
+            ]
         data = summary_template(plan, units)
     else:
         if len(units) > 1:
             raise UsageError("一县一表的模板只能预填一个单位;多个单位请用 --layout summary,或逐个生成")
-        name, group = (units[0] if units else (unit, None))
+        name, group = units[0] if units else (unit, None)
         if name and group is None and name in plan.unit_groups:
             group = plan.group_names.get(plan.unit_groups[name])
         data = county_template(plan, name, group)

@@ -34,9 +34,7 @@ def _date_label(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def checklist_context(
-    unit: str, rows: list[Row], tally: Tally, as_of: dt.date
-) -> dict[str, Any]:
+def checklist_context(unit: str, rows: list[Row], tally: Tally, as_of: dt.date) -> dict[str, Any]:
     cells = []
     for i, r in enumerate(rows, start=1):
         status = r.status + ("(逾期)" if is_overdue(r, as_of) else "")
@@ -111,9 +109,7 @@ def progress_context(progress: Progress) -> dict[str, Any]:
                 item["unit"],
                 item["id"],
                 {"text": item["description"], "align": "left"},
-                deadline_label(dt.date.fromisoformat(item["deadline"]))
-                if item["deadline"]
-                else "",
+                deadline_label(dt.date.fromisoformat(item["deadline"])) if item["deadline"] else "",
                 item["status"],
             ]
             for item in progress.overdue
@@ -135,9 +131,7 @@ def render(
 ) -> bytes | str:
     from assess.render.env import render_document
 
-    html = render_document(
-        template, context, title=title, issuer=issuer, date=as_of, landscape=landscape
-    )
+    html = render_document(template, context, title=title, issuer=issuer, date=as_of, landscape=landscape)
     if fmt == "doc":
         from assess.render.mht import to_mht
 

@@ -95,7 +95,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _number(value: Any) -> float | None | bool:
+def _number(value: Any) -> float | bool | None:
     """A points cell: a number, None when blank, False when unreadable."""
     if value is None or value == "":
         return None
@@ -132,11 +132,7 @@ def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
                 best = h
         if not headers:
             missing = [n for n in REQUIRED if best is None or n not in best.columns]
-            where = (
-                f"(已将工作表“{best.sheet}”第 {best.row + 1} 行作为表头)"
-                if best is not None
-                else ""
-            )
+            where = f"(已将工作表“{best.sheet}”第 {best.row + 1} 行作为表头)" if best is not None else ""
             raise LedgerError(
                 f"督查发现问题清单 {path.name} 缺少必需的列:{'、'.join(missing)}{where}。"
                 f"必需的列为:{'、'.join(REQUIRED)}",
@@ -220,9 +216,7 @@ def _row_problem(
     status: str | None = None
     raw_status = unicodedata.normalize("NFKC", values.get("整改状态", "")).strip()
     if raw_status:
-        status = (
-            raw_status if raw_status in STATUSES else STATUS_ALIASES.get(raw_status)
-        )
+        status = raw_status if raw_status in STATUSES else STATUS_ALIASES.get(raw_status)
         if status is None:
             findings.append(
                 Finding(

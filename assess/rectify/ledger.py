@@ -63,9 +63,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class LedgerInvalid(LedgerError):
     """A ledger whose structure or cells are broken: every problem listed, nothing written."""
 
-    def __init__(
-        self, message: str, findings: list[Finding], location: Location | None = None
-    ) -> None:
+    def __init__(self, message: str, findings: list[Finding], location: Location | None = None) -> None:
         super().__init__(message, location)
         self.findings = findings
 
@@ -147,9 +145,7 @@ class LedgerBook:
             if target is None:
                 target = new_data_sheet(self, unit)
         else:
-            target = (
-                self.sheets[0] if self.sheets else new_data_sheet(self, SINGLE_SHEET)
-            )
+            target = self.sheets[0] if self.sheets else new_data_sheet(self, SINGLE_SHEET)
         target.last_row += 1
         r = target.last_row
         for column, c in target.columns.items():
@@ -175,10 +171,7 @@ def _read_meta(wb: Workbook, file: str) -> tuple[str, str, dict[str, MetaEntry]]
             Location(file=file),
         )
     ws = wb[META_SHEET]
-    pairs = {
-        _text(ws.cell(r, 1).value): _text(ws.cell(r, 2).value)
-        for r in range(1, META_FIRST_ROW - 1)
-    }
+    pairs = {_text(ws.cell(r, 1).value): _text(ws.cell(r, 2).value) for r in range(1, META_FIRST_ROW - 1)}
     fmt = pairs.get("format", "")
     version = fmt[len(FORMAT_PREFIX) :] if fmt.startswith(FORMAT_PREFIX) else ""
     if not version.isdigit():
@@ -243,7 +236,7 @@ def open_ledger(path: Path) -> LedgerBook:
             f"无法读取台账 {path.name}:文件可能正在被 Excel 或 WPS 独占打开,请关闭后重试",
             Location(file=file),
         ) from None
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many types for a damaged file
+    except Exception as e:
         raise LedgerError(
             f"台账 {path.name} 无法打开,文件可能已损坏(技术信息:{e})",
             Location(file=file),
@@ -312,9 +305,7 @@ def open_ledger(path: Path) -> LedgerBook:
             Location(file=file),
         )
     history_next = _history_next(wb)
-    return LedgerBook(
-        path, wb, layout, sheets, rows, meta, history_next, updated, warnings
-    )
+    return LedgerBook(path, wb, layout, sheets, rows, meta, history_next, updated, warnings)
 
 
 def _check_row(
@@ -402,10 +393,7 @@ def _history_next(wb: Workbook) -> int:
     ws = wb[HISTORY_SHEET]
     last = 1
     for r in range(1, (ws.max_row or 0) + 1):
-        if any(
-            ws.cell(r, c).value not in (None, "")
-            for c in range(1, len(HISTORY_COLUMNS) + 1)
-        ):
+        if any(ws.cell(r, c).value not in (None, "") for c in range(1, len(HISTORY_COLUMNS) + 1)):
             last = r
     return last + 1
 

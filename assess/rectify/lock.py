@@ -37,16 +37,14 @@ def _alive(pid: int) -> bool | None:
             import ctypes
 
             kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
-            handle = kernel32.OpenProcess(
-                0x1000, False, pid
-            )  # PROCESS_QUERY_LIMITED_INFORMATION
+            handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
             if not handle:
                 return False
             code = ctypes.c_ulong()
             ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
             kernel32.CloseHandle(handle)
             return bool(ok) and code.value == 259  # STILL_ACTIVE
-        except Exception:  # noqa: BLE001 - unknown is safer than a wrong guess
+        except Exception:
             return None
     try:
         os.kill(pid, 0)  # signal 0: existence check only, nothing is sent
@@ -100,11 +98,7 @@ class LedgerLock:
     def _remove_stale(self) -> None:
         owner = self._owner()
         pid, host = owner.get("pid"), owner.get("host")
-        if (
-            isinstance(pid, int)
-            and host == socket.gethostname()
-            and _alive(pid) is False
-        ):
+        if isinstance(pid, int) and host == socket.gethostname() and _alive(pid) is False:
             try:
                 self.path.unlink()
             except OSError:

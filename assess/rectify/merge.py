@@ -79,9 +79,7 @@ def merge(
     for row in book.rows:
         entry = book.meta.get(row.id)
         if entry is None:  # a row a person added: remember it from now on
-            book.meta[row.id] = MetaEntry(
-                MANUAL, row.unit, row.status, today, today, current(row)
-            )
+            book.meta[row.id] = MetaEntry(MANUAL, row.unit, row.status, today, today, current(row))
             stats.changed = True
             continue
         if entry.status != row.status:
@@ -114,9 +112,7 @@ def merge(
             continue
         row = found
         if entry is None:
-            entry = book.meta[p.id] = MetaEntry(
-                p.origin, p.unit, row.status, today, today, current(row)
-            )
+            entry = book.meta[p.id] = MetaEntry(p.origin, p.unit, row.status, today, today, current(row))
         entry.last_seen = today
         if entry.origin == MANUAL:
             entry.origin = p.origin
@@ -147,9 +143,7 @@ def merge(
                 entry.generated[column] = new
                 touched = True
             elif entry.generated.get(column) != new:
-                entry.generated[column] = (
-                    new  # a person's text stays; remember the new wording
-                )
+                entry.generated[column] = new  # a person's text stays; remember the new wording
                 stats.kept.append(p.id)
                 stats.changed = True
         if touched:
@@ -182,9 +176,7 @@ def _add(book: LedgerBook, p: Problem, as_of: dt.date) -> None:
     values[C_STATUS] = p.status or NOT_STARTED
     row = book.append(values)
     today = as_of.isoformat()
-    book.meta[p.id] = MetaEntry(
-        p.origin, p.unit, row.status, today, today, current(row)
-    )
+    book.meta[p.id] = MetaEntry(p.origin, p.unit, row.status, today, today, current(row))
     add_history(book, as_of, p.id, ADDED, "", p.description)
 
 

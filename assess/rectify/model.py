@@ -117,9 +117,7 @@ class Problem:
     owner: str = ""
     measure: str = ""
     deadline: Deadline = None
-    deadline_days: int | None = (
-        None  # deadline counted from the day first seen (score problems)
-    )
+    deadline_days: int | None = None  # deadline counted from the day first seen (score problems)
     status: str | None = None  # initial status (findings workbooks may carry one)
     location: Location | None = None
 
@@ -179,9 +177,7 @@ class Row:
 
 # ---- stable ids -------------------------------------------------------------
 
-_ID_ALPHABET = str.maketrans(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-)
+_ID_ALPHABET = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
 
 def stable_id(*parts: str) -> str:
@@ -208,9 +204,7 @@ def score_problem_id(scheme_id: str, unit: str, kind: str, item_id: str) -> str:
 
 
 def finding_problem_id(unit: str, source: str, description: str) -> str:
-    return stable_id(
-        "finding", unit.strip(), source.strip(), normalise_text(description)
-    )
+    return stable_id("finding", unit.strip(), source.strip(), normalise_text(description))
 
 
 # ---- dates and text -----------------------------------------------------------

@@ -87,9 +87,7 @@ def _items(plan: Plan) -> dict[tuple[str, str], _Item]:
         out[("indicator", ind.id)] = _Item(ind.name, ind.department, ind.rectify, cat)
     if s.penalties:
         for p in s.penalties.items:
-            out[("penalty", p.id)] = _Item(
-                p.name, p.department, p.rectify, CATEGORY_PENALTY
-            )
+            out[("penalty", p.id)] = _Item(p.name, p.department, p.rectify, CATEGORY_PENALTY)
     for v in s.vetoes:
         out[("veto", v.id)] = _Item(v.name, v.department, v.rectify, CATEGORY_VETO)
     return out
@@ -211,9 +209,7 @@ def problems_from_results(
                         "warning",
                     )
                 )
-                item = _Item(
-                    str(ind.get("name") or ident), ind.get("department"), None, ""
-                )
+                item = _Item(str(ind.get("name") or ident), ind.get("department"), None, "")
             unit_of = ind.get("unit")
             ph = {
                 "name": item.name,
@@ -225,13 +221,9 @@ def problems_from_results(
                 "score": fmt_number(_float(ind.get("score"))),
             }
             basis = str(ind.get("basis") or "").strip()
-            default = f"{item.name}失分 {ph['lost']} 分" + (
-                f",{basis}" if basis else ""
-            )
+            default = f"{item.name}失分 {ph['lost']} 分" + (f",{basis}" if basis else "")
             if ind.get("status") in ("missing", "error"):
-                item = _Item(
-                    item.name, item.department, None, item.category
-                )  # a template would read badly
+                item = _Item(item.name, item.department, None, item.category)  # a template would read badly
             problem, measure = _word(item, ph, default, sink, where)
             out.append(
                 Problem(
@@ -276,9 +268,7 @@ def problems_from_results(
                 }
                 basis = str(adj.get("basis") or "").strip()
                 default = basis or (
-                    f"{item.name},扣 {lost_text} 分"
-                    if kind == "penalty"
-                    else f"{item.name},一票否决"
+                    f"{item.name},扣 {lost_text} 分" if kind == "penalty" else f"{item.name},一票否决"
                 )
                 problem, measure = _word(item, ph, default, sink, where)
                 out.append(
@@ -301,11 +291,7 @@ def problems_from_results(
 
 
 def _float(value: Any) -> float:
-    return (
-        float(value)
-        if isinstance(value, (int, float)) and not isinstance(value, bool)
-        else 0.0
-    )
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
 def _penalty_unit(plan: Plan, ident: str) -> str | None:

@@ -25,9 +25,7 @@ def rate(done: int, total: int) -> float | None:
     """Completion rate in percent, one decimal, half up; None when there is nothing to do."""
     if total <= 0:
         return None
-    value = (Decimal(done) * 100 / Decimal(total)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
+    value = (Decimal(done) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return float(value)
 
 
@@ -132,17 +130,13 @@ def _group(
     return sorted(tallies.values(), key=lambda t: (rank.get(t.name, len(rank)), 0))
 
 
-def compute(
-    rows: list[Row], as_of: dt.date, unit_order: list[str] | None = None
-) -> Progress:
+def compute(rows: list[Row], as_of: dt.date, unit_order: list[str] | None = None) -> Progress:
     """Figures for ``rows`` at ``as_of``; units in ``unit_order`` first, others as they appear."""
     overall = Tally("合计")
     for row in rows:
         overall.add(row, as_of)
     seen_units = list(dict.fromkeys(r.unit for r in rows))
-    order = list(unit_order or []) + [
-        u for u in seen_units if u not in (unit_order or [])
-    ]
+    order = list(unit_order or []) + [u for u in seen_units if u not in (unit_order or [])]
     units = _group(rows, as_of, lambda r: [r.unit], order)
     dept_order = list(dict.fromkeys(d for r in rows for d in departments_of(r)))
     departments = _group(rows, as_of, departments_of, dept_order)
@@ -151,9 +145,7 @@ def compute(
             "id": r.id,
             "unit": r.unit,
             "description": str(r.values.get("问题描述") or ""),
-            "deadline": r.deadline.isoformat()
-            if isinstance(r.deadline, dt.date)
-            else None,
+            "deadline": r.deadline.isoformat() if isinstance(r.deadline, dt.date) else None,
             "status": r.status,
         }
         for r in rows

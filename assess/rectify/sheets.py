@@ -57,14 +57,12 @@ WIDTHS = {
     "备注": 20,
     "核对情况": 16,
 }
-_SHEET_BAD = str.maketrans({c: "_" for c in "[]:*?/\\"})
+_SHEET_BAD = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 
 def _sheet_name(book: LedgerBook, wanted: str) -> str:
     base = (wanted.translate(_SHEET_BAD).strip("'") or "台账")[:31]
-    taken = {n.casefold() for n in book.wb.sheetnames} | {
-        n.casefold() for n in RESERVED
-    }
+    taken = {n.casefold() for n in book.wb.sheetnames} | {n.casefold() for n in RESERVED}
     name, n = base, 2
     while name.casefold() in taken:
         tail = f"({n})"
@@ -73,9 +71,7 @@ def _sheet_name(book: LedgerBook, wanted: str) -> str:
     return name
 
 
-def _head(
-    ws: Any, row: int, names: list[str] | tuple[str, ...], widths: list[float]
-) -> None:
+def _head(ws: Any, row: int, names: list[str] | tuple[str, ...], widths: list[float]) -> None:
     for c, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
         cell = ws.cell(row=row, column=c)
         set_value(cell, name)
@@ -148,9 +144,7 @@ def new_history_sheet(wb: Workbook) -> None:
     ws.freeze_panes = "A2"
 
 
-def add_history(
-    book: LedgerBook, when: dt.date, ident: str, column: str, old: Any, new: Any
-) -> None:
+def add_history(book: LedgerBook, when: dt.date, ident: str, column: str, old: Any, new: Any) -> None:
     """Append one line to 变更记录 (created again if a person deleted it)."""
     if HISTORY_SHEET not in book.wb.sheetnames:
         new_history_sheet(book.wb)

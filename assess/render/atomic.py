@@ -147,9 +147,7 @@ def _truncate(name: str, chars: int, max_bytes: int) -> str:
     return name
 
 
-def safe_filename(
-    name: str, taken: set[str] | None = None, *, max_chars: int = MAX_NAME_CHARS
-) -> str:
+def safe_filename(name: str, taken: set[str] | None = None, *, max_chars: int = MAX_NAME_CHARS) -> str:
     """A file name (without suffix) made from a unit name, safe on Windows and Linux.
 
     Path separators and characters Windows refuses become "_", leading and

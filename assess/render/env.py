@@ -18,9 +18,8 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from assess.render.punct import zh_punct
-
 import assess
+from assess.render.punct import zh_punct
 
 DASH = "—"  # shown for a missing value
 

@@ -267,7 +267,5 @@ def pdf_text(pdf: Path) -> str:
     exe = shutil.which("pdftotext")
     if not exe:
         raise OfficeError("找不到 pdftotext(poppler-utils)")
-    done = subprocess.run(
-        [exe, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=60, check=False
-    )
+    done = subprocess.run([exe, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=60, check=False)
     return done.stdout.decode("utf-8", "replace")

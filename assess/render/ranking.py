@@ -84,13 +84,24 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
                 continue
             worse = v > s["average"] if ind.direction == "lower" else v < s["average"]
             if worse and abs(v - s["average"]) >= 0.005:
-                below.append(f"{r.unit} {fmt_value(v, ind.unit)}({gap_text(v, s['average'], ind.unit, ind.direction, '平均')})")
-        stats_rows.append([
-            s["id"], {"text": s["name"], "align": "left"}, ind.unit or "",
-            str(s["count"]),
-            fmt_value(s["average"], ind.unit), fmt_value(s["best"], ind.unit), fmt_value(s["worst"], ind.unit),
-            {"text": ";".join(below[:8]) + (f" 等 {len(below)} 个" if len(below) > 8 else ""), "align": "left"},
-        ])
+                below.append(
+                    f"{r.unit} {fmt_value(v, ind.unit)}({gap_text(v, s['average'], ind.unit, ind.direction, '平均')})"
+                )
+        stats_rows.append(
+            [
+                s["id"],
+                {"text": s["name"], "align": "left"},
+                ind.unit or "",
+                str(s["count"]),
+                fmt_value(s["average"], ind.unit),
+                fmt_value(s["best"], ind.unit),
+                fmt_value(s["worst"], ind.unit),
+                {
+                    "text": ";".join(below[:8]) + (f" 等 {len(below)} 个" if len(below) > 8 else ""),
+                    "align": "left",
+                },
+            ]
+        )
     # A bar per unit reads well for a few dozen units; a national table would be pages of bars.
     charts = [
         {"title": b["title"], "bars": [(r.unit, r.total) for r in b["members"]]}
@@ -126,8 +137,12 @@ def render_ranking(plan: Plan, results: list[UnitResult], doc: dict[str, Any], f
     from assess.render.env import render_document
 
     html = render_document(
-        "ranking.html.j2", ranking_context(plan, results, doc), title=doc["title"],
-        issuer=doc.get("issuer"), date=doc["provenance"].get("report_date"), landscape=True,
+        "ranking.html.j2",
+        ranking_context(plan, results, doc),
+        title=doc["title"],
+        issuer=doc.get("issuer"),
+        date=doc["provenance"].get("report_date"),
+        landscape=True,
     )
     if fmt_name == "doc":
         from assess.render.mht import to_mht

@@ -34,18 +34,34 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     for name, members in _blocks(plan, results, bool(doc.get("overall"))):
         ws = wb.create_sheet(safe_filename(name, taken)[:31])
         title(ws, f"{doc['title']}({name})", len(cols))
-        header(ws, 2, cols, [6, 14, 12, *([12] * len(cats)), 8, 8, 9, 7, 16] + ([9, 9, 9] if has_prev else []))
+        header(
+            ws, 2, cols, [6, 14, 12, *([12] * len(cats)), 8, 8, 9, 7, 16] + ([9, 9, 9] if has_prev else [])
+        )
         for row, r in enumerate(members, start=3):
             scores = {c.id: c.score for c in r.categories}
-            values: list[Any] = [r.overall_rank if doc.get("overall") else r.rank, r.unit, r.group_name or "",
-                                 *[scores[c.id] for c in cats], r.bonus_total, r.penalty_total, r.total,
-                                 r.grade or "", "、".join(r.flags)]
+            values: list[Any] = [
+                r.overall_rank if doc.get("overall") else r.rank,
+                r.unit,
+                r.group_name or "",
+                *[scores[c.id] for c in cats],
+                r.bonus_total,
+                r.penalty_total,
+                r.total,
+                r.grade or "",
+                "、".join(r.flags),
+            ]
             if has_prev:
                 prev = r.previous or {}
                 values += [prev.get("previous_rank"), prev.get("rank_change"), prev.get("total_change")]
             for col, value in enumerate(values, start=1):
-                put(ws, row, col, value, number_format=numfmt if isinstance(value, float) else None,
-                    font=BOLD if col == len(cats) + 6 else FONT)
+                put(
+                    ws,
+                    row,
+                    col,
+                    value,
+                    number_format=numfmt if isinstance(value, float) else None,
+                    font=BOLD if col == len(cats) + 6 else FONT,
+                )
         ws.freeze_panes = "C3"
         ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{max(2, len(members) + 2)}"
         ws.page_setup.orientation = "landscape"
@@ -55,7 +71,10 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     title(st, "主要指标完成情况统计", len(scols))
     header(st, 2, scols, [8, 36, 8, 8, 12, 12, 12])
     for row, s in enumerate((s for s in doc.get("statistics", []) if s.get("count")), start=3):
-        for col, value in enumerate([s["id"], s["name"], s.get("unit") or "", s["count"], s["average"], s["best"], s["worst"]], start=1):
+        for col, value in enumerate(
+            [s["id"], s["name"], s.get("unit") or "", s["count"], s["average"], s["best"], s["worst"]],
+            start=1,
+        ):
             put(st, row, col, value, number_format="0.00" if col >= 5 else None)
     st.freeze_panes = "C3"
     meta = wb.create_sheet("说明")
@@ -97,5 +116,7 @@ def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
                 "group": row[i_group] if i_group is not None else None,
             }
     if not out:
-        raise DataError("上年结果工作簿中找不到排名表(应为 assess rank --format xlsx 的输出)", Location(file=str(path)))
+        raise DataError(
+            "上年结果工作簿中找不到排名表(应为 assess rank --format xlsx 的输出)", Location(file=str(path))
+        )
     return out

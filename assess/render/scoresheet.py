@@ -45,7 +45,13 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
         for k, ind in enumerate(members):
             row: list[Any] = []
             if k == 0:
-                row.append({"text": f"{cat.id}. {cat.name}({fmt(cat.points)} 分)", "rowspan": len(members) + 1, "align": "left"})
+                row.append(
+                    {
+                        "text": f"{cat.id}. {cat.name}({fmt(cat.points)} 分)",
+                        "rowspan": len(members) + 1,
+                        "align": "left",
+                    }
+                )
             lost = ind.lost > 0
             row += [
                 {"text": f"{ind.id} {ind.name}", "align": "left"},
@@ -56,29 +62,87 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
                 {"text": ind.basis, "align": "left"},
             ]
             rows.append(row)
-        rows.append({"cells": [
-            {"text": "小计", "align": "center"}, {"text": fmt(cat.points), "num": True}, "",
-            {"text": rnd.text(c.score), "num": True}, {"text": fmt(max(0.0, cat.points - c.score)) if c.score < cat.points else "", "num": True},
-            {"text": _subtotal_note(plan, c), "align": "left"},
-        ], "shade": True})
+        rows.append(
+            {
+                "cells": [
+                    {"text": "小计", "align": "center"},
+                    {"text": fmt(cat.points), "num": True},
+                    "",
+                    {"text": rnd.text(c.score), "num": True},
+                    {
+                        "text": fmt(max(0.0, cat.points - c.score)) if c.score < cat.points else "",
+                        "num": True,
+                    },
+                    {"text": _subtotal_note(plan, c), "align": "left"},
+                ],
+                "shade": True,
+            }
+        )
     full = plan.scheme.full_score
     note = ""
     if r.base_total != sum(c.score for c in r.categories):
-        note = f"适用满分 {fmt(r.applicable_points)} 分,按 得分 ÷ 适用满分 × {fmt(full)} 折算" if r.applicable_points < full else "按权重合成"
-    rows.append({"cells": [{"text": "基本得分", "colspan": 2}, {"text": fmt(full), "num": True}, "",
-                           {"text": rnd.text(r.base_total), "num": True}, "", {"text": note, "align": "left"}], "bold": True})
+        note = (
+            f"适用满分 {fmt(r.applicable_points)} 分,按 得分 ÷ 适用满分 × {fmt(full)} 折算"
+            if r.applicable_points < full
+            else "按权重合成"
+        )
+    rows.append(
+        {
+            "cells": [
+                {"text": "基本得分", "colspan": 2},
+                {"text": fmt(full), "num": True},
+                "",
+                {"text": rnd.text(r.base_total), "num": True},
+                "",
+                {"text": note, "align": "left"},
+            ],
+            "bold": True,
+        }
+    )
     for b in r.bonus:
         if b.score:
-            rows.append([{"text": "加分项", "colspan": 2}, "", value_text_adj(b.value), {"text": f"+{rnd.text(b.score)}", "num": True}, "",
-                         {"text": f"{b.name}:{b.basis}", "align": "left"}])
+            rows.append(
+                [
+                    {"text": "加分项", "colspan": 2},
+                    "",
+                    value_text_adj(b.value),
+                    {"text": f"+{rnd.text(b.score)}", "num": True},
+                    "",
+                    {"text": f"{b.name}:{b.basis}", "align": "left"},
+                ]
+            )
     for p in r.penalties:
-        rows.append([{"text": "扣分项", "colspan": 2}, "", value_text_adj(p.value), {"text": f"-{rnd.text(abs(p.score))}", "num": True}, "",
-                     {"text": f"{p.name}:{p.basis}", "align": "left"}])
+        rows.append(
+            [
+                {"text": "扣分项", "colspan": 2},
+                "",
+                value_text_adj(p.value),
+                {"text": f"-{rnd.text(abs(p.score))}", "num": True},
+                "",
+                {"text": f"{p.name}:{p.basis}", "align": "left"},
+            ]
+        )
     for v in r.vetoes:
-        rows.append([{"text": "一票否决", "colspan": 2}, "", "是", "", "", {"text": v.basis, "align": "left"}])
-    rows.append({"cells": [{"text": "总分", "colspan": 2}, "", "", {"text": rnd.text(r.total), "num": True}, "",
-                           {"text": f"等次:{r.grade or '—'}" + (f";组内第 {r.rank} 名" if r.rank else ""), "align": "left"}],
-                 "bold": True, "shade": True})
+        rows.append(
+            [{"text": "一票否决", "colspan": 2}, "", "是", "", "", {"text": v.basis, "align": "left"}]
+        )
+    rows.append(
+        {
+            "cells": [
+                {"text": "总分", "colspan": 2},
+                "",
+                "",
+                {"text": rnd.text(r.total), "num": True},
+                "",
+                {
+                    "text": f"等次:{r.grade or '—'}" + (f";组内第 {r.rank} 名" if r.rank else ""),
+                    "align": "left",
+                },
+            ],
+            "bold": True,
+            "shade": True,
+        }
+    )
     return rows
 
 
@@ -123,7 +187,9 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
         "rows": sheet_rows(plan, r),
         "grade_basis": r.grade_basis,
         "profile": profile_sentence(plan, r, cohort) if cohort and len(cohort) > 1 else "",
-        "category_chart": category_chart(category_rates(plan, r, cohort)) if cohort and len(cohort) > 1 else [],
+        "category_chart": category_chart(category_rates(plan, r, cohort))
+        if cohort and len(cohort) > 1
+        else [],
         "incomplete": incomplete,
         "findings": [[_place(f.get("location", {})), f["message"]] for f in r.findings],
         "sources": [[i.id, i.name, source_text(i)] for i in r.indicators if i.rule != "sum"],
@@ -131,8 +197,14 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
     }
 
 
-def render_score_sheet(plan: Plan, r: UnitResult, fmt_name: str, *, report_date: str | None,
-                       cohort: list[UnitResult] | None = None) -> bytes | str:
+def render_score_sheet(
+    plan: Plan,
+    r: UnitResult,
+    fmt_name: str,
+    *,
+    report_date: str | None,
+    cohort: list[UnitResult] | None = None,
+) -> bytes | str:
     if fmt_name == "xlsx":
         from assess.render.scoresheet_xlsx import score_sheet_xlsx
 
@@ -141,8 +213,12 @@ def render_score_sheet(plan: Plan, r: UnitResult, fmt_name: str, *, report_date:
 
     title = f"{r.unit}{plan.scheme.year} 年度乡村振兴实绩考核得分表"
     html = render_document(
-        "scoresheet.html.j2", sheet_context(plan, r, cohort), title=title,
-        issuer=None, date=report_date, landscape=True,
+        "scoresheet.html.j2",
+        sheet_context(plan, r, cohort),
+        title=title,
+        issuer=None,
+        date=report_date,
+        landscape=True,
     )
     if fmt_name == "doc":
         from assess.render.mht import to_mht

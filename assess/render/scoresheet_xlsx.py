@@ -38,7 +38,9 @@ def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
             put(ws, row, 9, source_text(ind))
             row += 1
         c = cats[cat.id]
-        for col, value in enumerate([cat.name, "", "小计", cat.points, "", c.score, cat.points - c.score or None, "", ""], start=1):
+        for col, value in enumerate(
+            [cat.name, "", "小计", cat.points, "", c.score, cat.points - c.score or None, "", ""], start=1
+        ):
             put(ws, row, col, value, font=BOLD, fill=TOTAL_FILL, number_format=numfmt)
         row += 1
     lines = [("基本得分", r.base_total, "")]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from tabulate import tabulate
 
 from assess.errors import Finding
-from assess.scoring.numbers import fmt, fmt_value
+from assess.scoring.numbers import fmt
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -29,7 +29,11 @@ def findings_table(findings: list[Finding], checked: list[str], what: str) -> st
             place += f":{loc.line}:{loc.column or 1}"
         inner = ""
         if loc.sheet is not None:
-            inner = f"{loc.sheet}!{loc.cell}" if loc.cell else (f"{loc.sheet} 第 {loc.row} 行" if loc.row else loc.sheet)
+            inner = (
+                f"{loc.sheet}!{loc.cell}"
+                if loc.cell
+                else (f"{loc.sheet} 第 {loc.row} 行" if loc.row else loc.sheet)
+            )
         elif loc.key:
             inner = loc.key
         rows.append((_SEVERITY.get(f.severity, f.severity), place, inner, f.message))
@@ -117,8 +121,11 @@ def ranking_table(plan: Plan, results: list[UnitResult], *, overall: bool, with_
             if with_previous:
                 prev = r.previous or {}
                 change = prev.get("total_change")
-                row += [prev.get("previous_rank") or "—", prev.get("rank_change", "—"),
-                        "—" if change is None else f"{change:+.2f}"]
+                row += [
+                    prev.get("previous_rank") or "—",
+                    prev.get("rank_change", "—"),
+                    "—" if change is None else f"{change:+.2f}",
+                ]
             row.append("、".join(r.flags))
             rows.append(row)
         title = "全体单位" if gid == "" else plan.group_names.get(gid, gid)

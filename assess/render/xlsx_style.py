@@ -24,8 +24,17 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, *, number_format: str | None = None,
-        font: Font = FONT, fill: PatternFill | None = None, align: Alignment | None = None) -> Cell:
+def put(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value: Any,
+    *,
+    number_format: str | None = None,
+    font: Font = FONT,
+    fill: PatternFill | None = None,
+    align: Alignment | None = None,
+) -> Cell:
     """Write a cell; text is always stored as text, even when it starts with = + - @."""
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):

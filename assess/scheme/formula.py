@@ -82,9 +82,7 @@ _OP_WORDS = {
     ast.NotIn: "not in",
 }
 
-_TRANSLATE = str.maketrans(
-    {"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "＝": "="}
-)
+_TRANSLATE = str.maketrans({"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!=", "＝": "="})
 
 
 class Undefined(Exception):
@@ -101,9 +99,7 @@ class Formula:
     names: frozenset[str]  # bare names the formula reads
     refs: frozenset[tuple[str, str]]  # ("value" | "score", indicator id)
     fn: Fn
-    simple: tuple[str, str, object] | None = (
-        None  # (name, op, constant) for fast filters
-    )
+    simple: tuple[str, str, object] | None = None  # (name, op, constant) for fast filters
 
     def evaluate(self, env: Env) -> tuple[object, str]:
         """Value and, when it cannot be computed, the reason (value None)."""
@@ -133,9 +129,7 @@ def compile_formula(text: str) -> Formula:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         hint = "。判断相等请写“==”" if re.search(r"(?<![<>=!])=(?!=)", source) else ""
-        raise FormulaError(
-            f"公式“{_clip(text)}”有语法错误(第 {exc.offset or 1} 个字符附近){hint}"
-        ) from None
+        raise FormulaError(f"公式“{_clip(text)}”有语法错误(第 {exc.offset or 1} 个字符附近){hint}") from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError(f"公式“{_clip(text)}”嵌套过深") from None
     count = sum(1 for _ in ast.walk(tree))
@@ -222,15 +216,11 @@ class _Compiler:
     def _Constant(self, node: ast.Constant) -> Fn:
         value = node.value
         if isinstance(value, bool) or value is None:
-            raise FormulaError(
-                f"公式“{_clip(self.text)}”中的常量“{value}”无效;真假请写 1 或 0"
-            )
+            raise FormulaError(f"公式“{_clip(self.text)}”中的常量“{value}”无效;真假请写 1 或 0")
         if isinstance(value, complex):
             raise FormulaError(f"公式“{_clip(self.text)}”中不允许使用复数")
         if not isinstance(value, (int, float, str)):
-            raise FormulaError(
-                f"公式“{_clip(self.text)}”中只能使用数字和带引号的文字常量"
-            )
+            raise FormulaError(f"公式“{_clip(self.text)}”中只能使用数字和带引号的文字常量")
         if isinstance(value, (int, float)) and not math.isfinite(float(value)):
             raise FormulaError(f"公式“{_clip(self.text)}”中的数值超出范围")
         const = float(value) if isinstance(value, int) else value
@@ -239,13 +229,9 @@ class _Compiler:
     def _Name(self, node: ast.Name) -> Fn:
         name = node.id
         if name in _FUNCS or name in _REFS:
-            raise FormulaError(
-                f"公式“{_clip(self.text)}”中的“{name}”是函数,须带括号调用"
-            )
+            raise FormulaError(f"公式“{_clip(self.text)}”中的“{name}”是函数,须带括号调用")
         if name.startswith("_"):
-            raise FormulaError(
-                f"公式“{_clip(self.text)}”中不允许以下划线开头的名字“{name}”"
-            )
+            raise FormulaError(f"公式“{_clip(self.text)}”中不允许以下划线开头的名字“{name}”")
         self.names.add(name)
 
         def get(env: Env) -> object:
@@ -282,9 +268,7 @@ class _Compiler:
         if isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Pow):
             exp = MAX_EXPONENT + 1  # a tower of powers is refused outright
         if isinstance(exp, (int, float)) and abs(exp) > MAX_EXPONENT:
-            raise FormulaError(
-                f"公式“{_clip(self.text)}”中的乘方指数过大(上限 {MAX_EXPONENT})"
-            )
+            raise FormulaError(f"公式“{_clip(self.text)}”中的乘方指数过大(上限 {MAX_EXPONENT})")
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Fn:
         operand = self.compile(node.operand)
@@ -323,24 +307,18 @@ class _Compiler:
         return compare
 
     def _IfExp(self, node: ast.IfExp) -> Fn:
-        test, body, other = (
-            self.compile(n) for n in (node.test, node.body, node.orelse)
-        )
+        test, body, other = (self.compile(n) for n in (node.test, node.body, node.orelse))
         return lambda env: body(env) if _num(test(env)) else other(env)
 
     def _Call(self, node: ast.Call) -> Fn:
         if not isinstance(node.func, ast.Name):
-            raise FormulaError(
-                f"公式“{_clip(self.text)}”中只能调用 min、max、abs、round、value、score"
-            )
+            raise FormulaError(f"公式“{_clip(self.text)}”中只能调用 min、max、abs、round、value、score")
         name = node.func.id
         if node.keywords:
             raise FormulaError(f"公式“{_clip(self.text)}”中的函数不接受关键字参数")
         if name in _REFS:
             if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
-                raise FormulaError(
-                    f'公式“{_clip(self.text)}”中 {name}() 须写一个指标编码,如 {name}("1.2")'
-                )
+                raise FormulaError(f'公式“{_clip(self.text)}”中 {name}() 须写一个指标编码,如 {name}("1.2")')
             ident = str(node.args[0].value)
             self.refs.add((name, ident))
             key = f"{name}:{ident}"
@@ -348,9 +326,7 @@ class _Compiler:
             def ref(env: Env) -> object:
                 value = env.get(key)
                 if value is None:
-                    raise Undefined(
-                        f"指标 {ident} 的{'得分' if name == 'score' else '数值'}缺失"
-                    )
+                    raise Undefined(f"指标 {ident} 的{'得分' if name == 'score' else '数值'}缺失")
                 return value
 
             return ref
@@ -359,11 +335,7 @@ class _Compiler:
                 f"公式“{_clip(self.text)}”中不允许调用“{name}”;只能调用 min、max、abs、round、value、score"
             )
         args = [self.compile(a) for a in node.args]
-        if (
-            not args
-            or (name in ("abs",) and len(args) != 1)
-            or (name == "round" and len(args) > 2)
-        ):
+        if not args or (name in ("abs",) and len(args) != 1) or (name == "round" and len(args) > 2):
             raise FormulaError(f"公式“{_clip(self.text)}”中 {name}() 的参数个数不对")
         if name == "min":
             return lambda env: min(_num(a(env)) for a in args)

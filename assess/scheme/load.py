@@ -110,15 +110,11 @@ class _Builder:
             key=key_path(key) or None,
         )
 
-    def _add(
-        self, node: yaml.Node, key: Path_, code: str, message: str, fatal: bool
-    ) -> None:
+    def _add(self, node: yaml.Node, key: Path_, code: str, message: str, fatal: bool) -> None:
         self.findings.append(Finding(code, message, self._loc(node, key)))
         self.fatal = self.fatal or fatal
 
-    def build(
-        self, node: yaml.Node, key: Path_, depth: int = 0, aliased: bool = False
-    ) -> Any:
+    def build(self, node: yaml.Node, key: Path_, depth: int = 0, aliased: bool = False) -> Any:
         self.nodes += 1
         if not aliased and isinstance(node, yaml.CollectionNode):
             if id(node) in self.built:
@@ -134,14 +130,10 @@ class _Builder:
                     self._loc(node, key),
                 )
         if self.nodes > MAX_NODES:
-            raise SchemeError(
-                f"方案的内容超过 {MAX_NODES} 项,拒绝读取", self._loc(node, key)
-            )
+            raise SchemeError(f"方案的内容超过 {MAX_NODES} 项,拒绝读取", self._loc(node, key))
         if depth > MAX_DEPTH:
             raise SchemeError(f"嵌套超过 {MAX_DEPTH} 层,拒绝读取", self._loc(node, key))
-        self.positions.setdefault(
-            key, (node.start_mark.line + 1, node.start_mark.column + 1)
-        )
+        self.positions.setdefault(key, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag in _AS_TEXT_TAGS and isinstance(node, yaml.ScalarNode):
             return str(node.value)
         if node.tag not in _CORE_TAGS:
@@ -156,10 +148,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key, depth, aliased)
         if isinstance(node, yaml.SequenceNode):
-            return [
-                self.build(item, (*key, i), depth + 1, aliased)
-                for i, item in enumerate(node.value)
-            ]
+            return [self.build(item, (*key, i), depth + 1, aliased) for i, item in enumerate(node.value)]
         try:
             return self.scalar.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError):
@@ -172,9 +161,7 @@ class _Builder:
             )
             return None
 
-    def _mapping(
-        self, node: yaml.MappingNode, key: Path_, depth: int, aliased: bool
-    ) -> Any:
+    def _mapping(self, node: yaml.MappingNode, key: Path_, depth: int, aliased: bool) -> Any:
         out: dict[str, Any] = {}
         first: dict[str, int] = {}
         for k_node, v_node in node.value:
@@ -240,9 +227,7 @@ def _read_text(path: Path) -> tuple[str, bytes]:
     if path.is_dir():
         raise SchemeError(f"“{path}”是文件夹,不是方案文件")
     if size > MAX_BYTES:
-        raise SchemeError(
-            f"方案文件“{path}”大于 {MAX_BYTES // 1024 // 1024} MB,拒绝读取"
-        )
+        raise SchemeError(f"方案文件“{path}”大于 {MAX_BYTES // 1024 // 1024} MB,拒绝读取")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -250,9 +235,7 @@ def _read_text(path: Path) -> tuple[str, bytes]:
     if data[:4] == b"PK\x03\x04":
         raise SchemeError(f"“{path}”是 Excel 工作簿或压缩包,不是 YAML 方案文件")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise SchemeError(
-            f"方案文件“{path}”是 UTF-16 编码;请用编辑器另存为 UTF-8 后重试"
-        )
+        raise SchemeError(f"方案文件“{path}”是 UTF-16 编码;请用编辑器另存为 UTF-8 后重试")
     if b"\x00" in data:
         raise SchemeError(f"“{path}”是二进制文件,不是 YAML 方案文件")
     try:
@@ -264,12 +247,9 @@ def _read_text(path: Path) -> tuple[str, bytes]:
             pass
         else:
             raise SchemeError(
-                f"方案文件“{path}”是 GBK/GB18030 编码,不是 UTF-8;"
-                "请用记事本或编辑器另存为 UTF-8 后重试"
+                f"方案文件“{path}”是 GBK/GB18030 编码,不是 UTF-8;请用记事本或编辑器另存为 UTF-8 后重试"
             ) from None
-        raise SchemeError(
-            f"方案文件“{path}”不是 UTF-8 文本(第 {exc.start + 1} 个字节无法解码)"
-        ) from None
+        raise SchemeError(f"方案文件“{path}”不是 UTF-8 文本(第 {exc.start + 1} 个字节无法解码)") from None
 
 
 def _check_depth(text: str, path: Path) -> None:
@@ -444,9 +424,7 @@ def load_scheme(path: Path) -> LoadedScheme:
 
     data, positions, raw, early = parse_yaml(path)
     if not isinstance(data, dict):
-        raise SchemeError(
-            "方案的顶层应为映射(键: 值)", Location(file=str(path), line=1, column=1)
-        )
+        raise SchemeError("方案的顶层应为映射(键: 值)", Location(file=str(path), line=1, column=1))
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
@@ -461,9 +439,7 @@ def load_scheme(path: Path) -> LoadedScheme:
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:
-    return sorted(
-        findings, key=lambda f: (f.location.line or 0, f.location.column or 0)
-    )
+    return sorted(findings, key=lambda f: (f.location.line or 0, f.location.column or 0))
 
 
 # ---- pydantic errors in Chinese, at their YAML positions -------------------
@@ -491,26 +467,15 @@ def _real_path(loc: tuple[Any, ...], data: Any) -> Path_:
     node = data
     tagged: Any = None
     for part in loc:
-        if (
-            isinstance(node, dict)
-            and node is not tagged
-            and part in RULE_TYPES
-            and node.get("type") == part
-        ):
-            tagged = (
-                node  # the tag of a discriminated union, once (Step has a key "step")
-            )
+        if isinstance(node, dict) and node is not tagged and part in RULE_TYPES and node.get("type") == part:
+            tagged = node  # the tag of a discriminated union, once (Step has a key "step")
             continue
         if (isinstance(node, dict) and part in node) or (
             isinstance(node, list) and isinstance(part, int) and part < len(node)
         ):
             out.append(part)
             node = node[part]
-        elif (
-            isinstance(node, dict)
-            and not isinstance(part, int)
-            and part not in RULE_TYPES
-        ):
+        elif isinstance(node, dict) and not isinstance(part, int) and part not in RULE_TYPES:
             out.append(part)  # a missing key: point at its parent
             node = None
     return tuple(out)
@@ -530,9 +495,7 @@ def _unwrap(tp: Any) -> list[Any]:
     return []
 
 
-def model_at(
-    loc: tuple[Any, ...], root: type[BaseModel] = Scheme
-) -> type[BaseModel] | None:
+def model_at(loc: tuple[Any, ...], root: type[BaseModel] = Scheme) -> type[BaseModel] | None:
     """The model class whose field ``loc[-1]`` is, following a pydantic location."""
     current: list[type[BaseModel]] = [root]
     for part in loc[:-1]:
@@ -589,25 +552,17 @@ def _message(err: Any, data: Any, key: Path_, root: type[BaseModel] = Scheme) ->
         return f"未知的计分规则类型“{_short(ctx.get('tag'))}”;此处可用的类型:{allowed}"
     if got is None and kind in _TYPE_NAMES:
         return f"不能为空;应为{_TYPE_NAMES[kind]}"
-    if (
-        kind == "string_type"
-        and isinstance(got, (int, float))
-        and not isinstance(got, bool)
-    ):
+    if kind == "string_type" and isinstance(got, (int, float)) and not isinstance(got, bool):
         return f'应为文字,实际为数字“{_short(got)}”;编码等请加引号,如 "{_short(got)}"'
     if kind in _TYPE_NAMES:
         return f"应为{_TYPE_NAMES[kind]},实际为“{_short(got)}”"
     if kind == "finite_number":
         return f"应为有限的数字,实际为“{_short(got)}”"
     if kind == "literal_error":
-        expected = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or [
-            str(ctx.get("expected", ""))
-        ]
+        expected = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or [str(ctx.get("expected", ""))]
         return f"取值“{_short(got)}”无效;应为 {'、'.join(expected)} 之一"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<"}.get(
-            kind, "≤"
-        )
+        sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<"}.get(kind, "≤")
         bound = _fmt_bound(next(iter(ctx.values()), ""))
         return f"取值 {_short(got)} 超出范围;应 {sign} {bound}"
     if kind == "too_short":
@@ -666,7 +621,5 @@ def pydantic_findings(
         if ident in seen:
             continue
         seen.add(ident)
-        findings.append(
-            Finding("scheme-" + err["type"].replace("_", "-"), message, loc)
-        )
+        findings.append(Finding("scheme-" + err["type"].replace("_", "-"), message, loc))
     return _sorted(findings)

@@ -171,7 +171,9 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                     kind=kind,
                     unit=ind.unit,
                     aliases=tuple(ind.aliases),
-                    minimum=ind.min if ind.min is not None else (0.0 if kind in ("percent", "count") else None),
+                    minimum=ind.min
+                    if ind.min is not None
+                    else (0.0 if kind in ("percent", "count") else None),
                     maximum=ind.max,
                 )
             )

@@ -211,6 +211,4 @@ def json_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     """The schema as written to ``docs/scheme.schema.json`` (stable, UTF-8)."""
-    return (
-        json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    )
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -38,9 +38,7 @@ def walk_indicators(
 ) -> Iterator[tuple[m.Indicator, m.Category, tuple[str | int, ...]]]:
     """Every indicator at every level, with its category and YAML key path."""
 
-    def rec(
-        ind: m.Indicator, cat: m.Category, key: tuple[str | int, ...]
-    ) -> Iterator[Any]:
+    def rec(ind: m.Indicator, cat: m.Category, key: tuple[str | int, ...]) -> Iterator[Any]:
         yield ind, cat, key
         for j, child in enumerate(ind.children):
             yield from rec(child, cat, (*key, "children", j))
@@ -59,16 +57,12 @@ class _Checker:
         self.field_names = {f.name: f.id for f in self.s.fields}
         self.grade_names = [g.name for g in self.s.grades]
         # by_group and units[].group accept a group's id, name or alias (as plan.py does)
-        self.group_names = {
-            a for g in self.s.groups for a in (g.id, g.name, *g.aliases)
-        }
+        self.group_names = {a for g in self.s.groups for a in (g.id, g.name, *g.aliases)}
         self.indicator_ids: set[str] = set()
         self.parent_ids: set[str] = set()
 
     def add(self, key: Path_, code: str, message: str, severity: str = "error") -> None:
-        self.findings.append(
-            Finding(code, message, self.loaded.location(key), severity)
-        )
+        self.findings.append(Finding(code, message, self.loaded.location(key), severity))
 
     # -- ids ---------------------------------------------------------------
     def unique(self, items: list[tuple[str, Path_]], what: str) -> None:
@@ -97,14 +91,9 @@ class _Checker:
             if ind.children:
                 self.parent_ids.add(ind.id)
         if s.bonus:
-            items += [
-                (b.id, ("bonus", "items", i)) for i, b in enumerate(s.bonus.items)
-            ]
+            items += [(b.id, ("bonus", "items", i)) for i, b in enumerate(s.bonus.items)]
         if s.penalties:
-            items += [
-                (p.id, ("penalties", "items", i))
-                for i, p in enumerate(s.penalties.items)
-            ]
+            items += [(p.id, ("penalties", "items", i)) for i, p in enumerate(s.penalties.items)]
         items += [(v.id, ("vetoes", i)) for i, v in enumerate(s.vetoes)]
         self.unique(items, "指标")
         self.unique([(f.id, ("fields", i)) for i, f in enumerate(s.fields)], "字段")
@@ -120,21 +109,14 @@ class _Checker:
         )
         for ti, table in enumerate(s.tables):
             self.unique(
-                [
-                    (c.id, ("tables", ti, "columns", ci))
-                    for ci, c in enumerate(table.columns)
-                ],
+                [(c.id, ("tables", ti, "columns", ci)) for ci, c in enumerate(table.columns)],
                 f"明细表“{table.name}”的列",
             )
         owner: dict[str, str] = {}
         for gi, g in enumerate(s.groups):
             for ai, alias in enumerate(dict.fromkeys((g.name, *g.aliases))):
                 if alias in owner and owner[alias] != g.id:
-                    where: Path_ = (
-                        ("groups", gi, "aliases", ai - 1)
-                        if ai
-                        else ("groups", gi, "name")
-                    )
+                    where: Path_ = ("groups", gi, "aliases", ai - 1) if ai else ("groups", gi, "name")
                     self.add(
                         where,
                         "duplicate-id",
@@ -154,9 +136,7 @@ class _Checker:
         self.unique([(g.name, ("grades", i)) for i, g in enumerate(s.grades)], "等次")
         for fi, f in enumerate(s.fields):
             if f.id in self.indicator_ids:
-                self.add(
-                    ("fields", fi, "id"), "duplicate-id", f"字段“{f.id}”与指标编码重名"
-                )
+                self.add(("fields", fi, "id"), "duplicate-id", f"字段“{f.id}”与指标编码重名")
 
     # -- formulas ----------------------------------------------------------
     def formula(
@@ -216,13 +196,9 @@ class _Checker:
         for fi, f in enumerate(s.fields):
             key: Path_ = ("fields", fi)
             if f.formula and f.aggregate:
-                self.add(
-                    key, "field-source", f"字段“{f.id}”不能同时有 formula 和 aggregate"
-                )
+                self.add(key, "field-source", f"字段“{f.id}”不能同时有 formula 和 aggregate")
             if f.formula:
-                formula = self.formula(
-                    f.formula, (*key, "formula"), names, "字段公式", refs=""
-                )
+                formula = self.formula(f.formula, (*key, "formula"), names, "字段公式", refs="")
                 if formula:
                     graph[f.id] = {self.field_names.get(n, n) for n in formula.names}
             if f.part_of and f.part_of not in self.fields:
@@ -247,11 +223,7 @@ class _Checker:
                     refs="value",
                     before=earlier,
                 )
-            if (
-                ind.field
-                and ind.field not in self.fields
-                and ind.field not in self.field_names
-            ):
+            if ind.field and ind.field not in self.fields and ind.field not in self.field_names:
                 self.add(
                     (*key, "field"),
                     "unknown-name",
@@ -259,17 +231,11 @@ class _Checker:
                 )
             earlier.add(ind.id)
         for vi, veto in enumerate(s.vetoes):
-            self.formula(
-                veto.when, ("vetoes", vi, "when"), names, "一票否决条件", refs="value"
-            )
+            self.formula(veto.when, ("vetoes", vi, "when"), names, "一票否决条件", refs="value")
         for bi, bar in enumerate(s.bars):
-            self.formula(
-                bar.when, ("bars", bi, "when"), names | {"veto"}, "等次限制条件"
-            )
+            self.formula(bar.when, ("bars", bi, "when"), names | {"veto"}, "等次限制条件")
 
-    def check_aggregate(
-        self, agg: m.Aggregate, key: Path_, tables: dict[str, m.Table]
-    ) -> None:
+    def check_aggregate(self, agg: m.Aggregate, key: Path_, tables: dict[str, m.Table]) -> None:
         table = tables.get(agg.table)
         if table is None:
             self.add(
@@ -300,11 +266,7 @@ class _Checker:
             state[node] = 1
             for nxt in sorted(graph.get(node, ())):
                 if state.get(nxt) == 1:
-                    cycle = (
-                        trail[trail.index(nxt) :] + [nxt]
-                        if nxt in trail
-                        else [node, nxt]
-                    )
+                    cycle = trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt]
                     self.add(
                         ("fields", index[node], "formula"),
                         "formula-cycle",
@@ -349,14 +311,10 @@ class _Checker:
                 self.add(key, "rule", f"指标 {ind.id} 缺少计分规则 rule")
                 continue
             if ind.field and ind.formula:
-                self.add(
-                    key, "value-source", f"指标 {ind.id} 不能同时有 field 和 formula"
-                )
+                self.add(key, "value-source", f"指标 {ind.id} 不能同时有 field 和 formula")
             self.check_rule(ind.rule, ind.points, ind.direction, (*key, "rule"), ind.id)
 
-    def check_rule(
-        self, rule: Any, points: float, direction: str, key: Path_, ident: str
-    ) -> None:
+    def check_rule(self, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
         self.rule_params(rule, points, direction, key, ident)
         from assess.scheme.load import _message
 
@@ -371,9 +329,7 @@ class _Checker:
             elif group not in self.group_names:
                 self.add(gkey, "unknown-group", f"分组“{group}”未在 groups 中定义")
             if "type" in override and override["type"] != rule.type:
-                self.add(
-                    (*gkey, "type"), "rule", "分组覆盖参数不能改变计分规则类型 type"
-                )
+                self.add((*gkey, "type"), "rule", "分组覆盖参数不能改变计分规则类型 type")
                 continue
             if "by_group" in override:
                 self.add((*gkey, "by_group"), "rule", "分组覆盖参数中不能再写 by_group")
@@ -391,9 +347,7 @@ class _Checker:
                 continue
             self.rule_params(variant, points, direction, gkey, ident)
 
-    def rule_params(
-        self, rule: Any, points: float, direction: str, key: Path_, ident: str
-    ) -> None:
+    def rule_params(self, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
         t = rule.type
         if t == "threshold" and rule.partial > points + EPS:
             self.add(
@@ -458,11 +412,7 @@ class _Checker:
                         "rule",
                         f"指标 {ident} 的 {name} {_n(v)} 大于分值 {_n(points)}",
                     )
-            if (
-                rule.floor is not None
-                and rule.cap is not None
-                and rule.floor > rule.cap
-            ):
+            if rule.floor is not None and rule.cap is not None and rule.floor > rule.cap:
                 self.add(key, "rule", f"指标 {ident} 的 floor 大于 cap")
         elif t == "minmax" and rule.base + rule.span > 100 + EPS:
             self.add(key, "rule", f"指标 {ident} 的 base + span 超过 100")
@@ -479,9 +429,7 @@ class _Checker:
         elif t == "boolean" and rule.partial > points + EPS:
             self.add((*key, "partial"), "rule", f"指标 {ident} 的 partial 大于分值")
 
-    def check_bands(
-        self, bands: list[m.Band], points: float, key: Path_, ident: str
-    ) -> None:
+    def check_bands(self, bands: list[m.Band], points: float, key: Path_, ident: str) -> None:
         inf = float("inf")
         for i, band in enumerate(bands):
             if band.score is not None and band.score > points + EPS:
@@ -491,14 +439,10 @@ class _Checker:
                     f"指标 {ident} 第 {i + 1} 档得分 {_n(band.score)} 大于分值 {_n(points)}",
                 )
             if band.min is not None and band.max is not None and band.min >= band.max:
-                self.add(
-                    (*key, i), "bands", f"指标 {ident} 第 {i + 1} 档下限不小于上限"
-                )
+                self.add((*key, i), "bands", f"指标 {ident} 第 {i + 1} 档下限不小于上限")
         lows = [b.min if b.min is not None else -inf for b in bands]
         if lows != sorted(lows) and lows != sorted(lows, reverse=True):
-            self.add(
-                key, "bands", f"指标 {ident} 的分档顺序混乱,请按从高到低或从低到高排列"
-            )
+            self.add(key, "bands", f"指标 {ident} 的分档顺序混乱,请按从高到低或从低到高排列")
             return
         order = sorted(range(len(bands)), key=lambda i: lows[i])
         for a_i, b_i in itertools.pairwise(order):
@@ -513,9 +457,7 @@ class _Checker:
                     "bands",
                     f"指标 {ident} 第 {first + 1} 档与第 {second + 1} 档区间重叠",
                 )
-            elif a_hi < b_lo - EPS or (
-                touching and not a.include_max and not b.include_min
-            ):
+            elif a_hi < b_lo - EPS or (touching and not a.include_max and not b.include_min):
                 self.add(
                     (*key, second),
                     "bands-gap",
@@ -617,9 +559,7 @@ class _Checker:
         if s.composition:
             total = sum(p.weight for p in s.composition)
             if abs(total - 1) > 1e-6:
-                self.add(
-                    ("composition",), "weights", f"各部分权重之和为 {_n(total)},应为 1"
-                )
+                self.add(("composition",), "weights", f"各部分权重之和为 {_n(total)},应为 1")
             if sum(p.source == "categories" for p in s.composition) != 1:
                 self.add(
                     ("composition",),
@@ -639,11 +579,7 @@ class _Checker:
                     )
         if s.bonus:
             for i, b in enumerate(s.bonus.items):
-                if (
-                    b.field
-                    and b.field not in self.fields
-                    and b.field not in self.field_names
-                ):
+                if b.field and b.field not in self.fields and b.field not in self.field_names:
                     self.add(
                         ("bonus", "items", i, "field"),
                         "unknown-name",
@@ -651,11 +587,7 @@ class _Checker:
                     )
         if s.penalties:
             for i, item in enumerate(s.penalties.items):
-                if (
-                    item.field
-                    and item.field not in self.fields
-                    and item.field not in self.field_names
-                ):
+                if item.field and item.field not in self.fields and item.field not in self.field_names:
                     self.add(
                         ("penalties", "items", i, "field"),
                         "unknown-name",
@@ -670,8 +602,7 @@ class _Checker:
         ]
         if s.penalties:
             texts += [
-                (p.rectify, ("penalties", "items", i, "rectify"))
-                for i, p in enumerate(s.penalties.items)
+                (p.rectify, ("penalties", "items", i, "rectify")) for i, p in enumerate(s.penalties.items)
             ]
         texts += [(v.rectify, ("vetoes", i, "rectify")) for i, v in enumerate(s.vetoes)]
         for rectify, key in texts:
@@ -698,11 +629,7 @@ class _Checker:
                 continue
             if name not in PLACEHOLDERS or spec or conversion:
                 shown = (
-                    "{"
-                    + name
-                    + (f"!{conversion}" if conversion else "")
-                    + (f":{spec}" if spec else "")
-                    + "}"
+                    "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
                 )
                 self.add(
                     key,

@@ -31,7 +31,10 @@ def _mask(where: Formula, table: TableData) -> list[bool]:
         if column is not None:
             fn = _OPS[op]
             if isinstance(const, str):
-                return [v is not None and str(v) == const if op == "Eq" else v is not None and fn(str(v), const) for v in column]
+                return [
+                    v is not None and str(v) == const if op == "Eq" else v is not None and fn(str(v), const)
+                    for v in column
+                ]
             c = float(const)
             return [isinstance(v, (int, float)) and fn(v, c) for v in column]
     names = list(table.columns)

@@ -202,7 +202,9 @@ def _scored(plan: Plan, res: IndicatorResult, score: float, basis: str) -> Indic
     return res
 
 
-def _not_ok(plan: Plan, ind: PlanIndicator, res: IndicatorResult, value: IndicatorValue, p: Prepared) -> IndicatorResult:
+def _not_ok(
+    plan: Plan, ind: PlanIndicator, res: IndicatorResult, value: IndicatorValue, p: Prepared
+) -> IndicatorResult:
     if value.status == NOT_APPLICABLE:
         res.applicable = False
         res.score = None
@@ -240,7 +242,9 @@ def _cohort_unscorable(ind: PlanIndicator, res: IndicatorResult) -> IndicatorRes
     return res
 
 
-def _score_cohort_indicator(plan: Plan, i: int, prepared: list[Prepared], scores: list[list[IndicatorResult]]) -> None:
+def _score_cohort_indicator(
+    plan: Plan, i: int, prepared: list[Prepared], scores: list[list[IndicatorResult]]
+) -> None:
     ind = plan.indicators[i]
     buckets: dict[tuple[str | None, str], list[int]] = {}
     for u, p in enumerate(prepared):
@@ -251,7 +255,13 @@ def _score_cohort_indicator(plan: Plan, i: int, prepared: list[Prepared], scores
         buckets.setdefault((scope, rule.within), []).append(u)
     for (scope, within), members in buckets.items():
         values = [prepared[u].values[i].value for u in members]
-        label = "全体" if within == "cohort" else f"{plan.group_names.get(scope or '', '')}组内" if scope else "全体"
+        label = (
+            "全体"
+            if within == "cohort"
+            else f"{plan.group_names.get(scope or '', '')}组内"
+            if scope
+            else "全体"
+        )
         stats = R.cohort_stats([float(v) for v in values if v is not None], ind.direction, label)
         for u in members:
             p = prepared[u]
@@ -268,7 +278,9 @@ def _apply_deduct_groups(plan: Plan, row: list[IndicatorResult]) -> None:
         members = [
             (ind, res)
             for ind, res in zip(plan.indicators, row, strict=True)
-            if res.rule == "deduct" and getattr(ind.rule, "cap_group", None) == group.id and res.score is not None
+            if res.rule == "deduct"
+            and getattr(ind.rule, "cap_group", None) == group.id
+            and res.score is not None
         ]
         used = 0.0
         for ind, res in members:

@@ -73,7 +73,9 @@ class FastCohort:
                 if v.status == OK and v.value is not None:
                     self.values[u, i] = v.value
                     self.ok[u, i] = True
-                elif v.status == NOT_APPLICABLE or (v.status in (MISSING, "error") and inds[i].missing == "exclude"):
+                elif v.status == NOT_APPLICABLE or (
+                    v.status in (MISSING, "error") and inds[i].missing == "exclude"
+                ):
                     self.na[u, i] = True
         self.points = np.array([ind.points for ind in inds])
         self.category = np.array([ind.category for ind in inds])
@@ -149,8 +151,17 @@ class FastCohort:
         scores = _round(scores, d)
         return self._deduct_groups(scores)
 
-    def _rule(self, rule: Any, v: np.ndarray, points: float, direction: str, t: float, b: float,
-              members: np.ndarray, i: int) -> np.ndarray:
+    def _rule(
+        self,
+        rule: Any,
+        v: np.ndarray,
+        points: float,
+        direction: str,
+        t: float,
+        b: float,
+        members: np.ndarray,
+        i: int,
+    ) -> np.ndarray:
         lower = direction == "lower"
         kind = rule.type
         if kind == "threshold":
@@ -167,7 +178,13 @@ class FastCohort:
             base = rule.baseline * t
             gap = np.round((v - base) if lower else (base - v), 9)
             ratio = np.round(np.maximum(gap, 0.0) / rule.step, 9)
-            steps = np.floor(ratio) if rule.count == "whole" else np.ceil(ratio) if rule.count == "started" else ratio
+            steps = (
+                np.floor(ratio)
+                if rule.count == "whole"
+                else np.ceil(ratio)
+                if rule.count == "started"
+                else ratio
+            )
             return points - np.minimum(points, steps * rule.deduct)
         if kind == "bands":
             out = np.zeros_like(v)
@@ -200,7 +217,9 @@ class FastCohort:
             return np.clip(raw, 0.0, points)
         return self._cohort_rule(rule, v, points, lower, members)
 
-    def _cohort_rule(self, rule: Any, v: np.ndarray, points: float, lower: bool, members: np.ndarray) -> np.ndarray:
+    def _cohort_rule(
+        self, rule: Any, v: np.ndarray, points: float, lower: bool, members: np.ndarray
+    ) -> np.ndarray:
         out = np.zeros_like(v)
         scopes = self.group_code[members] if rule.within == "group" else np.zeros(len(members), dtype=int)
         for scope in np.unique(scopes):
@@ -283,7 +302,9 @@ class FastCohort:
         cat = earned.copy()
         if s.not_applicable == "rescale_category":
             partial = (applicable > 0) & (applicable < leaf)
-            cat = np.where(partial, _round(earned / np.where(applicable > 0, applicable, 1) * self.cat_points, d), earned)
+            cat = np.where(
+                partial, _round(earned / np.where(applicable > 0, applicable, 1) * self.cat_points, d), earned
+            )
         weighted = var.weights is not None or any(c.weight is not None for c in s.categories)
         if weighted:
             w = var.weights if var.weights is not None else self.default_weights

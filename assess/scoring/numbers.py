@@ -72,7 +72,7 @@ def fmt_value(value: float | None, unit: str | None, *, fixed: bool = True) -> s
         return f"{_fixed(value, 2)}%" if fixed else f"{fmt(value)}%"
     text = fmt(value, 2)
     if "." not in text and abs(value) >= 10000:
-        text = f"{int(round(value)):,}"
+        text = f"{round(value):,}"
     return f"{text} {unit}" if unit else text
 
 

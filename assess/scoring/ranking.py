@@ -48,7 +48,9 @@ def groups_of(units: Iterable[UnitResult]) -> dict[str, list[UnitResult]]:
     return out
 
 
-def rank_cohort(plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None = None) -> None:
+def rank_cohort(
+    plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None = None
+) -> None:
     """Set rank, overall_rank, quota-adjusted grades, flags and year-on-year changes."""
     overall = _order(plan, results)
     for r, place in zip(overall, _places(plan, overall), strict=True):
@@ -94,7 +96,9 @@ def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> None:
             )
 
 
-def _flag_consequences(plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None) -> None:
+def _flag_consequences(
+    plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None
+) -> None:
     for c in plan.scheme.consequences:
         scopes = groups_of(results) if c.within == "group" else {NO_GROUP: results}
         for members in scopes.values():
@@ -120,8 +124,13 @@ def compare_previous(results: list[UnitResult], previous: dict[str, dict[str, An
     for r in results:
         last = previous.get(r.unit)
         if last is None:
-            r.previous = {"previous_rank": None, "previous_total": None, "previous_grade": None,
-                          "rank_change": "新增", "total_change": None}
+            r.previous = {
+                "previous_rank": None,
+                "previous_total": None,
+                "previous_grade": None,
+                "rank_change": "新增",
+                "total_change": None,
+            }
             continue
         prev_rank = last.get("rank")
         change = "—"
@@ -143,7 +152,10 @@ def indicator_statistics(plan: Plan, results: list[UnitResult]) -> list[dict[str
     out: list[dict[str, Any]] = []
     for ind in plan.indicators:
         values = [
-            i.value for r in results for i in r.indicators if i.id == ind.id and i.value is not None and i.applicable
+            i.value
+            for r in results
+            for i in r.indicators
+            if i.id == ind.id and i.value is not None and i.applicable
         ]
         if not values:
             out.append({"id": ind.id, "name": ind.name, "unit": ind.unit, "count": 0})
@@ -164,7 +176,9 @@ def indicator_statistics(plan: Plan, results: list[UnitResult]) -> list[dict[str
     return out
 
 
-def gap_text(value: float | None, average: float | None, unit: str | None, direction: str, scope: str = "全省") -> str:
+def gap_text(
+    value: float | None, average: float | None, unit: str | None, direction: str, scope: str = "全省"
+) -> str:
     """As 通报 texts say it: ``低于全省平均 8.06 个百分点``."""
     if value is None or average is None:
         return "—"

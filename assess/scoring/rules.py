@@ -112,9 +112,7 @@ def _band_text(band: Any, unit: str | None) -> str:
 def in_band(value: float, band: Any) -> bool:
     if band.min is not None and (value < band.min or (value == band.min and not band.include_min)):
         return False
-    if band.max is not None and (value > band.max or (value == band.max and not band.include_max)):
-        return False
-    return True
+    return not (band.max is not None and (value > band.max or (value == band.max and not band.include_max)))
 
 
 def bands(value: float, points: float, rule: Any, direction: str, unit: str | None) -> Scored:
@@ -171,9 +169,7 @@ def direct(value: float, points: float, rule: Any, direction: str, unit: str | N
     if rule.scale:
         raw = value / rule.scale * points
         score = _clamp(raw, points)
-        return score, (
-            f"直接采信得分 {fmt(value)} 分(满分 {fmt(rule.scale)}),折算为 {fmt(score)} 分"
-        )
+        return score, (f"直接采信得分 {fmt(value)} 分(满分 {fmt(rule.scale)}),折算为 {fmt(score)} 分")
     score = _clamp(value, points)
     clamp = f"(超出分值,按 {fmt(points)} 分计)" if value > points else ""
     return score, f"直接采信得分 {fmt(value)} 分{clamp}"
@@ -184,7 +180,10 @@ def bonus(value: float, points: float, rule: Any, direction: str, unit: str | No
         raw = max(0.0, value) * rule.per_item
         score = min(raw, points)
         capped = f"(本项上限 {fmt(points)} 分)" if raw > points else ""
-        return score, f"{fmt(value)} {unit or '项'},每{unit or '项'}加 {fmt(rule.per_item)} 分,加 {fmt(score)} 分{capped}"
+        return (
+            score,
+            f"{fmt(value)} {unit or '项'},每{unit or '项'}加 {fmt(rule.per_item)} 分,加 {fmt(score)} 分{capped}",
+        )
     if value:
         return points, f"符合加分条件,加 {fmt(points)} 分"
     return 0.0, "不符合加分条件,不加分"
@@ -238,7 +237,9 @@ def rank(value: float, points: float, rule: Any, direction: str, unit: str | Non
     return score, f"实际值 {_v(value, unit)},{st.scope}第 {place} 名(共 {st.count} 个单位),{_got(score)}"
 
 
-def relative(value: float, points: float, rule: Any, direction: str, unit: str | None, st: CohortStats) -> Scored:
+def relative(
+    value: float, points: float, rule: Any, direction: str, unit: str | None, st: CohortStats
+) -> Scored:
     lower = direction == "lower"
     if rule.to == "best":
         # floor and cap (最低 / 最高得分) apply here too when the scheme sets them
@@ -291,7 +292,9 @@ def relative(value: float, points: float, rule: Any, direction: str, unit: str |
     )
 
 
-def minmax(value: float, points: float, rule: Any, direction: str, unit: str | None, st: CohortStats) -> Scored:
+def minmax(
+    value: float, points: float, rule: Any, direction: str, unit: str | None, st: CohortStats
+) -> Scored:
     top, bottom = max(st.best, st.worst), min(st.best, st.worst)
     if top == bottom:
         score = (rule.base + rule.span) / 100 * points

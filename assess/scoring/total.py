@@ -101,7 +101,13 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
             contrib = 0.0 if part_score is None else part_score / part.scale * s.full_score * part.weight
             combined += contrib
             parts.append(
-                {"id": part.id, "name": part.name, "weight": part.weight, "score": part_score, "weighted": rnd(contrib)}
+                {
+                    "id": part.id,
+                    "name": part.name,
+                    "weight": part.weight,
+                    "score": part_score,
+                    "weighted": rnd(contrib),
+                }
             )
         base = rnd(combined)
     bonus, bonus_total = _bonus(plan, p)
@@ -158,7 +164,15 @@ def _bonus(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
     raw = sum(a.score for a in out)
     total = raw if section.cap is None else min(raw, section.cap)
     if total < raw:
-        out.append(Adjustment("bonus-cap", "加分上限", None, plan.round(total - raw), f"加分合计 {fmt(raw)} 分,超过上限 {fmt(section.cap or 0)} 分,按上限计"))
+        out.append(
+            Adjustment(
+                "bonus-cap",
+                "加分上限",
+                None,
+                plan.round(total - raw),
+                f"加分合计 {fmt(raw)} 分,超过上限 {fmt(section.cap or 0)} 分,按上限计",
+            )
+        )
     return out, plan.round(total)
 
 
@@ -179,7 +193,15 @@ def _penalties(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
     raw = sum(a.score for a in out)
     total = raw if section.cap is None else min(raw, section.cap)
     if total < raw:
-        out.append(Adjustment("penalty-cap", "扣分上限", None, plan.round(total - raw), f"扣分合计 {fmt(raw)} 分,超过上限 {fmt(section.cap or 0)} 分,按上限计"))
+        out.append(
+            Adjustment(
+                "penalty-cap",
+                "扣分上限",
+                None,
+                plan.round(total - raw),
+                f"扣分合计 {fmt(raw)} 分,超过上限 {fmt(section.cap or 0)} 分,按上限计",
+            )
+        )
     return out, plan.round(total)
 
 
@@ -199,7 +221,15 @@ def _vetoes(plan: Plan, p: Prepared, row: list[IndicatorResult], unknown: list[s
                 "zero": "总分计为 0",
             }[veto.effect]
             out.append(
-                Adjustment(veto.id, veto.name, 1.0, 0.0, f"{veto.name}({veto.when}),一票否决:{effect}", veto.department, veto.effect)
+                Adjustment(
+                    veto.id,
+                    veto.name,
+                    1.0,
+                    0.0,
+                    f"{veto.name}({veto.when}),一票否决:{effect}",
+                    veto.department,
+                    veto.effect,
+                )
             )
     return out
 

@@ -25,14 +25,28 @@ def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
 
 
 def test_explain_one_unit_in_its_cohort(runner: CliRunner) -> None:
-    r = invoke(runner, "explain", "-s", "county-2024", str(COUNTIES / "花垣县.xlsx"), "--cohort", str(COUNTIES))
+    r = invoke(
+        runner, "explain", "-s", "county-2024", str(COUNTIES / "花垣县.xlsx"), "--cohort", str(COUNTIES)
+    )
     assert r.exit_code == 0, r.output
     assert "【花垣县】" in r.stdout and "距“一般”等次" in r.stdout and "可增" in r.stdout
     assert "【浏阳市】" not in r.stdout  # only the named input is explained
 
 
 def test_explain_set_shows_the_difference(runner: CliRunner) -> None:
-    r = invoke(runner, "explain", "-s", "county-2024", str(COUNTIES), "--unit", "花垣县", "--set", "1.5=56", "--top", "3")
+    r = invoke(
+        runner,
+        "explain",
+        "-s",
+        "county-2024",
+        str(COUNTIES),
+        "--unit",
+        "花垣县",
+        "--set",
+        "1.5=56",
+        "--top",
+        "3",
+    )
     assert r.exit_code == 0, r.output
     assert "假设 1.5=56" in r.stdout and "总分 59.89 →" in r.stdout
     assert "…另有" in r.stdout
@@ -47,8 +61,23 @@ def test_explain_json_and_html(runner: CliRunner, tmp_path: Path) -> None:
     assert unit["unit"] == "保靖县" and unit["grade_gap"]["reachable"] is False
     assert len(unit["categories"]) == 6 and unit["categories"][0]["average"] is not None
     out = tmp_path / "差距.html"
-    r = invoke(runner, "explain", "-s", "county-2024", str(COUNTIES), "--unit", "保靖县", "--unit", "浏阳市",
-               "--set", "规模性返贫=否", "--format", "html", "-o", str(out))
+    r = invoke(
+        runner,
+        "explain",
+        "-s",
+        "county-2024",
+        str(COUNTIES),
+        "--unit",
+        "保靖县",
+        "--unit",
+        "浏阳市",
+        "--set",
+        "规模性返贫=否",
+        "--format",
+        "html",
+        "-o",
+        str(out),
+    )
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
     assert "得分差距分析" in html and "各类指标得分率" in html and "假设情形" in html and "参评平均" in html
@@ -85,7 +114,18 @@ def test_diff_bundled_schemes(runner: CliRunner, tmp_path: Path) -> None:
     assert doc["format"] == "assess.diff/1" and len(doc["units"]) == 14
     assert {"old_total", "new_total", "old_rank", "new_rank"} <= set(doc["units"][0])
     out = tmp_path / "对照.doc"
-    r = invoke(runner, "diff", "county-2023", "county-2024", "--data", str(COUNTIES), "--format", "doc", "-o", str(out))
+    r = invoke(
+        runner,
+        "diff",
+        "county-2023",
+        "county-2024",
+        "--data",
+        str(COUNTIES),
+        "--format",
+        "doc",
+        "-o",
+        str(out),
+    )
     assert r.exit_code == 0 and out.stat().st_size > 0
 
 

@@ -26,7 +26,11 @@ def test_category_rates_against_the_cohort(county_plan, results) -> None:  # typ
         assert x["average"] == pytest.approx(avg)
         assert x["gap"] == pytest.approx(x["rate"] - avg)
     items = category_chart(rates)
-    assert len(items) == 12 and items[0]["label"].endswith("(本单位)") and items[1]["label"].endswith("(参评平均)")
+    assert (
+        len(items) == 12
+        and items[0]["label"].endswith("(本单位)")
+        and items[1]["label"].endswith("(参评平均)")
+    )
     assert category_rates(county_plan, r, [r])[0]["average"] is None
     assert len(category_chart(category_rates(county_plan, r, [r]))) == 6
 

@@ -61,7 +61,9 @@ def test_gap_to_next_grade_by_hand(tmp_path: Path) -> None:
     full = by[("1.1", "满分")]
     assert full.needed == 70 and full.gain == 4.0
     assert full.text.startswith("完成率需由 60.00% 提高到 70.00% 方可得满分,可增 4.00 分")
-    assert [(c.key, c.needed) for c in full.changes] == [("a", 70.0)]  # the numerator, never a smaller denominator
+    assert [(c.key, c.needed) for c in full.changes] == [
+        ("a", 70.0)
+    ]  # the numerator, never a smaller denominator
     assert by[("1.2", "下一档")].needed == 80 and by[("1.2", "下一档")].gain == 2.0
     assert by[("1.2", "满分")].needed == 90 and by[("1.2", "满分")].gain == 3.0
     assert by[("1.3", "满分")].needed == 0 and by[("1.3", "满分")].gain == 1.0
@@ -192,8 +194,10 @@ def test_needed_values_of_each_rule(tmp_path: Path) -> None:
 
 def test_rescorer_fast_path_equals_the_engine(tmp_path: Path) -> None:
     plan = plan_from_text(tmp_path, SCHEME_A)
-    units = [unit("甲县", {"a": 60, "b": 100, "1.2": 75, "1.3": 1, "v": 0}),
-             unit("乙县", {"a": 90, "b": 100, "1.2": 85, "1.3": 4, "v": 0})]
+    units = [
+        unit("甲县", {"a": 60, "b": 100, "1.2": 75, "1.3": 1, "v": 0}),
+        unit("乙县", {"a": 90, "b": 100, "1.2": 85, "1.3": 4, "v": 0}),
+    ]
     rs = rescorer(plan, *units)
     for i, p in enumerate(rs.prepared):
         assert rs.unit(i, p).total == rs.results[i].total
@@ -202,13 +206,18 @@ def test_rescorer_fast_path_equals_the_engine(tmp_path: Path) -> None:
 
 def test_what_if_by_indicator_and_field(tmp_path: Path) -> None:
     plan = plan_from_text(tmp_path, SCHEME_A)
-    rs = rescorer(plan, unit("甲县", {"a": 60, "b": 100, "1.2": 75, "1.3": 1, "v": 0}),
-                  unit("乙县", {"a": 65, "b": 100, "1.2": 79, "1.3": 0, "v": 0}))
+    rs = rescorer(
+        plan,
+        unit("甲县", {"a": 60, "b": 100, "1.2": 75, "1.3": 1, "v": 0}),
+        unit("乙县", {"a": 65, "b": 100, "1.2": 79, "1.3": 0, "v": 0}),
+    )
     assert [r.rank for r in rs.results] == [2, 1]
     w = what_if(plan, rs, 0, parse_assignments(plan, ["已完成数=70", "1.2=92%"]))
     assert w.after.total == 2 + 4 + 3 and w.after.rank == 1
     assert {row["id"] for row in w.rows} == {"1.1", "1.2"}
-    assert w.others == [{"unit": "乙县", "total_before": 3.0, "total_after": 3.0, "rank_before": 1, "rank_after": 2}]
+    assert w.others == [
+        {"unit": "乙县", "total_before": 3.0, "total_after": 3.0, "rank_before": 1, "rank_after": 2}
+    ]
     # A formula indicator can be set directly too.
     w2 = what_if(plan, rs, 0, parse_assignments(plan, ["1.1=70"]))
     assert w2.after.total == 6.0

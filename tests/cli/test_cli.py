@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -177,7 +176,9 @@ def test_duplicate_unit_names_both_places(runner, cohort):
 
 def test_rank_previous_adds_changes(runner, cohort, tmp_path):
     last = tmp_path / "上年.json"
-    result = invoke(runner, "rank", "-s", "county-2024", str(cohort), "--format", "json", "-o", str(last), "-q")
+    result = invoke(
+        runner, "rank", "-s", "county-2024", str(cohort), "--format", "json", "-o", str(last), "-q"
+    )
     assert result.exit_code == 0
     doc = json.loads(last.read_text(encoding="utf-8"))
     doc["units"] = [u for u in doc["units"] if u["unit"] != "浏阳市"]
@@ -185,7 +186,9 @@ def test_rank_previous_adds_changes(runner, cohort, tmp_path):
         if u["unit"] == "醴陵市":
             u["rank"] = 3
     last.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    result = invoke(runner, "rank", "-s", "county-2024", str(cohort), "--previous", str(last), "--format", "json", "-q")
+    result = invoke(
+        runner, "rank", "-s", "county-2024", str(cohort), "--previous", str(last), "--format", "json", "-q"
+    )
     units = {u["unit"]: u for u in json.loads(result.output)["units"]}
     assert units["浏阳市"]["rank_change"] == "新增"
     assert units["醴陵市"]["previous_rank"] == 3
@@ -204,16 +207,30 @@ def test_rank_documents(runner, cohort, tmp_path, fmt):
 def test_rank_previous_from_xlsx(runner, cohort, tmp_path):
     out = tmp_path / "上年.xlsx"
     invoke(runner, "rank", "-s", "county-2024", str(cohort), "--format", "xlsx", "-o", str(out), "-q")
-    result = invoke(runner, "rank", "-s", "county-2024", str(cohort), "--previous", str(out), "--format", "json", "-q")
+    result = invoke(
+        runner, "rank", "-s", "county-2024", str(cohort), "--previous", str(out), "--format", "json", "-q"
+    )
     assert result.exit_code == 0
     assert {u["rank_change"] for u in json.loads(result.output)["units"]} == {"持平"}
 
 
 def test_summary_table_and_details_give_the_same_totals(runner, tmp_path):
-    by_files = json.loads(invoke(runner, "rank", "-s", "county-2024", str(EXAMPLES / "counties"), "--format", "json", "-q").output)
+    by_files = json.loads(
+        invoke(
+            runner, "rank", "-s", "county-2024", str(EXAMPLES / "counties"), "--format", "json", "-q"
+        ).output
+    )
     summary = invoke(
-        runner, "rank", "-s", "county-2024", str(EXAMPLES / "汇总表.xlsx"),
-        "--details", str(EXAMPLES / "村级明细(全省).xlsx"), "--format", "json", "-q",
+        runner,
+        "rank",
+        "-s",
+        "county-2024",
+        str(EXAMPLES / "汇总表.xlsx"),
+        "--details",
+        str(EXAMPLES / "村级明细(全省).xlsx"),
+        "--format",
+        "json",
+        "-q",
     )
     assert summary.exit_code == 0, summary.output
     totals = {u["unit"]: u["total"] for u in json.loads(summary.output)["units"]}
@@ -232,7 +249,18 @@ def test_template_round_trip(runner, tmp_path):
 
 def test_inputs_are_not_modified(runner, cohort, tmp_path):
     before = {p.name: p.read_bytes() for p in cohort.iterdir()}
-    invoke(runner, "rank", "-s", "county-2024", str(cohort), "--format", "xlsx", "-o", str(tmp_path / "r.xlsx"), "-q")
+    invoke(
+        runner,
+        "rank",
+        "-s",
+        "county-2024",
+        str(cohort),
+        "--format",
+        "xlsx",
+        "-o",
+        str(tmp_path / "r.xlsx"),
+        "-q",
+    )
     invoke(runner, "score", "-s", "county-2024", str(cohort), "--format", "json")
     assert {p.name: p.read_bytes() for p in cohort.iterdir()} == before
 
@@ -266,7 +294,19 @@ def test_internal_error_has_no_traceback(tmp_path):
 
 
 def test_rank_sensitivity_is_seeded_and_listed(runner, cohort):
-    args = ["rank", "-s", "county-2024", str(cohort), "--sensitivity", "30", "--vary", "weights=±10%", "--format", "json", "-q"]
+    args = [
+        "rank",
+        "-s",
+        "county-2024",
+        str(cohort),
+        "--sensitivity",
+        "30",
+        "--vary",
+        "weights=±10%",
+        "--format",
+        "json",
+        "-q",
+    ]
     first = invoke(runner, *args, "--seed", "7")
     again = invoke(runner, *args, "--seed", "7")
     other = invoke(runner, *args, "--seed", "8")
@@ -278,6 +318,8 @@ def test_rank_sensitivity_is_seeded_and_listed(runner, cohort):
 
 
 def test_rank_sensitivity_bad_vary_is_usage_error(runner, cohort):
-    result = invoke(runner, "rank", "-s", "county-2024", str(cohort), "--sensitivity", "5", "--vary", "weights=lots")
+    result = invoke(
+        runner, "rank", "-s", "county-2024", str(cohort), "--sensitivity", "5", "--vary", "weights=lots"
+    )
     assert result.exit_code == 2
     assert "错误:" in result.output

@@ -96,7 +96,9 @@ def _with_doctype(path: Path, doctype: bytes) -> Path:
 
 def xxe(folder: Path) -> Path:
     """An external entity in the data sheet: refused before parsing, nothing fetched."""
-    return _with_doctype(folder / "外部实体.xlsx", b'<!DOCTYPE x [<!ENTITY e SYSTEM "http://127.0.0.1:9/x">]>')
+    return _with_doctype(
+        folder / "外部实体.xlsx", b'<!DOCTYPE x [<!ENTITY e SYSTEM "http://127.0.0.1:9/x">]>'
+    )
 
 
 def billion_laughs(folder: Path) -> Path:
@@ -135,7 +137,9 @@ def huge_dimension(folder: Path) -> Path:
     path = folder / "超大范围.xlsx"
     member = _sheet_member(GOOD, "指标数据")
     return _rewrite_member(
-        GOOD, path, member,
+        GOOD,
+        path,
+        member,
         lambda b: b.replace(b'<dimension ref="', b'<dimension ref="A1:XFD1048576" old="', 1),
     )
 
@@ -183,9 +187,11 @@ def error_value(folder: Path) -> Path:
     path = folder / "除零错误.xlsx"
 
     def edit(xml: bytes) -> bytes:
-        return xml.replace(b"<f>1/0</f><v></v>", b'<f>1/0</f><v>#DIV/0!</v>').replace(
-            b"<f>1/0</f><v/>", b"<f>1/0</f><v>#DIV/0!</v>"
-        ).replace(b"<c r=\"D", b"<c r=\"D", 1)
+        return (
+            xml.replace(b"<f>1/0</f><v></v>", b"<f>1/0</f><v>#DIV/0!</v>")
+            .replace(b"<f>1/0</f><v/>", b"<f>1/0</f><v>#DIV/0!</v>")
+            .replace(b'<c r="D', b'<c r="D', 1)
+        )
 
     _rewrite_member(src, path, member, edit)
     src.unlink()
@@ -334,7 +340,9 @@ def scheme_many(folder: Path) -> Path:
     for c in range(100):
         lines += [f"  - id: 'C{c}'", f"    name: 类{c}", "    points: 100", "    indicators:"]
         for i in range(100):
-            lines.append(f"      - {{id: 'C{c}.{i}', name: 指标{c}-{i}, points: 1, rule: {{type: threshold, target: 1}}}}")
+            lines.append(
+                f"      - {{id: 'C{c}.{i}', name: 指标{c}-{i}, points: 1, rule: {{type: threshold, target: 1}}}}"
+            )
     path = folder / "一万个指标.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -359,17 +367,22 @@ def mutated_scheme(seed: int) -> Builder:
     return build
 
 
-
 SCHEME_CASES: dict[str, tuple[str, str]] = {
     # name: (text to find in the bundled scheme, its replacement)
     "unknown_key": ("    points: 30\n", "    points: 30\n    weigth: 0.3\n"),
     "wrong_type": ("full_score: 100", "full_score: 一百"),
     "duplicate_id": ('      - id: "1.2"', '      - id: "1.1"'),
-    "unknown_formula_field": ("formula: 消除风险人数 / 监测对象人数 * 100", "formula: 消除风险人数 / 监测人数 * 100"),
+    "unknown_formula_field": (
+        "formula: 消除风险人数 / 监测对象人数 * 100",
+        "formula: 消除风险人数 / 监测人数 * 100",
+    ),
     "bands_overlap": ("- {min: 60, max: 70, score: 4}", "- {min: 60, max: 75, score: 4}"),
     "grades_not_monotonic": ("- {name: 较好, min: 80}", "- {name: 较好, min: 95}"),
     "points_sum": ("    name: 乡村产业发展\n    points: 20", "    name: 乡村产业发展\n    points: 25"),
-    "floor_equals_target": ("rule: {type: linear, floor: 30, target: 15}", "rule: {type: linear, floor: 15, target: 15}"),
+    "floor_equals_target": (
+        "rule: {type: linear, floor: 30, target: 15}",
+        "rule: {type: linear, floor: 15, target: 15}",
+    ),
     "negative_cap": ("rule: {type: deduct, per_item: 0.5}", "rule: {type: deduct, per_item: 0.5, cap: -1}"),
     "duplicate_key": ("year: 2024\n", "year: 2024\nyear: 2025\n"),
     "quota_over_one": ("- {name: 好, min: 90, quota: 0.3}", "- {name: 好, min: 90, quota: 30}"),
@@ -380,7 +393,10 @@ SCHEME_CASES: dict[str, tuple[str, str]] = {
     "formula_lambda": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: '(lambda: 1)()'"),
     "formula_comprehension": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: min(x for x in (1, 2))"),
     "formula_power_tower": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: 9**9**9"),
-    "formula_too_long": ("formula: 产业资金 / 衔接资金总额 * 100", "formula: " + " + ".join(["产业资金"] * 300)),
+    "formula_too_long": (
+        "formula: 产业资金 / 衔接资金总额 * 100",
+        "formula: " + " + ".join(["产业资金"] * 300),
+    ),
     "formula_cycle": (
         "  - {id: 达标村数",
         "  - {id: 循环甲, name: 循环甲, formula: 循环乙 + 1}\n  - {id: 循环乙, name: 循环乙, formula: 循环甲 + 1}\n  - {id: 达标村数",
@@ -391,7 +407,10 @@ SCHEME_TEXTS: dict[str, str] = {
     "tab_indent": "id: x\ntitle: t\n\tyear: 2024\n",
     "python_tag": "id: !!python/object/apply:os.system ['id']\ntitle: t\nyear: 2024\n",
     "alias_bomb": "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)),
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
+    ),
     "not_a_mapping": "- just\n- a list\n",
     "empty_scheme": "",
 }

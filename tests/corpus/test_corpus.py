@@ -53,5 +53,8 @@ def test_byte_mutation_fuzz(kind: str, tmp_path: Path) -> None:
             args = ["check", str(path)]
         result = CliRunner().invoke(main, args)
         assert result.exit_code in (0, 1, 2), (seed, result.output)
-        assert result.exception is None or isinstance(result.exception, SystemExit), (seed, repr(result.exception))
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            seed,
+            repr(result.exception),
+        )
         assert "Traceback" not in result.output

@@ -48,7 +48,7 @@ def test_killed_writer_leaves_old_or_new_file(tmp_path: Path) -> None:
     assert all(name.startswith(".") or "tmp" in name for name in leftovers)
 
 
-HOSTILE = ["../../x", "CON", "a/b", ":*?", "长" * 200, "<script>alert(1)</script>", "=HYPERLINK(\"http://x\")"]
+HOSTILE = ["../../x", "CON", "a/b", ":*?", "长" * 200, "<script>alert(1)</script>", '=HYPERLINK("http://x")']
 
 
 def _summary(path: Path, names: list[str]) -> Path:
@@ -76,7 +76,9 @@ def _summary(path: Path, names: list[str]) -> Path:
 def test_unit_names_make_safe_unique_files_inside_the_folder(tmp_path: Path) -> None:
     data = _summary(tmp_path / "汇总.xlsx", HOSTILE + [""])
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["score", "-s", "county-2024", str(data), "--format", "html", "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["score", "-s", "county-2024", str(data), "--format", "html", "-o", str(out)]
+    )
     assert result.exit_code in (0, 1), result.output
     written = sorted(p for p in out.rglob("*") if p.is_file())
     assert len(written) == len(HOSTILE)  # the nameless row is refused, not written
@@ -89,11 +91,19 @@ def test_unit_names_make_safe_unique_files_inside_the_folder(tmp_path: Path) -> 
 
 
 def test_formula_like_names_stay_text_in_xlsx(tmp_path: Path) -> None:
-    data = _summary(tmp_path / "汇总.xlsx", ["=HYPERLINK(\"http://x\")", "正常县"])
+    data = _summary(tmp_path / "汇总.xlsx", ['=HYPERLINK("http://x")', "正常县"])
     out = tmp_path / "排名.xlsx"
-    result = CliRunner().invoke(main, ["rank", "-s", "county-2024", str(data), "--format", "xlsx", "-o", str(out), "-q"])
+    result = CliRunner().invoke(
+        main, ["rank", "-s", "county-2024", str(data), "--format", "xlsx", "-o", str(out), "-q"]
+    )
     assert result.exit_code in (0, 1), result.output
     wb = openpyxl.load_workbook(out)
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
     assert cells
     assert all(c.data_type == "s" for c in cells)

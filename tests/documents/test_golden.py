@@ -12,7 +12,9 @@ GOLDEN = ROOT / "tests" / "golden" / "documents"
 @pytest.mark.parametrize("name", sorted(documents()))
 def test_matches_golden(name: str) -> None:
     expected = (GOLDEN / name).read_text(encoding="utf-8")
-    assert documents()[name] == expected, f"{name} 与黄金文件不同;检查差异后运行 python scripts/refresh_goldens.py documents"
+    assert documents()[name] == expected, (
+        f"{name} 与黄金文件不同;检查差异后运行 python scripts/refresh_goldens.py documents"
+    )
 
 
 def test_unit_names_and_texts_are_escaped(tmp_path) -> None:

@@ -45,7 +45,10 @@ def _landscape_with_margins(path: Path) -> None:
     section = docx.Document(str(path)).sections[0]
     assert section.page_width > section.page_height
     # Landscape GB/T 9704 margins rotate with the page; all four within 0.5 mm of the set values.
-    margins = sorted(round(float(m.mm)) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin))
+    margins = sorted(
+        round(float(m.mm))
+        for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    )
     assert margins == sorted([28, 26, 37, 35]) or margins == sorted([37, 35, 28, 26])
 
 
@@ -89,12 +92,24 @@ def test_scoresheet(sheet: tuple[Path, Path]) -> None:
     doc = docx.Document(str(sheet[0]))
     _no_markup(doc)
     main = doc.tables[0]
-    assert [c.text for c in main.rows[0].cells] == ["一级指标", "二级指标", "分值", "实际值", "得分", "失分", "计分依据"]
+    assert [c.text for c in main.rows[0].cells] == [
+        "一级指标",
+        "二级指标",
+        "分值",
+        "实际值",
+        "得分",
+        "失分",
+        "计分依据",
+    ]
     assert main.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
     assert any("计分" not in r.cells[-1].text and "得" in r.cells[-1].text for r in main.rows[1:])
     _landscape_with_margins(sheet[0])
     title = doc.paragraphs[0]
-    fonts = {r.element.rPr.rFonts.get(f"{W}eastAsia") for r in title.runs if r.element.rPr is not None and r.element.rPr.rFonts is not None}
+    fonts = {
+        r.element.rPr.rFonts.get(f"{W}eastAsia")
+        for r in title.runs
+        if r.element.rPr is not None and r.element.rPr.rFonts is not None
+    }
     assert "GB2312" not in fonts
     assert "浏阳市2024年度乡村振兴实绩考核得分表" in "".join(pdf_text(sheet[1]).split())
     assert 1 <= pdf_page_count(sheet[1]) <= 30
@@ -109,6 +124,10 @@ def test_doc_package_parses_as_mime() -> None:
     message = email.message_from_bytes(data)
     assert message.get_content_type() == "multipart/related"
     locations = {part.get("Content-Location") for part in message.walk() if not part.is_multipart()}
-    html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode("utf-8")
+    html = (
+        next(p for p in message.walk() if p.get_content_type() == "text/html")
+        .get_payload(decode=True)
+        .decode("utf-8")
+    )
     assert "doc_files/header.htm" in html
     assert any(loc and loc.endswith("doc_files/header.htm") for loc in locations)

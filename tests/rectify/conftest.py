@@ -83,9 +83,7 @@ def unit_result(
 def write_results(path: Path, units: list[UnitResult], *, wrapped: bool = True) -> Path:
     docs = [u.to_dict() for u in units]
     data: Any = (
-        {"format": "assess.score/1", "scheme": {"id": "county-2024"}, "units": docs}
-        if wrapped
-        else docs
+        {"format": "assess.score/1", "scheme": {"id": "county-2024"}, "units": docs} if wrapped else docs
     )
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
@@ -205,9 +203,7 @@ def run(tmp_path: Path) -> Run:
     """run_rectify with the bundled scheme, the test's out folder and AS_OF unless given."""
     from assess.commands.rectify import run_rectify
 
-    def call(
-        results: list[Path] | None = None, findings: list[Path] | None = None, **kw: Any
-    ) -> Any:
+    def call(results: list[Path] | None = None, findings: list[Path] | None = None, **kw: Any) -> Any:
         kw.setdefault("ledger", None)
         kw.setdefault("out_dir", tmp_path / "out")
         kw.setdefault("as_of", AS_OF)

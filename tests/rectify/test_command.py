@@ -15,9 +15,7 @@ from assess.rectify.lock import lock_path
 from .conftest import AS_OF, Run
 
 
-def test_outputs_html_and_json(
-    run: Run, results_file: Path, findings_file: Path, tmp_path: Path
-) -> None:
+def test_outputs_html_and_json(run: Run, results_file: Path, findings_file: Path, tmp_path: Path) -> None:
     report = run(
         [results_file],
         [findings_file],
@@ -87,25 +85,19 @@ def test_doc_output_is_mht(run: Run, findings_file: Path, tmp_path: Path) -> Non
     assert doc in report.written and doc.read_bytes().startswith(b"MIME-Version")
 
 
-def test_title_is_used_in_documents(
-    run: Run, findings_file: Path, tmp_path: Path
-) -> None:
+def test_title_is_used_in_documents(run: Run, findings_file: Path, tmp_path: Path) -> None:
     run([], [findings_file], formats={"html"}, title="2024年度考核反馈问题")
-    assert "浏阳市2024年度考核反馈问题整改清单" in (
-        tmp_path / "out" / "整改清单_浏阳市.html"
-    ).read_text(encoding="utf-8")
-    assert "2024年度考核反馈问题整改进展情况" in (
-        tmp_path / "out" / "整改进展情况.html"
-    ).read_text(encoding="utf-8")
-
-
-def test_no_backup(
-    run: Run, findings_file: Path, results_file: Path, tmp_path: Path
-) -> None:
-    ledger = run([], [findings_file]).ledger
-    report = run(
-        [results_file], [], ledger=ledger, as_of=dt.date(2025, 4, 30), backup=False
+    assert "浏阳市2024年度考核反馈问题整改清单" in (tmp_path / "out" / "整改清单_浏阳市.html").read_text(
+        encoding="utf-8"
     )
+    assert "2024年度考核反馈问题整改进展情况" in (tmp_path / "out" / "整改进展情况.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_no_backup(run: Run, findings_file: Path, results_file: Path, tmp_path: Path) -> None:
+    ledger = run([], [findings_file]).ledger
+    report = run([results_file], [], ledger=ledger, as_of=dt.date(2025, 4, 30), backup=False)
     assert report.backup is None and report.ledger_written
     assert sorted(p.name for p in ledger.parent.iterdir()) == ["整改台账.xlsx"]
 
@@ -125,25 +117,17 @@ def test_existing_ledger_in_out_folder_is_not_overwritten(
     before = ledger.read_bytes()
     with pytest.raises(UsageError) as exc:
         run([], [findings_file])
-    assert (
-        exc.value.message
-        == f"输出文件夹中已有整改台账“{ledger}”;如需在其基础上更新,请用 --ledger 指定它"
-    )
+    assert exc.value.message == f"输出文件夹中已有整改台账“{ledger}”;如需在其基础上更新,请用 --ledger 指定它"
     assert ledger.read_bytes() == before
 
 
 def test_nothing_to_do(run: Run) -> None:
     with pytest.raises(UsageError) as exc:
         run([], [])
-    assert (
-        exc.value.message
-        == "请至少提供评分结果、督查发现问题清单(--findings)或已有台账(--ledger)之一"
-    )
+    assert exc.value.message == "请至少提供评分结果、督查发现问题清单(--findings)或已有台账(--ledger)之一"
 
 
-def test_workbook_results_need_a_scorer(
-    run: Run, findings_file: Path, tmp_path: Path
-) -> None:
+def test_workbook_results_need_a_scorer(run: Run, findings_file: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError) as exc:
         run([findings_file], [])
     assert exc.value.message == (
@@ -183,10 +167,7 @@ def test_ledger_open_in_excel_gives_output_error(
             as_of=AS_OF + dt.timedelta(days=1),
             backup=False,
         )
-    assert (
-        exc.value.message
-        == f"无法写入“{ledger}”:文件可能正在被 Excel 或 WPS 打开,请关闭后重试"
-    )
+    assert exc.value.message == f"无法写入“{ledger}”:文件可能正在被 Excel 或 WPS 打开,请关闭后重试"
     assert ledger.read_bytes() == before
     assert not lock_path(ledger).exists()
     # no temp file, no backup of the unchanged ledger

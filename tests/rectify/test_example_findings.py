@@ -13,9 +13,7 @@ from .conftest import ROOT, SCHEME
 
 
 def test_example_findings_workbook(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "make_findings", ROOT / "examples" / "make_findings.py"
-    )
+    spec = importlib.util.spec_from_file_location("make_findings", ROOT / "examples" / "make_findings.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -27,9 +27,7 @@ def test_rows_become_problems(findings_file: Path) -> None:
     assert problems[1].department == "县财政局、县乡村振兴局"
     assert problems[2].deadline == IMMEDIATE
     assert problems[0].origin == "findings:督查发现问题清单.xlsx"
-    assert problems[0].location is not None and str(problems[0].location).endswith(
-        "问题清单 第 2 行"
-    )
+    assert problems[0].location is not None and str(problems[0].location).endswith("问题清单 第 2 行")
 
 
 def test_aliases_title_row_and_optional_columns(tmp_path: Path) -> None:
@@ -87,9 +85,7 @@ def test_aliases_title_row_and_optional_columns(tmp_path: Path) -> None:
 
 
 def test_missing_required_columns_exact_message(tmp_path: Path) -> None:
-    path = write_findings(
-        tmp_path / "缺列.xlsx", [["浏阳市", "某问题"]], ["单位名称", "问题描述"]
-    )
+    path = write_findings(tmp_path / "缺列.xlsx", [["浏阳市", "某问题"]], ["单位名称", "问题描述"])
     with pytest.raises(LedgerError) as exc:
         read_findings(path, [])
     assert exc.value.message == (
@@ -111,11 +107,7 @@ def test_bad_date_and_unknown_status_are_findings_with_cells(tmp_path: Path) -> 
     )
     notes: list[Finding] = []
     problems = read_findings(path, notes)
-    assert (
-        len(problems) == 2
-        and problems[0].deadline is None
-        and problems[1].status is None
-    )
+    assert len(problems) == 2 and problems[0].deadline is None and problems[1].status is None
     assert [(f.code, f.location.sheet, f.location.cell, f.message) for f in notes] == [
         (
             "bad-date",

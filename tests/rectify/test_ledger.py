@@ -15,9 +15,7 @@ from assess.rectify.model import COLUMNS
 from .conftest import Run, write_findings
 
 
-def test_new_ledger_structure(
-    run: Run, results_file: Path, findings_file: Path, tmp_path: Path
-) -> None:
+def test_new_ledger_structure(run: Run, results_file: Path, findings_file: Path, tmp_path: Path) -> None:
     report = run([results_file], [findings_file])
     path = tmp_path / "out" / "整改台账.xlsx"
     assert report.ledger == path and report.ledger_written and path in report.written
@@ -25,8 +23,7 @@ def test_new_ledger_structure(
     assert wb.sheetnames == ["汇总", "整改台账", "变更记录", META_SHEET]
     assert wb[META_SHEET].sheet_state == "veryHidden"
     assert (
-        wb[META_SHEET]["A1"].value == "format"
-        and wb[META_SHEET]["B1"].value == FORMAT == "assess.ledger/1"
+        wb[META_SHEET]["A1"].value == "format" and wb[META_SHEET]["B1"].value == FORMAT == "assess.ledger/1"
     )
     ws = wb["整改台账"]
     assert [c.value for c in ws[1]] == list(COLUMNS)
@@ -48,9 +45,7 @@ def test_new_ledger_structure(
     assert history["A2"].value == dt.datetime(2025, 3, 31)
 
 
-def test_per_unit_layout(
-    run: Run, results_file: Path, findings_file: Path, tmp_path: Path
-) -> None:
+def test_per_unit_layout(run: Run, results_file: Path, findings_file: Path, tmp_path: Path) -> None:
     run([results_file], [findings_file], layout="per-unit")
     wb = openpyxl.load_workbook(tmp_path / "out" / "整改台账.xlsx")
     assert wb.sheetnames == [
@@ -61,21 +56,11 @@ def test_per_unit_layout(
         "变更记录",
         META_SHEET,
     ]
-    assert (
-        wb["浏阳市"].max_row == 1 + 4
-        and wb["凤凰县"].max_row == 1 + 3
-        and wb["平江县"].max_row == 1 + 1
-    )
-    assert all(
-        wb[s].cell(r, 2).value == s
-        for s in ("浏阳市", "凤凰县")
-        for r in range(2, wb[s].max_row + 1)
-    )
+    assert wb["浏阳市"].max_row == 1 + 4 and wb["凤凰县"].max_row == 1 + 3 and wb["平江县"].max_row == 1 + 1
+    assert all(wb[s].cell(r, 2).value == s for s in ("浏阳市", "凤凰县") for r in range(2, wb[s].max_row + 1))
 
 
-def test_summary_sheet(
-    run: Run, results_file: Path, findings_file: Path, tmp_path: Path
-) -> None:
+def test_summary_sheet(run: Run, results_file: Path, findings_file: Path, tmp_path: Path) -> None:
     run([results_file], [findings_file])
     ws = openpyxl.load_workbook(tmp_path / "out" / "整改台账.xlsx")["汇总"]
     assert ws["A2"].value.startswith(
@@ -90,10 +75,7 @@ def test_formula_injection_written_as_text(run: Run, tmp_path: Path) -> None:
     evil = ['=HYPERLINK("http://x","点击")', "+1+2", "-3+4", "@SUM(A1:A2)"]
     path = write_findings(
         tmp_path / "evil.xlsx",
-        [
-            [i, "浏阳市", "督查暗访", "作风", text, text, None]
-            for i, text in enumerate(evil, start=1)
-        ],
+        [[i, "浏阳市", "督查暗访", "作风", text, text, None] for i, text in enumerate(evil, start=1)],
     )
     run([], [path])
     ledger = tmp_path / "out" / "整改台账.xlsx"
@@ -130,20 +112,13 @@ def _refused(run: Run, findings_file: Path, path: Path, before: bytes) -> Ledger
     return exc.value
 
 
-def test_deleted_required_column_refused(
-    run: Run, findings_file: Path, tmp_path: Path
-) -> None:
-    path, before = _broken(
-        tmp_path, run, findings_file, lambda wb: wb["整改台账"].delete_cols(12)
-    )
+def test_deleted_required_column_refused(run: Run, findings_file: Path, tmp_path: Path) -> None:
+    path, before = _broken(tmp_path, run, findings_file, lambda wb: wb["整改台账"].delete_cols(12))
     err = _refused(run, findings_file, path, before)
     assert isinstance(err, LedgerInvalid)
     assert err.message == "台账 整改台账.xlsx 有 1 处问题,未作任何修改,请改正后重试:"
     (f,) = err.findings
-    assert (
-        f.message
-        == "缺少必需的列:整改状态(列名须与台账模板一致,可调整顺序和列宽,不可删除或改名)"
-    )
+    assert f.message == "缺少必需的列:整改状态(列名须与台账模板一致,可调整顺序和列宽,不可删除或改名)"
     assert str(f.location) == f"{path} 整改台账 第 1 行"
 
 
@@ -170,9 +145,7 @@ def test_duplicate_id_bad_status_and_dates_refused_all_at_once(
         ("K4", "整改时限“月底前”不是日期,也不是“立行立改”或“长期坚持”"),
     ]
     text = err.format_message()
-    assert text.splitlines()[0].endswith(
-        "台账 整改台账.xlsx 有 4 处问题,未作任何修改,请改正后重试:"
-    )
+    assert text.splitlines()[0].endswith("台账 整改台账.xlsx 有 4 处问题,未作任何修改,请改正后重试:")
 
 
 def test_row_without_id_refused(run: Run, findings_file: Path, tmp_path: Path) -> None:
@@ -201,12 +174,8 @@ def test_newer_format_refused(run: Run, findings_file: Path, tmp_path: Path) -> 
     )
 
 
-def test_not_an_assess_ledger_refused(
-    run: Run, findings_file: Path, tmp_path: Path
-) -> None:
-    path, before = _broken(
-        tmp_path, run, findings_file, lambda wb: wb.remove(wb[META_SHEET])
-    )
+def test_not_an_assess_ledger_refused(run: Run, findings_file: Path, tmp_path: Path) -> None:
+    path, before = _broken(tmp_path, run, findings_file, lambda wb: wb.remove(wb[META_SHEET]))
     err = _refused(run, findings_file, path, before)
     assert err.message == (
         "整改台账.xlsx 不是 assess 生成的整改台账(缺少隐藏的元数据工作表 _assess),"

@@ -73,10 +73,7 @@ def test_two_processes_lose_no_update(tmp_path: Path) -> None:
     ).ledger
     jobs = []
     for n in range(4):
-        rows = [
-            [i, "宁乡市", f"督查{n}", "作风", f"第 {n} 批问题 {i}", "县委办", None]
-            for i in range(1, 6)
-        ]
+        rows = [[i, "宁乡市", f"督查{n}", "作风", f"第 {n} 批问题 {i}", "县委办", None] for i in range(1, 6)]
         path = write_findings(tmp_path / f"批次{n}.xlsx", rows)
         jobs.append((str(ledger), str(path), str(tmp_path / f"out{n}")))
     with multiprocessing.get_context("spawn").Pool(4) as pool:

@@ -39,21 +39,14 @@ def _find(rows: dict[str, dict[str, Any]], unit: str, text: str) -> dict[str, An
         v
         for v in rows.values()
         if v["单位名称"] == unit
-        and (
-            (v["关联指标"] or "").startswith(text + " ")
-            or text in (v["问题描述"] or "")
-        )
+        and ((v["关联指标"] or "").startswith(text + " ") or text in (v["问题描述"] or ""))
     ]
     return hit
 
 
 def _history(path: Path) -> list[tuple[Any, ...]]:
     ws = openpyxl.load_workbook(path)["变更记录"]
-    return [
-        tuple(c.value for c in row)
-        for row in ws.iter_rows(min_row=2)
-        if row[0].value is not None
-    ]
+    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2) if row[0].value is not None]
 
 
 def _edit_like_a_person(path: Path) -> dict[str, str]:
@@ -92,9 +85,7 @@ def _second_round(tmp_path: Path) -> tuple[Path, Path]:
     units = standard_results()
     # 浏阳市 1.6 got worse; 1.5 newly lost; 凤凰县 no longer has the veto
     units[0].indicators[0] = indicator("1.6", "衔接资金支付率", 58.0, 2, target=70)
-    units[0].indicators.append(
-        indicator("1.5", "衔接资金用于产业发展比重", 54.0, 1, target=60)
-    )
+    units[0].indicators.append(indicator("1.5", "衔接资金用于产业发展比重", 54.0, 1, target=60))
     units[1].vetoes = []
     results = write_results(tmp_path / "结果4月.json", units)
     findings = write_findings(
@@ -152,21 +143,12 @@ def test_rerun_keeps_hand_edits_and_adds_new_problems(
     assert pay["问题描述"] == "衔接资金支付率 58.00%,低于全省平均,失分 2 分"
     assert pay["失分"] == 2
     # their column, their colour, their width, their order
-    assert all(
-        v["联系电话"] and v["联系电话"].startswith("0731-")
-        for k, v in rows.items()
-        if v["_row"] <= 9
-    )
+    assert all(v["联系电话"] and v["联系电话"].startswith("0731-") for k, v in rows.items() if v["_row"] <= 9)
     ws = openpyxl.load_workbook(ledger)["整改台账"]
     assert ws.cell(pay["_row"], 5).fill.fgColor.rgb == "00FFFF00"
     assert ws.column_dimensions["E"].width == 80
-    backup_order = [
-        v["编号"]
-        for v in sorted(_rows(report.backup).values(), key=lambda v: v["_row"])
-    ]
-    assert [
-        ws.cell(r, 1).value for r in range(2, 10)
-    ] == backup_order  # the person's order stands
+    backup_order = [v["编号"] for v in sorted(_rows(report.backup).values(), key=lambda v: v["_row"])]
+    assert [ws.cell(r, 1).value for r in range(2, 10)] == backup_order  # the person's order stands
     new = _find(rows, "浏阳市", "1.5")
     assert new["_row"] == 10 and new["整改状态"] == "未开始" and new["联系电话"] is None
     # absences are marked, not deleted
@@ -175,9 +157,7 @@ def test_rerun_keeps_hand_edits_and_adds_new_problems(
     assert veto["核对情况"] == "本轮未再发现(2025-04-30)"
     assert pingjiang["核对情况"] == "本轮未再发现(2025-04-30)"
     assert _find(rows, "凤凰县", "1.6")["核对情况"] is None
-    assert _find(rows, "凤凰县", "1.6")["整改时限"] == dt.datetime(
-        2025, 4, 30
-    )  # counted from first seen
+    assert _find(rows, "凤凰县", "1.6")["整改时限"] == dt.datetime(2025, 4, 30)  # counted from first seen
     assert new["整改时限"] == dt.datetime(2025, 6, 29)  # 60 days from 4-30
     assert (
         len(report.stats.added),
@@ -206,20 +186,11 @@ def test_history_records_status_changes_and_updates(
         "衔接资金支付率 58.00%,低于全省平均,失分 2 分",
     ) in april
     assert (when, ids["pay"], "失分", "1.5", "2") in april
-    assert not any(
-        h[1] == ids["pay"] and h[2] == "整改措施" for h in april
-    )  # the person's text was kept
+    assert not any(h[1] == ids["pay"] and h[2] == "整改措施" for h in april)  # the person's text was kept
     assert sum(h[2] == "新增问题" for h in april) == 1
     assert sum(h[2] == "核对情况" for h in april) == 2
     # first-round history is still there
-    assert (
-        sum(
-            h[2] == "新增问题"
-            for h in _history(ledger)
-            if h[0] == dt.datetime(2025, 3, 31)
-        )
-        == 8
-    )
+    assert sum(h[2] == "新增问题" for h in _history(ledger) if h[0] == dt.datetime(2025, 3, 31)) == 8
 
 
 def test_problem_seen_again_is_unmarked(
@@ -279,16 +250,11 @@ def test_manual_row_is_kept_and_counted(run: Run, results_file: Path) -> None:
     wb.save(ledger)
     report = run([results_file], ledger=ledger, as_of=APRIL)
     assert "SG-001" in _rows(ledger)
-    assert (
-        report.progress.units[0].name == "浏阳市"
-        and report.progress.units[0].total == 3
-    )
+    assert report.progress.units[0].name == "浏阳市" and report.progress.units[0].total == 3
     assert _rows(ledger)["SG-001"]["核对情况"] is None
 
 
-def test_new_unit_in_per_unit_layout_gets_its_own_sheet(
-    run: Run, results_file: Path, tmp_path: Path
-) -> None:
+def test_new_unit_in_per_unit_layout_gets_its_own_sheet(run: Run, results_file: Path, tmp_path: Path) -> None:
     ledger = run([results_file], layout="per-unit").ledger
     units = standard_results() + [
         unit_result(
@@ -303,9 +269,7 @@ def test_new_unit_in_per_unit_layout_gets_its_own_sheet(
     assert wb["花垣县"]["B2"].value == "花垣县"
 
 
-def test_title_row_and_moved_columns_are_understood(
-    run: Run, results_file: Path, tmp_path: Path
-) -> None:
+def test_title_row_and_moved_columns_are_understood(run: Run, results_file: Path, tmp_path: Path) -> None:
     ledger = run([results_file]).ledger
     wb = openpyxl.load_workbook(ledger)
     ws = wb["整改台账"]
@@ -321,21 +285,14 @@ def test_title_row_and_moved_columns_are_understood(
     results, _ = _second_round(tmp_path)
     report = run([results], ledger=ledger, as_of=APRIL)
     ws = openpyxl.load_workbook(ledger)["整改台账"]
-    assert (
-        ws["A1"].value == "2024 年度考核反馈问题整改台账"
-        and ws["A2"].value == "整改状态"
-    )
+    assert ws["A1"].value == "2024 年度考核反馈问题整改台账" and ws["A2"].value == "整改状态"
     assert ws["L4"].value == changed_id and ws["A4"].value == "整改中"
     new_row = ws.max_row
-    assert ws.cell(new_row, 1).value == "未开始" and ws.cell(
-        new_row, 12
-    ).value.startswith("ZG-")
+    assert ws.cell(new_row, 1).value == "未开始" and ws.cell(new_row, 12).value.startswith("ZG-")
     assert report.stats.status_changes == 1
 
 
-def test_row_deleted_by_a_person_is_not_added_back(
-    run: Run, results_file: Path
-) -> None:
+def test_row_deleted_by_a_person_is_not_added_back(run: Run, results_file: Path) -> None:
     ledger = run([results_file]).ledger
     wb = openpyxl.load_workbook(ledger)
     ws = wb["整改台账"]
@@ -350,9 +307,7 @@ def test_row_deleted_by_a_person_is_not_added_back(
     )
 
 
-def test_blank_status_counts_as_not_started_with_a_warning(
-    run: Run, results_file: Path
-) -> None:
+def test_blank_status_counts_as_not_started_with_a_warning(run: Run, results_file: Path) -> None:
     ledger = run([results_file]).ledger
     wb = openpyxl.load_workbook(ledger)
     wb["整改台账"]["L2"].value = None

@@ -67,11 +67,7 @@ def test_every_lost_point_penalty_and_veto_becomes_a_problem(plan) -> None:  # t
 def test_indicator_without_template_gets_default_wording_and_90_days(plan) -> None:  # type: ignore[no-untyped-def]
     unit = unit_result(
         "韶山市",
-        [
-            indicator(
-                "1.2", "返贫风险率", 3.5, 1.5, points=3, basis="3.50% 高于 3%,不得分"
-            )
-        ],
+        [indicator("1.2", "返贫风险率", 3.5, 1.5, points=3, basis="3.50% 高于 3%,不得分")],
     )
     (p,) = problems_from_results(plan, [unit.to_dict()], AS_OF)
     assert p.description == "返贫风险率失分 1.5 分,3.50% 高于 3%,不得分"
@@ -137,14 +133,11 @@ def test_results_as_list_or_wrapper(tmp_path: Path) -> None:
 
 def test_newer_results_format_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.json"
-    path.write_text(
-        json.dumps({"format": "assess.score/2", "units": []}), encoding="utf-8"
-    )
+    path.write_text(json.dumps({"format": "assess.score/2", "units": []}), encoding="utf-8")
     with pytest.raises(DataError) as exc:
         load_results(path)
     assert (
-        exc.value.message
-        == "评分结果文件的格式为 assess.score/2,本版本只能读取 assess.score/1,请升级 assess"
+        exc.value.message == "评分结果文件的格式为 assess.score/2,本版本只能读取 assess.score/1,请升级 assess"
     )
 
 

@@ -82,14 +82,10 @@ def ten(tmp_path: Path) -> Path:
 
 def test_figures_by_unit_department_and_overall(run: Run, ten: Path) -> None:
     p = run([], [ten]).progress
-    figures = {
-        t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate)
-        for t in p.units
-    }
+    figures = {t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate) for t in p.units}
     assert figures == {"浏阳市": (6, 2, 2, 2, 1, 33.3), "平江县": (4, 3, 0, 1, 1, 75.0)}
     depts = {
-        t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate)
-        for t in p.departments
+        t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate) for t in p.departments
     }
     assert depts == {
         "县财政局": (4, 2, 2, 0, 1, 50.0),
@@ -106,9 +102,7 @@ def test_figures_by_unit_department_and_overall(run: Run, ten: Path) -> None:
         2,
         50.0,
     )
-    assert (
-        o.sentence() == "共 10 条,完成 5 条,正在整改 2 条,尚未开始 3 条,完成率 50.0%,逾期未完成 2 条"
-    )
+    assert o.sentence() == "共 10 条,完成 5 条,正在整改 2 条,尚未开始 3 条,完成率 50.0%,逾期未完成 2 条"
     assert p.overdue_units == ["浏阳市", "平江县"]
     assert [i["description"] for i in p.overdue] == ["问题3", "问题10"]
 
@@ -144,7 +138,5 @@ def test_sentence_like_the_notices(run: Run, tmp_path: Path) -> None:
         ]
         for i in range(57)
     ]
-    p = run(
-        [], [write_findings(tmp_path / "57.xlsx", rows, HEAD)], as_of=AS_OF
-    ).progress
+    p = run([], [write_findings(tmp_path / "57.xlsx", rows, HEAD)], as_of=AS_OF).progress
     assert p.overall.sentence() == "共 57 条,完成 26 条,正在整改 31 条,完成率 45.6%"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from tests.render.conftest import EVIL, TEMPLATES, TITLE, render_sample
 
 from assess.render import env as render_env
 from assess.render.env import cjk_date, cn_num, num, pct, render_document, templates_dir
+from tests.render.conftest import EVIL, TEMPLATES, TITLE, render_sample
 
 
 def style_block(html: str) -> str:
@@ -314,7 +314,9 @@ def test_bar_chart() -> None:
         items=[("甲", 80), {"label": "乙", "value": 120}, ("丙", None), ("丁", -5)],
     )
     assert "data:" not in html and "<img" not in html
-    shares = re.findall(r"<td width=\"([\d.]+)%\" style='width:[\d.]+%;border:solid windowtext 0.5pt;background:#808080", html)
+    shares = re.findall(
+        r"<td width=\"([\d.]+)%\" style='width:[\d.]+%;border:solid windowtext 0.5pt;background:#808080", html
+    )
     assert shares == ["80.0", "100.0"]  # clipped at the maximum; none for missing or negative
     assert html.count("background:#808080") == 2
     assert ">80.0</p>" in html and ">—</p>" in html
@@ -387,7 +389,10 @@ def test_templates_dir_prefers_bundled(tmp_path: Path, monkeypatch: pytest.Monke
 def test_render_document_context_wins() -> None:
     html = render_document(
         "sample.html.j2",
-        {**__import__("tests.render.conftest", fromlist=["sample_context"]).sample_context(), "doc_issuer": "另一局"},
+        {
+            **__import__("tests.render.conftest", fromlist=["sample_context"]).sample_context(),
+            "doc_issuer": "另一局",
+        },
         title="T",
         issuer="某局",
         date="2024-06-30",

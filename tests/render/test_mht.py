@@ -7,9 +7,9 @@ import re
 from email.message import Message
 
 import pytest
-from tests.render.conftest import TITLE, render_sample
 
 from assess.render.mht import BASE, FILELIST, HEADER, MAIN, split_footer, to_mht
+from tests.render.conftest import TITLE, render_sample
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 
@@ -52,7 +52,7 @@ def test_footer_moves_to_header_htm() -> None:
         assert BASE + ref in parts, ref
     header = parts[BASE + HEADER].get_payload(decode=True).decode("utf-8")
     assert "<div style='mso-element:footer' id=f1>" in header
-    assert "mso-field-code:\" PAGE \"" in header and "—" in header
+    assert 'mso-field-code:" PAGE "' in header and "—" in header
     assert f'href="../{MAIN}"' in header
     filelist = parts[BASE + FILELIST].get_payload(decode=True).decode("utf-8")
     assert '<o:File HRef="header.htm"/>' in filelist

@@ -12,10 +12,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.render.conftest import ISSUER, TITLE, render_sample
-from tests.office_support import require_poppler, require_soffice
 
 from assess.render.office import convert, pdf_page_count, pdf_text, pdf_to_png
+from tests.office_support import require_poppler, require_soffice
+from tests.render.conftest import ISSUER, TITLE, render_sample
 
 docx = pytest.importorskip("docx", reason="python-docx is needed: pip install python-docx")
 
@@ -47,9 +47,7 @@ def portrait(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def landscape(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return _convert_both(
-        tmp_path_factory.mktemp("landscape"), render_sample(landscape=True), "landscape"
-    )
+    return _convert_both(tmp_path_factory.mktemp("landscape"), render_sample(landscape=True), "landscape")
 
 
 def _mm(length: object) -> float:
@@ -76,8 +74,10 @@ def test_numbers_right_aligned(portrait: tuple[Path, Path]) -> None:
     doc = docx.Document(str(portrait[0]))
     para = doc.tables[0].rows[1].cells[2].paragraphs[0]
     xml = para._p.xml
-    assert 'w:jc w:val="right"' in xml or 'w:jc w:val="end"' in xml or (
-        para.style is not None and "TableNum" in para.style.name
+    assert (
+        'w:jc w:val="right"' in xml
+        or 'w:jc w:val="end"' in xml
+        or (para.style is not None and "TableNum" in para.style.name)
     )
 
 

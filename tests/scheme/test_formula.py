@@ -129,9 +129,7 @@ def test_evaluates(text: str, env: dict, expected: float) -> None:
         ('score("1.2")', {}, "指标 1.2 的得分缺失"),
     ],
 )
-def test_missing_or_failing_input_gives_none_with_reason(
-    text: str, env: dict, reason: str
-) -> None:
+def test_missing_or_failing_input_gives_none_with_reason(text: str, env: dict, reason: str) -> None:
     assert compile_formula(text).evaluate(env) == (None, reason)
 
 

@@ -53,9 +53,7 @@ def test_utf8_with_bom_is_fine(tmp_path: Path) -> None:
 
 def test_utf16_file_is_recognised(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL.encode("utf-16"))
-    assert _error(path) == [
-        ": 方案文件“FILE”是 UTF-16 编码;请用编辑器另存为 UTF-8 后重试"
-    ]
+    assert _error(path) == [": 方案文件“FILE”是 UTF-16 编码;请用编辑器另存为 UTF-8 后重试"]
 
 
 def test_workbook_given_as_scheme(tmp_path: Path) -> None:
@@ -108,9 +106,7 @@ def test_small_anchors_are_allowed(tmp_path: Path) -> None:
         '      - {id: "1.2", name: 乙, points: 5, rule: *r}',
     )
     loaded = load_scheme(write(tmp_path, text))
-    assert [i.rule.type for i in loaded.scheme.categories[0].indicators] == [
-        "threshold"
-    ] * 2
+    assert [i.rule.type for i in loaded.scheme.categories[0].indicators] == ["threshold"] * 2
 
 
 @pytest.mark.parametrize("depth", [100, 100_000])
@@ -132,9 +128,7 @@ def test_dates_are_kept_as_text(tmp_path: Path) -> None:
 
 def test_keys_are_kept_as_written(tmp_path: Path) -> None:
     text = MINIMAL.replace("target: 70}", "target: 70, by_group: {1.10: {target: 60}}}")
-    text = text.replace(
-        "full_score: 10", "full_score: 10\ngroups: [{id: '1.10', name: 十组}]"
-    )
+    text = text.replace("full_score: 10", "full_score: 10\ngroups: [{id: '1.10', name: 十组}]")
     loaded = load_scheme(write(tmp_path, text))
     assert list(loaded.scheme.categories[0].indicators[0].rule.by_group) == ["1.10"]
 
@@ -145,9 +139,7 @@ def test_huge_integer_is_a_finding(tmp_path: Path) -> None:
 
 
 def test_error_headline_counts_errors_and_warnings(tmp_path: Path) -> None:
-    text = MINIMAL.replace("full_score: 10", "full_score: 20").replace(
-        "target: 70}", "targt: 70}"
-    )
+    text = MINIMAL.replace("full_score: 10", "full_score: 20").replace("target: 70}", "targt: 70}")
     with pytest.raises(SchemeError) as info:
         load_scheme(write(tmp_path, text))
     assert info.value.message == "方案有 2 处错误"
@@ -177,9 +169,7 @@ def test_ten_thousand_indicators_validate_in_seconds(tmp_path: Path) -> None:
             if i % 2
             else "{type: threshold, target: 1}"
         )
-        lines.append(
-            f'      - {{id: "1.{i}", name: 指标{i}, points: 1, unit: "%", rule: {rule}}}'
-        )
+        lines.append(f'      - {{id: "1.{i}", name: 指标{i}, points: 1, unit: "%", rule: {rule}}}')
     path = write(tmp_path, "\n".join(lines) + "\n")
     start = time.perf_counter()
     loaded = load_scheme(path)

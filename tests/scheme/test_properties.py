@@ -30,9 +30,7 @@ numbers = st.one_of(
     st.floats(-1e6, 1e6, allow_nan=False).map(repr),
     st.sampled_from(["0", "0.0", "1e308", "1e-308", "10"]),
 )
-atoms = st.one_of(
-    numbers, st.sampled_from(NAMES), st.just('value("1.1")'), st.just('score("2")')
-)
+atoms = st.one_of(numbers, st.sampled_from(NAMES), st.just('value("1.1")'), st.just('score("2")'))
 
 
 def _join(parts: tuple[str, str, str]) -> str:
@@ -83,15 +81,13 @@ values = st.one_of(
     st.sampled_from(["不适用", "", "是"]),
 )
 envs = st.fixed_dictionaries(
-    {name: values for name in [*NAMES, "value:1.1", "score:2"]},
+    dict.fromkeys([*NAMES, "value:1.1", "score:2"], values),
 )
 
 
 @SETTINGS
 @given(text=expressions, env=envs)
-def test_formula_compiles_or_refuses_and_never_raises_when_evaluated(
-    text: str, env: dict
-) -> None:
+def test_formula_compiles_or_refuses_and_never_raises_when_evaluated(text: str, env: dict) -> None:
     try:
         formula = compile_formula(text)
     except FormulaError as exc:
@@ -165,11 +161,7 @@ yamlish = st.lists(
         st.text(max_size=10),
     ),
     max_size=40,
-).map(
-    lambda parts: "".join(
-        p + random.Random(len(p)).choice(["", " ", "\n", "\n  "]) for p in parts
-    )
-)
+).map(lambda parts: "".join(p + random.Random(len(p)).choice(["", " ", "\n", "\n  "]) for p in parts))
 
 
 @SETTINGS

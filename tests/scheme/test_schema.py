@@ -48,9 +48,7 @@ def test_schema_is_for_yaml_language_server() -> None:
 def test_bundled_schemes_point_at_the_schema() -> None:
     for path in sorted((ROOT / "indicators").glob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first == "# yaml-language-server: $schema=../docs/scheme.schema.json", (
-            path.name
-        )
+        assert first == "# yaml-language-server: $schema=../docs/scheme.schema.json", path.name
 
 
 def test_bundled_schemes_validate_against_the_json_schema() -> None:

@@ -44,9 +44,7 @@ def value(v: Any) -> Value:
     return Value(float(v), raw=v)
 
 
-def unit(
-    name: str, values: dict[str, Any] | None = None, group: str | None = None
-) -> UnitData:
+def unit(name: str, values: dict[str, Any] | None = None, group: str | None = None) -> UnitData:
     return UnitData(
         unit=name,
         group=group,
@@ -103,9 +101,7 @@ def ind(result: UnitResult, ident: str) -> IndicatorResult:
     return next(i for i in result.indicators if i.id == ident)
 
 
-def score_one(
-    plan: Plan, v: Any, *, group: str | None = None, key: str = "1.1"
-) -> IndicatorResult:
+def score_one(plan: Plan, v: Any, *, group: str | None = None, key: str = "1.1") -> IndicatorResult:
     [res] = score_units(plan, [unit("甲县", {key: v}, group)])
     return ind(res, key)
 

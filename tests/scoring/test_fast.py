@@ -49,8 +49,13 @@ def _cohort(seed: int, n: int) -> list[UnitData]:
         values["重大舆情"] = Value(float(rng.random() < 0.05))
         values["问题总数"] = Value(100.0)
         values["已整改问题数"] = Value(float(rng.randint(80, 100)))
-        table = TableData("villages", "x.xlsx", "村级明细", rows=list(range(2, 22)),
-                          columns={"集体经济收入": [rng.choice([5.0, 10.0, 20.0]) for _ in range(20)]})
+        table = TableData(
+            "villages",
+            "x.xlsx",
+            "村级明细",
+            rows=list(range(2, 22)),
+            columns={"集体经济收入": [rng.choice([5.0, 10.0, 20.0]) for _ in range(20)]},
+        )
         units.append(UnitData(f"县{k:03d}", groups[k % 3], 2024, values, {"villages": table}, file="x.xlsx"))
     return units
 

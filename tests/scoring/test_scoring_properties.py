@@ -180,12 +180,8 @@ def test_unit_rules_monotone(spec: tuple[Any, float, str], a: float, b: float) -
     rule, points, direction = spec
     if rule.type == "boolean":
         a, b = float(a > 0), float(b > 0)
-    worse, better = (
-        (min(a, b), max(a, b)) if direction == "higher" else (max(a, b), min(a, b))
-    )
-    assert _score(rule, better, points, direction) >= _score(
-        rule, worse, points, direction
-    )
+    worse, better = (min(a, b), max(a, b)) if direction == "higher" else (max(a, b), min(a, b))
+    assert _score(rule, better, points, direction) >= _score(rule, worse, points, direction)
 
 
 @SETTINGS
@@ -202,9 +198,7 @@ def test_unit_rules_bounded(spec: tuple[Any, float, str], value: float) -> None:
 def cohort_rule(draw: Any) -> tuple[Any, float, str]:
     points = draw(pts)
     direction = draw(st.sampled_from(["higher", "lower"]))
-    kind = draw(
-        st.sampled_from(["rank_scores", "rank_first", "best", "average", "minmax"])
-    )
+    kind = draw(st.sampled_from(["rank_scores", "rank_first", "best", "average", "minmax"]))
     if kind == "rank_scores":
         scores = sorted(
             draw(st.lists(st.integers(0, int(points * 10)), min_size=1, max_size=6)),
@@ -239,23 +233,16 @@ def cohort_rule(draw: Any) -> tuple[Any, float, str]:
 
 @SETTINGS
 @given(cohort_rule(), st.lists(num, min_size=1, max_size=12))
-def test_cohort_rules_monotone_and_bounded(
-    spec: tuple[Any, float, str], values: list[float]
-) -> None:
+def test_cohort_rules_monotone_and_bounded(spec: tuple[Any, float, str], values: list[float]) -> None:
     rule, points, direction = spec
     if rule.type == "relative" and rule.to == "average":
         # proportional to the average only makes sense for non-negative quantities
         values = [abs(v) for v in values]
     stats = R.cohort_stats(values, direction, "全体")
-    scored = [
-        (v, RND(R.COHORT_RULES[rule.type](v, points, rule, direction, "%", stats)[0]))
-        for v in values
-    ]
+    scored = [(v, RND(R.COHORT_RULES[rule.type](v, points, rule, direction, "%", stats)[0])) for v in values]
     for _v, s in scored:
         assert 0 <= s <= points
-    ordered = sorted(
-        scored, key=lambda vs: vs[0], reverse=direction == "lower"
-    )  # worst first
+    ordered = sorted(scored, key=lambda vs: vs[0], reverse=direction == "lower")  # worst first
     for (_, worse), (_, better) in itertools.pairwise(ordered):
         assert better >= worse
 
@@ -329,9 +316,7 @@ def test_total_accounting(units: list[Any]) -> None:
         # categories → base, rescaled over the applicable points when some are left out
         full_leaf = sum(i.points for i in leaves)
         categories = sum(c.score for c in r.categories)
-        assert r.applicable_points == sum(
-            i.points for i in leaves if i.applicable and i.status != "cohort"
-        )
+        assert r.applicable_points == sum(i.points for i in leaves if i.applicable and i.status != "cohort")
         if 0 < r.applicable_points < full_leaf:
             assert r.base_total == RND(categories / r.applicable_points * s.full_score)
         else:
@@ -374,11 +359,7 @@ def test_same_inputs_byte_identical_json(units: list[Any]) -> None:
     for _ in range(2):
         results = score_units(PLAN, units)
         rank_cohort(PLAN, results, previous)
-        outputs.append(
-            json.dumps(
-                [r.to_dict() for r in results], ensure_ascii=False, indent=1
-            ).encode()
-        )
+        outputs.append(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1).encode())
     assert outputs[0] == outputs[1]
 
 
@@ -430,9 +411,7 @@ def test_json_independent_of_hash_seed(tmp_path: Path) -> None:
             "PYTHONHASHSEED": seed,
             "PYTHONPATH": os.pathsep.join(sys.path),
         }
-        done = subprocess.run(
-            [sys.executable, str(script)], capture_output=True, env=env, check=True
-        )
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, env=env, check=True)
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert "缺少 丁、丙、乙、甲" in outputs.pop().decode()  # sorted, not in hash order

@@ -51,9 +51,7 @@ def variant(tmp_path: Path, old: str, new: str) -> Plan:
 
 
 def test_grade_lines(plan: Plan) -> None:
-    [good, fair] = score_units(
-        plan, [county("甲", 30, 100, 30), county("乙", 29.99, 100, 30)]
-    )
+    [good, fair] = score_units(plan, [county("甲", 30, 100, 30), county("乙", 29.99, 100, 30)])
     # 30 + 30 + 30 = 90 → exactly at the 好 line; 89.99 → 较好
     assert (good.total, good.grade, good.band_grade) == (90.0, "好", "好")
     assert good.grade_basis == ["总分 90.00 分,达到“好”等次分数线 90 分"]
@@ -77,9 +75,7 @@ def test_grade_below_every_line(tmp_path: Path) -> None:
     [res] = score_units(plan, [unit("甲县", {"1.1": 50})])
     # below the lowest line: the lowest grade, and the basis must not claim the line was reached
     assert res.grade == "一般"
-    assert res.grade_basis == [
-        "总分 50.00 分,未达到“一般”等次分数线 60 分,定为最低等次“一般”"
-    ]
+    assert res.grade_basis == ["总分 50.00 分,未达到“一般”等次分数线 60 分,定为最低等次“一般”"]
 
 
 def test_veto_lowest(plan: Plan) -> None:
@@ -124,15 +120,10 @@ def test_bar_on_veto(plan: Plan) -> None:
 
 
 def test_bar_on_value(plan: Plan) -> None:
-    [barred, kept] = score_units(
-        plan, [county("甲", 40, 89, 30), county("乙", 40, 90, 30)]
-    )
+    [barred, kept] = score_units(plan, [county("甲", 40, 89, 30), county("乙", 40, 90, 30)])
     # 40 + 89 × 0.3 + 30 = 96.7 → 好 by score, but 6.1 = 89 < 90 → 较好; exactly 90 is not barred
     assert (barred.total, barred.grade) == (96.7, "较好")
-    assert (
-        barred.grade_basis[-1]
-        == "问题整改完成率低于 90% 的不得评为“好”,由“好”降为“较好”"
-    )
+    assert barred.grade_basis[-1] == "问题整改完成率低于 90% 的不得评为“好”,由“好”降为“较好”"
     assert (kept.total, kept.grade, kept.barred) == (97.0, "好", [])
 
 
@@ -270,9 +261,7 @@ def test_groups_ranked_apart(plan: Plan) -> None:
             county("B2", 40, 100, 15, B),
         ],
     )
-    assert {
-        k: (r.rank, r.overall_rank, r.group, r.group_name) for k, r in res.items()
-    } == {
+    assert {k: (r.rank, r.overall_rank, r.group, r.group_name) for k, r in res.items()} == {
         "A1": (1, 2, "a", A),
         "A2": (2, 4, "a", A),
         "B1": (1, 1, "b", B),

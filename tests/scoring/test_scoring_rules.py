@@ -28,9 +28,7 @@ from assess.scoring.engine import score_units
         (59.99, 1.0, "实际值 59.99% < 目标 60%,未达标,得 1 分"),
     ],
 )
-def test_threshold_higher(
-    tmp_path: Path, value: float, score: float, basis: str
-) -> None:
+def test_threshold_higher(tmp_path: Path, value: float, score: float, basis: str) -> None:
     plan = one_indicator(tmp_path, "{type: threshold, target: 60, partial: 1}")
     res = score_one(plan, value)
     assert (res.score, res.basis) == (score, basis)
@@ -56,12 +54,8 @@ def test_threshold_not_inclusive(tmp_path: Path) -> None:
         (0, 2.0, "实际值 0.00% ≤ 目标 1%,得满分 2 分"),
     ],
 )
-def test_threshold_lower(
-    tmp_path: Path, value: float, score: float, basis: str
-) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: threshold, target: 1}", points=2, direction="lower"
-    )
+def test_threshold_lower(tmp_path: Path, value: float, score: float, basis: str) -> None:
+    plan = one_indicator(tmp_path, "{type: threshold, target: 1}", points=2, direction="lower")
     res = score_one(plan, value)
     assert (res.score, res.basis) == (score, basis)
 
@@ -236,9 +230,7 @@ def test_linear_lower(tmp_path: Path, value: float, score: float, basis: str) ->
     ],
 )
 def test_step_whole(tmp_path: Path, value: float, score: float, basis: str) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: step, baseline: 100, step: 0.1, deduct: 1}", points=3
-    )
+    plan = one_indicator(tmp_path, "{type: step, baseline: 100, step: 0.1, deduct: 1}", points=3)
     res = score_one(plan, value)
     assert (res.score, res.basis) == (score, basis)
 
@@ -346,9 +338,7 @@ BANDS_1_1 = (
         (49.99, 1.0, "实际值 49.99% 在“< 50%”档,得 1 分"),
     ],
 )
-def test_bands_default_edges(
-    tmp_path: Path, value: float, score: float, basis: str
-) -> None:
+def test_bands_default_edges(tmp_path: Path, value: float, score: float, basis: str) -> None:
     plan = one_indicator(tmp_path, BANDS_1_1)
     res = score_one(plan, value)
     assert (res.score, res.basis) == (score, basis)
@@ -364,9 +354,7 @@ def test_bands_default_edges(
         (100.5, 0.0, "实际值 100.50% 不在任何一档内,不得分"),
     ],
 )
-def test_bands_inclusive_flags(
-    tmp_path: Path, value: float, score: float, basis: str
-) -> None:
+def test_bands_inclusive_flags(tmp_path: Path, value: float, score: float, basis: str) -> None:
     plan = one_indicator(
         tmp_path,
         "{type: bands, bands: [{min: 90, max: 100, include_min: false, include_max: true, score: 5},"
@@ -418,9 +406,7 @@ def test_ratio_higher(tmp_path: Path, value: float, score: float, basis: str) ->
     ],
 )
 def test_ratio_lower(tmp_path: Path, value: float, score: float, basis: str) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: ratio, target: 1}", points=4, direction="lower"
-    )
+    plan = one_indicator(tmp_path, "{type: ratio, target: 1}", points=4, direction="lower")
     res = score_one(plan, value)
     assert (res.score, res.basis) == (score, basis)
 
@@ -441,17 +427,13 @@ def test_ratio_lower(tmp_path: Path, value: float, score: float, basis: str) -> 
     ],
 )
 def test_deduct(tmp_path: Path, value: float, score: float, basis: str) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: deduct, per_item: 0.5}", points=2, unit_="个"
-    )
+    plan = one_indicator(tmp_path, "{type: deduct, per_item: 0.5}", points=2, unit_="个")
     res = score_one(plan, value)
     assert (res.score, res.basis) == (score, basis)
 
 
 def test_deduct_item_cap(tmp_path: Path) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: deduct, per_item: 0.5, cap: 1}", points=2, unit_="户"
-    )
+    plan = one_indicator(tmp_path, "{type: deduct, per_item: 0.5, cap: 1}", points=2, unit_="户")
     # 3 × 0.5 = 1.5 > cap 1 → deduct 1 → 1
     res = score_one(plan, 3)
     assert (res.score, res.lost, res.basis) == (
@@ -489,10 +471,7 @@ def test_deduct_shared_cap_group(tmp_path: Path) -> None:
     a, b = ind(res, "4.4"), ind(res, "6.3")
     assert (a.score, a.lost) == (0.0, 2.0)
     assert (b.score, b.lost) == (1.0, 2.0)
-    assert (
-        b.basis
-        == "发现问题 3 个,每个扣 1 分,扣 3 分;与同组指标合计扣分达上限 4 分,本项实扣 2 分"
-    )
+    assert b.basis == "发现问题 3 个,每个扣 1 分,扣 3 分;与同组指标合计扣分达上限 4 分,本项实扣 2 分"
     assert res.total == 1.0  # 0 + 1
 
 
@@ -512,9 +491,7 @@ def test_boolean(tmp_path: Path) -> None:
     yes, no = score_one(plan, True), score_one(plan, False)
     assert (yes.score, yes.basis) == (2.0, "填报“是”,符合要求,得满分 2 分")
     assert (no.score, no.basis) == (0.0, "填报“否”,不符合要求,不得分")
-    plan = one_indicator(
-        tmp_path, "{type: boolean, expect: false, partial: 0.5}", points=2, unit_=None
-    )
+    plan = one_indicator(tmp_path, "{type: boolean, expect: false, partial: 0.5}", points=2, unit_=None)
     assert score_one(plan, False).score == 2.0
     assert score_one(plan, True).basis == "填报“是”,不符合要求,得 0.5 分"
 
@@ -542,18 +519,12 @@ def test_direct_rounds_half_up_in_score_and_basis(tmp_path: Path) -> None:
 
 
 def _cohort(plan, values: dict[str, float], groups: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    units = [
-        unit(name, {"1.1": v}, (groups or {}).get(name)) for name, v in values.items()
-    ]
-    return {
-        name: ind(r, "1.1") for name, r in by_unit(score_units(plan, units)).items()
-    }
+    units = [unit(name, {"1.1": v}, (groups or {}).get(name)) for name, v in values.items()]
+    return {name: ind(r, "1.1") for name, r in by_unit(score_units(plan, units)).items()}
 
 
 def test_rank_scores_with_shared_places(tmp_path: Path) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: rank, scores: [4, 3.6, 3.2, 2.8, 2.4], others: 2}", points=4
-    )
+    plan = one_indicator(tmp_path, "{type: rank, scores: [4, 3.6, 3.2, 2.8, 2.4], others: 2}", points=4)
     res = _cohort(plan, {"A": 10, "B": 9, "C": 9, "D": 8, "E": 7, "F": 6, "G": 5})
     # places 1, 2, 2, 4, 5, 6, 7 → 4, 3.6, 3.6, 2.8, 2.4, others 2, 2
     assert {k: r.score for k, r in res.items()} == {
@@ -589,9 +560,7 @@ def test_rank_first_step_lower_within_group(tmp_path: Path) -> None:
         "B1": "二类县",
         "B2": "二类县",
     }
-    res = _cohort(
-        plan, {"A1": 1, "A2": 2, "A3": 3, "A4": 4, "A5": 5, "B1": 9, "B2": 3}, groups
-    )
+    res = _cohort(plan, {"A1": 1, "A2": 2, "A3": 3, "A4": 4, "A5": 5, "B1": 9, "B2": 3}, groups)
     # lower is better; within 一类县: places 1..5 → 6, 5.5, 5, 4.5, max(4.5, 4) = 4.5
     assert [res[k].score for k in ("A1", "A2", "A3", "A4", "A5")] == [
         6.0,
@@ -614,9 +583,7 @@ def test_relative_to_best(tmp_path: Path) -> None:
 
 
 def test_relative_to_best_lower(tmp_path: Path) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: relative, to: best}", points=4, direction="lower"
-    )
+    plan = one_indicator(tmp_path, "{type: relative, to: best}", points=4, direction="lower")
     res = _cohort(plan, {"A": 2, "B": 4, "C": 8})
     # best (lowest) 2: 4 × 2 / 2 = 4; 4 × 2 / 4 = 2; 4 × 2 / 8 = 1
     assert [res[k].score for k in "ABC"] == [4.0, 2.0, 1.0]
@@ -624,20 +591,12 @@ def test_relative_to_best_lower(tmp_path: Path) -> None:
 
 
 def test_relative_to_best_honours_floor_and_cap(tmp_path: Path) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: relative, to: best, floor: 1.5, cap: 3.5}", points=4
-    )
+    plan = one_indicator(tmp_path, "{type: relative, to: best, floor: 1.5, cap: 3.5}", points=4)
     res = _cohort(plan, {"A": 100, "B": 80, "C": 10})
     # 4 × 100/100 = 4 → cap 3.5; 4 × 80/100 = 3.2; 4 × 10/100 = 0.4 → floor 1.5
     assert [res[k].score for k in "ABC"] == [3.5, 3.2, 1.5]
-    assert (
-        res["A"].basis
-        == "实际值 100.00% ÷ 全体最好值 100.00% × 4 分,得 3.5 分(上限 3.5 分)"
-    )
-    assert (
-        res["C"].basis
-        == "实际值 10.00% ÷ 全体最好值 100.00% × 4 分,得 1.5 分(下限 1.5 分)"
-    )
+    assert res["A"].basis == "实际值 100.00% ÷ 全体最好值 100.00% × 4 分,得 3.5 分(上限 3.5 分)"
+    assert res["C"].basis == "实际值 10.00% ÷ 全体最好值 100.00% × 4 分,得 1.5 分(下限 1.5 分)"
 
 
 def test_relative_to_average(tmp_path: Path) -> None:
@@ -651,18 +610,9 @@ def test_relative_to_average(tmp_path: Path) -> None:
     # A 2.4 × 20/150 = 0.32 → floor 1.5; B 2.4 × 100/150 = 1.6; C 2.4 × 180/150 = 2.88;
     # D 2.4 × 300/150 = 4.8 → cap 4; E at the average → 2.4
     assert [res[k].score for k in "ABCDE"] == [1.5, 1.6, 2.88, 4.0, 2.4]
-    assert (
-        res["B"].basis
-        == "实际值 100.00% 低于全体平均 150.00%,平均值得 2.4 分,按比例得 1.6 分"
-    )
-    assert (
-        res["D"].basis
-        == "实际值 300.00% 优于全体平均 150.00%,平均值得 2.4 分,按比例得 4 分(上限 4 分)"
-    )
-    assert (
-        res["E"].basis
-        == "实际值 150.00% 等于全体平均 150.00%,平均值得 2.4 分,按比例得 2.4 分"
-    )
+    assert res["B"].basis == "实际值 100.00% 低于全体平均 150.00%,平均值得 2.4 分,按比例得 1.6 分"
+    assert res["D"].basis == "实际值 300.00% 优于全体平均 150.00%,平均值得 2.4 分,按比例得 4 分(上限 4 分)"
+    assert res["E"].basis == "实际值 150.00% 等于全体平均 150.00%,平均值得 2.4 分,按比例得 2.4 分"
 
 
 def test_relative_to_average_lower(tmp_path: Path) -> None:
@@ -677,14 +627,8 @@ def test_relative_to_average_lower(tmp_path: Path) -> None:
     # A 0 is the best possible for lower-is-better → cap 4
     # B 2.4 × 2/1 = 4.8 → cap 4; C = average → 2.4; D 2.4 × 2/5 = 0.96 → floor 1.5
     assert [res[k].score for k in "ABCD"] == [4.0, 4.0, 2.4, 1.5]
-    assert (
-        res["D"].basis
-        == "实际值 5.00% 高于全体平均 2.00%,平均值得 2.4 分,按比例得 1.5 分(下限 1.5 分)"
-    )
-    assert (
-        res["B"].basis
-        == "实际值 1.00% 优于全体平均 2.00%,平均值得 2.4 分,按比例得 4 分(上限 4 分)"
-    )
+    assert res["D"].basis == "实际值 5.00% 高于全体平均 2.00%,平均值得 2.4 分,按比例得 1.5 分(下限 1.5 分)"
+    assert res["B"].basis == "实际值 1.00% 优于全体平均 2.00%,平均值得 2.4 分,按比例得 4 分(上限 4 分)"
 
 
 def test_minmax(tmp_path: Path) -> None:
@@ -692,21 +636,15 @@ def test_minmax(tmp_path: Path) -> None:
     res = _cohort(plan, {"A": 2, "B": 5, "C": 8})
     # [(v − 2)/(8 − 2) × 40 + 60] / 100 × 5: A 60/100 × 5 = 3; B (0.5 × 40 + 60)/100 × 5 = 4; C 5
     assert [res[k].score for k in "ABC"] == [3.0, 4.0, 5.0]
-    assert (
-        res["B"].basis == "[(5.00% − 2.00%)/(8.00% − 2.00%) × 40 + 60] / 100 × 5 = 4 分"
-    )
+    assert res["B"].basis == "[(5.00% − 2.00%)/(8.00% − 2.00%) × 40 + 60] / 100 × 5 = 4 分"
 
 
 def test_minmax_lower_and_equal(tmp_path: Path) -> None:
-    plan = one_indicator(
-        tmp_path, "{type: minmax, base: 50, span: 50}", points=4, direction="lower"
-    )
+    plan = one_indicator(tmp_path, "{type: minmax, base: 50, span: 50}", points=4, direction="lower")
     res = _cohort(plan, {"A": 2, "B": 5, "C": 8})
     # lower: [(8 − v)/(8 − 2) × 50 + 50] / 100 × 4: A 4; B (0.5 × 50 + 50)/100 × 4 = 3; C 2
     assert [res[k].score for k in "ABC"] == [4.0, 3.0, 2.0]
-    assert (
-        res["B"].basis == "[(8.00% − 5.00%)/(8.00% − 2.00%) × 50 + 50] / 100 × 4 = 3 分"
-    )
+    assert res["B"].basis == "[(8.00% − 5.00%)/(8.00% − 2.00%) × 50 + 50] / 100 × 4 = 3 分"
     res = _cohort(plan, {"A": 3, "B": 3})
     assert res["A"].score == 4.0
     assert res["A"].basis == "全体各单位数值相同,均按最高值计,得 4 分"
@@ -739,10 +677,7 @@ def test_cohort_rule_scored_alone(tmp_path: Path, rule: str, word: str) -> None:
     [res] = score_units(plan, [unit("甲县", {"1.1": 9, "1.2": 50})])
     r = ind(res, "1.1")
     assert (r.status, r.score, r.lost) == ("cohort", None, 0.0)
-    assert (
-        r.basis
-        == f"实际值 9.00%;该指标{word},须与其他单位一并评分,单独评分时无法计算,未计入总分"
-    )
+    assert r.basis == f"实际值 9.00%;该指标{word},须与其他单位一并评分,单独评分时无法计算,未计入总分"
     assert res.incomplete == ["1.1"]
     # the cohort indicator stays in the applicable points: 60 of 100 earned, a lower bound,
     # never scaled up as if the indicator did not apply

@@ -38,9 +38,7 @@ def three(tmp_path: Path, na: str = "rescale_total", missing: str = "zero"):  # 
 
 
 def test_complete_unit_sums_categories(tmp_path: Path) -> None:
-    [res] = score_units(
-        three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": 15.5, "2.1": 35})]
-    )
+    [res] = score_units(three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": 15.5, "2.1": 35})])
     # 甲类 24 + 15.5 = 39.5; 乙类 35; total 74.5
     assert [(c.id, c.score, c.earned, c.applicable_points) for c in res.categories] == [
         ("1", 39.5, 39.5, 50),
@@ -53,9 +51,7 @@ def test_complete_unit_sums_categories(tmp_path: Path) -> None:
 
 
 def test_not_applicable_rescale_total(tmp_path: Path) -> None:
-    [res] = score_units(
-        three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": NA, "2.1": 35})]
-    )
+    [res] = score_units(three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": NA, "2.1": 35})])
     # earned 24 + 35 = 59 of applicable 30 + 50 = 80 → 59 / 80 × 100 = 73.75
     r = ind(res, "1.2")
     assert (r.applicable, r.score, r.lost, r.status) == (False, None, 0.0, "na")
@@ -79,9 +75,7 @@ def test_not_applicable_rescale_category(tmp_path: Path) -> None:
 
 
 def test_not_applicable_none(tmp_path: Path) -> None:
-    [res] = score_units(
-        three(tmp_path, na="none"), [unit("甲县", {"1.1": 24, "1.2": NA, "2.1": 35})]
-    )
+    [res] = score_units(three(tmp_path, na="none"), [unit("甲县", {"1.1": 24, "1.2": NA, "2.1": 35})])
     # no rescaling: 24 + 35 = 59
     assert ind(res, "1.2").basis == "不适用,按缺项处理"
     assert res.total == 59.0
@@ -118,9 +112,7 @@ def test_rescale_total_rounds_half_up_once(tmp_path: Path) -> None:
 
 
 def test_missing_zero(tmp_path: Path) -> None:
-    [res] = score_units(
-        three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": BLANK, "2.1": 35})]
-    )
+    [res] = score_units(three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": BLANK, "2.1": 35})])
     r = ind(res, "1.2")
     assert (r.status, r.score, r.lost, r.applicable) == ("missing", 0.0, 20, True)
     assert r.basis == "未填报,按零分处理"
@@ -128,16 +120,12 @@ def test_missing_zero(tmp_path: Path) -> None:
 
 
 def test_error_value_zero(tmp_path: Path) -> None:
-    [res] = score_units(
-        three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": BAD, "2.1": 35})]
-    )
+    [res] = score_units(three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": BAD, "2.1": 35})])
     assert ind(res, "1.2").basis == "数据有误,按零分处理"
 
 
 def test_missing_exclude_rescales(tmp_path: Path) -> None:
-    [res] = score_units(
-        three(tmp_path, missing="exclude"), [unit("甲县", {"1.1": 24, "2.1": 35})]
-    )
+    [res] = score_units(three(tmp_path, missing="exclude"), [unit("甲县", {"1.1": 24, "2.1": 35})])
     # 1.2 left out like 不适用: 59 / 80 × 100 = 73.75
     r = ind(res, "1.2")
     assert (r.applicable, r.score) == (False, None)
@@ -167,9 +155,7 @@ def test_missing_policy_per_indicator(tmp_path: Path) -> None:
         "name: 二, points: 20, unit: 分,",
         "name: 二, points: 20, unit: 分, missing: exclude,",
     )
-    [res] = score_units(
-        plan_from_text(tmp_path, text), [unit("甲县", {"1.1": 24, "2.1": 35})]
-    )
+    [res] = score_units(plan_from_text(tmp_path, text), [unit("甲县", {"1.1": 24, "2.1": 35})])
     assert ind(res, "1.2").applicable is False
     assert res.total == 73.75
 
@@ -286,9 +272,7 @@ def test_category_weights_rescale_total(tmp_path: Path) -> None:
 
 
 def test_category_weights_rescale_category(tmp_path: Path) -> None:
-    text = WEIGHTS.replace(
-        "full_score: 100", "full_score: 100\nnot_applicable: rescale_category"
-    )
+    text = WEIGHTS.replace("full_score: 100", "full_score: 100\nnot_applicable: rescale_category")
     [res] = score_units(
         plan_from_text(tmp_path, text),
         [unit("甲县", {"1.1": 16, "1.2": NA, "2.1": 10})],
@@ -395,9 +379,7 @@ def test_bonus_item_and_section_caps(tmp_path: Path) -> None:
 
 
 def test_bonus_missing_and_not_met(tmp_path: Path) -> None:
-    [res] = score_units(
-        plan_from_text(tmp_path, ADJUST), [unit("甲县", {"1.1": 80, "B2": False})]
-    )
+    [res] = score_units(plan_from_text(tmp_path, ADJUST), [unit("甲县", {"1.1": 80, "B2": False})])
     assert [(b.id, b.score, b.basis) for b in res.bonus] == [
         ("B1", 0.0, "未填报,不加分"),
         ("B2", 0.0, "不符合加分条件,不加分"),
@@ -407,9 +389,7 @@ def test_bonus_missing_and_not_met(tmp_path: Path) -> None:
 
 
 def test_penalty_item_and_section_caps(tmp_path: Path) -> None:
-    [res] = score_units(
-        plan_from_text(tmp_path, ADJUST), [unit("甲县", {"1.1": 80, "P1": 3, "P2": 4})]
-    )
+    [res] = score_units(plan_from_text(tmp_path, ADJUST), [unit("甲县", {"1.1": 80, "P1": 3, "P2": 4})])
     # P1 3 × 5 = 15 → item cap 10; P2 4 × 1 = 4; 14 > section cap 12 → 12
     assert [(p.id, p.score, p.basis) for p in res.penalties] == [
         ("P1", 10.0, "数据弄虚作假 3 个,每个扣 5 分,扣 10 分(该项上限 10 分)"),
