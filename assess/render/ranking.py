@@ -104,7 +104,7 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
         )
     # A bar per unit reads well for a few dozen units; a national table would be pages of bars.
     charts = [
-        {"title": b["title"], "bars": [(r.unit, r.total) for r in b["members"]]}
+        {"title": b["title"], "bars": [(r.unit, r.total) for r in b["members"]]}  # type: ignore[attr-defined]
         for b in blocks
         if len(results) <= CHART_LIMIT
     ]

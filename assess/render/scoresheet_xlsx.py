@@ -43,7 +43,7 @@ def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
         ):
             put(ws, row, col, value, font=BOLD, fill=TOTAL_FILL, number_format=numfmt)
         row += 1
-    lines = [("基本得分", r.base_total, "")]
+    lines: list[tuple[str, float | None, str]] = [("基本得分", r.base_total, "")]
     lines += [("加分:" + b.name, b.score, b.basis) for b in r.bonus if b.score]
     lines += [("扣分:" + p.name, -abs(p.score), p.basis) for p in r.penalties]
     lines += [("一票否决:" + v.name, None, v.basis) for v in r.vetoes]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -54,7 +55,7 @@ def put(
     return cell
 
 
-def header(ws: Worksheet, row: int, names: list[str], widths: list[float]) -> None:
+def header(ws: Worksheet, row: int, names: Sequence[str], widths: Sequence[float]) -> None:
     for col, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
         put(ws, row, col, name, font=BOLD, fill=HEAD_FILL, align=CENTER)
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -276,10 +276,10 @@ def _topological(
 ) -> list[str]:
     order: list[str] = []
     done: set[str] = set()
-    deps = {
-        f.id: {aliases.get(n, n) for n in (fields[f.id].formula.names if fields[f.id].formula else ())}
-        for f in derived
-    }
+    deps: dict[str, set[str]] = {}
+    for f in derived:
+        formula = fields[f.id].formula
+        deps[f.id] = {aliases.get(n, n) for n in (formula.names if formula is not None else ())}
 
     def visit(node: str) -> None:
         if node in done:

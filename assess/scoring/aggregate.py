@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from typing import Any
 
 from assess.scheme.formula import Formula
 from assess.scheme.model import Aggregate
 from assess.workbook.data import TableData
 
-_OPS: dict[str, Callable[[object, object], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
     "Eq": operator.eq,
     "NotEq": operator.ne,
     "Lt": operator.lt,
@@ -35,7 +36,7 @@ def _mask(where: Formula, table: TableData) -> list[bool]:
                     v is not None and str(v) == const if op == "Eq" else v is not None and fn(str(v), const)
                     for v in column
                 ]
-            c = float(const)
+            c = float(const)  # type: ignore[arg-type]  # a number: simple() keeps constants
             return [isinstance(v, (int, float)) and fn(v, c) for v in column]
     names = list(table.columns)
     out: list[bool] = []

@@ -51,6 +51,10 @@ class Variation:
         return out
 
 
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
 def _round(x: np.ndarray, decimals: int) -> np.ndarray:
     """Half-up at the scheme's decimals, after removing float noise (as numbers.Rounder does)."""
     scale = 10.0**decimals
@@ -99,12 +103,12 @@ class FastCohort:
         floor_level = np.zeros(n, dtype=int)  # the best grade index a unit may have
         for u, r in enumerate(ordered):
             level = 0
-            for v in r.vetoes:
-                if v.effect == "lowest":
+            for hit in r.vetoes:
+                if hit.effect == "lowest":
                     level = max(level, len(names) - 1)
-                elif v.effect == "cap_grade" and v.name and any(x.name == v.name for x in plan.scheme.vetoes):
-                    veto = next(x for x in plan.scheme.vetoes if x.name == v.name)
-                    if veto.grade in names:
+                elif hit.effect == "cap_grade":
+                    veto = next((x for x in plan.scheme.vetoes if x.id == hit.id), None)
+                    if veto is not None and veto.grade in names:
                         level = max(level, names.index(veto.grade))
             for bar, _formula in plan.bars:
                 if bar.reason in r.barred and bar.grade in names:
@@ -356,7 +360,7 @@ class FastCohort:
             if part.source == "field":
                 key = part.field or part.id
                 self._part_values[part.id] = np.array(
-                    [float(p.env[key]) if isinstance(p.env.get(key), (int, float)) else 0.0 for p in prepared]
+                    [_number(p.env.get(key)) for p in prepared]
                 )
 
     def places(self, totals: np.ndarray, cats: np.ndarray, var: Variation | None = None) -> np.ndarray:
