@@ -154,6 +154,7 @@ def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, 
 )
 @output_option
 @date_option
+@click.option("--issuer", metavar="发文单位", help="得分表落款的发文单位(评分单位)。")
 @force_option
 def score_cmd(
     scheme: str,
@@ -162,6 +163,7 @@ def score_cmd(
     fmt: str,
     output: Path | None,
     report_date: str | None,
+    issuer: str | None,
     force: bool,
 ) -> None:
     """按方案为一个或多个单位评分,输出得分表,每一分都注明依据。
@@ -172,7 +174,7 @@ def score_cmd(
     from assess.commands.score import run_score
 
     _parse_date(report_date, "--date")
-    run = run_score(scheme, list(inputs), list(details), fmt, output, report_date, force)
+    run = run_score(scheme, list(inputs), list(details), fmt, output, report_date, force, issuer)
     _echo_run(run)
 
 

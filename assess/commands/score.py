@@ -18,6 +18,7 @@ def run_score(
     output: Path | None,
     report_date: str | None,
     force: bool,
+    issuer: str | None = None,
 ) -> Run:
     from assess.scoring.engine import score_units
     from assess.scoring.ranking import rank_cohort
@@ -58,7 +59,9 @@ def run_score(
     else:
         targets = per_unit_targets(output, [r.unit for r in results], fmt, force)
     run.written += write_each(
-        targets, lambda i: render_score_sheet(plan, results[i], fmt, report_date=report_date, cohort=results)
+        targets, lambda i: render_score_sheet(
+            plan, results[i], fmt, report_date=report_date, cohort=results, issuer=issuer
+        )
     )
     run.messages.append(f"已写入 {len(targets)} 个文件:{targets[0].parent}")
     return run

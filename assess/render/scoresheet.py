@@ -204,6 +204,7 @@ def render_score_sheet(
     *,
     report_date: str | None,
     cohort: list[UnitResult] | None = None,
+    issuer: str | None = None,
 ) -> bytes | str:
     if fmt_name == "xlsx":
         from assess.render.scoresheet_xlsx import score_sheet_xlsx
@@ -216,7 +217,7 @@ def render_score_sheet(
         "scoresheet.html.j2",
         sheet_context(plan, r, cohort),
         title=title,
-        issuer=None,
+        issuer=issuer,
         date=report_date,
         landscape=True,
     )
