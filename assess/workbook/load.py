@@ -65,8 +65,16 @@ def read_file(path: Path, plan: ReadPlan) -> FileResult:
         return [], [_unreadable(path, exc)], False
 
 
-def _read_chunk(paths: list[Path], plan: ReadPlan) -> list[FileResult]:
-    return [read_file(p, plan) for p in paths]
+_worker_plan: list[ReadPlan] = []  # the plan, sent once to each worker process
+
+
+def _start_worker(plan: ReadPlan) -> None:
+    _worker_plan[:] = [plan]
+
+
+def _read_chunk(paths: list[Path]) -> list[FileResult]:
+    """A worker's task: a few files read with the plan it was started with."""
+    return [read_file(p, _worker_plan[0]) for p in paths]
 
 
 def _results(
@@ -76,8 +84,10 @@ def _results(
     workers = jobs or min(os.cpu_count() or 1, 8)
     if len(files) >= PARALLEL_FROM and workers > 1:
         chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-            for batch in pool.map(_read_chunk, chunks, [plan] * len(chunks)):
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(chunks)), initializer=_start_worker, initargs=(plan,)
+        ) as pool:
+            for batch in pool.map(_read_chunk, chunks):
                 yield from batch
                 tick(len(batch))
         return
