@@ -23,7 +23,7 @@ from assess.workbook.headers import (
     match_roles,
 )
 from assess.workbook.names import clean, key_of, split_unit
-from assess.workbook.read import Book, Row, column_letter, open_book
+from assess.workbook.read import Book, Row, column_letter, open_book, paused_gc
 from assess.workbook.safety import fail
 from assess.workbook.values import SUSPECT, parse_column, unit_factor
 
@@ -85,7 +85,12 @@ def find_table_sheet(book: Book, spec: TableSpec, sheet: str | None) -> str:
 
 
 def details_from_book(book: Book, spec: TableSpec, sheet: str | None = None) -> UnitTables:
-    """:func:`read_details` on an open Book."""
+    """:func:`read_details` on an open Book (garbage collection paused: see :func:`paused_gc`)."""
+    with paused_gc():
+        return _details_from_book(book, spec, sheet)
+
+
+def _details_from_book(book: Book, spec: TableSpec, sheet: str | None) -> UnitTables:
     name = find_table_sheet(book, spec, sheet)
     h, cols, unit_col = table_header(book, name, spec)
     out = UnitTables()

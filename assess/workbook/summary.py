@@ -36,7 +36,7 @@ from assess.workbook.headers import (
     spec_index,
 )
 from assess.workbook.names import clean, code_key, key_of, split_unit
-from assess.workbook.read import Book, Row, column_letter, open_book
+from assess.workbook.read import Book, Row, column_letter, open_book, paused_gc
 from assess.workbook.safety import fail
 from assess.workbook.values import parse_column, parse_value, parse_year, unit_factor
 
@@ -197,7 +197,12 @@ def summary_columns(
 
 
 def summary_from_book(book: Book, plan: ReadPlan, sheet: str | None = None) -> UnitList:
-    """:func:`read_summary` on an open Book."""
+    """:func:`read_summary` on an open Book (garbage collection paused: see :func:`paused_gc`)."""
+    with paused_gc():
+        return _summary_from_book(book, plan, sheet)
+
+
+def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitList:
     file = book.file
     by_code, by_name = spec_index(plan.inputs)
     result = UnitList()
