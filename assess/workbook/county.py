@@ -289,13 +289,11 @@ def _read_rows(
     memo = index.rows
     if len(memo) > 100_000:
         memo.clear()
-    for r in range(h + 1, len(rows)):
-        row = rows[r]
+    ci = cc if cc is not None else 1 << 30  # an absent column reads as ''
+    ni = nc if nc is not None else 1 << 30
+    for r, row in enumerate(rows[h + 1 :], h + 1):
         n = len(row)
-        key = (
-            row[cc] if cc is not None and cc < n else "",
-            row[nc] if nc is not None and nc < n else "",
-        )
+        key = (row[ci] if ci < n else "", row[ni] if ni < n else "")
         hit = memo.get(key)
         if hit is None:
             hit = memo[key] = index.resolve(*key)
@@ -363,7 +361,7 @@ def _read_rows(
                 number *= factor
                 note = f"按“{row_unit}”换算为“{spec.unit}”"
         evidence = cell_text(cell_at(row, oc)) if oc is not None else ""
-        full_note = ";".join(x for x in (note, evidence) if x) if status == OK else note
+        full_note = (f"{note};{evidence}" if note else evidence) if status == OK and evidence else note
         data.values[spec.key] = Value(number, status, raw, f"{sheet}!{letter}{r + 1}", file, full_note)
     by_row.sort(key=itemgetter(0))
     findings.extend(f for _r, f in by_row)
