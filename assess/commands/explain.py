@@ -11,8 +11,9 @@ from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, UsageError
 
 if TYPE_CHECKING:
+    from assess.analysis.advice import Explanation
     from assess.analysis.rescore import Rescorer
-    from assess.analysis.whatif import Explanation, WhatIf
+    from assess.analysis.whatif import WhatIf
     from assess.scheme.plan import Plan
     from assess.scoring.result import UnitResult
 
@@ -32,8 +33,9 @@ def run_explain(
     report_date: str | None,
     limit: int = 0,
 ) -> Run:
+    from assess.analysis.gaps import explain_unit
     from assess.analysis.rescore import Rescorer
-    from assess.analysis.whatif import explain_unit, parse_assignments, what_if
+    from assess.analysis.whatif import parse_assignments, what_if
     from assess.scoring.engine import prepare
 
     plan = load_plan(scheme)
