@@ -316,7 +316,7 @@ class _Checker:
 
     def check_rule(self, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
         self.rule_params(rule, points, direction, key, ident)
-        from assess.scheme.load import _message
+        from assess.scheme.messages import pydantic_message
 
         for group, override in rule.by_group.items():
             gkey = (*key, "by_group", group)
@@ -342,7 +342,7 @@ class _Checker:
                 for err in exc.errors(include_url=False):
                     sub = tuple(p for p in err["loc"] if p != rule.type)
                     where = (*gkey, *sub)
-                    message = _message(err, data, where, type(rule))
+                    message = pydantic_message(err, data, where, type(rule))
                     self.add(where, "rule", f"分组覆盖参数无效:{message}")
                 continue
             self.rule_params(variant, points, direction, gkey, ident)
