@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from assess.scheme import model as m
-from assess.scheme.validate import walk_indicators
+from assess.scheme.walk import walk_indicators
 from assess.scoring.numbers import fmt
 
 RULE_WORDS = {

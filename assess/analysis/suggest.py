@@ -67,7 +67,7 @@ def _max_of(plan: Plan, ind: PlanIndicator, specs: Mapping[str, Any]) -> float |
     spec = specs.get(ind.key)
     if spec is not None and spec.maximum is not None:
         return float(spec.maximum)
-    from assess.scheme.validate import walk_indicators
+    from assess.scheme.walk import walk_indicators
 
     declared = next((i.max for i, _c, _k in walk_indicators(plan.scheme) if i.id == ind.id), None)
     return float(declared) if declared is not None else None

@@ -15,7 +15,7 @@ from assess.scheme import model as m
 from assess.scheme.formula import Formula, compile_formula
 from assess.scheme.inputs import ColumnSpec, InputSpec, ReadPlan, TableSpec
 from assess.scheme.load import LoadedScheme
-from assess.scheme.validate import walk_indicators
+from assess.scheme.walk import walk_indicators
 from assess.scoring.numbers import Rounder
 
 _AMOUNT_UNITS = {"元", "万元", "亿元"}

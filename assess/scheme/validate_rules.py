@@ -1,0 +1,210 @@
+"""Indicators and their rules: points that add up, one rule per leaf, sound parameters and bands.
+
+A by_group override is validated as the rule it would make, so an override
+is held to the same checks as the rule itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from pydantic import ValidationError
+
+from assess.scheme import model as m
+from assess.scheme.checker import EPS, Checker, num
+from assess.scheme.messages import pydantic_message
+from assess.scheme.walk import walk_indicators
+from assess.scheme.yamltree import Path_
+
+
+def check_indicators(chk: Checker) -> None:
+    for ci, cat in enumerate(chk.s.categories):
+        total = sum(i.points for i in cat.indicators)
+        if not cat.free_points and abs(total - cat.points) > EPS:
+            chk.add(
+                ("categories", ci, "points"),
+                "points-sum",
+                f"一级指标“{cat.name}”分值 {num(cat.points)} 不等于所含指标分值之和 {num(total)}"
+                "(如确属不同,请写 free_points: true)",
+            )
+    for ind, _cat, key in walk_indicators(chk.s):
+        if ind.children:
+            total = sum(c.points for c in ind.children)
+            if abs(total - ind.points) > EPS:
+                chk.add(
+                    (*key, "points"),
+                    "points-sum",
+                    f"指标 {ind.id} 分值 {num(ind.points)} 不等于所含三级指标分值之和 {num(total)}",
+                )
+            if ind.rule is not None:
+                chk.add(
+                    (*key, "rule"),
+                    "rule",
+                    f"指标 {ind.id} 有三级指标,不应再写 rule",
+                )
+            continue
+        if ind.rule is None:
+            chk.add(key, "rule", f"指标 {ind.id} 缺少计分规则 rule")
+            continue
+        if ind.field and ind.formula:
+            chk.add(key, "value-source", f"指标 {ind.id} 不能同时有 field 和 formula")
+        _check_rule(chk, ind.rule, ind.points, ind.direction, (*key, "rule"), ind.id)
+
+
+def _check_rule(chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
+    _rule_params(chk, rule, points, direction, key, ident)
+
+    for group, override in rule.by_group.items():
+        gkey = (*key, "by_group", group)
+        if not chk.group_names:
+            chk.add(
+                gkey,
+                "unknown-group",
+                f"方案没有定义 groups,不能按分组“{group}”覆盖参数",
+            )
+        elif group not in chk.group_names:
+            chk.add(gkey, "unknown-group", f"分组“{group}”未在 groups 中定义")
+        if "type" in override and override["type"] != rule.type:
+            chk.add((*gkey, "type"), "rule", "分组覆盖参数不能改变计分规则类型 type")
+            continue
+        if "by_group" in override:
+            chk.add((*gkey, "by_group"), "rule", "分组覆盖参数中不能再写 by_group")
+            continue
+        data = rule.model_dump(exclude={"by_group"})
+        data.update(override)
+        try:
+            variant = type(rule).model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                sub = tuple(p for p in err["loc"] if p != rule.type)
+                where = (*gkey, *sub)
+                message = pydantic_message(err, data, where, type(rule))
+                chk.add(where, "rule", f"分组覆盖参数无效:{message}")
+            continue
+        _rule_params(chk, variant, points, direction, gkey, ident)
+
+
+def _rule_params(chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
+    t = rule.type
+    if t == "threshold" and rule.partial > points + EPS:
+        chk.add(
+            (*key, "partial"),
+            "rule",
+            f"指标 {ident} 未达标得分 {num(rule.partial)} 大于分值",
+        )
+    elif t == "linear":
+        if abs(rule.floor - rule.target) < EPS:
+            chk.add(
+                key,
+                "rule",
+                f"指标 {ident} 的 floor 与 target 相等({num(rule.target)}),无法按比例计分",
+            )
+        elif (rule.floor > rule.target) != (direction == "lower"):
+            chk.add(
+                key,
+                "rule",
+                f"指标 {ident} 的 floor 与 target 方向与 direction: {direction} 不符"
+                "(越大越好时 floor 应小于 target)",
+            )
+    elif t == "bands":
+        _check_bands(chk, rule.bands, points, (*key, "bands"), ident)
+    elif t == "rank":
+        if not rule.scores and rule.first is None:
+            chk.add(
+                key,
+                "rule",
+                f"指标 {ident} 的排名赋分须写 scores(各名次得分)或 first",
+            )
+        for i, v in enumerate(rule.scores or []):
+            if v > points + EPS:
+                chk.add(
+                    (*key, "scores", i),
+                    "rule",
+                    f"指标 {ident} 名次得分 {num(v)} 大于分值",
+                )
+            elif v < 0:
+                chk.add(
+                    (*key, "scores", i),
+                    "rule",
+                    f"指标 {ident} 名次得分 {num(v)} 不能为负数",
+                )
+        if rule.first is not None and rule.first > points + EPS:
+            chk.add(
+                (*key, "first"),
+                "rule",
+                f"指标 {ident} 第 1 名得分 {num(rule.first)} 大于分值",
+            )
+    elif t == "relative":
+        if rule.to == "average" and rule.at_average is None:
+            chk.add(
+                key,
+                "rule",
+                f"指标 {ident} 与平均值比较时须写 at_average(等于平均值时得分)",
+            )
+        for name in ("at_average", "floor"):
+            v = getattr(rule, name)
+            if v is not None and v > points + EPS:
+                chk.add(
+                    (*key, name),
+                    "rule",
+                    f"指标 {ident} 的 {name} {num(v)} 大于分值 {num(points)}",
+                )
+        if rule.floor is not None and rule.cap is not None and rule.floor > rule.cap:
+            chk.add(key, "rule", f"指标 {ident} 的 floor 大于 cap")
+    elif t == "minmax" and rule.base + rule.span > 100 + EPS:
+        chk.add(key, "rule", f"指标 {ident} 的 base + span 超过 100")
+    elif t == "deduct":
+        if rule.cap is not None and rule.cap < 0:
+            chk.add((*key, "cap"), "rule", f"指标 {ident} 的扣分上限不能为负数")
+        groups = {g.id for g in chk.s.deduct_groups}
+        if rule.cap_group and rule.cap_group not in groups:
+            chk.add(
+                (*key, "cap_group"),
+                "unknown-name",
+                f"扣分组“{rule.cap_group}”未在 deduct_groups 中定义",
+            )
+    elif t == "boolean" and rule.partial > points + EPS:
+        chk.add((*key, "partial"), "rule", f"指标 {ident} 的 partial 大于分值")
+
+
+def _check_bands(chk: Checker, bands: list[m.Band], points: float, key: Path_, ident: str) -> None:
+    inf = float("inf")
+    for i, band in enumerate(bands):
+        if band.score is not None and band.score > points + EPS:
+            chk.add(
+                (*key, i, "score"),
+                "bands",
+                f"指标 {ident} 第 {i + 1} 档得分 {num(band.score)} 大于分值 {num(points)}",
+            )
+        if band.min is not None and band.max is not None and band.min >= band.max:
+            chk.add((*key, i), "bands", f"指标 {ident} 第 {i + 1} 档下限不小于上限")
+    lows = [b.min if b.min is not None else -inf for b in bands]
+    if lows != sorted(lows) and lows != sorted(lows, reverse=True):
+        chk.add(key, "bands", f"指标 {ident} 的分档顺序混乱,请按从高到低或从低到高排列")
+        return
+    order = sorted(range(len(bands)), key=lambda i: lows[i])
+    for a_i, b_i in itertools.pairwise(order):
+        a, b = bands[a_i], bands[b_i]
+        a_hi = a.max if a.max is not None else inf
+        b_lo = lows[b_i]
+        touching = abs(a_hi - b_lo) < EPS
+        first, second = sorted((a_i, b_i))
+        if (a_hi > b_lo + EPS) or (touching and a.include_max and b.include_min):
+            chk.add(
+                (*key, second),
+                "bands",
+                f"指标 {ident} 第 {first + 1} 档与第 {second + 1} 档区间重叠",
+            )
+        elif a_hi < b_lo - EPS or (touching and not a.include_max and not b.include_min):
+            chk.add(
+                (*key, second),
+                "bands-gap",
+                f"指标 {ident} 第 {first + 1} 档与第 {second + 1} 档之间有空隙"
+                f"({_gap(a_hi, b_lo)}的值不属于任何一档,不得分)",
+                "warning",
+            )
+
+
+def _gap(lo: float, hi: float) -> str:
+    return f"恰为 {num(lo)} " if abs(hi - lo) < EPS else f"{num(lo)} 至 {num(hi)} 之间"
