@@ -11,228 +11,21 @@ same cohort so that each unit's total, rank and grade can be set side by side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
+from assess.analysis.diff_report import KIND_ORDER, Change, SchemeDiff
+from assess.analysis.diff_words import (
+    PARAM_WORDS,
+    RULE_WORDS,
+    direction,
+    param_text,
+    quota_text,
+    rule_brief,
+    value_text,
+)
 from assess.scheme import model as m
 from assess.scheme.walk import walk_indicators
 from assess.scoring.numbers import fmt
-
-RULE_WORDS = {
-    "threshold": "达标计分",
-    "linear": "按比例(线性)计分",
-    "step": "按档扣分",
-    "bands": "分档计分",
-    "ratio": "按完成比例计分",
-    "rank": "按排名赋分",
-    "relative": "按相对值计分",
-    "minmax": "极差法",
-    "deduct": "扣分制",
-    "boolean": "是否计分",
-    "direct": "直接采信",
-    "bonus": "加分",
-}
-PARAM_WORDS = {
-    "target": "目标值",
-    "floor": "不得分值",
-    "baseline": "基准值",
-    "step": "每档幅度",
-    "deduct": "每档扣分",
-    "count": "不足一档的处理",
-    "inclusive": "是否含目标值",
-    "partial": "未达标得分",
-    "per_item": "每个问题扣分",
-    "cap": "扣分上限",
-    "cap_group": "扣分组",
-    "expect": "要求",
-    "scale": "满分折算",
-    "scores": "各名次得分",
-    "first": "第 1 名得分",
-    "others": "其余得分",
-    "within": "比较范围",
-    "to": "比较对象",
-    "at_average": "平均值得分",
-    "base": "基础分",
-    "span": "浮动分",
-    "bands": "分档",
-}
-KIND_ORDER = [
-    "新增",
-    "删除",
-    "更名",
-    "编码调整",
-    "分值",
-    "目标值",
-    "计分规则",
-    "责任单位",
-    "所属类别",
-    "一级指标",
-    "等次",
-    "其他",
-]
-
-
-@dataclass
-class Change:
-    kind: str  # one of KIND_ORDER
-    id: str
-    name: str
-    old: str
-    new: str
-    note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "name": self.name,
-            "old": self.old,
-            "new": self.new,
-            "note": self.note,
-        }
-
-    def row(self) -> list[str]:
-        return [self.kind, self.id, self.name, self.old or "—", self.new or "—", self.note]
-
-
-@dataclass
-class SchemeDiff:
-    old: m.Scheme
-    new: m.Scheme
-    changes: list[Change] = field(default_factory=list)
-    units: list[dict[str, Any]] = field(default_factory=list)  # side by side, with data
-    notes: list[str] = field(default_factory=list)
-
-    HEADERS: ClassVar[tuple[str, ...]] = ("变化", "编码", "指标", "原方案", "新方案", "说明")
-    UNIT_HEADERS: ClassVar[tuple[str, ...]] = (
-        "单位",
-        "分组",
-        "原总分",
-        "原名次",
-        "原等次",
-        "新总分",
-        "新名次",
-        "新等次",
-        "总分变化",
-        "名次变化",
-    )
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for c in self.changes:
-            out[c.kind] = out.get(c.kind, 0) + 1
-        return {k: out[k] for k in KIND_ORDER if k in out}
-
-    def summary(self) -> str:
-        if not self.changes:
-            return f"《{self.new.title}》与《{self.old.title}》的指标和计分规则相同。"
-        parts = "、".join(f"{k} {v} 处" for k, v in self.counts().items())
-        return f"《{self.new.title}》与《{self.old.title}》相比,共有 {len(self.changes)} 处变化:{parts}。"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": "assess.diff/1",
-            "old": {"id": self.old.id, "year": self.old.year, "title": self.old.title},
-            "new": {"id": self.new.id, "year": self.new.year, "title": self.new.title},
-            "summary": self.summary(),
-            "counts": self.counts(),
-            "changes": [c.to_dict() for c in self.changes],
-            "units": self.units,
-            "notes": self.notes,
-        }
-
-    def unit_rows(self) -> list[list[str]]:
-        rows = []
-        for u in self.units:
-            rows.append(
-                [
-                    u["unit"],
-                    u.get("group") or "—",
-                    _n(u.get("old_total")),
-                    _n(u.get("old_rank")),
-                    u.get("old_grade") or "—",
-                    _n(u.get("new_total")),
-                    _n(u.get("new_rank")),
-                    u.get("new_grade") or "—",
-                    _signed(u.get("total_change")),
-                    _rank_change(u.get("old_rank"), u.get("new_rank")),
-                ]
-            )
-        return rows
-
-    def table(self) -> str:
-        from tabulate import tabulate
-
-        lines = [self.summary(), ""]
-        lines.append(
-            tabulate(
-                [c.row() for c in self.changes],
-                headers=list(self.HEADERS),
-                tablefmt="simple",
-                disable_numparse=True,
-            )
-        )
-        if self.units:
-            lines += ["", f"【同一批数据按两个方案评分】(原:{self.old.id},新:{self.new.id})"]
-            lines.append(
-                tabulate(
-                    self.unit_rows(),
-                    headers=list(self.UNIT_HEADERS),
-                    tablefmt="simple",
-                    disable_numparse=True,
-                )
-            )
-        for note in self.notes:
-            lines.append(f"注:{note}")
-        return "\n".join(lines) + "\n"
-
-
-def _n(x: Any) -> str:
-    if x is None:
-        return "—"
-    return f"{x:.2f}" if isinstance(x, float) else str(x)
-
-
-def _signed(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{x:+.2f}"
-
-
-def _rank_change(old: int | None, new: int | None) -> str:
-    if old is None or new is None:
-        return "—"
-    d = old - new
-    return f"↑{d}" if d > 0 else f"↓{-d}" if d < 0 else "持平"
-
-
-def _v(x: Any, unit: str | None = None) -> str:
-    if x is None:
-        return "无"
-    if isinstance(x, bool):
-        return "是" if x else "否"
-    if isinstance(x, (int, float)):
-        return f"{fmt(float(x))}{'%' if unit == '%' else (' ' + unit if unit else '')}"
-    return str(x)
-
-
-def _bands_text(bands: list[dict[str, Any]], unit: str | None) -> str:
-    parts = []
-    for b in bands:
-        lo, hi = b.get("min"), b.get("max")
-        score = (
-            f"{fmt(b['score'])} 分" if b.get("score") is not None else f"{fmt((b.get('share') or 0) * 100)}%"
-        )
-        if lo is not None and hi is not None:
-            rng = f"{_v(lo, unit)}{'(含)' if b.get('include_min', True) else ''}—{_v(hi, unit)}"
-        elif lo is not None:
-            rng = f"{'≥' if b.get('include_min', True) else '>'}{_v(lo, unit)}"
-        elif hi is not None:
-            rng = f"{'≤' if b.get('include_max') else '<'}{_v(hi, unit)}"
-        else:
-            rng = "任意"
-        parts.append(f"{rng} {score}")
-    return ";".join(parts)
 
 
 def _dept(ind: m.Indicator, cat: m.Category) -> str | None:
@@ -258,8 +51,8 @@ def _rule_changes(ident: str, name: str, unit: str | None, old: Any, new: Any) -
                 "计分规则",
                 ident,
                 name,
-                f"{RULE_WORDS[old.type]}({_rule_brief(old, unit)})",
-                f"{RULE_WORDS[new.type]}({_rule_brief(new, unit)})",
+                f"{RULE_WORDS[old.type]}({rule_brief(old, unit)})",
+                f"{RULE_WORDS[new.type]}({rule_brief(new, unit)})",
                 "计分方法改变",
             )
         ]
@@ -272,15 +65,15 @@ def _rule_changes(ident: str, name: str, unit: str | None, old: Any, new: Any) -
                 "目标值",
                 ident,
                 name,
-                _v(a.get("target"), unit),
-                _v(b.get("target"), unit),
-                _direction(a.get("target"), b.get("target")),
+                value_text(a.get("target"), unit),
+                value_text(b.get("target"), unit),
+                direction(a.get("target"), b.get("target")),
             )
         )
     others = [k for k in sorted(set(a) | set(b)) if k not in ("type", "target") and a.get(k) != b.get(k)]
     if others:
-        olds = ";".join(_param(k, a.get(k), unit) for k in others)
-        news = ";".join(_param(k, b.get(k), unit) for k in others)
+        olds = ";".join(param_text(k, a.get(k), unit) for k in others)
+        news = ";".join(param_text(k, b.get(k), unit) for k in others)
         out.append(
             Change(
                 "计分规则", ident, name, olds, news, "、".join(PARAM_WORDS.get(k, k) for k in others) + "调整"
@@ -295,9 +88,9 @@ def _rule_changes(ident: str, name: str, unit: str | None, old: Any, new: Any) -
                     "目标值",
                     ident,
                     name,
-                    _v(ta if ta is not None else a.get("target"), unit),
-                    _v(tb if tb is not None else b.get("target"), unit),
-                    f"{group}{_direction(ta, tb)}",
+                    value_text(ta if ta is not None else a.get("target"), unit),
+                    value_text(tb if tb is not None else b.get("target"), unit),
+                    f"{group}{direction(ta, tb)}",
                 )
             )
         rest_a = {k: v for k, v in (ga.get(group) or {}).items() if k != "target"}
@@ -314,30 +107,6 @@ def _rule_changes(ident: str, name: str, unit: str | None, old: Any, new: Any) -
                 )
             )
     return out
-
-
-def _direction(a: Any, b: Any) -> str:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return "提高" if b > a else "降低" if b < a else ""
-    return ""
-
-
-def _param(key: str, value: Any, unit: str | None) -> str:
-    word = PARAM_WORDS.get(key, key)
-    if key == "bands" and isinstance(value, list):
-        return f"{word}:{_bands_text(value, unit)}"
-    if key in ("floor", "baseline", "step"):
-        return f"{word} {_v(value, unit)}"
-    return f"{word} {_v(value)}"
-
-
-def _rule_brief(rule: Any, unit: str | None) -> str:
-    if rule.type == "bands":
-        return _bands_text([b.model_dump() for b in rule.bands], unit)
-    for key in ("target", "baseline", "per_item"):
-        if getattr(rule, key, None) is not None:
-            return f"{PARAM_WORDS[key]} {_v(getattr(rule, key), unit)}"
-    return ""
 
 
 def diff_schemes(old: m.Scheme, new: m.Scheme) -> SchemeDiff:
@@ -389,7 +158,7 @@ def diff_schemes(old: m.Scheme, new: m.Scheme) -> SchemeDiff:
                     ni.name,
                     f"{fmt(oi.points)} 分",
                     f"{fmt(ni.points)} 分",
-                    _direction(oi.points, ni.points),
+                    direction(oi.points, ni.points),
                 )
             )
         ch.extend(_rule_changes(i, ni.name, ni.unit, oi.rule, ni.rule))
@@ -423,7 +192,7 @@ def _categories(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
                 Change("一级指标", cid, c.name, f"{fmt(o.points)} 分", f"{fmt(c.points)} 分", "分值调整")
             )
         if o.weight != c.weight:
-            ch.append(Change("一级指标", cid, c.name, _v(o.weight), _v(c.weight), "权重调整"))
+            ch.append(Change("一级指标", cid, c.name, value_text(o.weight), value_text(c.weight), "权重调整"))
         if o.department != c.department:
             ch.append(Change("责任单位", cid, c.name, o.department or "无", c.department or "无", "一级指标"))
     for cid, o in a.items():
@@ -444,7 +213,7 @@ def _scheme_level(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
         if x.min != y.min:
             ch.append(Change("等次", "", name, f"{fmt(x.min)} 分", f"{fmt(y.min)} 分", "分数线调整"))
         if x.quota != y.quota:
-            ch.append(Change("等次", "", name, _quota(x.quota), _quota(y.quota), "名额比例调整"))
+            ch.append(Change("等次", "", name, quota_text(x.quota), quota_text(y.quota), "名额比例调整"))
     va = {v.id: v for v in old.vetoes}
     vb = {v.id: v for v in new.vetoes}
     for vid in sorted(set(va) | set(vb)):
@@ -484,13 +253,9 @@ def _scheme_level(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
                     label,
                     "不限" if xa is None else f"{fmt(xa)} 分",
                     "不限" if ya is None else f"{fmt(ya)} 分",
-                    _direction(xa, ya),
+                    direction(xa, ya),
                 )
             )
-
-
-def _quota(q: float | None) -> str:
-    return "不限" if q is None else f"{fmt(q * 100)}%"
 
 
 def side_by_side(old_results: list[Any], new_results: list[Any]) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
-    from assess.analysis.diff import SchemeDiff
+    from assess.analysis.diff_report import SchemeDiff
 
 
 def run_diff(
