@@ -104,7 +104,7 @@ def run_rank(
 
     run.written.append(write_atomic(target, render_ranking(plan, ordered, doc, fmt)))
     if report is not None and fmt in ("html", "doc"):
-        from assess.analysis.sensitivity import render_sensitivity
+        from assess.analysis.sensitivity_report import render_sensitivity
 
         note = target.with_name(f"{target.stem}_稳健性分析{target.suffix}")
         run.written.append(
