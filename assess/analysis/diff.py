@@ -24,7 +24,7 @@ from assess.analysis.diff_words import (
     value_text,
 )
 from assess.scheme import model as m
-from assess.scheme.walk import walk_indicators
+from assess.scheme.walk import id_key, walk_indicators
 from assess.scoring.numbers import fmt
 
 
@@ -169,12 +169,8 @@ def diff_schemes(old: m.Scheme, new: m.Scheme) -> SchemeDiff:
     _categories(old, new, ch)
     _scheme_level(old, new, ch)
     order = {k: n for n, k in enumerate(KIND_ORDER)}
-    ch.sort(key=lambda c: (order.get(c.kind, 99), _id_key(c.id)))
+    ch.sort(key=lambda c: (order.get(c.kind, 99), id_key(c.id)))
     return out
-
-
-def _id_key(ident: str) -> tuple[Any, ...]:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in ident.split("."))
 
 
 def _categories(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:

@@ -16,6 +16,7 @@ from assess.analysis.aims import COUNT_UNITS, EPS, Aim, aim_text, aims, is_lower
 from assess.analysis.rescore import Rescorer, input_keys, with_indicator, with_inputs
 from assess.analysis.solve import solve_inputs
 from assess.scheme.plan import Plan, PlanIndicator
+from assess.scheme.walk import id_key, walk_indicators
 from assess.scoring import rules as R
 from assess.scoring.numbers import fmt
 from assess.scoring.result import UnitResult
@@ -67,8 +68,6 @@ def _max_of(plan: Plan, ind: PlanIndicator, specs: Mapping[str, Any]) -> float |
     spec = specs.get(ind.key)
     if spec is not None and spec.maximum is not None:
         return float(spec.maximum)
-    from assess.scheme.walk import walk_indicators
-
     declared = next((i.max for i, _c, _k in walk_indicators(plan.scheme) if i.id == ind.id), None)
     return float(declared) if declared is not None else None
 
@@ -317,12 +316,8 @@ def grouped(suggestions: list[Suggestion]) -> list[Suggestion]:
     by_id: dict[str, list[Suggestion]] = {}
     for s in suggestions:
         by_id.setdefault(s.id, []).append(s)
-    order = sorted(by_id.values(), key=lambda g: (-max(s.gain for s in g), -g[0].lost, _id_key(g[0].id)))
+    order = sorted(by_id.values(), key=lambda g: (-max(s.gain for s in g), -g[0].lost, id_key(g[0].id)))
     out: list[Suggestion] = []
     for group in order:
         out += sorted(group, key=lambda s: -s.gain)
     return out
-
-
-def _id_key(ident: str) -> tuple[Any, ...]:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in ident.split("."))

@@ -1,4 +1,4 @@
-"""Walking a scheme's indicator tree, at every level, in the order the file lists it."""
+"""Walking a scheme's indicator tree in the order the file lists it, and ordering ids as it numbers them."""
 
 from __future__ import annotations
 
@@ -21,3 +21,8 @@ def walk_indicators(
     for ci, cat in enumerate(scheme.categories):
         for ii, ind in enumerate(cat.indicators):
             yield from rec(ind, cat, ("categories", ci, "indicators", ii))
+
+
+def id_key(ident: str) -> tuple[Any, ...]:
+    """Sort key for an indicator id: ``1.2`` before ``1.10``, numbers before letters."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in ident.split("."))
