@@ -107,14 +107,9 @@ def _suggestion(
         tail = f",但{note},总分不增加" if note != "总分不变" else ",但总分不增加"
     else:
         tail = f",可增 {plan.round.text(gain)} 分"
-    if changes:
-        ok = [c for c in changes if c.feasible]
-        bad = [c for c in changes if not c.feasible]
-        if ok:
-            tail += "(即" + "或".join(c.text() for c in ok) + ")"
-        elif bad:
-            tail += "(" + ";".join(c.text() for c in bad) + ")"
-            feasible = False
+    said, reachable = _changes_text(changes)
+    tail += said
+    feasible = feasible and reachable
     if not feasible and not changes:
         tail += "(超出取值上限,无法达到)"
     return Suggestion(
@@ -134,6 +129,20 @@ def _suggestion(
         feasible=feasible,
         note=note,
     )
+
+
+def _changes_text(changes: list[Change]) -> tuple[str, bool]:
+    """The reported fields to change, in brackets, and whether any of them can.
+
+    Any one reachable change is enough (或); when none is, each is listed with
+    why it is out of reach and the suggestion itself is out of reach.
+    """
+    ok = [c for c in changes if c.feasible]
+    if ok:
+        return "(即" + "或".join(c.text() for c in ok) + ")", True
+    if changes:
+        return "(" + ";".join(c.text() for c in changes) + ")", False
+    return "", True
 
 
 def group_suggestions(plan: Plan, rs: Rescorer, index: int, result: UnitResult) -> list[Suggestion]:
@@ -244,13 +253,8 @@ def _cohort_suggestion(
         f"{verb} {num_text(needed, ind.unit)}({what}),按其他单位现有数据可增 {plan.round.text(max(0.0, gain))} 分"
     )
     changes = solve_inputs(plan, ind, p, needed, lower, False) if ind.formula else []
-    ok = [c for c in changes if c.feasible]
-    feasible = True
-    if ok:
-        text += "(即" + "或".join(c.text() for c in ok) + ")"
-    elif changes:
-        text += "(" + ";".join(c.text() for c in changes) + ")"
-        feasible = False
+    said, feasible = _changes_text(changes)
+    text += said
     return Suggestion(
         id=ind.id,
         name=ind.name,
