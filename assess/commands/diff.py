@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assess.commands.output import single_target
+from assess.commands.output import document_target, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, UsageError
 
@@ -62,19 +62,10 @@ def run_diff(
     if fmt == "json":
         from assess.commands.common import dumps
 
-        text = dumps(result.to_dict())
-        if output is None:
-            run.stdout = text
-        else:
-            from assess.render.atomic import write_atomic
-
-            run.written.append(write_atomic(single_target(output, "json"), text))
-        return run
-    if output is None:
-        raise UsageError(f"{fmt} 格式须用 -o 指定输出文件")
+        return write_json(run, dumps(result.to_dict()), output)
     from assess.render.atomic import write_atomic
 
-    target = single_target(output, fmt)
+    target = document_target(output, fmt)
     run.written.append(write_atomic(target, render_diff(result, fmt, report_date=report_date, issuer=issuer)))
     run.messages.append(f"已写入:{target}")
     return run

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from assess.commands.run import Run
 from assess.errors import UsageError
 
 SUFFIX = {"json": ".json", "html": ".html", "doc": ".doc", "xlsx": ".xlsx"}
@@ -23,6 +24,24 @@ def single_target(output: Path, fmt: str) -> Path:
         raise UsageError(f"输出文件“{output}”的扩展名应为 {SUFFIX[fmt]}")
     _make_folder(output.parent)
     return output
+
+
+def write_json(run: Run, text: str, output: Path | None) -> Run:
+    """JSON goes to the screen, or to the one file ``-o`` names."""
+    if output is None:
+        run.stdout = text
+    else:
+        from assess.render.atomic import write_atomic
+
+        run.written.append(write_atomic(single_target(output, "json"), text))
+    return run
+
+
+def document_target(output: Path | None, fmt: str) -> Path:
+    """The one file a document format (html, doc, xlsx) is written to; it needs ``-o``."""
+    if output is None:
+        raise UsageError(f"{fmt} 格式须用 -o 指定输出文件")
+    return single_target(output, fmt)
 
 
 def _make_folder(folder: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from assess.commands.common import document, dumps, load_plan, read_inputs
-from assess.commands.output import single_target
+from assess.commands.output import document_target, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, Location, UsageError
 
@@ -88,17 +88,8 @@ def run_rank(
     if report is not None:
         doc["sensitivity"] = report.to_dict()
     if fmt == "json":
-        text = dumps(doc)
-        if output is None:
-            run.stdout = text
-            return run
-        from assess.render.atomic import write_atomic
-
-        run.written.append(write_atomic(single_target(output, "json"), text))
-        return run
-    if output is None:
-        raise UsageError(f"{fmt} 格式须用 -o 指定输出文件")
-    target = single_target(output, fmt)
+        return write_json(run, dumps(doc), output)
+    target = document_target(output, fmt)
     from assess.render.atomic import write_atomic
     from assess.render.ranking import render_ranking
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assess.commands.common import document, dumps, load_plan, read_inputs
-from assess.commands.output import per_unit_targets, single_target, write_each
+from assess.commands.output import per_unit_targets, single_target, write_each, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError
 
@@ -42,14 +42,7 @@ def run_score(
         run.stdout = "\n".join(score_sheet(plan, r) for r in results)
         return run
     if fmt == "json":
-        text = dumps(document(plan, results, data.files, report_date=report_date))
-        if output is None:
-            run.stdout = text
-        else:
-            from assess.render.atomic import write_atomic
-
-            run.written.append(write_atomic(single_target(output, "json"), text))
-        return run
+        return write_json(run, dumps(document(plan, results, data.files, report_date=report_date)), output)
     if output is None:
         raise DataError(f"{fmt} 格式须用 -o 指定输出文件(单个单位)或文件夹(多个单位)")
     from assess.render.scoresheet import render_score_sheet
@@ -59,9 +52,10 @@ def run_score(
     else:
         targets = per_unit_targets(output, [r.unit for r in results], fmt, force)
     run.written += write_each(
-        targets, lambda i: render_score_sheet(
+        targets,
+        lambda i: render_score_sheet(
             plan, results[i], fmt, report_date=report_date, cohort=results, issuer=issuer
-        )
+        ),
     )
     run.messages.append(f"已写入 {len(targets)} 个文件:{targets[0].parent}")
     return run
