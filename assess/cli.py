@@ -17,51 +17,21 @@ import click
 
 from assess import __version__
 from assess.cli_i18n import install as _install_i18n
-from assess.errors import UsageError
+from assess.cli_options import (
+    FORMATS,
+    date_option,
+    details_option,
+    force_option,
+    format_option,
+    inputs_argument,
+    output_option,
+    parse_date,
+    scheme_option,
+)
 
 _install_i18n()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-FORMATS = ["table", "json", "html", "doc", "xlsx"]
-
-scheme_option = click.option(
-    "--scheme",
-    "-s",
-    required=True,
-    metavar="方案",
-    help="方案 YAML 文件的路径,或内置方案的编号(见 assess schemes)。",
-)
-inputs_argument = click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="数据文件或文件夹..."
-)
-details_option = click.option(
-    "--details",
-    "details",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="明细表",
-    help="全省(全市)汇总的明细表文件(每行一个村、户或项目,含所属单位列),可多次指定。",
-)
-date_option = click.option(
-    "--date", "report_date", metavar="日期", help="文档落款日期,如 2024-12-31(默认不写日期)。"
-)
-output_option = click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    metavar="路径",
-    help="输出文件或文件夹;不指定时表格和 JSON 输出到屏幕。",
-)
-force_option = click.option("--force", is_flag=True, help="允许覆盖已存在的输出文件。")
-
-
-def _parse_date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{option} 的日期“{text}”无效,应写成 2024-12-31 的形式") from None
 
 
 def _exit(code: int) -> None:
@@ -117,14 +87,7 @@ def schema_cmd(output: Path | None) -> None:
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="方案或数据文件..."
 )
 @details_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="输出格式。",
-)
+@format_option(["table", "json"], "输出格式。")
 def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, ...], fmt: str) -> None:
     """检查方案文件,或按方案检查填报的数据文件,一次列出全部问题。
 
@@ -144,13 +107,8 @@ def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, 
 @scheme_option
 @inputs_argument
 @details_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="table 屏幕表格;json;html 可用 Word/WPS 打开的得分表;doc 单文件 Word 文档;xlsx 工作簿。",
+@format_option(
+    FORMATS, "table 屏幕表格;json;html 可用 Word/WPS 打开的得分表;doc 单文件 Word 文档;xlsx 工作簿。"
 )
 @output_option
 @date_option
@@ -173,9 +131,9 @@ def score_cmd(
     """
     from assess.commands.score import run_score
 
-    _parse_date(report_date, "--date")
+    parse_date(report_date, "--date")
     run = run_score(scheme, list(inputs), list(details), fmt, output, report_date, force, issuer)
-    _echo_run(run)
+    echo_run(run)
 
 
 @main.command("rank", context_settings=CONTEXT)
@@ -189,9 +147,7 @@ def score_cmd(
     help="上年 assess rank 输出的 JSON 或 xlsx,用于排名变化和连续两年的情形。",
 )
 @click.option("--overall", is_flag=True, help="分组之外再列出全体单位的总排名。")
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="输出格式。"
-)
+@format_option(FORMATS, "输出格式。")
 @output_option
 @date_option
 @click.option("--title", metavar="标题", help="文档标题(默认由方案名称生成)。")
@@ -243,7 +199,7 @@ def rank_cmd(
     """
     from assess.commands.rank import run_rank
 
-    _parse_date(report_date, "--date")
+    parse_date(report_date, "--date")
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         run = run_rank(
@@ -269,7 +225,7 @@ def rank_cmd(
     finally:
         if bar is not None:
             bar.close()
-    _echo_run(run)
+    echo_run(run)
 
 
 class _ProgressBar:
@@ -291,7 +247,8 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
-def _echo_run(run: Any) -> None:
+def echo_run(run: Any) -> None:
+    """A command's Run on the terminal: its text, its messages on stderr, then its exit code."""
     if run.stdout:
         click.echo(run.stdout, nl=False)
     for line in run.messages:
@@ -404,7 +361,7 @@ def rectify_cmd(
     """
     from assess.commands.rectify_cli import run_rectify_cli
 
-    day = _parse_date(as_of, "--as-of") or date.today()
+    day = parse_date(as_of, "--as-of") or date.today()
     run = run_rectify_cli(
         scheme,
         list(results),
@@ -418,7 +375,7 @@ def rectify_cmd(
         issuer,
         title,
     )
-    _echo_run(run)
+    echo_run(run)
 
 
 # Analysis commands (explain, diff) live in their own module and register themselves on `main`.

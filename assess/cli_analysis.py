@@ -6,15 +6,14 @@ from pathlib import Path
 
 import click
 
-from assess.cli import (
-    CONTEXT,
-    _echo_run,
-    _parse_date,
+from assess.cli import CONTEXT, echo_run, main
+from assess.cli_options import (
     date_option,
     details_option,
     force_option,
-    main,
+    format_option,
     output_option,
+    parse_date,
 )
 
 
@@ -52,13 +51,8 @@ from assess.cli import (
     metavar="N",
     help="屏幕上只列出可增分最多的 N 项(0 为全部)。",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "html", "doc"]),
-    default="table",
-    show_default=True,
-    help="table 屏幕文字;json;html/doc 可用 Word/WPS 打开的分析报告。",
+@format_option(
+    ["table", "json", "html", "doc"], "table 屏幕文字;json;html/doc 可用 Word/WPS 打开的分析报告。"
 )
 @output_option
 @date_option
@@ -88,7 +82,7 @@ def explain_cmd(
     """
     from assess.commands.explain import run_explain
 
-    _parse_date(report_date, "--date")
+    parse_date(report_date, "--date")
     run = run_explain(
         scheme,
         list(inputs),
@@ -101,7 +95,7 @@ def explain_cmd(
         report_date=report_date,
         limit=top,
     )
-    _echo_run(run)
+    echo_run(run)
 
 
 @main.command("diff", context_settings=CONTEXT)
@@ -116,13 +110,8 @@ def explain_cmd(
     help="同一批填报数据(文件或文件夹),按两个方案分别评分并对照各单位的总分和名次,可多次指定。",
 )
 @details_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "html", "doc"]),
-    default="table",
-    show_default=True,
-    help="table 屏幕表格;json;html/doc 可用 Word/WPS 打开的对照说明。",
+@format_option(
+    ["table", "json", "html", "doc"], "table 屏幕表格;json;html/doc 可用 Word/WPS 打开的对照说明。"
 )
 @output_option
 @date_option
@@ -146,8 +135,8 @@ def diff_cmd(
     """
     from assess.commands.diff import run_diff
 
-    _parse_date(report_date, "--date")
+    parse_date(report_date, "--date")
     run = run_diff(
         old, new, list(data), list(details), fmt=fmt, output=output, report_date=report_date, issuer=issuer
     )
-    _echo_run(run)
+    echo_run(run)
