@@ -161,19 +161,7 @@ def _bonus(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
         elif item.rule.type == "boolean":
             basis = "不符合加分条件,不加分"
         out.append(Adjustment(item.id, item.name, value, score, basis, item.department))
-    raw = sum(a.score for a in out)
-    total = raw if section.cap is None else min(raw, section.cap)
-    if total < raw:
-        out.append(
-            Adjustment(
-                "bonus-cap",
-                "加分上限",
-                None,
-                plan.round(total - raw),
-                f"加分合计 {fmt(raw)} 分,超过上限 {fmt(section.cap or 0)} 分,按上限计",
-            )
-        )
-    return out, plan.round(total)
+    return out, _capped(plan, out, section.cap, "bonus-cap", "加分")
 
 
 def _penalties(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
@@ -190,19 +178,24 @@ def _penalties(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
         capped = f"(该项上限 {fmt(item.cap)} 分)" if item.cap is not None and raw > item.cap else ""
         basis = f"{item.name} {fmt(count)} {item.unit or '个'},每{item.unit or '个'}扣 {fmt(item.per_item)} 分,扣 {fmt(deducted)} 分{capped}"
         out.append(Adjustment(item.id, item.name, count, plan.round(deducted), basis, item.department))
+    return out, _capped(plan, out, section.cap, "penalty-cap", "扣分")
+
+
+def _capped(plan: Plan, out: list[Adjustment], cap: float | None, ident: str, word: str) -> float:
+    """A section's total held to its cap; the cut is its own line, so the sheet still adds up."""
     raw = sum(a.score for a in out)
-    total = raw if section.cap is None else min(raw, section.cap)
+    total = raw if cap is None else min(raw, cap)
     if total < raw:
         out.append(
             Adjustment(
-                "penalty-cap",
-                "扣分上限",
+                ident,
+                f"{word}上限",
                 None,
                 plan.round(total - raw),
-                f"扣分合计 {fmt(raw)} 分,超过上限 {fmt(section.cap or 0)} 分,按上限计",
+                f"{word}合计 {fmt(raw)} 分,超过上限 {fmt(cap or 0)} 分,按上限计",
             )
         )
-    return out, plan.round(total)
+    return plan.round(total)
 
 
 def _vetoes(plan: Plan, p: Prepared, row: list[IndicatorResult], unknown: list[str]) -> list[Adjustment]:
