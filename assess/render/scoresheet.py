@@ -101,27 +101,9 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
     )
     for b in r.bonus:
         if b.score:
-            rows.append(
-                [
-                    {"text": "加分项", "colspan": 2},
-                    "",
-                    value_text_adj(b.value),
-                    {"text": f"+{rnd.text(b.score)}", "num": True},
-                    "",
-                    {"text": f"{b.name}:{b.basis}", "align": "left"},
-                ]
-            )
+            rows.append(_adjustment_row("加分项", b.value, f"+{rnd.text(b.score)}", f"{b.name}:{b.basis}"))
     for p in r.penalties:
-        rows.append(
-            [
-                {"text": "扣分项", "colspan": 2},
-                "",
-                value_text_adj(p.value),
-                {"text": f"-{rnd.text(abs(p.score))}", "num": True},
-                "",
-                {"text": f"{p.name}:{p.basis}", "align": "left"},
-            ]
-        )
+        rows.append(_adjustment_row("扣分项", p.value, f"-{rnd.text(abs(p.score))}", f"{p.name}:{p.basis}"))
     for v in r.vetoes:
         rows.append(
             [{"text": "一票否决", "colspan": 2}, "", "是", "", "", {"text": v.basis, "align": "left"}]
@@ -153,6 +135,18 @@ def _place(loc: dict[str, Any]) -> str:
     if loc.get("sheet"):
         return str(loc["sheet"]) + (f" 第 {loc['row']} 行" if loc.get("row") else "")
     return Path(str(loc.get("file", ""))).name
+
+
+def _adjustment_row(label: str, value: float | None, score: str, note: str) -> list[Any]:
+    """A bonus or penalty line: the label across the id and name columns, then value, signed score, basis."""
+    return [
+        {"text": label, "colspan": 2},
+        "",
+        value_text_adj(value),
+        {"text": score, "num": True},
+        "",
+        {"text": note, "align": "left"},
+    ]
 
 
 def value_text_adj(value: float | None) -> str:
