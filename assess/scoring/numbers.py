@@ -25,6 +25,10 @@ class Rounder:
         self.quantum = Decimal(1).scaleb(-decimals)
 
     def __call__(self, value: float) -> float:
+        if self.mode is ROUND_HALF_UP:
+            fast = _half_up_fast(value, self.decimals)
+            if fast is not None:
+                return fast
         return float(self.dec(value))
 
     def dec(self, value: float) -> Decimal:
@@ -45,8 +49,30 @@ class Rounder:
         return float(sum((Decimal(repr(v)) for v in values), Decimal(0)).quantize(self.quantum))
 
 
+def _half_up_fast(value: float, decimals: int) -> float | None:
+    """Half-up rounding without Decimal when the value is clearly not on a tie.
+
+    Half-up and Python's round() differ only at an exact .5 in the last place;
+    a value whose scaled fraction is well away from .5 rounds the same either
+    way.  Near a tie (or for huge values) None sends the caller to Decimal.
+    """
+    scaled = value * _SCALE[decimals] if decimals < len(_SCALE) else None
+    if scaled is None or not -1e12 < scaled < 1e12:
+        return None
+    frac = abs(scaled) % 1.0
+    if abs(frac - 0.5) < 1e-6:
+        return None
+    return round(value, decimals) + 0.0
+
+
+_SCALE = [10.0**d for d in range(7)]
+
+
 def _fixed(value: float, decimals: int) -> str:
     """Fixed decimals, rounded half-up like Rounder (2.675 → 2.68, not 2.67)."""
+    fast = _half_up_fast(value, decimals) if isinstance(value, float) else None
+    if fast is not None:
+        return f"{fast:.{decimals}f}"
     try:
         clean = Decimal(repr(float(value))).quantize(_CLEAN, rounding=ROUND_HALF_EVEN)
         return f"{clean.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
