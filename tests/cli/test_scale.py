@@ -42,7 +42,11 @@ def _values(plan, rng: random.Random) -> dict[str, object]:  # type: ignore[no-u
             out[code] = round(rng.uniform(100, 900), 2)
     out["A01"], out["A02"] = 1000, rng.randint(300, 1000)
     out["A10"], out["A11"] = 100, rng.randint(80, 100)
-    out["A03"], out["A04"], out["A05"] = 1000.0, round(rng.uniform(400, 900), 1), round(rng.uniform(400, 1000), 1)
+    out["A03"], out["A04"], out["A05"] = (
+        1000.0,
+        round(rng.uniform(400, 900), 1),
+        round(rng.uniform(400, 1000), 1),
+    )
     return out
 
 
@@ -85,7 +89,9 @@ def test_three_hundred_workbooks_in_one_call(tmp_path: Path) -> None:
     schema = tmp_path / "方案.yaml"  # the bundled scheme without its sample unit list
     text = (Path(plan.path)).read_text(encoding="utf-8")
     schema.write_text(text[: text.index("units:")] + text[text.index("tables:") :], encoding="utf-8")
-    result = CliRunner().invoke(main, ["rank", "-s", str(schema), str(folder), "--format", "json", "-o", str(out), "-q"])
+    result = CliRunner().invoke(
+        main, ["rank", "-s", str(schema), str(folder), "--format", "json", "-o", str(out), "-q"]
+    )
     assert result.exit_code == 0, result.output
     units = json.loads(out.read_text(encoding="utf-8"))["units"]
     assert len(units) == 300

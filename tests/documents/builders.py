@@ -67,8 +67,92 @@ def scoresheet_html(unit: str) -> str:
 
 
 def documents() -> dict[str, str]:
-    """Every document kind of score and rank, normalised, by golden file name."""
+    """Every document kind assess renders, normalised, by golden file name."""
     docs = {"ranking.html": normalise(ranking_html())}
     for unit in SHEET_UNITS:
         docs[f"scoresheet-{unit}.html"] = normalise(scoresheet_html(unit))
+    for name, html in cli_documents().items():
+        docs[name] = normalise(html)
+    return docs
+
+
+@lru_cache(maxsize=1)
+def cli_documents() -> dict[str, str]:
+    """Checklist, progress report, explain, diff and sensitivity documents, made by the commands."""
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from assess.cli import main
+
+    counties = str(EXAMPLES / "counties")
+    runs = {
+        "explain": [
+            "explain",
+            "-s",
+            "county-2024",
+            counties,
+            "--unit",
+            "花垣县",
+            "--format",
+            "html",
+            "-o",
+            "{out}/explain.html",
+            "--date",
+            DATE,
+        ],
+        "diff": [
+            "diff",
+            "county-2023",
+            "county-2024",
+            "--data",
+            counties,
+            "--format",
+            "html",
+            "-o",
+            "{out}/diff.html",
+            "--date",
+            DATE,
+        ],
+        "sensitivity": [
+            "rank",
+            "-s",
+            "county-2024",
+            counties,
+            "--sensitivity",
+            "40",
+            "--seed",
+            "3",
+            "--format",
+            "html",
+            "-o",
+            "{out}/rank.html",
+            "--date",
+            DATE,
+            "-q",
+        ],
+        "rectify": [
+            "rectify",
+            "-s",
+            "county-2024",
+            counties,
+            "--findings",
+            str(EXAMPLES / "督查发现问题清单.xlsx"),
+            "--as-of",
+            "2025-03-31",
+            "-o",
+            "{out}/zg",
+        ],
+    }
+    docs: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, args in runs.items():
+            result = CliRunner().invoke(main, [a.format(out=tmp) for a in args])
+            assert result.exit_code == 0, (name, result.output)
+        out = Path(tmp)
+        docs["explain.html"] = (out / "explain.html").read_text(encoding="utf-8")
+        docs["diff.html"] = (out / "diff.html").read_text(encoding="utf-8")
+        docs["sensitivity.html"] = (out / "rank_稳健性分析.html").read_text(encoding="utf-8")
+        docs["checklist-保靖县.html"] = (out / "zg" / "整改清单_保靖县.html").read_text(encoding="utf-8")
+        docs["progress.html"] = (out / "zg" / "整改进展情况.html").read_text(encoding="utf-8")
     return docs

@@ -8,6 +8,7 @@ GB/T 9704 margins, the title and Chinese text in the declared fonts.
 from __future__ import annotations
 
 import email
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,27 @@ def test_doc_package_parses_as_mime() -> None:
     )
     assert "doc_files/header.htm" in html
     assert any(loc and loc.endswith("doc_files/header.htm") for loc in locations)
+
+
+LANDSCAPE = {"checklist-保靖县.html", "sensitivity.html", "explain.html", "diff.html"}
+
+
+@pytest.mark.parametrize(
+    "name", ["checklist-保靖县.html", "progress.html", "explain.html", "diff.html", "sensitivity.html"]
+)
+def test_other_documents_in_writer(name: str, tmp_path: Path) -> None:
+    from assess.render.office import pdf_page_count, pdf_text
+    from tests.documents.builders import cli_documents
+
+    html = cli_documents()[name]
+    docx_path, pdf_path = _convert(tmp_path, Path(name).stem, html)
+    doc = docx.Document(str(docx_path))
+    _no_markup(doc)
+    assert doc.tables, "a document without tables"
+    assert doc.tables[0].rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    section = doc.sections[0]
+    assert (section.page_width > section.page_height) == (name in LANDSCAPE)
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title is not None
+    assert "".join(title.group(1).split()) in "".join(pdf_text(pdf_path).split())
+    assert 1 <= pdf_page_count(pdf_path) <= 60
