@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from assess.scheme import model as m
 from assess.scheme.checker import EPS, Checker, num
 
 
@@ -116,19 +119,15 @@ def check_composition(chk: Checker) -> None:
                     "unknown-name",
                     f"部分“{p.name}”引用的字段“{p.field or p.id}”未定义",
                 )
-    if s.bonus:
-        for i, b in enumerate(s.bonus.items):
-            if b.field and b.field not in chk.fields and b.field not in chk.field_names:
-                chk.add(
-                    ("bonus", "items", i, "field"),
-                    "unknown-name",
-                    f"加分项 {b.id} 引用了不存在的字段“{b.field}”",
-                )
-    if s.penalties:
-        for i, item in enumerate(s.penalties.items):
+    adjustments: list[tuple[str, str, Sequence[m.BonusItem | m.PenaltyItem]]] = [
+        ("bonus", "加分项", s.bonus.items if s.bonus else []),
+        ("penalties", "扣分项", s.penalties.items if s.penalties else []),
+    ]
+    for section, word, items in adjustments:
+        for i, item in enumerate(items):
             if item.field and item.field not in chk.fields and item.field not in chk.field_names:
                 chk.add(
-                    ("penalties", "items", i, "field"),
+                    (section, "items", i, "field"),
                     "unknown-name",
-                    f"扣分项 {item.id} 引用了不存在的字段“{item.field}”",
+                    f"{word} {item.id} 引用了不存在的字段“{item.field}”",
                 )
