@@ -74,6 +74,26 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _set_mode(tmp: Path, path: Path) -> None:
+    """Give the temporary file the permissions the target would have had.
+
+    ``mkstemp`` creates it readable by its owner only; without this every
+    document, and a ledger replaced on a shared folder, would become
+    unreadable to colleagues.  A replaced file keeps its mode; a new one
+    gets the usual ``0o666`` less the umask.
+    """
+    if os.name != "posix":
+        return
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path``.
@@ -96,6 +116,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(name)
     try:
+        _set_mode(tmp, path)
         yield tmp
         try:
             with open(tmp, "rb+") as fh:

@@ -48,6 +48,21 @@ def test_atomic_path_for_libraries(tmp_path: Path) -> None:
     assert target.read_bytes() == b"new"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
+    # mkstemp makes files readable by their owner only; a document or a ledger on a
+    # shared folder must stay readable by colleagues, as with any other program.
+    old = os.umask(0o022)
+    try:
+        target = write_atomic(tmp_path / "排名.html", "考核")
+        assert target.stat().st_mode & 0o777 == 0o644
+        target.chmod(0o664)
+        write_atomic(target, "新")
+        assert target.stat().st_mode & 0o777 == 0o664
+    finally:
+        os.umask(old)
+
+
 def test_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="不存在") as info:
         write_atomic(tmp_path / "nope" / "a.html", "x")
