@@ -57,5 +57,8 @@ def run_score(
             plan, results[i], fmt, report_date=report_date, cohort=results, issuer=issuer
         ),
     )
-    run.messages.append(f"已写入 {len(targets)} 个文件:{targets[0].parent}")
+    if len(targets) == 1 and output.suffix and not output.is_dir():
+        run.messages.append(f"已写入:{targets[0]}")
+    else:
+        run.messages.append(f"已写入 {len(targets)} 个文件:{targets[0].parent}")
     return run

@@ -131,6 +131,15 @@ def test_score_html_one_file_per_unit_and_no_silent_overwrite(runner, cohort, tm
     assert "已存在;如需覆盖请加 --force" in again.output
 
 
+def test_score_one_document_names_the_file_written(runner, cohort, tmp_path):
+    target = tmp_path / "浏阳市得分表.doc"
+    args = ["score", "-s", "county-2024", str(cohort / "浏阳市.xlsx"), "--format", "doc", "-o", str(target)]
+    result = invoke(runner, *args)
+    assert result.exit_code == 0
+    assert target.is_file()
+    assert f"已写入:{target}" in result.output
+
+
 def test_rank_json_structure(runner, cohort):
     result = invoke(runner, "rank", "-s", "county-2024", str(cohort), "--format", "json", "-q")
     assert result.exit_code == 0
