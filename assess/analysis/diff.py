@@ -254,14 +254,25 @@ def _scheme_level(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
             )
 
 
-def side_by_side(old_results: list[Any], new_results: list[Any]) -> list[dict[str, Any]]:
-    """Each unit's total, rank and grade under both schemes (results already ranked)."""
+def side_by_side(
+    old_results: list[Any], new_results: list[Any], group_order: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Each unit's total, rank and grade under both schemes (results already ranked).
+
+    Groups come in ``group_order`` (the schemes' group ids, as in the ranking
+    and the notice); groups not listed follow, by id.
+    """
     a = {r.unit: r for r in old_results}
     b = {r.unit: r for r in new_results}
+    position = {g: i for i, g in enumerate(dict.fromkeys(group_order or []))}
+
+    def key(name: str) -> tuple[int, str, int, str]:
+        r = b.get(name) or a[name]
+        group = r.group or ""
+        return (position.get(group, len(position)), group, r.rank or 0, name)
+
     rows = []
-    for name in sorted(
-        set(a) | set(b), key=lambda n: ((b.get(n) or a[n]).group or "", (b.get(n) or a[n]).rank or 0, n)
-    ):
+    for name in sorted(set(a) | set(b), key=key):
         x, y = a.get(name), b.get(name)
         either = y if y is not None else x
         rows.append(

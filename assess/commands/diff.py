@@ -55,7 +55,8 @@ def run_diff(
                 run.messages.append(f"未计入({plan.scheme.id}):{r['file']}:{r['reason']}")
             if inputs.refused:
                 run.exit_code = EXIT_FINDINGS
-        result.units = side_by_side(scored[0], scored[1])
+        order = [g.id for plan in (new_plan, old_plan) for g in plan.scheme.groups]
+        result.units = side_by_side(scored[0], scored[1], order)
     if fmt == "table":
         run.stdout = result.table()
         return run

@@ -91,3 +91,27 @@ def test_bundled_2023_to_2024_shows_every_kind() -> None:
     assert (target.old, target.new) == ("55%", "60%")
     dept = next(c for c in d.changes if c.kind == "责任单位")
     assert (dept.id, dept.old, dept.new) == ("3.4", "县住房和城乡建设局", "县生态环境局")
+
+
+def test_units_side_by_side_in_the_schemes_group_order() -> None:
+    # The ranking lists 示范创建县, 重点帮扶县, 面上县 (the scheme's order); the
+    # comparison under two schemes must not reorder them by group id.
+    from assess.commands.diff import run_diff
+
+    run = run_diff(
+        "county-2023",
+        "county-2024",
+        [Path(__file__).resolve().parents[2] / "examples" / "counties"],
+        [],
+        fmt="table",
+        output=None,
+        report_date=None,
+        issuer=None,
+    )
+    assert run.stdout is not None
+    lines = run.stdout.splitlines()
+    first = {
+        g: next(i for i, line in enumerate(lines) if f"  {g}  " in line)
+        for g in ("示范创建县", "重点帮扶县", "面上县")
+    }
+    assert first["示范创建县"] < first["重点帮扶县"] < first["面上县"]
