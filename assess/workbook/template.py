@@ -52,7 +52,7 @@ def describe(spec: InputSpec) -> str:
     return f"填数值{(',单位' + spec.unit) if spec.unit else ''}"
 
 
-def _validation(ws: Worksheet, spec: InputSpec, cell: str) -> None:
+def _validation(ws: Worksheet, spec: InputSpec, cell: str, *, note_column: bool = True) -> None:
     kind = spec.kind
     if kind == "bool":
         dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
@@ -67,7 +67,9 @@ def _validation(ws: Worksheet, spec: InputSpec, cell: str) -> None:
     dv.promptTitle = spec.name[:32]
     dv.prompt = describe(spec)[:255]
     dv.errorTitle = "输入有误"
-    dv.error = describe(spec)[:255] + ";不适用请在“说明或佐证”列注明,数值留空或填“不适用”"
+    dv.error = describe(spec)[:255] + (
+        ";不适用请在“说明或佐证”列注明,数值留空或填“不适用”" if note_column else ";不适用的填“不适用”"
+    )
     dv.showInputMessage = True
     dv.showErrorMessage = kind in ("bool",)
     ws.add_data_validation(dv)
@@ -95,7 +97,10 @@ def _instructions(wb: Workbook, plan: Plan, specs: Sequence[InputSpec], layout: 
         "5. 请勿使用公式;如需计算,请计算后粘贴为数值。",
     ]
     if layout == "summary":
+        # The summary sheet has no 单位 or 说明或佐证 column: each header carries its unit.
         notes[1] = "2. 每行一个单位;第一行为表头,请勿修改表头文字。"
+        notes[2] = "3. 百分比填数值(82.3 表示 82.3%);金额等按表头括号中的计量单位填写;是/否从下拉列表选择。"
+        notes[3] = "4. 没有年度任务或不适用的指标,填“不适用”,原因另行说明;无数据的留空。"
     for i, text in enumerate(notes, start=2):
         ws.cell(row=i, column=1, value=text).alignment = WRAP
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=7)
@@ -206,7 +211,7 @@ def summary_template(plan: Plan, units: Sequence[tuple[str, str | None]] = ()) -
     last = max(2, len(units) + 1, 200)
     for c, spec in enumerate(specs, start=3):
         letter = ws.cell(row=1, column=c).column_letter
-        _validation(ws, spec, f"{letter}2:{letter}{last}")
+        _validation(ws, spec, f"{letter}2:{letter}{last}", note_column=False)
         for r in range(2, max(2, len(units) + 1) + 1):
             ws.cell(row=r, column=c).number_format = _number_format(spec)
     ws.freeze_panes = "C2"

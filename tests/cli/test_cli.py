@@ -256,6 +256,22 @@ def test_template_round_trip(runner, tmp_path):
     assert "已存在" in again.output
 
 
+def test_summary_template_instructions_name_only_columns_it_has(runner, tmp_path):
+    import openpyxl
+
+    units = tmp_path / "单位清单.csv"
+    units.write_text("单位名称,分组\n浏阳市,示范创建县\n", encoding="gb18030")
+    out = tmp_path / "汇总模板.xlsx"
+    args = ["template", "-s", "county-2024", "--layout", "summary", "--units", str(units), "-o", str(out)]
+    assert invoke(runner, *args).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    heads = [c.value for c in wb["汇总表"][1]]
+    assert "说明或佐证" not in heads and "单位" not in heads
+    text = "\n".join(str(c.value) for row in wb["填报说明"].iter_rows(max_row=7) for c in row if c.value)
+    assert "“说明或佐证”列" not in text and "“单位”列" not in text
+    assert all("说明或佐证" not in dv.error for dv in wb["汇总表"].data_validations.dataValidation)
+
+
 def test_inputs_are_not_modified(runner, cohort, tmp_path):
     before = {p.name: p.read_bytes() for p in cohort.iterdir()}
     invoke(
