@@ -69,12 +69,15 @@ def read_inputs(
     details: list[Path] | None = None,
     progress: Any = None,
     jobs: int = 0,
+    on_units: Any = None,
 ) -> Inputs:
     """Read every input, never stopping at a bad file; duplicates are refused by name."""
     from assess.workbook.load import read_all
 
     files = expand_inputs(paths)
-    units, findings = read_all(files, plan.read, details=details or [], progress=progress, jobs=jobs)
+    units, findings = read_all(
+        files, plan.read, details=details or [], progress=progress, jobs=jobs, on_units=on_units
+    )
     inputs = Inputs([], list(findings), [], files + list(details or []))
     inputs.refused = [
         {"file": f.location.file or "", "reason": f.message} for f in findings if f.code == "unreadable"
@@ -149,4 +152,3 @@ def dumps(doc: dict[str, Any]) -> str:
     text = json.dumps(head, ensure_ascii=False, indent=2, allow_nan=False)
     lines = ",\n".join("    " + json.dumps(u, ensure_ascii=False, allow_nan=False) for u in units)
     return f'{text[:-2]},\n  "units": [\n{lines}\n  ]\n}}\n'
-

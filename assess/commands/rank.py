@@ -35,20 +35,34 @@ def run_rank(
     vary: list[str] | None = None,
     seed: int = 1,
 ) -> Run:
-    from assess.scoring.engine import prepare, score_prepared
+    from assess.scoring.engine import first_pass, score_prepared
     from assess.scoring.ranking import indicator_statistics, rank_cohort
 
     plan = load_plan(scheme)
     last = load_previous(previous) if previous else None
-    data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs)
+    early: dict[int, tuple[Any, Any, Any]] = {}
+
+    def on_units(units: list[Any]) -> None:
+        # score what needs no other unit while the pool reads the next files
+        for unit in units:
+            early[id(unit)] = (_tables_signature(unit), *first_pass(plan, unit))
+
+    data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs, on_units=on_units)
     if strict and (data.refused or any(f.severity == "error" for u in data.units for f in u.findings)):
         problems = [f"{r['file']}: {r['reason']}" for r in data.refused]
         problems += [str(f) for u in data.units for f in u.findings if f.severity == "error"]
         raise DataError("--strict:输入有问题,未排名:\n  " + "\n  ".join(problems[:50]))
     if not data.units:
         raise DataError("没有可排名的单位:所有输入都无法读取")
-    prepared = [prepare(plan, u) for u in data.units]
-    results = score_prepared(plan, prepared, cohort=len(prepared) > 1)
+    firsts = []
+    for unit in data.units:
+        got = early.get(id(unit))
+        # a detail table attached after the unit arrived changes its aggregates: score it again
+        firsts.append(
+            got[1:] if got is not None and got[0] == _tables_signature(unit) else first_pass(plan, unit)
+        )
+    prepared = [p for p, _row in firsts]
+    results = score_prepared(plan, prepared, cohort=len(prepared) > 1, rows=[row for _p, row in firsts])
     rank_cohort(plan, results, last)
     report = None
     if sensitivity:
@@ -114,6 +128,10 @@ def run_rank(
     if not quiet:
         run.messages.append(f"已写入:{target}")
     return run
+
+
+def _tables_signature(unit: Any) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((key, len(table)) for key, table in unit.tables.items()))
 
 
 def default_title(plan: Any) -> str:

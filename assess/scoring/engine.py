@@ -147,8 +147,26 @@ def score_units(plan: Plan, units: list[UnitData]) -> list[UnitResult]:
     return score_prepared(plan, prepared, cohort=len(prepared) > 1)
 
 
-def score_prepared(plan: Plan, prepared: list[Prepared], *, cohort: bool = True) -> list[UnitResult]:
-    scores = [[_unit_rule(plan, ind, p, i) for i, ind in enumerate(plan.indicators)] for p in prepared]
+def first_pass(plan: Plan, unit: UnitData) -> tuple[Prepared, list[IndicatorResult]]:
+    """Everything about one unit that needs no other unit: its values and its unit-rule scores.
+
+    ``rank`` runs this while the pool is still reading other files.
+    """
+    p = prepare(plan, unit)
+    return p, [_unit_rule(plan, ind, p, i) for i, ind in enumerate(plan.indicators)]
+
+
+def score_prepared(
+    plan: Plan,
+    prepared: list[Prepared],
+    *,
+    cohort: bool = True,
+    rows: list[list[IndicatorResult]] | None = None,
+) -> list[UnitResult]:
+    """Score prepared units; ``rows`` are their first-pass scores when already computed."""
+    if rows is None:
+        rows = [[_unit_rule(plan, ind, p, i) for i, ind in enumerate(plan.indicators)] for p in prepared]
+    scores = rows
     for i in plan.cohort_indicators:
         ind = plan.indicators[i]
         if not cohort:

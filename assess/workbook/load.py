@@ -103,13 +103,17 @@ def read_all(
     details: Iterable[Path] = (),
     progress: Progress | None = None,
     jobs: int = 0,
+    on_units: Callable[[list[UnitData]], None] | None = None,
 ) -> tuple[list[UnitData], list[Finding]]:
     """Read every file, never stopping at a bad one; detail tables are attached to their units.
 
     ``files`` may mix county workbooks, summary tables and detail tables
     (detected per file); ``details`` are files known to be detail tables.
     ``jobs`` is the number of processes (0: one per core, at most 8; 1: no
-    pool).  ``progress(done, total)`` is called as files are read.  Returns
+    pool).  ``progress(done, total)`` is called as files are read, and
+    ``on_units(units)`` with each file's units as soon as they arrive, so the
+    caller can work while the pool reads on (detail tables may still be
+    attached to those units afterwards).  Returns
     the units (duplicates as they are: the caller decides which one counts)
     and the findings about files as a whole; findings about one unit are in
     its ``UnitData.findings``.
@@ -128,11 +132,11 @@ def read_all(
     units: list[UnitData] = []
     findings: list[Finding] = []
     found_details: list[Path] = []
-    for path, (got, problems, is_details) in zip(
-        files, _results(files, plan, jobs, tick), strict=True
-    ):
+    for path, (got, problems, is_details) in zip(files, _results(files, plan, jobs, tick), strict=True):
         units.extend(got)
         findings.extend(problems)
+        if on_units is not None and got:
+            on_units(got)
         if is_details:
             found_details.append(path)  # already counted as read
     for path in found_details:
@@ -211,16 +215,12 @@ def _tables_in(book: Book, tables: tuple[TableSpec, ...]) -> list[TableSpec]:
     return scored[:1]
 
 
-def _attach(
-    spec: TableSpec, tables: UnitTables, index: dict[str, UnitData], book: Book
-) -> list[Finding]:
+def _attach(spec: TableSpec, tables: UnitTables, index: dict[str, UnitData], book: Book) -> list[Finding]:
     out: list[Finding] = list(tables.findings)
     for name, table in tables.items():
         unit = index.get(key_of(name))
         if unit is None:
-            loc = Location(
-                file=book.file, sheet=table.sheet, row=table.rows[0] if table.rows else None
-            )
+            loc = Location(file=book.file, sheet=table.sheet, row=table.rows[0] if table.rows else None)
             out.append(
                 Finding(
                     "unknown-unit",
