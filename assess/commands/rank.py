@@ -63,7 +63,7 @@ def run_rank(
         )
     prepared = [p for p, _row in firsts]
     results = score_prepared(plan, prepared, cohort=len(prepared) > 1, rows=[row for _p, row in firsts])
-    rank_cohort(plan, results, last)
+    rank_cohort(plan, results, last, overall=overall)
     report = None
     if sensitivity:
         from assess.analysis.sensitivity import run_sensitivity
@@ -152,7 +152,7 @@ def load_previous(path: Path) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for u in units:
             if isinstance(u, dict) and isinstance(u.get("unit"), str):
-                out[u["unit"]] = {k: u.get(k) for k in ("rank", "total", "grade", "group", "flags")}
+                out[u["unit"]] = {k: u.get(k) for k in ("rank", "overall_rank", "total", "grade", "group", "flags")}
         return out
     if path.suffix.lower() == ".xlsx":
         from assess.render.ranking_xlsx import read_ranking_xlsx

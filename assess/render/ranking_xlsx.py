@@ -86,6 +86,22 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     return to_bytes(wb)
 
 
+OVERALL_SHEET = "全体参评单位"
+
+
+def _derive_places(units: dict[str, dict[str, Any]]) -> None:
+    """A workbook holds group places or overall places; the other kind follows from the totals."""
+    totals = {name: u["total"] for name, u in units.items() if isinstance(u.get("total"), float)}
+    for name, u in units.items():
+        if name not in totals:
+            continue
+        if u.get("overall_rank") is None:
+            u["overall_rank"] = 1 + sum(t > totals[name] for t in totals.values())
+        if u.get("rank") is None:
+            same = [totals[o] for o, v in units.items() if o in totals and v.get("group") == u.get("group")]
+            u["rank"] = 1 + sum(t > totals[name] for t in same)
+
+
 def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
     """Units' rank, total and grade from a workbook written by ``rank --format xlsx``."""
     from assess.errors import DataError, Location
@@ -105,16 +121,18 @@ def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
         except ValueError:
             continue
         i_group = head.index("分组") if "分组" in head else None
+        basis = "overall_rank" if sheet == OVERALL_SHEET else "rank"
         for row in rows[2:]:
             if i_unit >= len(row) or not row[i_unit]:
                 continue
             rank = row[i_rank]
             out[str(row[i_unit]).strip()] = {
-                "rank": int(rank) if isinstance(rank, (int, float)) else None,
+                basis: int(rank) if isinstance(rank, (int, float)) else None,
                 "total": float(row[i_total]) if isinstance(row[i_total], (int, float)) else None,
                 "grade": row[i_grade] or None,
                 "group": row[i_group] if i_group is not None else None,
             }
+    _derive_places(out)
     if not out:
         raise DataError(
             "上年结果工作簿中找不到排名表(应为 assess rank --format xlsx 的输出)", Location(file=str(path))

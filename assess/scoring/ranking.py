@@ -49,11 +49,15 @@ def groups_of(units: Iterable[UnitResult]) -> dict[str, list[UnitResult]]:
 
 
 def rank_cohort(
-    plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None = None
+    plan: Plan,
+    results: list[UnitResult],
+    previous: dict[str, dict[str, Any]] | None = None,
+    *,
+    overall: bool = False,
 ) -> None:
     """Set rank, overall_rank, quota-adjusted grades, flags and year-on-year changes."""
-    overall = _order(plan, results)
-    for r, place in zip(overall, _places(plan, overall), strict=True):
+    everyone = _order(plan, results)
+    for r, place in zip(everyone, _places(plan, everyone), strict=True):
         r.overall_rank = place
     for members in groups_of(results).values():
         ordered = _order(plan, members)
@@ -61,9 +65,9 @@ def rank_cohort(
             r.rank = place
         _apply_quotas(plan, ordered, "group")
     if any(g.quota is not None and g.quota_within == "cohort" for g in plan.scheme.grades):
-        _apply_quotas(plan, overall, "cohort")
+        _apply_quotas(plan, everyone, "cohort")
     if previous is not None:
-        compare_previous(results, previous)
+        compare_previous(results, previous, overall=overall)
     _flag_consequences(plan, results, previous)
 
 
@@ -120,7 +124,11 @@ def _flag_consequences(
                 r.flags.append(c.name)
 
 
-def compare_previous(results: list[UnitResult], previous: dict[str, dict[str, Any]]) -> None:
+def compare_previous(
+    results: list[UnitResult], previous: dict[str, dict[str, Any]], *, overall: bool = False
+) -> None:
+    """上年排名 and 排名变化 on the same basis as this year's table: group places, or overall ones."""
+    key = "overall_rank" if overall else "rank"
     for r in results:
         last = previous.get(r.unit)
         if last is None:
@@ -132,10 +140,11 @@ def compare_previous(results: list[UnitResult], previous: dict[str, dict[str, An
                 "total_change": None,
             }
             continue
-        prev_rank = last.get("rank")
+        prev_rank = last.get(key)
+        current = r.overall_rank if overall else r.rank
         change = "—"
-        if isinstance(prev_rank, int) and r.rank is not None:
-            delta = prev_rank - r.rank
+        if isinstance(prev_rank, int) and current is not None:
+            delta = prev_rank - current
             change = f"↑{delta}" if delta > 0 else f"↓{-delta}" if delta < 0 else "持平"
         prev_total = last.get("total")
         r.previous = {

@@ -348,3 +348,18 @@ def test_rank_sensitivity_bad_vary_is_usage_error(runner, cohort):
     )
     assert result.exit_code == 2
     assert "错误:" in result.output
+
+
+@pytest.mark.parametrize("last_overall", [False, True])
+@pytest.mark.parametrize("now_overall", [False, True])
+@pytest.mark.parametrize("suffix", [".json", ".xlsx"])
+def test_previous_compares_places_on_the_same_basis(runner, cohort, tmp_path, last_overall, now_overall, suffix):
+    """Group places are compared with group places and overall with overall, whatever last year's file held."""
+    last = tmp_path / f"上年{suffix}"
+    fmt = suffix[1:]
+    args = ["rank", "-s", "county-2024", str(cohort), "--format", fmt, "-o", str(last), "-q"]
+    assert invoke(runner, *args, *(["--overall"] if last_overall else [])).exit_code == 0
+    now = ["rank", "-s", "county-2024", str(cohort), "--previous", str(last), "--format", "json", "-q"]
+    result = invoke(runner, *now, *(["--overall"] if now_overall else []))
+    assert result.exit_code == 0, result.output
+    assert {u["rank_change"] for u in json.loads(result.output)["units"]} == {"持平"}
