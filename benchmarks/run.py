@@ -118,9 +118,15 @@ def make_counties(folder: Path, count: int) -> None:
         ws.append(["指标编码", "指标名称", "单位", "数值", "说明或佐证"])
         for spec in specs:
             if spec.kind == "bool":
-                value: object = rng.choice(["是", "否"]) if spec.key not in ("规模性返贫", "重大舆情") else "否"
+                value: object = (
+                    rng.choice(["是", "否"]) if spec.key not in ("规模性返贫", "重大舆情") else "否"
+                )
             elif spec.kind == "count":
-                value = rng.randint(0, 5) if spec.key not in ("监测对象人数", "问题总数", "务工规模", "上年务工规模") else rng.randint(1000, 9000)
+                value = (
+                    rng.randint(0, 5)
+                    if spec.key not in ("监测对象人数", "问题总数", "务工规模", "上年务工规模")
+                    else rng.randint(1000, 9000)
+                )
             elif spec.kind == "percent":
                 value = round(rng.uniform(50, 100), 2)
             else:
@@ -145,11 +151,21 @@ def make_villages(path: Path, rows: int, counties: int) -> None:
     rng = random.Random(7)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("村级明细")
-    ws.append(["所属县市区", "村名称", "村集体经济经营性收入(万元)", "是否脱贫村", "较大人口规模自然村通硬化路"]
-              + [f"字段{i:02d}" for i in range(1, VILLAGE_FIELDS - 3)])
+    ws.append(
+        ["所属县市区", "村名称", "村集体经济经营性收入(万元)", "是否脱贫村", "较大人口规模自然村通硬化路"]
+        + [f"字段{i:02d}" for i in range(1, VILLAGE_FIELDS - 3)]
+    )
     for r in range(rows):
-        ws.append([f"测试县{r % counties:04d}", f"村{r:06d}", round(rng.uniform(0, 30), 1), rng.choice(["是", "否"]),
-                   rng.choice(["是", "否"])] + [round(rng.uniform(0, 100), 2) for _ in range(VILLAGE_FIELDS - 4)])
+        ws.append(
+            [
+                f"测试县{r % counties:04d}",
+                f"村{r:06d}",
+                round(rng.uniform(0, 30), 1),
+                rng.choice(["是", "否"]),
+                rng.choice(["是", "否"]),
+            ]
+            + [round(rng.uniform(0, 100), 2) for _ in range(VILLAGE_FIELDS - 4)]
+        )
     wb.save(path)
 
 
@@ -162,8 +178,13 @@ def make_village_units(path: Path, rows: int, counties: int) -> None:
     ws = wb.create_sheet("汇总表")
     ws.append(["村名称", "分组"] + [f"字段{i:02d}" for i in range(1, VILLAGE_FIELDS + 1)])
     for r in range(rows):
-        ws.append([f"测试县{r % counties:04d}村{r:06d}", f"测试县{r % counties:04d}"]
-                  + [rng.randint(0, 5) if i == 6 else round(rng.uniform(0, 100), 2) for i in range(1, VILLAGE_FIELDS + 1)])
+        ws.append(
+            [f"测试县{r % counties:04d}村{r:06d}", f"测试县{r % counties:04d}"]
+            + [
+                rng.randint(0, 5) if i == 6 else round(rng.uniform(0, 100), 2)
+                for i in range(1, VILLAGE_FIELDS + 1)
+            ]
+        )
     wb.save(path)
 
 
@@ -188,7 +209,11 @@ def make_summary(path: Path, counties: Path) -> None:
         for s in specs:
             v = first.values.get(s.key)
             number = v.number if v is not None else None
-            row.append(("是" if number else "否") if s.kind == "bool" else (round((number or 0) * rng.uniform(0.9, 1.1), 2)))
+            row.append(
+                ("是" if number else "否")
+                if s.kind == "bool"
+                else (round((number or 0) * rng.uniform(0.9, 1.1), 2))
+            )
         ws.append(row)
     wb.save(path)
 
@@ -236,7 +261,9 @@ def run_cli(args: list[str], repeat: int) -> tuple[float, float]:
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "assess", *args], env=_env(), capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "assess", *args], env=_env(), capture_output=True, text=True
+        )
         times.append(time.perf_counter() - t)
         if out.returncode not in (0, 1):
             raise SystemExit(f"assess 失败({out.returncode}):{out.stderr[-2000:]}")
@@ -281,8 +308,13 @@ def read_in_child(kind: str, scheme: Path, path: Path, repeat: int) -> tuple[flo
     """Median time and peak RSS (MiB) of reading one big table in a fresh process."""
     times, peaks = [], []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", _READ_ONE, kind, str(scheme), str(path)],
-                             env=_env(), capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _READ_ONE, kind, str(scheme), str(path)],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         t, peak = map(float, out.stdout.split())
         times.append(t)
         peaks.append(peak)
@@ -332,8 +364,15 @@ def render_times(scheme: Path, counties: Path, repeat: int) -> tuple[float, floa
     data = read_inputs(plan, [counties])
     results = score_units(plan, data.units)
     rank_cohort(plan, results)
-    extra = {"title": default_title(plan), "issuer": None, "overall": False, "previous": None,
-             "groups": [], "statistics": indicator_statistics(plan, results), "refused": []}
+    extra = {
+        "title": default_title(plan),
+        "issuer": None,
+        "overall": False,
+        "previous": None,
+        "groups": [],
+        "statistics": indicator_statistics(plan, results),
+        "refused": [],
+    }
     doc = document(plan, results, data.files, report_date=None, kind=RANK_FORMAT, extra=extra)
     html = median_time(lambda: render_ranking(plan, results, doc, "html"), repeat)
     xlsx = median_time(lambda: render_ranking(plan, results, doc, "xlsx"), repeat)
@@ -346,8 +385,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="每项重复次数(取中位数)")
     ap.add_argument("--rescore", type=int, default=None, help="重复评分次数(默认:完整 1000,快速 100)")
     ap.add_argument("--cache", type=Path, default=HERE / ".cache")
-    ap.add_argument("--skip-village-units", action="store_true",
-                    help="不运行“村作为评分单位”一项(完整规模下内存需求远超 2 GiB,见 docs/performance.md)")
+    ap.add_argument(
+        "--skip-village-units",
+        action="store_true",
+        help="不运行“村作为评分单位”一项(完整规模下内存需求远超 2 GiB,见 docs/performance.md)",
+    )
     ns = ap.parse_args()
     counties, villages = (300, 50_000) if ns.quick else (3000, 500_000)
     cache = ns.cache / ("quick" if ns.quick else "full")
@@ -357,40 +399,93 @@ def main() -> None:
     files = sorted(paths["counties"].glob("*.xlsx"))
     out = Path(tempfile.mkdtemp(prefix="assess-bench-"))
     r = ns.repeat
-    print(f"机器:{platform.machine()},{os.cpu_count()} 核;Python {platform.python_version()};重复 {r} 次取中位数")
+    print(
+        f"机器:{platform.machine()},{os.cpu_count()} 核;Python {platform.python_version()};重复 {r} 次取中位数"
+    )
     print(f"\n1. 批量县级填报表:{len(files)} 个")
     t_cal = median_time(lambda: raw_calamine(files), r)
     t_opx = median_time(lambda: raw_openpyxl(files), max(1, r - 2))
-    t_e2e, mem = run_cli(["rank", "-s", str(scheme), str(paths["counties"]), "--format", "json", "-o", str(out / "r.json"), "-q"], r)
+    t_e2e, mem = run_cli(
+        [
+            "rank",
+            "-s",
+            str(scheme),
+            str(paths["counties"]),
+            "--format",
+            "json",
+            "-o",
+            str(out / "r.json"),
+            "-q",
+        ],
+        r,
+    )
     from assess.commands.common import load_plan
 
     read_plan = load_plan(str(scheme)).read
     t_read = median_time(lambda: read_counties(read_plan, files, 0), r)
     t_read1 = median_time(lambda: read_counties(read_plan, files, 1), r)
     print(f"   calamine 单进程原始读取 {t_cal:7.2f} s")
-    print(f"   assess 读取(read_all,单进程) {t_read1:7.2f} s  每个文件 {t_read1 / len(files) * 1000:.2f} ms;比值 {t_read1 / t_cal:.2f}(目标 ≤ 1.7)")
+    print(
+        f"   assess 读取(read_all,单进程) {t_read1:7.2f} s  每个文件 {t_read1 / len(files) * 1000:.2f} ms;比值 {t_read1 / t_cal:.2f}(目标 ≤ 1.7)"
+    )
     print(f"   assess 读取(read_all,多进程) {t_read:7.2f} s;比值 {t_read / t_cal:.2f}(目标 ≤ 1.0)")
     print(f"   openpyxl 只读模式读取   {t_opx:7.2f} s")
     print(f"   assess rank 端到端      {t_e2e:7.2f} s   峰值内存 {mem:.0f} MiB")
-    print(f"   端到端 / calamine = {t_e2e / t_cal:.2f}(目标 ≤ 1.0);openpyxl / 端到端 = {t_opx / t_e2e:.1f}(目标 ≥ 5)")
+    print(
+        f"   端到端 / calamine = {t_e2e / t_cal:.2f}(目标 ≤ 1.0);openpyxl / 端到端 = {t_opx / t_e2e:.1f}(目标 ≥ 5)"
+    )
 
     print(f"\n2. 村级明细:{villages} 行 × {VILLAGE_FIELDS} 列")
     t_vcal = median_time(lambda: raw_calamine([paths["villages"]]), r)
-    t_agg, mem_agg = run_cli(["rank", "-s", str(scheme), str(paths["summary"]), "--details", str(paths["villages"]),
-                              "--format", "json", "-o", str(out / "a.json"), "-q"], r)
+    t_agg, mem_agg = run_cli(
+        [
+            "rank",
+            "-s",
+            str(scheme),
+            str(paths["summary"]),
+            "--details",
+            str(paths["villages"]),
+            "--format",
+            "json",
+            "-o",
+            str(out / "a.json"),
+            "-q",
+        ],
+        r,
+    )
     t_vu_cal = median_time(lambda: raw_calamine([paths["village_units"]]), r)
     if ns.skip_village_units:
         t_vil, mem_vil = float("nan"), float("nan")
     else:
-        t_vil, mem_vil = run_cli(["rank", "-s", str(vscheme), str(paths["village_units"]), "--format", "json",
-                                  "-o", str(out / "v.json"), "-q"], r)
-    print(f"   calamine 读取明细 {t_vcal:7.2f} s;汇总为 {counties} 个县并排名 {t_agg:7.2f} s,峰值内存 {mem_agg:.0f} MiB")
+        t_vil, mem_vil = run_cli(
+            [
+                "rank",
+                "-s",
+                str(vscheme),
+                str(paths["village_units"]),
+                "--format",
+                "json",
+                "-o",
+                str(out / "v.json"),
+                "-q",
+            ],
+            r,
+        )
+    print(
+        f"   calamine 读取明细 {t_vcal:7.2f} s;汇总为 {counties} 个县并排名 {t_agg:7.2f} s,峰值内存 {mem_agg:.0f} MiB"
+    )
     print(f"   比值 = {t_agg / t_vcal:.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
     t_vread, mem_vread = read_in_child("summary", vscheme, paths["village_units"], r)
     t_dread, mem_dread = read_in_child("details", scheme, paths["villages"], r)
-    print(f"   读取村级明细(read_details){t_dread:7.2f} s,峰值内存 {mem_dread:.0f} MiB;比值 {t_dread / t_vcal:.2f}(目标 ≤ 1.5)")
-    print(f"   读取村级汇总表(read_summary){t_vread:7.2f} s,峰值内存 {mem_vread:.0f} MiB;比值 {t_vread / t_vu_cal:.2f}(目标 ≤ 1.5)")
-    print(f"   calamine 读取村级汇总表 {t_vu_cal:7.2f} s;按县分组为村评分排名 {t_vil:7.2f} s,峰值内存 {mem_vil:.0f} MiB")
+    print(
+        f"   读取村级明细(read_details){t_dread:7.2f} s,峰值内存 {mem_dread:.0f} MiB;比值 {t_dread / t_vcal:.2f}(目标 ≤ 1.5)"
+    )
+    print(
+        f"   读取村级汇总表(read_summary){t_vread:7.2f} s,峰值内存 {mem_vread:.0f} MiB;比值 {t_vread / t_vu_cal:.2f}(目标 ≤ 1.5)"
+    )
+    print(
+        f"   calamine 读取村级汇总表 {t_vu_cal:7.2f} s;按县分组为村评分排名 {t_vil:7.2f} s,峰值内存 {mem_vil:.0f} MiB"
+    )
     print(f"   比值 = {t_vil / t_vu_cal:.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
 
     print(f"\n3. 文档渲染:{len(files)} 个单位的排名(进程内,不含读取)")
@@ -403,8 +498,15 @@ def main() -> None:
     t_help, _ = run_cli(["--help"], 5)
     t_ver, _ = run_cli(["--version"], 5)
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys; import assess.cli; print(','.join(m for m in ('openpyxl','jinja2','python_calamine','pydantic') if m in sys.modules))"],
-        env=_env(), capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; import assess.cli; print(','.join(m for m in ('openpyxl','jinja2','python_calamine','pydantic') if m in sys.modules))",
+        ],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     print(f"   python -c pass {t_pass:.3f} s;assess --help {t_help:.3f} s;assess --version {t_ver:.3f} s")
     print(f"   导入 assess.cli 时载入的重模块:{probe.stdout.strip() or '无'}")

@@ -71,12 +71,48 @@ def main() -> None:
             "-o",
             str(out / "zg"),
         )
-        assess("explain", "-s", "county-2024", "examples/counties", "--unit", "花垣县", "--format", "html",
-               "-o", str(out / "explain.html"), "--date", "2025-01-20")
-        assess("diff", "county-2023", "county-2024", "--data", "examples/counties", "--format", "html",
-               "-o", str(out / "diff.html"), "--date", "2025-01-20")
-        assess("rank", "-s", "county-2024", "examples/counties", "--sensitivity", "200", "--format", "html",
-               "-o", str(out / "s" / "rank.html"), "--date", "2025-01-20", "-q")
+        assess(
+            "explain",
+            "-s",
+            "county-2024",
+            "examples/counties",
+            "--unit",
+            "花垣县",
+            "--format",
+            "html",
+            "-o",
+            str(out / "explain.html"),
+            "--date",
+            "2025-01-20",
+        )
+        assess(
+            "diff",
+            "county-2023",
+            "county-2024",
+            "--data",
+            "examples/counties",
+            "--format",
+            "html",
+            "-o",
+            str(out / "diff.html"),
+            "--date",
+            "2025-01-20",
+        )
+        assess(
+            "rank",
+            "-s",
+            "county-2024",
+            "examples/counties",
+            "--sensitivity",
+            "200",
+            "--format",
+            "html",
+            "-o",
+            str(out / "s" / "rank.html"),
+            "--date",
+            "2025-01-20",
+            "-q",
+        )
         checklists = sorted((out / "zg").glob("整改清单*.html"))
         progress = sorted((out / "zg").glob("整改进展*.html"))
         documents = {

@@ -152,7 +152,9 @@ def load_previous(path: Path) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for u in units:
             if isinstance(u, dict) and isinstance(u.get("unit"), str):
-                out[u["unit"]] = {k: u.get(k) for k in ("rank", "overall_rank", "total", "grade", "group", "flags")}
+                out[u["unit"]] = {
+                    k: u.get(k) for k in ("rank", "overall_rank", "total", "grade", "group", "flags")
+                }
         return out
     if path.suffix.lower() == ".xlsx":
         from assess.render.ranking_xlsx import read_ranking_xlsx

@@ -46,7 +46,9 @@ def put(
     cell = ws.cell(row=row, column=col)
     cell.value = value
     align = align or (RIGHT if isinstance(value, (int, float)) else WRAP)
-    cache: dict[tuple[int, int, int, str | None], tuple[Any, ...]] = ws.__dict__.setdefault("_assess_styles", {})
+    cache: dict[tuple[int, int, int, str | None], tuple[Any, ...]] = ws.__dict__.setdefault(
+        "_assess_styles", {}
+    )
     key = (id(font), id(fill), id(align), number_format)
     known = cache.get(key)
     if known is None:

@@ -359,9 +359,7 @@ class FastCohort:
         for part in self.plan.scheme.composition:
             if part.source == "field":
                 key = part.field or part.id
-                self._part_values[part.id] = np.array(
-                    [_number(p.env.get(key)) for p in prepared]
-                )
+                self._part_values[part.id] = np.array([_number(p.env.get(key)) for p in prepared])
 
     def places(self, totals: np.ndarray, cats: np.ndarray, var: Variation | None = None) -> np.ndarray:
         """Place within group: ties by the scheme's tie-break, then shared (or dense)."""

@@ -63,9 +63,7 @@ def canonical_group(
         if match is None:
             hint = closest(group, plan.groups)
             tip = f",是否为“{hint}”?" if hint else f"(可选:{'、'.join(plan.groups)})"
-            findings.append(
-                Finding("unknown-group", f"分组“{group}”不是考核方案中的分组{tip}", loc)
-            )
+            findings.append(Finding("unknown-group", f"分组“{group}”不是考核方案中的分组{tip}", loc))
         else:
             group = match
     if listed is not None and key_of(listed) != key_of(group):
@@ -184,9 +182,7 @@ def check_unit(
                 )
             )
         if spec.kind == KIND_COUNT and not n.is_integer():
-            out.append(
-                Finding("not-integer", f"“{spec.name}”为 {fmt_number(n)},应为整数", loc, "warning")
-            )
+            out.append(Finding("not-integer", f"“{spec.name}”为 {fmt_number(n)},应为整数", loc, "warning"))
     by_key = {s.key: s for s in specs}
     for spec in specs:
         if not spec.part_of:

@@ -45,9 +45,7 @@ class TableData:
     rows: list[int] = field(default_factory=list)
     columns: dict[str, list[object]] = field(default_factory=dict)
     letters: dict[str, str] = field(default_factory=dict)  # column key → column letter
-    findings: list[Finding] = field(
-        default_factory=list
-    )  # bad cells, missing columns (added by the readers)
+    findings: list[Finding] = field(default_factory=list)  # bad cells, missing columns (added by the readers)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -49,9 +49,7 @@ def read_details(path: Path, spec: TableSpec, sheet: str | None = None) -> UnitT
         return details_from_book(book, spec, sheet)
 
 
-def table_header(
-    book: Book, sheet: str, spec: TableSpec
-) -> tuple[int, dict[str, int], int | None]:
+def table_header(book: Book, sheet: str, spec: TableSpec) -> tuple[int, dict[str, int], int | None]:
     """Header row, column key → index, and the unit column (None when absent)."""
     roles = {c.key: keys(c.name, *c.aliases) for c in spec.columns}
     unit_keys = keys(spec.unit_column, *spec.unit_aliases)

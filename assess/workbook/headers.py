@@ -89,9 +89,7 @@ def match_roles(row: Row, roles: dict[str, frozenset[str]]) -> dict[str, int]:
 
 def county_header(rows: list[Row]) -> tuple[int, dict[str, int]] | None:
     """Header row and role → column of a field-per-row table (county data sheet), or None."""
-    h, _ = find_header(
-        rows, lambda row: len(match_roles(row, COUNTY_ROLES)), full=len(COUNTY_ROLES)
-    )
+    h, _ = find_header(rows, lambda row: len(match_roles(row, COUNTY_ROLES)), full=len(COUNTY_ROLES))
     if h < 0:
         return None
     roles = match_roles(rows[h], COUNTY_ROLES)

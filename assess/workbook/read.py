@@ -140,9 +140,7 @@ class Book:
             except python_calamine.PasswordError:
                 raise encrypted(self.path) from None
             except Exception as e:  # calamine raises many types; none may escape
-                raise fail(
-                    self.path, f"工作表“{sheet}”无法读取,文件可能已损坏(技术信息:{e})"
-                ) from None
+                raise fail(self.path, f"工作表“{sheet}”无法读取,文件可能已损坏(技术信息:{e})") from None
         self._cache[sheet] = rows
         return rows
 

@@ -104,10 +104,7 @@ def _check_other(path: Path, head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"%pdf"):
         raise fail(path, "文件是 PDF 文档,不是 Excel 工作簿")
-    if (
-        text.startswith((b"<html", b"<!doctype html", b"<table", b"<meta"))
-        or b"<html" in text[:512]
-    ):
+    if text.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or b"<html" in text[:512]:
         raise fail(
             path,
             "文件实际是网页(HTML)格式,不是真正的 Excel 工作簿,请在 Excel 或 WPS 中打开后另存为 .xlsx",
@@ -214,9 +211,7 @@ def _read_head(
         NotImplementedError,
         RuntimeError,
     ):
-        raise fail(
-            path, f"文件已损坏或不完整({info.filename} 无法解压),请重新导出或重新上传"
-        ) from None
+        raise fail(path, f"文件已损坏或不完整({info.filename} 无法解压),请重新导出或重新上传") from None
 
 
 _FIRST_LOOK = 512  # expanded bytes that hold the root element of any ordinary XML part

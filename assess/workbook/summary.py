@@ -44,9 +44,7 @@ from assess.workbook.values import parse_column, parse_value, parse_year, unit_f
 class UnitList(list[UnitData]):
     """Units read from one file, with the findings about the file as a whole."""
 
-    def __init__(
-        self, items: Iterable[UnitData] = (), findings: list[Finding] | None = None
-    ) -> None:
+    def __init__(self, items: Iterable[UnitData] = (), findings: list[Finding] | None = None) -> None:
         super().__init__(items)
         self.findings: list[Finding] = findings or []
 
@@ -207,9 +205,7 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
     by_code, by_name = spec_index(plan.inputs)
     result = UnitList()
     candidates = (
-        [sheet]
-        if sheet
-        else [s.name for s in book.sheets if s.visible == "visible"] or book.sheet_names
+        [sheet] if sheet else [s.name for s in book.sheets if s.visible == "visible"] or book.sheet_names
     )
     if sheet and sheet not in book.sheet_names:
         found, dup = book.find_sheet(sheet)
@@ -222,8 +218,7 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
         h, score = find_header(
             rows,
             lambda row: (
-                len(summary_columns(row, by_code, by_name))
-                + bool(match_roles(row, {"u": UNIT_HEADERS}))
+                len(summary_columns(row, by_code, by_name)) + bool(match_roles(row, {"u": UNIT_HEADERS}))
             ),
         )
         if score > best[0]:

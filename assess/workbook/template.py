@@ -57,13 +57,17 @@ def _validation(ws: Worksheet, spec: InputSpec, cell: str, *, note_column: bool 
     if kind == "bool":
         dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
     elif kind == "percent":
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+        dv = DataValidation(
+            type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True
+        )
     elif kind == "count":
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     else:
         low = spec.minimum if spec.minimum is not None else -1e15
         high = spec.maximum if spec.maximum is not None else 1e15
-        dv = DataValidation(type="decimal", operator="between", formula1=f"{low:g}", formula2=f"{high:g}", allow_blank=True)
+        dv = DataValidation(
+            type="decimal", operator="between", formula1=f"{low:g}", formula2=f"{high:g}", allow_blank=True
+        )
     dv.promptTitle = spec.name[:32]
     dv.prompt = describe(spec)[:255]
     dv.errorTitle = "输入有误"
@@ -113,7 +117,15 @@ def _instructions(wb: Workbook, plan: Plan, specs: Sequence[InputSpec], layout: 
     for r, spec in enumerate(specs, start=head + 1):
         source, dept = sources.get(spec.key, ("", ""))
         for c, value in enumerate(
-            [spec.code or spec.key, spec.name, spec.unit or "", describe(spec), source, dept, KIND_WORDS.get(spec.kind, "")],
+            [
+                spec.code or spec.key,
+                spec.name,
+                spec.unit or "",
+                describe(spec),
+                source,
+                dept,
+                KIND_WORDS.get(spec.kind, ""),
+            ],
             start=1,
         ):
             put(ws, r, c, value)

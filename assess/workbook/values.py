@@ -84,9 +84,7 @@ MISSING_MARKS = frozenset(
     ]
 )
 NA_MARKS = frozenset(["不适用", "不涉及", "n/a", "na", "无此项", "不考核", "不适合"])
-TRUE_MARKS = frozenset(
-    ["是", "√", "✓", "✔", "有", "y", "yes", "true", "t", "1", "对", "已完成", "达标"]
-)
+TRUE_MARKS = frozenset(["是", "√", "✓", "✔", "有", "y", "yes", "true", "t", "1", "对", "已完成", "达标"])
 FALSE_MARKS = frozenset(
     [
         "否",
@@ -124,9 +122,7 @@ _FAMILIES: tuple[dict[str, float], ...] = (
     {"公斤": 1.0, "千克": 1.0, "kg": 1.0, "吨": 1e3, "万吨": 1e7},
     {"%": 1.0, "‰": 0.1, "百分比": 1.0},
 )
-_FACTOR: dict[str, tuple[int, float]] = {
-    u: (i, f) for i, fam in enumerate(_FAMILIES) for u, f in fam.items()
-}
+_FACTOR: dict[str, tuple[int, float]] = {u: (i, f) for i, fam in enumerate(_FAMILIES) for u, f in fam.items()}
 # Longest first so that 万元 wins over 元 when stripping a suffix.
 _SUFFIXES = sorted(_FACTOR, key=len, reverse=True)
 _NUM_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")

@@ -119,9 +119,7 @@ class XlsxFacts:
                 tail = buf[cut:]
 
     @staticmethod
-    def _scan(
-        buf: bytes, facts: SheetFacts, style_re: re.Pattern[bytes] | None, only_percent: bool
-    ) -> None:
+    def _scan(buf: bytes, facts: SheetFacts, style_re: re.Pattern[bytes] | None, only_percent: bool) -> None:
         if style_re is not None:
             percent = facts.percent
             for letters, row in style_re.findall(buf):

@@ -353,7 +353,9 @@ def test_rank_sensitivity_bad_vary_is_usage_error(runner, cohort):
 @pytest.mark.parametrize("last_overall", [False, True])
 @pytest.mark.parametrize("now_overall", [False, True])
 @pytest.mark.parametrize("suffix", [".json", ".xlsx"])
-def test_previous_compares_places_on_the_same_basis(runner, cohort, tmp_path, last_overall, now_overall, suffix):
+def test_previous_compares_places_on_the_same_basis(
+    runner, cohort, tmp_path, last_overall, now_overall, suffix
+):
     """Group places are compared with group places and overall with overall, whatever last year's file held."""
     last = tmp_path / f"上年{suffix}"
     fmt = suffix[1:]

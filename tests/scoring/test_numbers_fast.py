@@ -12,8 +12,8 @@ from assess.scoring.numbers import Rounder, _fixed
 @given(
     st.one_of(
         st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
-        st.integers(min_value=-10**6, max_value=10**6).map(lambda n: n / 1000),  # exact ties such as 2.675
-        st.integers(min_value=-10**5, max_value=10**5).map(lambda n: n / 200),
+        st.integers(min_value=-(10**6), max_value=10**6).map(lambda n: n / 1000),  # exact ties such as 2.675
+        st.integers(min_value=-(10**5), max_value=10**5).map(lambda n: n / 200),
     ),
     st.integers(min_value=0, max_value=4),
 )

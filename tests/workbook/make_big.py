@@ -64,9 +64,7 @@ def letter(i: int) -> str:
 def write_big(out: Path, rows: int, cols: int, sheet: str = "村级明细") -> list[str]:
     """Write the workbook; returns the header texts."""
     rnd = random.Random(7)
-    headers = ["所属县", "村名称"] + [
-        f"指标{j}" + ("(%)" if j % 5 == 4 else "") for j in range(cols - 2)
-    ]
+    headers = ["所属县", "村名称"] + [f"指标{j}" + ("(%)" if j % 5 == 4 else "") for j in range(cols - 2)]
     letters = [letter(j) for j in range(cols)]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", _CT)
@@ -80,8 +78,7 @@ def write_big(out: Path, rows: int, cols: int, sheet: str = "村级明细") -> l
                 b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
             )
             head = "".join(
-                f'<c r="{letters[j]}1" t="inlineStr"><is><t>{h}</t></is></c>'
-                for j, h in enumerate(headers)
+                f'<c r="{letters[j]}1" t="inlineStr"><is><t>{h}</t></is></c>' for j, h in enumerate(headers)
             )
             f.write(f'<row r="1">{head}</row>'.encode())
             buf: list[str] = []
@@ -95,9 +92,7 @@ def write_big(out: Path, rows: int, cols: int, sheet: str = "村级明细") -> l
                     if j % 5 == 1:
                         cells.append(f'<c r="{letters[j]}{i}" s="1"><v>{v:.4f}</v></c>')
                     elif j == cols - 1:
-                        cells.append(
-                            f'<c r="{letters[j]}{i}"><f>C{i}*2</f><v>{v * 200:.2f}</v></c>'
-                        )
+                        cells.append(f'<c r="{letters[j]}{i}"><f>C{i}*2</f><v>{v * 200:.2f}</v></c>')
                     else:
                         cells.append(f'<c r="{letters[j]}{i}"><v>{v * 1000:.2f}</v></c>')
                 buf.append(f'<row r="{i}">{"".join(cells)}</row>')

@@ -23,9 +23,7 @@ def _codes(findings: list) -> list[tuple[str, str, str]]:
 
 
 def test_county_good(tmp_path: Path) -> None:
-    p = county_xlsx(
-        tmp_path / "甲县.xlsx", villages=[(1, "一村", 12.5, 80), (2, "二村", "不适用", "90%")]
-    )
+    p = county_xlsx(tmp_path / "甲县.xlsx", villages=[(1, "一村", 12.5, 80), (2, "二村", "不适用", "90%")])
     u = read_county(p, PLAN)
     assert (u.unit, u.group, u.year, u.where) == ("甲县", "一类县", 2024, "基本信息!B1")
     v = {k: (x.number, x.status) for k, x in u.values.items()}
@@ -157,9 +155,7 @@ def test_summary(tmp_path: Path) -> None:
     )
     units = read_summary(p, PLAN)
     assert [u.unit for u in units] == ["甲县", "乙县"]
-    assert units[0].values["funds"].number == pytest.approx(
-        1200.0
-    )  # header says 元, scheme wants 万元
+    assert units[0].values["funds"].number == pytest.approx(1200.0)  # header says 元, scheme wants 万元
     assert units[1].values["funds"].number == pytest.approx(500.0)
     assert units[0].values["growth"].number == 10.0
     assert units[0].values["income"].where == "汇总!C3"
@@ -284,9 +280,7 @@ def test_read_all_keeps_file_findings_and_reports_progress(tmp_path: Path) -> No
     plan = dataclasses.replace(PLAN, units=())
     for jobs in (2, 1):
         seen.clear()
-        units, findings = read_all(
-            [*files, bad], plan, progress=lambda d, t: seen.append((d, t)), jobs=jobs
-        )
+        units, findings = read_all([*files, bad], plan, progress=lambda d, t: seen.append((d, t)), jobs=jobs)
         assert len(units) == 18 and seen[-1] == (19, 19)
         codes = [(f.code, f.location.file and Path(f.location.file).name) for f in findings]
         assert ("missing-field", "汇总.xlsx") in codes  # the summary table's own findings

@@ -34,10 +34,7 @@ def test_random_bytes(tmp_path: Path) -> None:
     p.write_bytes(os.urandom(3000).replace(b"PK", b"pk"))
     with pytest.raises(WorkbookError) as e:
         open_book(p)
-    assert (
-        _msg(e)
-        == "无法读取“乱码.xlsx”:无法识别的文件格式(不是 Excel、WPS 或 CSV 文件),文件可能已损坏"
-    )
+    assert _msg(e) == "无法读取“乱码.xlsx”:无法识别的文件格式(不是 Excel、WPS 或 CSV 文件),文件可能已损坏"
 
 
 def test_truncated_zip(tmp_path: Path) -> None:
@@ -46,9 +43,7 @@ def test_truncated_zip(tmp_path: Path) -> None:
     p.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(WorkbookError) as e:
         open_book(p)
-    assert (
-        _msg(e) == "无法读取“半截.xlsx”:文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传"
-    )
+    assert _msg(e) == "无法读取“半截.xlsx”:文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传"
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -62,10 +57,7 @@ def test_encrypted_ole(tmp_path: Path) -> None:
     assert {"EncryptionInfo", "EncryptedPackage"} <= ole_stream_names(p.open("rb"))
     with pytest.raises(EncryptedFileError) as e:
         open_book(p)
-    assert (
-        _msg(e)
-        == "无法读取“加密.xlsx”:文件已加密(设有打开密码),请在 Excel 或 WPS 中取消密码后另存再提交"
-    )
+    assert _msg(e) == "无法读取“加密.xlsx”:文件已加密(设有打开密码),请在 Excel 或 WPS 中取消密码后另存再提交"
     assert e.value.code == "encrypted"
 
 

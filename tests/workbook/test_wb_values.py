@@ -141,9 +141,7 @@ def test_names() -> None:
     assert split_unit("资金\n(单位：万元)") == ("资金", "万元")
     assert name_key("1.农村居民 人均可支配收入") == "农村居民人均可支配收入"
     assert name_key("（2）ＡＢＣ") == "abc"
-    assert (
-        closest("农村居民收入", ["农村居民人均可支配收入", "脱贫人口"]) == "农村居民人均可支配收入"
-    )
+    assert closest("农村居民收入", ["农村居民人均可支配收入", "脱贫人口"]) == "农村居民人均可支配收入"
     assert closest("完全无关", ["农村居民人均可支配收入"]) is None
 
 
@@ -172,11 +170,7 @@ def test_numbers_round_trip(x: float) -> None:
     assert parse_value(repr(x), "number", None)[0] == x
 
 
-@given(
-    st.decimals(
-        allow_nan=False, allow_infinity=False, places=3, min_value=-(10**9), max_value=10**9
-    )
-)
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-(10**9), max_value=10**9))
 def test_full_width_digits_equal_half_width(d: object) -> None:
     text = str(d)
     wide = text.translate(str.maketrans("0123456789.-", "０１２３４５６７８９．－"))

@@ -44,9 +44,7 @@ PLAN = ReadPlan(
         InputSpec("growth", "A2", "脱贫人口收入增速", KIND_PERCENT, "%"),
         InputSpec("funds", "A3", "衔接资金投入", KIND_AMOUNT, "万元", aliases=("财政衔接资金",)),
         InputSpec("monitored", "A4", "监测对象人数", KIND_COUNT, "人", minimum=0),
-        InputSpec(
-            "cleared", "A5", "消除风险人数", KIND_COUNT, "人", minimum=0, part_of="monitored"
-        ),
+        InputSpec("cleared", "A5", "消除风险人数", KIND_COUNT, "人", minimum=0, part_of="monitored"),
         InputSpec("mechanism", "A6", "是否建立防返贫监测机制", KIND_BOOL),
         InputSpec("toilet", "A7", "农村卫生厕所普及率", KIND_PERCENT, "%", minimum=0, maximum=100),
         InputSpec("plan_cov", "A8", "村庄规划覆盖率", KIND_PERCENT, "%", minimum=0, maximum=100),
@@ -119,9 +117,7 @@ def county_xlsx(
     return path
 
 
-def patch_xlsx(
-    path: Path, member: str, old: str, new: str, *, add: dict[str, str] | None = None
-) -> Path:
+def patch_xlsx(path: Path, member: str, old: str, new: str, *, add: dict[str, str] | None = None) -> Path:
     """Replace text in one member of an xlsx (and add members), rewriting the zip."""
     with zipfile.ZipFile(path) as z:
         members = {n: z.read(n) for n in z.namelist()}
@@ -219,9 +215,7 @@ def ods(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
     return path
 
 
-def summary_xlsx(
-    path: Path, units: list[tuple[Any, ...]], headers: list[str] | None = None
-) -> Path:
+def summary_xlsx(path: Path, units: list[tuple[Any, ...]], headers: list[str] | None = None) -> Path:
     """A summary table: title row, header row (names with units), one row per unit, a total row."""
     wb = openpyxl.Workbook()
     ws = wb.active
