@@ -26,14 +26,17 @@ def single_target(output: Path, fmt: str) -> Path:
     return output
 
 
-def write_json(run: Run, text: str, output: Path | None) -> Run:
-    """JSON goes to the screen, or to the one file ``-o`` names."""
+def write_json(run: Run, text: str, output: Path | None, *, quiet: bool = False) -> Run:
+    """JSON goes to the screen, or to the one file ``-o`` names (said on stderr unless quiet)."""
     if output is None:
         run.stdout = text
     else:
         from assess.render.atomic import write_atomic
 
-        run.written.append(write_atomic(single_target(output, "json"), text))
+        target = write_atomic(single_target(output, "json"), text)
+        run.written.append(target)
+        if not quiet:
+            run.messages.append(f"已写入:{target}")
     return run
 
 

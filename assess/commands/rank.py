@@ -102,7 +102,7 @@ def run_rank(
     if report is not None:
         doc["sensitivity"] = report.to_dict()
     if fmt == "json":
-        return write_json(run, dumps(doc), output)
+        return write_json(run, dumps(doc), output, quiet=quiet)
     target = document_target(output, fmt)
     from assess.render.atomic import write_atomic
     from assess.render.ranking import render_ranking
