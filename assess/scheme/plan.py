@@ -98,6 +98,8 @@ class Plan:
     grade_names: list[str]
     round: Rounder
     cohort_indicators: list[int] = field(default_factory=list)  # indexes into indicators
+    env_keys: tuple[str, ...] = ()  # the unit values scoring reads (see _env_keys)
+    category_members: list[list[int]] = field(default_factory=list)  # indicator indexes per category
 
     def group_of(self, declared: str | None, unit: str) -> str | None:
         """The canonical group: the scheme's unit list wins over what a workbook says."""
@@ -244,7 +246,43 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
     plan.cohort_indicators = [
         i for i, ind in enumerate(indicators) if ind.rule.type in ("rank", "relative", "minmax")
     ]
+    plan.env_keys = _env_keys(plan)
+    plan.category_members = [
+        [i for i, ind in enumerate(indicators) if ind.category == c] for c in range(len(s.categories))
+    ]
     return plan
+
+
+def _env_keys(plan: Plan) -> tuple[str, ...]:
+    """Every reported value that scoring reads, by field id.
+
+    ``prepare`` copies only these into a unit's environment: a summary row
+    may carry twenty fields of which six feed indicators, and each value
+    copied is an object made and a source text written for nothing.
+    Anything that reads the environment must be listed here; a test scores
+    the bundled schemes with the full environment and compares.
+    """
+    s = plan.scheme
+    keys: set[str] = set()
+
+    def add(names: Any) -> None:
+        keys.update(plan.name_aliases.get(n, n) for n in names)
+
+    for ind in plan.indicators:
+        if ind.formula is not None:
+            add(ind.formula.names)
+        else:
+            add([ind.key])
+    for f in plan.fields.values():
+        if f.formula is not None:
+            add(f.formula.names)
+    for _item, formula in (*plan.vetoes, *plan.bars):
+        add(formula.names)
+    for section in (s.bonus, s.penalties):
+        if section is not None:
+            add([item.field or item.id for item in section.items])
+    add([part.field or part.id for part in s.composition if part.source != "categories"])
+    return tuple(sorted(keys))
 
 
 def _extra_inputs(s: m.Scheme) -> list[InputSpec]:

@@ -48,10 +48,17 @@ def prepare(plan: Plan, unit: UnitData) -> Prepared:
     status: dict[str, str] = {}
     reason: dict[str, str] = {}
     source: dict[str, str] = {}
-    for key, val in unit.values.items():
-        env[key] = val.number if val.status == OK else None
+    reported = unit.values
+    for key in plan.env_keys:
+        if key not in reported:
+            continue
+        val = reported[key]
+        if val.status == OK:
+            env[key] = val.number
+        else:
+            env[key] = None
+            reason[key] = val.note
         status[key] = val.status
-        reason[key] = val.note if val.status != OK else ""
         source[key] = val.source
     for fid in plan.aggregates:
         f = plan.fields[fid]
@@ -196,7 +203,7 @@ def _base(plan: Plan, ind: PlanIndicator, value: IndicatorValue, rule: Any) -> I
         department=ind.department,
         nature=ind.nature,
         parent=ind.parent,
-        target=getattr(rule, "target", None),
+        target=rule.__dict__.get("target"),  # not getattr: pydantic's miss path is slow
     )
 
 

@@ -23,7 +23,7 @@ def band_grade(plan: Plan, total: float) -> str | None:
 
 
 def grade_unit(plan: Plan, result: UnitResult, env: dict[str, object]) -> None:
-    """Set ``grade`` and ``grade_basis`` from the total, vetoes and bars."""
+    """Set ``grade`` and ``grade_basis`` from the total, vetoes and bars (``env`` is not changed)."""
     names = plan.grade_names
     if not names:
         return
@@ -56,10 +56,11 @@ def grade_unit(plan: Plan, result: UnitResult, env: dict[str, object]) -> None:
                     level = cap
         elif veto.effect == "zero":
             basis.append(f"发生一票否决事项“{veto.name}”,总分计为 0")
-    bar_env = dict(env)
-    bar_env["veto"] = 1.0 if result.vetoes else 0.0
-    for ind in result.indicators:
-        bar_env["score:" + ind.id] = ind.score
+    bar_env = dict(env) if plan.bars else env  # a copy: the bars see scores, the unit's env does not
+    if plan.bars:
+        bar_env["veto"] = 1.0 if result.vetoes else 0.0
+        for ind in result.indicators:
+            bar_env["score:" + ind.id] = ind.score
     for bar, formula in plan.bars:
         value, _why = formula.evaluate(bar_env)
         if value and bar.grade in names:

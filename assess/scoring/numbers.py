@@ -9,6 +9,7 @@ published 89.995 rounds half-up to 90.00 exactly as a clerk's calculator does.
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from math import fsum
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 _CLEAN = Decimal("1e-9")
@@ -45,7 +46,20 @@ class Rounder:
         return f"{self.dec(value):.{self.decimals}f}"
 
     def sum(self, values: list[float]) -> float:
-        """Sum already-rounded scores without float drift."""
+        """Sum already-rounded scores without float drift.
+
+        Scores on the scheme's grid (multiples of 0.01) add up, with ``fsum``,
+        to within far less than half a step of a grid point, so rounding that
+        sum is exact; anything off the grid goes through Decimal.
+        """
+        total = fsum(values)
+        if self.mode is ROUND_HALF_UP and self.decimals < len(_SCALE):
+            scale = _SCALE[self.decimals]
+            on_grid = abs(total * scale - round(total * scale)) < 1e-6 and all(
+                abs(v * scale - round(v * scale)) < 1e-6 for v in values
+            )
+            if on_grid and -1e12 < total < 1e12:
+                return round(total, self.decimals) + 0.0
         return float(sum((Decimal(repr(v)) for v in values), Decimal(0)).quantize(self.quantum))
 
 
@@ -56,11 +70,12 @@ def _half_up_fast(value: float, decimals: int) -> float | None:
     a value whose scaled fraction is well away from .5 rounds the same either
     way.  Near a tie (or for huge values) None sends the caller to Decimal.
     """
-    scaled = value * _SCALE[decimals] if decimals < len(_SCALE) else None
-    if scaled is None or not -1e12 < scaled < 1e12:
+    if decimals >= 7:
         return None
-    frac = abs(scaled) % 1.0
-    if abs(frac - 0.5) < 1e-6:
+    scaled = value * _SCALE[decimals]
+    if not -1e12 < scaled < 1e12:
+        return None
+    if -1e-6 < scaled % 1.0 - 0.5 < 1e-6:  # % is never negative here: -2.5 % 1.0 is 0.5 too
         return None
     return round(value, decimals) + 0.0
 
@@ -84,6 +99,8 @@ def fmt(value: float | None, decimals: int = 2) -> str:
     """A number as people write it: no trailing zeros (60, 0.5, 2.33)."""
     if value is None:
         return "—"
+    if -1e15 < value < 1e15 and value == int(value):  # whole numbers (most points and counts)
+        return str(int(value))
     text = _fixed(value, decimals)
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -55,7 +55,7 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
     categories: list[CategoryResult] = []
     leaf_totals: list[float] = []
     for ci, cat in enumerate(s.categories):
-        members = [r for ind, r in zip(plan.indicators, row, strict=True) if ind.category == ci]
+        members = [row[i] for i in plan.category_members[ci]]
         earned = rnd.sum([r.score for r in members if r.score is not None])
         # A cohort indicator scored alone stays in the applicable points: the total is then a
         # lower bound (the indicator is named as not counted), never scaled up as if 不适用.
@@ -136,8 +136,7 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
         parts=parts,
         findings=[f.to_dict() for f in p.unit.findings],
     )
-    env = dict(p.env)
-    grade_unit(plan, result, env)
+    grade_unit(plan, result, p.env)
     for text in unknown:
         result.findings.append(Finding("veto-unknown", text, Location(file=p.unit.file), "warning").to_dict())
     return result

@@ -34,6 +34,11 @@ class Value:
         name = self.file.replace("\\", "/").rsplit("/", 1)[-1]  # the file's name: paths stay private
         return f"{name} {self.where}".strip()
 
+    def __reduce__(self) -> tuple[type[Value], tuple[object, ...]]:
+        # A tuple, not the default dict of slot names: readers in worker
+        # processes send tens of thousands of these, and this halves the cost.
+        return Value, (self.number, self.status, self.raw, self.where, self.file, self.note)
+
 
 @dataclass(slots=True)
 class TableData:
@@ -49,6 +54,17 @@ class TableData:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def __reduce__(self) -> tuple[type[TableData], tuple[object, ...]]:
+        return TableData, (
+            self.key,
+            self.file,
+            self.sheet,
+            self.rows,
+            self.columns,
+            self.letters,
+            self.findings,
+        )
 
     def where(self, key: str, i: int) -> str:
         return f"{self.sheet}!{self.letters.get(key, '?')}{self.rows[i]}"
@@ -67,3 +83,15 @@ class UnitData:
     file: str = ""  # the file the unit came from
     where: str = ""  # where the unit's name was read (for duplicate reports)
     findings: list[Finding] = field(default_factory=list)
+
+    def __reduce__(self) -> tuple[type[UnitData], tuple[object, ...]]:
+        return UnitData, (
+            self.unit,
+            self.group,
+            self.year,
+            self.values,
+            self.tables,
+            self.file,
+            self.where,
+            self.findings,
+        )
