@@ -14,7 +14,7 @@ from typing import Any
 from assess.scheme import model as m
 from assess.scheme.plan import PlanIndicator
 from assess.scoring import rules as R
-from assess.scoring.numbers import fmt, fmt_value
+from assess.scoring.numbers import fmt_value
 
 EPS = 1e-9
 STRICT_STEP = 0.01  # "above 60%": shown as "高于 60%", scored with a value this much beyond
@@ -133,7 +133,7 @@ def aim_text(ind: PlanIndicator, aim: Aim, lower: bool, value: float | None) -> 
     if ind.rule.type == "boolean":
         return "“是”" if aim.value else "“否”"
     if ind.rule.type == "deduct":
-        return f"{fmt(aim.value)} {ind.unit or '个'}"
+        return fmt_value(aim.value, ind.unit or "个")
     shown = fmt_value(aim.value, ind.unit, fixed=True)
     if aim.strict:
         return f"{shown} {'以下' if lower else '以上'}(不含 {shown})"

@@ -16,7 +16,7 @@ from assess.analysis.aims import EPS, Aim, is_lower, scored_value
 from assess.analysis.rescore import Rescorer, input_keys, with_indicator, with_inputs
 from assess.analysis.suggest import bonus_suggestions, group_suggestions, grouped, unit_suggestions
 from assess.scheme.plan import Plan
-from assess.scoring.numbers import fmt
+from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.result import UnitResult
 
 
@@ -159,10 +159,9 @@ def _grade_gap(
             blockers.append(f"{reason}(须先消除这一情形,与得分多少无关)")
     grade = plan.scheme.grades[level - 1]
     if grade.quota is not None:
-        blockers.append(
-            f"“{nxt}”等次有名额限制({'本组' if grade.quota_within == 'group' else '全体'}单位数的 "
-            f"{fmt(grade.quota * 100)}%),达到分数线还须在名额之内"
-        )
+        scope = "本组" if grade.quota_within == "group" and r.group else "全体"
+        share = fmt_value(grade.quota * 100, "%", fixed=False)
+        blockers.append(f"“{nxt}”等次有名额限制({scope}单位数的 {share}),达到分数线还须在名额之内")
     target = f"“{nxt}”等次(分数线 {fmt(line)} 分)"
     if hard:
         head = f"总分已达到{target}" if needed <= EPS else f"距{target}差 {plan.round.text(needed)} 分"

@@ -16,7 +16,6 @@ from assess.analysis.advice import Change, num_text
 from assess.analysis.aims import COUNT_UNITS, EPS, STRICT_STEP
 from assess.scheme.plan import Plan, PlanIndicator
 from assess.scoring.engine import Prepared
-from assess.scoring.numbers import fmt
 
 
 def leaves(plan: Plan, names: frozenset[str]) -> list[str]:
@@ -127,7 +126,7 @@ def solve_inputs(
             change.note = f"超过{wname} {num_text(float(limit), unit)},无法达到"
         elif spec is not None and spec.maximum is not None and x > spec.maximum + EPS:
             change.feasible = False
-            change.note = f"超过上限 {fmt(spec.maximum)},无法达到"
+            change.note = f"超过上限 {num_text(float(spec.maximum), unit)},无法达到"
         elif x < 0:
             change.feasible = False
             change.note = "须为负数,无法达到"

@@ -18,7 +18,7 @@ from assess.analysis.solve import solve_inputs
 from assess.scheme.plan import Plan, PlanIndicator
 from assess.scheme.walk import id_key, walk_indicators
 from assess.scoring import rules as R
-from assess.scoring.numbers import fmt
+from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.result import UnitResult
 from assess.workbook.data import OK
 
@@ -124,11 +124,18 @@ def _suggestion(
         aim=aim.label,
         lost=lost,
         gain=max(0.0, gain),
-        text=f"{head} {what}{tail}".replace("  ", " "),
+        text=_joined(head, what) + tail,
         changes=changes,
         feasible=feasible,
         note=note,
     )
+
+
+def _joined(head: str, what: str) -> str:
+    """Head and condition with a space after a number or unit, none after a closing quote or bracket."""
+    if not what:
+        return head
+    return f"{head}{'' if head.endswith(('”', ')')) else ' '}{what}"
 
 
 def _changes_text(changes: list[Change]) -> tuple[str, bool]:
@@ -235,13 +242,14 @@ def _cohort_suggestion(
             return None
         needed = avg * at / cap if lower else avg * cap / at
         aim = "满分"
-        what = f"约为其他单位平均值 {num_text(avg, ind.unit)} 的 {fmt((at / cap if lower else cap / at) * 100)}%,方可得满分"
+        ratio = fmt_value((at / cap if lower else cap / at) * 100, "%", fixed=False)
+        what = f"约为其他单位平均值 {num_text(avg, ind.unit)} 的 {ratio},方可得满分"
     else:
         needed = best
         aim = "满分"
-        what = (
-            f"达到{'组内' if rule.within == 'group' else '全体'}最好值 {num_text(best, ind.unit)} 方可得满分"
-        )
+        # As the engine labels the cohort: 组内 only when the unit is in a group.
+        scope = "组内" if rule.within == "group" and p.group else "全体"
+        what = f"达到{scope}最好值 {num_text(best, ind.unit)} 方可得满分"
     new = with_indicator(plan, p, i, needed)
     if ind.formula is None and ind.key in input_keys(plan):
         new = with_inputs(plan, p, {ind.key: needed})

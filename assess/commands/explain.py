@@ -121,10 +121,13 @@ def _unit_dict(plan: Plan, rs: Rescorer, e: Explanation, w: WhatIf | None) -> di
     return out
 
 
-def _headline(plan: Plan, e: Explanation) -> str:
-    place = f",组内第 {e.rank} 名(共 {e.group_size} 个)" if e.rank else ""
+def _headline(plan: Plan, e: Explanation, r: UnitResult) -> str:
+    # Ranked within the group when there is one; without groups among everyone ranked with it.
+    scope = "组内" if r.group else ""
+    place = f",{scope}第 {e.rank} 名(共 {e.group_size} 个)" if e.rank else ""
+    group = e.group or ("未分组" if plan.group_names else "")
     return (
-        f"{e.unit}({e.group or '未分组'})总分 {plan.round.text(e.total)} 分,等次“{e.grade or '—'}”{place};"
+        f"{e.unit}{f'({group})' if group else ''}总分 {plan.round.text(e.total)} 分,等次“{e.grade or '—'}”{place};"
         f"各项可改进指标都得满分时总分最高 {plan.round.text(e.max_total)} 分。"
     )
 
@@ -135,7 +138,7 @@ def explanation_text(plan: Plan, rs: Rescorer, e: Explanation, w: WhatIf | None,
     from assess.analysis.profile import category_rates, profile_sentence
 
     r = rs.results[rs.index_of(e.unit)]
-    lines = [f"【{e.unit}】", _headline(plan, e), f"等次:{e.grade_gap.text}", f"名次:{e.rank_gap.text}"]
+    lines = [f"【{e.unit}】", _headline(plan, e, r), f"等次:{e.grade_gap.text}", f"名次:{e.rank_gap.text}"]
     shown = e.suggestions[:limit] if limit else e.suggestions
     if shown:
         lines.append("可争取的分数(按可增分数从大到小):")
@@ -262,7 +265,7 @@ def render_explain(
         blocks.append(
             {
                 "unit": e.unit,
-                "headline": _headline(plan, e),
+                "headline": _headline(plan, e, r),
                 "grade_gap": e.grade_gap.text,
                 "rank_gap": e.rank_gap.text,
                 "rows": rows,
