@@ -7,7 +7,7 @@ single-file outputs the user typed explicitly, ``-o`` counts as naming it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from assess.commands.run import Run
@@ -26,10 +26,13 @@ def single_target(output: Path, fmt: str) -> Path:
     return output
 
 
-def write_json(run: Run, text: str, output: Path | None, *, quiet: bool = False) -> Run:
-    """JSON goes to the screen, or to the one file ``-o`` names (said on stderr unless quiet)."""
+def write_json(run: Run, text: str | Iterable[str], output: Path | None, *, quiet: bool = False) -> Run:
+    """JSON goes to the screen, or to the one file ``-o`` names (said on stderr unless quiet).
+
+    ``text`` may come in pieces (``json_chunks``): a file is then written piece by piece.
+    """
     if output is None:
-        run.stdout = text
+        run.stdout = text if isinstance(text, str) else "".join(text)
     else:
         from assess.render.atomic import write_atomic
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assess.commands.common import document, dumps, load_plan, read_inputs
+from assess.commands.common import document, json_chunks, load_plan, read_inputs
 from assess.commands.output import document_target, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, Location, UsageError
@@ -102,7 +102,7 @@ def run_rank(
     if report is not None:
         doc["sensitivity"] = report.to_dict()
     if fmt == "json":
-        return write_json(run, dumps(doc), output, quiet=quiet)
+        return write_json(run, json_chunks(doc), output, quiet=quiet)
     target = document_target(output, fmt)
     from assess.render.atomic import write_atomic
     from assess.render.ranking import render_ranking

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assess.commands.common import document, dumps, load_plan, read_inputs
+from assess.commands.common import document, json_chunks, load_plan, read_inputs
 from assess.commands.output import per_unit_targets, single_target, write_each, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError
@@ -42,7 +42,9 @@ def run_score(
         run.stdout = "\n".join(score_sheet(plan, r) for r in results)
         return run
     if fmt == "json":
-        return write_json(run, dumps(document(plan, results, data.files, report_date=report_date)), output)
+        return write_json(
+            run, json_chunks(document(plan, results, data.files, report_date=report_date)), output
+        )
     if output is None:
         raise DataError(f"{fmt} 格式须用 -o 指定输出文件(单个单位)或文件夹(多个单位)")
     from assess.render.scoresheet import render_score_sheet

@@ -16,7 +16,7 @@ import re
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from assess.errors import Location, OutputError
@@ -134,14 +134,25 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
-def write_atomic(path: Path, data: bytes | str, encoding: str = "utf-8") -> Path:
-    """Write ``data`` to ``path`` atomically; text is encoded with ``encoding``."""
+def write_atomic(path: Path, data: bytes | str | Iterable[str], encoding: str = "utf-8") -> Path:
+    """Write ``data`` to ``path`` atomically; text is encoded with ``encoding``.
+
+    ``data`` may be an iterable of text pieces, written as they come (a large
+    JSON document is then never whole in memory).
+    """
     path = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
+    pieces: Iterable[bytes]
+    if isinstance(data, bytes):
+        pieces = (data,)
+    elif isinstance(data, str):
+        pieces = (data.encode(encoding),)
+    else:
+        pieces = (piece.encode(encoding) for piece in data)
     with atomic_path(path) as tmp:
         try:
-            with open(tmp, "wb") as fh:
-                fh.write(payload)
+            with open(tmp, "wb", buffering=1 << 20) as fh:
+                for payload in pieces:
+                    fh.write(payload)
                 fh.flush()
                 os.fsync(fh.fileno())
         except OSError as exc:
