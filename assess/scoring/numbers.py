@@ -114,8 +114,9 @@ def fmt_value(value: float | None, unit: str | None, *, fixed: bool = True) -> s
     if unit == "%":
         return f"{_fixed(value, 2)}%" if fixed else f"{fmt(value)}%"
     text = fmt(value, 2)
-    if "." not in text and abs(value) >= 10000:
-        text = f"{round(value):,}"
+    if abs(value) >= 10000:  # grouped whether or not it has decimals: 19,815 and 30,398.28 alike
+        whole, dot, frac = text.partition(".")
+        text = f"{int(whole):,}{dot}{frac}"
     return f"{text} {unit}" if unit else text
 
 

@@ -66,6 +66,8 @@ def test_fmt_value_and_points() -> None:
     assert fmt_value(64.3, "%", fixed=False) == "64.3%"
     assert fmt_value(12345.0, "万元") == "12,345 万元"
     assert fmt_value(1234.5, "万元") == "1234.5 万元"
+    assert fmt_value(30398.28, "万元") == "30,398.28 万元"  # grouped like 12,345 in the same sentence
+    assert fmt_value(-12345.5, None) == "-12,345.5"
     assert fmt_value(20, "天") == "20 天"
     assert fmt_value(3, None) == "3"
     assert fmt_value(None, "%") == "—"
