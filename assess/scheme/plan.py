@@ -98,7 +98,8 @@ class Plan:
     grade_names: list[str]
     round: Rounder
     cohort_indicators: list[int] = field(default_factory=list)  # indexes into indicators
-    env_keys: tuple[str, ...] = ()  # the unit values scoring reads (see _env_keys)
+    env_keys: tuple[str, ...] = ()  # the unit values scoring reads (see _env_reads)
+    env_aliases: tuple[tuple[str, str], ...] = ()  # (name, field id) for the names scoring reads
     category_members: list[list[int]] = field(default_factory=list)  # indicator indexes per category
 
     def group_of(self, declared: str | None, unit: str) -> str | None:
@@ -246,43 +247,38 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
     plan.cohort_indicators = [
         i for i, ind in enumerate(indicators) if ind.rule.type in ("rank", "relative", "minmax")
     ]
-    plan.env_keys = _env_keys(plan)
+    reads = _env_reads(plan)
+    plan.env_keys = tuple(sorted({name_aliases.get(n, n) for n in reads}))
+    plan.env_aliases = tuple((n, name_aliases[n]) for n in sorted(reads) if n in name_aliases)
     plan.category_members = [
         [i for i, ind in enumerate(indicators) if ind.category == c] for c in range(len(s.categories))
     ]
     return plan
 
 
-def _env_keys(plan: Plan) -> tuple[str, ...]:
-    """Every reported value that scoring reads, by field id.
+def _env_reads(plan: Plan) -> set[str]:
+    """Every name scoring reads from a unit's environment, as written (a field's id or name).
 
-    ``prepare`` copies only these into a unit's environment: a summary row
+    ``prepare`` copies only these values into the environment: a summary row
     may carry twenty fields of which six feed indicators, and each value
     copied is an object made and a source text written for nothing.
     Anything that reads the environment must be listed here; a test scores
     the bundled schemes with the full environment and compares.
     """
     s = plan.scheme
-    keys: set[str] = set()
-
-    def add(names: Any) -> None:
-        keys.update(plan.name_aliases.get(n, n) for n in names)
-
+    names: set[str] = set()
     for ind in plan.indicators:
-        if ind.formula is not None:
-            add(ind.formula.names)
-        else:
-            add([ind.key])
+        names.update(ind.formula.names if ind.formula is not None else (ind.key,))
     for f in plan.fields.values():
         if f.formula is not None:
-            add(f.formula.names)
+            names.update(f.formula.names)
     for _item, formula in (*plan.vetoes, *plan.bars):
-        add(formula.names)
+        names.update(formula.names)
     for section in (s.bonus, s.penalties):
         if section is not None:
-            add([item.field or item.id for item in section.items])
-    add([part.field or part.id for part in s.composition if part.source != "categories"])
-    return tuple(sorted(keys))
+            names.update(item.field or item.id for item in section.items)
+    names.update(part.field or part.id for part in s.composition if part.source != "categories")
+    return names
 
 
 def _extra_inputs(s: m.Scheme) -> list[InputSpec]:

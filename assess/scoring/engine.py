@@ -75,7 +75,7 @@ def prepare(plan: Plan, unit: UnitData) -> Prepared:
         formula = plan.fields[fid].formula
         assert formula is not None
         _formula_value(plan, formula, env, status, reason, fid)
-    for name, fid in plan.name_aliases.items():
+    for name, fid in plan.env_aliases:
         env.setdefault(name, env.get(fid))
         status.setdefault(name, status.get(fid, MISSING))
     values: list[IndicatorValue] = []

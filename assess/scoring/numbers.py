@@ -9,7 +9,7 @@ published 89.995 rounds half-up to 90.00 exactly as a clerk's calculator does.
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
-from math import fsum
+from math import floor, fsum
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 _CLEAN = Decimal("1e-9")
@@ -48,18 +48,15 @@ class Rounder:
     def sum(self, values: list[float]) -> float:
         """Sum already-rounded scores without float drift.
 
-        Scores on the scheme's grid (multiples of 0.01) add up, with ``fsum``,
-        to within far less than half a step of a grid point, so rounding that
-        sum is exact; anything off the grid goes through Decimal.
+        A sum that ``fsum`` puts within a millionth of a step of the grid
+        (multiples of 0.01) is that grid point, far from any tie, whatever the
+        parts were; anything else goes through Decimal.
         """
         total = fsum(values)
         if self.mode is ROUND_HALF_UP and self.decimals < len(_SCALE):
-            scale = _SCALE[self.decimals]
-            on_grid = abs(total * scale - round(total * scale)) < 1e-6 and all(
-                abs(v * scale - round(v * scale)) < 1e-6 for v in values
-            )
-            if on_grid and -1e12 < total < 1e12:
-                return round(total, self.decimals) + 0.0
+            steps = total * _SCALE[self.decimals]
+            if -1e12 < steps < 1e12 and abs(steps - round(steps)) < 1e-6:
+                return floor(steps + 0.5) / _SCALE[self.decimals] + 0.0
         return float(sum((Decimal(repr(v)) for v in values), Decimal(0)).quantize(self.quantum))
 
 
@@ -77,7 +74,9 @@ def _half_up_fast(value: float, decimals: int) -> float | None:
         return None
     if -1e-6 < scaled % 1.0 - 0.5 < 1e-6:  # % is never negative here: -2.5 % 1.0 is 0.5 too
         return None
-    return round(value, decimals) + 0.0
+    # The nearest whole number of steps, divided back: the float nearest to the
+    # rounded decimal, as round(value, decimals) gives, at a fifth of its cost.
+    return floor(scaled + 0.5) / _SCALE[decimals] + 0.0
 
 
 _SCALE = [10.0**d for d in range(7)]

@@ -49,6 +49,9 @@ def test_test_schemes_list_what_they_read(path: Path) -> None:
         )
         if used:
             assert f.key in plan.env_keys
+    for name, fid in plan.name_aliases.items():
+        if name in {n for ind in plan.indicators if ind.formula for n in ind.formula.names}:
+            assert (name, fid) in plan.env_aliases
 
 
 def _ids(plan, names):  # type: ignore[no-untyped-def]
