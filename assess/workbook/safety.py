@@ -11,13 +11,17 @@ Chinese message naming the file.
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple, Protocol, TypeVar
 
 from assess.errors import EncryptedFileError, Location, UnsafeFileError, WorkbookError
 
@@ -73,9 +77,10 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     EncryptedFileError for password-protected workbooks.
     """
     try:
-        if path.is_dir():
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
             raise fail(path, "这是一个文件夹,不是文件")
-        size = path.stat().st_size
+        size = st.st_size
         if size == 0:
             raise fail(path, "文件为空(0 字节),请重新导出或重新上传")
         if size > limits.max_file_bytes:
@@ -87,6 +92,10 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
         with path.open("rb") as f:
             head = f.read(4096)
             if head.startswith(ZIP_MAGIC):
+                if size <= _IN_MEMORY:
+                    fmt = _check_small_zip(path, head + f.read(), limits)
+                    if fmt is not None:
+                        return fmt
                 return _check_zip(path, f, limits)
             if head.startswith(OLE_MAGIC):
                 return _check_ole(path, f)
@@ -131,32 +140,9 @@ def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
     try:
         zf = zipfile.ZipFile(f)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        raise fail(path, "文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传") from None
+        raise _corrupt(path) from None
     with zf:
-        infos = zf.infolist()
-        if len(infos) > limits.max_members:
-            raise fail(path, f"压缩包内文件过多({len(infos)} 个),疑似恶意文件", UnsafeFileError)
-        total = sum(i.file_size for i in infos)
-        if total > limits.max_uncompressed_bytes:
-            raise fail(
-                path,
-                f"解压后总大小 {total / MiB:.0f} MiB 超过上限 {limits.max_uncompressed_bytes / MiB:.0f} MiB,"
-                "疑似压缩炸弹",
-                UnsafeFileError,
-            )
-        for i in infos:
-            if i.file_size > limits.ratio_min_bytes and i.file_size > limits.max_ratio * max(
-                i.compress_size, 1
-            ):
-                ratio = i.file_size / max(i.compress_size, 1)
-                raise fail(
-                    path,
-                    f"压缩比异常({ratio:.0f}:1,{i.filename}),疑似压缩炸弹",
-                    UnsafeFileError,
-                )
-            if i.flag_bits & 0x1:
-                raise encrypted(path)
-        names = {i.filename.lower(): i for i in infos}
+        names = _check_members(path, zf.infolist(), limits)
         if "xl/workbook.xml" in names:
             fmt = XLSX
         elif "xl/workbook.bin" in names:
@@ -175,13 +161,231 @@ def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
         else:
             raise fail(path, "压缩包中没有工作簿内容,不是 Excel 或 WPS 表格文件")
         for lname, info in names.items():
-            if lname.endswith((".xml", ".rels", ".vml")):
+            if lname.endswith(_XML_PARTS):
                 _check_xml_head(
                     path,
                     info.filename,
                     _read_head(path, zf, info, limits.xml_head_bytes, f),
                 )
     return fmt
+
+
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def _corrupt(path: Path) -> WorkbookError:
+    return fail(path, "文件已损坏或不完整(压缩包结构无法读取),请重新导出或重新上传")
+
+
+_M = TypeVar("_M", bound="_Member")
+
+
+class _Member(Protocol):
+    """What the checks need of a zip member (a :class:`zipfile.ZipInfo` or a :class:`_Entry`)."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def flag_bits(self) -> int: ...
+    @property
+    def compress_type(self) -> int: ...
+    @property
+    def compress_size(self) -> int: ...
+    @property
+    def file_size(self) -> int: ...
+    @property
+    def header_offset(self) -> int: ...
+
+
+def _check_members(path: Path, infos: Sequence[_M], limits: Limits) -> dict[str, _M]:
+    """Refuse too many members, too much expanded data, a bomb's ratio or encryption;
+    return the members by lower-cased name (the last of a name wins)."""
+    if len(infos) > limits.max_members:
+        raise fail(path, f"压缩包内文件过多({len(infos)} 个),疑似恶意文件", UnsafeFileError)
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_bytes:
+        raise fail(
+            path,
+            f"解压后总大小 {total / MiB:.0f} MiB 超过上限 {limits.max_uncompressed_bytes / MiB:.0f} MiB,"
+            "疑似压缩炸弹",
+            UnsafeFileError,
+        )
+    for i in infos:
+        if i.file_size > limits.ratio_min_bytes and i.file_size > limits.max_ratio * max(i.compress_size, 1):
+            ratio = i.file_size / max(i.compress_size, 1)
+            raise fail(
+                path,
+                f"压缩比异常({ratio:.0f}:1,{i.filename}),疑似压缩炸弹",
+                UnsafeFileError,
+            )
+        if i.flag_bits & 0x1:
+            raise encrypted(path)
+    return {i.filename.lower(): i for i in infos}
+
+
+# A zip file up to this size is read once into memory and its directory parsed
+# here (a tenth of what zipfile costs); anything unusual goes to zipfile.
+_IN_MEMORY = 8 * MiB
+_EOCD = struct.Struct("<4s4H2LH")
+# The fields of a central directory entry that are used (46 bytes, the rest skipped):
+# signature, version needed, flags, method, sizes, name/extra/comment lengths, offset.
+_CENTRAL = struct.Struct("<4s2xBxHH8x2L3H8xL")
+_CENTRAL_SIG = b"PK\x01\x02"
+_MAX_EXTRACT_VERSION = 63  # zipfile refuses members needing a later version (NotImplementedError)
+
+
+class _Entry(NamedTuple):
+    """A member of the central directory, as :class:`zipfile.ZipInfo` would give it."""
+
+    filename: str
+    flag_bits: int
+    compress_type: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+    position: int  # in the directory (and in ZipFile.infolist())
+
+
+def _central_directory(data: bytes) -> list[_Entry] | None:
+    """The members of an ordinary zip, exactly as zipfile lists them; None when anything is unusual.
+
+    Ordinary: no archive comment, no zip64, no data before the archive, every
+    field within its 16/32-bit range, names that decode, extra fields well formed.
+    For everything else (and every broken file) the caller asks zipfile.
+    """
+    end = len(data) - _EOCD.size
+    if end < 0 or data[end : end + 4] != b"PK\x05\x06" or data[-2:] != b"\0\0":
+        return None
+    if end >= 20 and data[end - 20 : end - 16] == b"PK\x06\x07":  # zip64 locator
+        return None
+    _sig, disk, disk_cd, _n_disk, count, size_cd, offset_cd, _comment = _EOCD.unpack_from(data, end)
+    if disk or disk_cd or size_cd == 0xFFFFFFFF or offset_cd == 0xFFFFFFFF or count == 0xFFFF:
+        return None
+    if offset_cd + size_cd != end:  # data prepended or a gap: zipfile adjusts offsets
+        return None
+    out: list[_Entry] = []
+    pos = offset_cd
+    unpack = _CENTRAL.unpack_from
+    while pos < end:
+        if pos + _CENTRAL.size > end:
+            return None
+        sig, extract_version, flags, method, csize, usize, name_len, extra_len, comment_len, offset = unpack(
+            data, pos
+        )
+        if sig != _CENTRAL_SIG or extract_version > _MAX_EXTRACT_VERSION:
+            return None
+        if 0xFFFFFFFF in (csize, usize, offset):
+            return None
+        name_at = pos + _CENTRAL.size
+        extra_at = name_at + name_len
+        pos = extra_at + extra_len + comment_len
+        if pos > end:
+            return None
+        raw = data[name_at:extra_at]
+        if raw.isascii():  # utf-8 and cp437 alike
+            name = raw.decode("ascii")
+        else:
+            try:
+                name = raw.decode("utf-8" if flags & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
+        if "\0" in name or (os.sep != "/" and os.sep in name):
+            return None
+        if extra_len and not _plain_extra(data[extra_at : extra_at + extra_len]):
+            return None
+        out.append(_Entry(name, flags, method, csize, usize, offset, len(out)))
+    if pos != end or len(out) != count:
+        return None
+    return out
+
+
+# Extra fields zipfile ignores: timestamps, Unix ids, NTFS times, padding, the jar marker.
+# Any other (zip64, Unicode path…) sends the file to zipfile.
+_PLAIN_EXTRAS = frozenset({0x5455, 0x7875, 0x000A, 0xA220, 0xCAFE})
+
+
+def _plain_extra(extra: bytes) -> bool:
+    """Whether extra fields are well formed and all of kinds zipfile ignores."""
+    while len(extra) >= 4:
+        tp, ln = struct.unpack_from("<HH", extra)
+        if ln + 4 > len(extra) or tp not in _PLAIN_EXTRAS:
+            return False
+        extra = extra[ln + 4 :]
+    return True
+
+
+# Deflated parts that passed the DTD check, by their exact compressed bytes: the
+# theme, styles, relationships and content types of a template recur in every
+# county's workbook, and inflating them again would give the same head.
+_CLEAN_HEADS: set[tuple[int, int, int, bytes]] = set()
+_CLEAN_HEADS_MAX = 512
+_CLEAN_MAX_BYTES = 4096  # larger parts are checked every time
+
+
+def _clean_key(data: bytes, info: _Entry, n: int) -> tuple[int, int, int, bytes] | None:
+    """What the head check of a small deflated member depends on, or None (not cached).
+
+    (bytes scanned, expanded size, compressed size, the compressed bytes): the
+    same key inflates to the same head wherever it is found.
+    """
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.compress_size > _CLEAN_MAX_BYTES:
+        return None
+    off = info.header_offset
+    if data[off : off + 4] != b"PK\x03\x04" or off + 30 > len(data):
+        return None
+    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+    start = off + 30 + name_len + extra_len
+    return n, info.file_size, info.compress_size, data[start : start + info.compress_size]
+
+
+def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
+    """:func:`_check_zip` for an .xlsx read whole into ``data``; None sends the file to zipfile.
+
+    The same checks in the same order, with the same messages: the directory
+    is parsed here and the XML heads are inflated from memory.
+    """
+    infos = _central_directory(data)
+    if infos is None:
+        return None
+    names = _check_members(path, infos, limits)
+    if "xl/workbook.xml" not in names:
+        return None  # xlsb, ods and the refusals: see _check_zip
+    zf: zipfile.ZipFile | None = None
+    n = limits.xml_head_bytes
+
+    def read(pos: int, size: int) -> bytes:
+        return data[pos : pos + size]
+
+    try:
+        for lname, info in names.items():
+            if not lname.endswith(_XML_PARTS):
+                continue
+            key = _clean_key(data, info, n)
+            if key is not None and key in _CLEAN_HEADS:
+                continue
+            head = None
+            if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                try:
+                    head = _inflate_head(read, info, n)
+                except (zlib.error, struct.error, ValueError, OSError):
+                    pass  # let zipfile say what is wrong
+            if head is None:
+                key = None  # zipfile's verdict depends on more than the member's bytes
+                if zf is None:
+                    try:
+                        zf = zipfile.ZipFile(io.BytesIO(data))
+                    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+                        raise _corrupt(path) from None
+                head = _read_head(path, zf, zf.infolist()[info.position], n)
+            _check_xml_head(path, info.filename, head)
+            if key is not None:
+                if len(_CLEAN_HEADS) >= _CLEAN_HEADS_MAX:
+                    _CLEAN_HEADS.clear()
+                _CLEAN_HEADS.add(key)
+    finally:
+        if zf is not None:
+            zf.close()
+    return XLSX
 
 
 def _read_head(
@@ -197,7 +401,7 @@ def _read_head(
         return b""
     if f is not None and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         try:
-            return _inflate_head(f, info, n)
+            return _inflate_head(_file_reader(f), info, n)
         except (zlib.error, struct.error, ValueError, OSError):
             pass  # let zipfile say what is wrong
     try:
@@ -214,31 +418,46 @@ def _read_head(
         raise fail(path, f"文件已损坏或不完整({info.filename} 无法解压),请重新导出或重新上传") from None
 
 
-_FIRST_LOOK = 512  # expanded bytes that hold the root element of any ordinary XML part
+# Expanded bytes that hold the root element of any ordinary XML part (looked at
+# first; more only when the root is not there).  Fewer would be cheaper but would
+# let a member corrupted just after its root pass this check.
+_LOOKS = (512,)
+
+Reader = Callable[[int, int], bytes]  # (offset, size) → the file's bytes there (fewer at the end)
 
 
-def _inflate_head(f: BinaryIO, info: zipfile.ZipInfo, n: int) -> bytes:
-    f.seek(info.header_offset)
-    local = f.read(30)
+def _file_reader(f: BinaryIO) -> Reader:
+    def read(pos: int, size: int) -> bytes:
+        f.seek(pos)
+        return f.read(size)
+
+    return read
+
+
+def _inflate_head(read: Reader, info: _Member, n: int) -> bytes:
+    """The first ``n`` expanded bytes of a stored or deflated member, fewer once its root shows."""
+    local = read(info.header_offset, 30)
     if len(local) < 30 or not local.startswith(b"PK\x03\x04"):
         raise ValueError("bad local header")
-    name_len, extra_len = struct.unpack("<HH", local[26:30])
-    f.seek(info.header_offset + 30 + name_len + extra_len)
+    name_len, extra_len = struct.unpack_from("<HH", local, 26)
+    pos = info.header_offset + 30 + name_len + extra_len
     want = min(n, info.file_size)
     if info.compress_type == zipfile.ZIP_STORED:
-        return f.read(want)
+        return read(pos, want)
     inflater = zlib.decompressobj(-15)
     out = b""
     left = info.compress_size
-    for size in (_FIRST_LOOK, want):
-        while len(out) < min(size, want) and (left > 0 or inflater.unconsumed_tail):
+    for size in (*_LOOKS, want):
+        limit = min(size, want)
+        while len(out) < limit and (left > 0 or inflater.unconsumed_tail):
             chunk = inflater.unconsumed_tail
             if not chunk:
-                chunk = f.read(min(left, 16 * 1024))
+                chunk = read(pos, min(left, 16 * 1024))
                 if not chunk:
                     raise ValueError("truncated member")
+                pos += len(chunk)
                 left -= len(chunk)
-            out += inflater.decompress(chunk, min(size, want) - len(out))
+            out += inflater.decompress(chunk, limit - len(out))
         if _ROOT_RE.search(out):
             break
     return out[:want]
