@@ -218,8 +218,9 @@ def _rank_gap(
         f"距{target}差 {plan.round.text(needed)} 分:再得 {plan.round.text(needed)} 分可与其同分"
         f"(同分按方案的同分规则比较),得 {plan.round.text(needed + q)} 分可超过"
     )
-    if max_total < nearest.total - EPS:
-        return Gap(target, needed, False, text + f";但总分最高 {plan.round.text(max_total)} 分,无法超过。")
+    if max_total < nearest.total + q - EPS:  # reaching its total only ties; passing needs one step more
+        reach = "至多与其同分,无法超过" if max_total >= nearest.total - EPS else "无法超过"
+        return Gap(target, needed, False, text + f";但总分最高 {plan.round.text(max_total)} 分,{reach}。")
     route, ok = _route(plan, rs, index, suggestions, needed + q)
     names_by_id = {s.id: s.name for s in suggestions}
     if ok and route:

@@ -138,3 +138,17 @@ def test_sample_sentences(county_plan, county_rs) -> None:  # type: ignore[no-un
     assert texts[("1.3", "少扣一档")] == (
         "帮扶措施落实率需由 99.50% 提高到 99.70% 以上(不含 99.70%)方可少扣一档,可增 1.00 分"
     )
+
+
+def test_a_best_total_equal_to_the_unit_above_only_ties(tmp_path: Path) -> None:
+    plan = plan_from_text(tmp_path, SCHEME.format(groups=""))
+    rs = rescorer(
+        plan,
+        unit("甲县", {"1.1": 60, "1.2": False, "1.3": 0}, None),
+        unit("乙县", {"1.1": 60, "1.2": True, "1.3": 0}, None),
+    )
+    lines = explanation_text(plan, rs, explain_unit(plan, rs, 0), None).splitlines()
+    assert lines[3] == (
+        "名次:距第 1 名(乙县,10.00 分)差 3.00 分:再得 3.00 分可与其同分(同分按方案的同分规则比较),"
+        "得 3.01 分可超过;但总分最高 10.00 分,至多与其同分,无法超过。"
+    )
