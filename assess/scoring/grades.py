@@ -6,6 +6,7 @@ concerns one unit alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from assess.scoring.numbers import fmt
@@ -22,7 +23,7 @@ def band_grade(plan: Plan, total: float) -> str | None:
     return plan.grade_names[-1] if plan.grade_names else None
 
 
-def grade_unit(plan: Plan, result: UnitResult, env: dict[str, object]) -> None:
+def grade_unit(plan: Plan, result: UnitResult, env: Mapping[str, object]) -> None:
     """Set ``grade`` and ``grade_basis`` from the total, vetoes and bars (``env`` is not changed)."""
     names = plan.grade_names
     if not names:
@@ -56,11 +57,14 @@ def grade_unit(plan: Plan, result: UnitResult, env: dict[str, object]) -> None:
                     level = cap
         elif veto.effect == "zero":
             basis.append(f"发生一票否决事项“{veto.name}”,总分计为 0")
-    bar_env = dict(env) if plan.bars else env  # a copy: the bars see scores, the unit's env does not
+    # The bars also see the scores and whether a veto hit; the unit's env is left as it is.
+    bar_env: Mapping[str, object] = env
     if plan.bars:
-        bar_env["veto"] = 1.0 if result.vetoes else 0.0
-        for ind in result.indicators:
-            bar_env["score:" + ind.id] = ind.score
+        bar_env = {
+            **env,
+            **{"score:" + ind.id: ind.score for ind in result.indicators},
+            "veto": 1.0 if result.vetoes else 0.0,
+        }
     for bar, formula in plan.bars:
         value, _why = formula.evaluate(bar_env)
         if value and bar.grade in names:
