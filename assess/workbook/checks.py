@@ -7,8 +7,8 @@ levels are listed for users in docs/workbooks.md section 6.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from assess.errors import Finding, Location
 from assess.scheme.inputs import KIND_COUNT, KIND_PERCENT, InputSpec, ReadPlan
@@ -96,17 +96,35 @@ def _place(data: UnitData, v: Value) -> Location:
     return Location(file=data.file, sheet=sheet or None, cell=cell or None)
 
 
-def _plain(spec: InputSpec, n: float) -> bool:
-    """Whether a number raises none of the findings of :func:`check_unit` about a single value."""
-    if spec.minimum is not None and n < spec.minimum:
-        return False
-    if spec.maximum is not None and n > spec.maximum:
-        return False
-    if spec.kind == KIND_COUNT:
-        return n >= 0 and n.is_integer()
-    if spec.maximum is None and (spec.kind == KIND_PERCENT or spec.unit == "%"):
-        return 0.0 <= n <= 100.0
-    return True
+_ANY, _COUNT, _PERCENT = 0, 1, 2
+_INF = float("inf")
+_bounds_memo: list[Any] = [None, []]  # (fields, their bounds) last used
+
+
+def _bounds(specs: Sequence[InputSpec]) -> list[tuple[InputSpec, str, float, float, int]]:
+    """(field, key, lower, upper, rule) per field: a number raises none of the findings of
+    :func:`check_unit` about a single value when it is within the bounds and obeys the rule.
+
+    The rule is _COUNT (a whole number ≥ 0), _PERCENT (0~100, for a percentage
+    without an upper bound) or _ANY; a missing bound is ±inf, which no number
+    passes.  Worked out once per tuple of fields (the plan's), else per call.
+    """
+    if _bounds_memo[0] is specs:
+        return cast(list[tuple[InputSpec, str, float, float, int]], _bounds_memo[1])
+    out = []
+    for s in specs:
+        if s.kind == KIND_COUNT:
+            mode = _COUNT
+        elif s.maximum is None and (s.kind == KIND_PERCENT or s.unit == "%"):
+            mode = _PERCENT
+        else:
+            mode = _ANY
+        lo = s.minimum if s.minimum is not None else -_INF
+        hi = s.maximum if s.maximum is not None else _INF
+        out.append((s, s.key, lo, hi, mode))
+    if type(specs) is tuple:
+        _bounds_memo[:] = [specs, out]
+    return out
 
 
 def check_unit(
@@ -120,13 +138,22 @@ def check_unit(
     ``where``.
     """
     out: list[Finding] = []
-    specs = list(specs)
-    for spec in specs:
-        v = data.values.get(spec.key)
+    specs = list(specs) if type(specs) is not tuple else specs
+    values = data.values
+    for spec, key, lo, hi, mode in _bounds(specs):
+        v = values.get(key)
         if v is None:
             continue
-        if v.status == OK and not v.note and v.number is not None and _plain(spec, v.number):
-            continue
+        n = v.number
+        if (
+            n is not None
+            and v.status == OK
+            and not v.note
+            and not n < lo
+            and not n > hi
+            and (mode == _ANY or (n >= 0 and n.is_integer() if mode == _COUNT else 0.0 <= n <= 100.0))
+        ):
+            continue  # a plain value: nothing to report
         loc = (cells.get(spec.key) if cells is not None else None) or _place(data, v)
         if v.status == ERROR:
             out.append(Finding("bad-value", f"“{spec.name}”的值无效:{v.note}", loc))

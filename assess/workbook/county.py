@@ -9,13 +9,13 @@ user-facing description is docs/workbooks.md section 4.1.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
 from assess.errors import Finding, Location
-from assess.scheme.inputs import KIND_PERCENT, InputSpec, ReadPlan
+from assess.scheme.inputs import KIND_BOOL, KIND_PERCENT, KIND_TEXT, InputSpec, ReadPlan
 from assess.workbook.checks import (
     canonical_group,
     canonical_unit,
@@ -30,7 +30,6 @@ from assess.workbook.headers import (
     UNIT_HEADERS,
     YEAR_HEADERS,
     book_county_header,
-    cell_at,
     cell_text,
     is_blank,
     keys,
@@ -66,7 +65,7 @@ def _data_sheets(book: Book, plan: ReadPlan) -> list[tuple[str, int, dict[str, i
 
     The plan's detail-table sheets and very hidden sheets are not read here.
     """
-    table_keys = {key_of(n) for t in plan.tables for n in (t.name, *t.aliases)}
+    table_keys = _index(plan).table_keys
     found: list[tuple[str, int, dict[str, int], str]] = []
     for info in book.sheets:
         if info.visible == "very-hidden" or key_of(info.name) in table_keys:
@@ -119,7 +118,8 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
             "未找到指标数据表(需要有“指标编码”或“指标名称”以及“数值”等表头的工作表)",
         )
     data_names = {x[0] for x in sheets}
-    table_keys = {key_of(n) for t in plan.tables for n in (t.name, *t.aliases)}
+    index = _index(plan)
+    table_keys = index.table_keys
     others = [
         (s.name, HEADER_SCAN)
         for s in book.sheets
@@ -156,10 +156,10 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
         file=file,
         where=where,
     )
-    index = _index(plan)
     for sheet, h, roles in sheets:
         _read_rows(book, sheet, h, roles, index, data, findings)
-    for spec in plan.inputs:
+    # every value read is a field's; as many as there are fields means none is missing
+    for spec in plan.inputs if len(data.values) < index.n_keys else ():
         if spec.key not in data.values and spec.required:
             code = f"(编码 {spec.code})" if spec.code else ""
             findings.append(
@@ -190,10 +190,20 @@ class _Index:
     """
 
     def __init__(self, plan: ReadPlan) -> None:
+        self.inputs = plan.inputs  # keeps the fields (and so their ids below) alive
+        self.n_keys = len({s.key for s in plan.inputs})
+        self.table_keys = frozenset(key_of(n) for t in plan.tables for n in (t.name, *t.aliases))
         self.by_code, self.by_name = spec_index(plan.inputs)
         self.names = sorted({s.name for s in plan.inputs})
         self.rows: dict[tuple[Any, Any], tuple[InputSpec | None, str, str | None]] = {}
         self.units: dict[tuple[Any, str | None], tuple[str, float | None]] = {}
+        self.layouts: dict[tuple[Any, ...], list[_Layout]] = {}  # see _cached_layout
+        # ids of the fields whose value is a percentage, and of those whose
+        # finite float needs no parsing (neither yes/no, text nor a percentage)
+        self.percent = {id(s) for s in plan.inputs if s.kind == KIND_PERCENT or s.unit == "%"}
+        self.plain = {
+            id(s) for s in plan.inputs if s.kind not in (KIND_BOOL, KIND_TEXT) and id(s) not in self.percent
+        }
 
     def resolve(self, code: Any, name: Any) -> tuple[InputSpec | None, str, str | None]:
         """(field, "", None) for a known row; (None, name text, hint) for another."""
@@ -262,6 +272,129 @@ def _county_year(book: Book, labels: dict[str, tuple[Any, str, str]], sheet: str
     return None
 
 
+class _Layout:
+    """What the rows of one data sheet are, worked out from its code and name cells alone.
+
+    Row positions are 0-based under the header.  ``matched``: the first row of
+    each field, with the cell its value is in; ``dups``: later rows of a field
+    already read, with where it was first read; ``unknown`` and ``hinted``:
+    rows of no field (without and with a "did you mean" hint), reported only
+    when their value cell is filled.  ``units``: the matched rows' unit cells
+    when ``unit_pairs`` (their :meth:`_Index.row_unit`) was worked out.
+    """
+
+    __slots__ = (
+        "codes",
+        "dups",
+        "hinted",
+        "matched",
+        "names",
+        "percent",
+        "pick",
+        "pick_unknown",
+        "unit_pairs",
+        "units",
+        "unknown",
+        "unknown_texts",
+    )
+
+    def __init__(self, codes: list[Any], names: list[Any]) -> None:
+        self.codes = codes
+        self.names = names
+        self.matched: list[tuple[int, InputSpec, str]] = []
+        self.dups: list[tuple[int, InputSpec, str]] = []
+        self.unknown: list[int] = []
+        self.unknown_texts: list[str] = []
+        self.hinted: list[tuple[int, str, str]] = []
+        self.units: list[Any] | None = None
+        self.unit_pairs: list[tuple[str, float | None]] = []
+
+    def finish(self, percent_specs: set[int]) -> None:
+        """Pickers for the matched and unknown rows; positions (in ``matched``) of percent fields."""
+        self.pick = _picker([i for i, _s, _w in self.matched])
+        self.pick_unknown = _picker(self.unknown)
+        self.percent = [k for k, (_i, spec, _w) in enumerate(self.matched) if id(spec) in percent_specs]
+
+
+def _picker(idx: list[int]) -> Callable[[list[Any]], Sequence[Any]]:
+    """``seq → (seq[i] for i in idx)`` as a tuple, in C."""
+    if len(idx) > 1:
+        return itemgetter(*idx)
+    if idx:
+        i = idx[0]
+        return lambda seq: (seq[i],)
+    return lambda seq: ()
+
+
+def _layout(
+    index: _Index,
+    sheet: str,
+    h: int,
+    letter: str,
+    codes: list[Any],
+    names: list[Any],
+    seen: Mapping[str, Value],
+) -> _Layout:
+    """Match each row to a field by code, then by name (a row met before in the process is not matched again)."""
+    memo = index.rows
+    if len(memo) > 100_000:
+        memo.clear()
+    out = _Layout(codes, names)
+    taken: set[str] = set()  # fields first read in this sheet
+    for i, key in enumerate(zip(codes, names, strict=True)):
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = index.resolve(*key)
+        spec, text, hint = hit
+        if spec is None:
+            if text:
+                if hint is None:
+                    out.unknown.append(i)
+                    out.unknown_texts.append(text)
+                else:
+                    out.hinted.append((i, text, hint))
+            continue
+        if spec.key in taken:
+            out.dups.append((i, spec, _PLACEHOLDER.where))  # its value is not read yet
+        elif spec.key in seen:
+            out.dups.append((i, spec, seen[spec.key].where))
+        else:
+            taken.add(spec.key)
+            out.matched.append((i, spec, f"{sheet}!{letter}{h + 2 + i}"))
+    out.finish(index.percent)
+    return out
+
+
+def _cached_layout(
+    index: _Index, sheet: str, h: int, letter: str, cols: tuple[Any, ...], codes: list[Any], names: list[Any]
+) -> _Layout:
+    """:func:`_layout` for a unit's first data sheet, remembered per process.
+
+    Every county fills in the same template: a sheet whose code and name
+    cells equal (==, cell by cell) those of a sheet already read is laid out
+    the same way.
+    """
+    key = (sheet, h, cols, len(codes))
+    known = index.layouts.get(key)
+    if known is None:
+        if len(index.layouts) >= 64:
+            index.layouts.clear()
+        known = index.layouts[key] = []
+    for layout in known:
+        if layout.codes == codes and layout.names == names:
+            return layout
+    layout = _layout(index, sheet, h, letter, codes, names, {})
+    if len(known) >= 8:
+        del known[0]
+    known.append(layout)
+    return layout
+
+
+def _filled(v: Any) -> bool:
+    """``not is_blank(v)``."""
+    return v is not None and (type(v) is not str or bool(v.strip()))
+
+
 def _read_rows(
     book: Book,
     sheet: str,
@@ -283,53 +416,43 @@ def _read_rows(
     rows = book.rows(sheet)
     letter = column_letter(vc)
     file = book.file
-    matched: list[tuple[int, InputSpec, Any]] = []
-    unknown: list[str] = []
     by_row: list[tuple[int, Finding]] = []  # findings about rows, put in row order at the end
-    memo = index.rows
-    if len(memo) > 100_000:
-        memo.clear()
-    ci = cc if cc is not None else 1 << 30  # an absent column reads as ''
-    ni = nc if nc is not None else 1 << 30
-    for r, row in enumerate(rows[h + 1 :], h + 1):
-        n = len(row)
-        key = (row[ci] if ci < n else "", row[ni] if ni < n else "")
-        hit = memo.get(key)
-        if hit is None:
-            hit = memo[key] = index.resolve(*key)
-        spec, text, hint = hit
-        if spec is None:
-            if text and vc < n and not is_blank(row[vc]):
-                if hint is None:
-                    unknown.append(text)
-                    continue
-                by_row.append(
-                    (
-                        r,
-                        Finding(
-                            "unknown-field",
-                            f"方案中没有指标“{text}”,是否为“{hint}”?",
-                            Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}"),
-                            "warning",
-                        ),
-                    )
-                )
-            continue
-        if spec.key in data.values:
-            first = data.values[spec.key].where
+    body = rows[h + 1 :]
+    codes, names = _cells(body, cc), _cells(body, nc)
+    seen = data.values
+    if seen:  # a second data sheet: its duplicates depend on the first
+        layout = _layout(index, sheet, h, letter, codes, names, seen)
+    else:
+        layout = _cached_layout(index, sheet, h, letter, (cc, nc, vc), codes, names)
+    for i, text, hint in layout.hinted:
+        if _filled(body[i][vc] if vc < len(body[i]) else ""):
             by_row.append(
                 (
-                    r,
+                    h + 1 + i,
                     Finding(
-                        "duplicate-field",
-                        f"指标“{spec.name}”重复填报(首次在 {first}),以首次为准",
-                        Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}"),
+                        "unknown-field",
+                        f"方案中没有指标“{text}”,是否为“{hint}”?",
+                        Location(file=file, sheet=sheet, cell=f"{letter}{h + 2 + i}"),
+                        "warning",
                     ),
                 )
             )
-            continue
-        matched.append((r, spec, row[vc] if vc < n else ""))
-        data.values[spec.key] = _PLACEHOLDER
+    for i, spec, first in layout.dups:
+        by_row.append(
+            (
+                h + 1 + i,
+                Finding(
+                    "duplicate-field",
+                    f"指标“{spec.name}”重复填报(首次在 {first}),以首次为准",
+                    Location(file=file, sheet=sheet, cell=f"{letter}{h + 2 + i}"),
+                ),
+            )
+        )
+    unknown = layout.unknown_texts
+    if unknown:
+        filled = _cells(layout.pick_unknown(body), vc)
+        if set(map(type, filled)) != {float}:  # numbers are all filled
+            unknown = [t for t, v in zip(unknown, filled, strict=True) if _filled(v)]
     unknown_note = None
     if unknown:
         shown = "”“".join(unknown[:3])
@@ -340,59 +463,86 @@ def _read_rows(
             Location(file=file, sheet=sheet),
             "warning",
         )
-    raws = _refine(book, sheet, vc, matched)
-    for (r, spec, _raw), raw in zip(matched, raws, strict=True):
-        row = rows[r]
-        number, status, note = parse_value(raw, spec.kind, spec.unit)
-        row_unit, factor = index.row_unit(cell_at(row, uc), spec.unit) if uc is not None else ("", 1.0)
+    mrows = layout.pick(body)  # the matched rows
+    raws = _refine(book, sheet, vc, h, layout, _cells(mrows, vc))
+    pairs = _unit_pairs(index, layout, _cells(mrows, uc)) if uc is not None else None
+    notes = _cells(mrows, oc) if oc is not None else None
+    if notes is not None and notes.count("") == len(notes):
+        notes = None  # no evidence given: the usual case
+    plain = index.plain
+    for k, ((i, spec, where), raw) in enumerate(zip(layout.matched, raws, strict=True)):
+        number: float | None
+        if type(raw) is float and id(spec) in plain and raw - raw == 0.0:
+            number, status, note = raw, OK, ""  # what parse_value gives a finite float here
+        else:
+            number, status, note = parse_value(raw, spec.kind, spec.unit)
+        row_unit, factor = pairs[k] if pairs is not None else ("", 1.0)
         if factor != 1.0:
             if factor is None:
                 by_row.append(
                     (
-                        r,
+                        h + 1 + i,
                         Finding(
                             "unit-mismatch",
                             f"指标“{spec.name}”的计量单位填为“{row_unit}”,方案要求“{spec.unit}”,无法换算,请核实",
-                            Location(file=file, sheet=sheet, cell=f"{letter}{r + 1}"),
+                            Location(file=file, sheet=sheet, cell=f"{letter}{h + 2 + i}"),
                         ),
                     )
                 )
             elif number is not None and status == OK and not note and type(raw) is not str:
                 number *= factor
                 note = f"按“{row_unit}”换算为“{spec.unit}”"
-        evidence = cell_text(cell_at(row, oc)) if oc is not None else ""
-        full_note = (f"{note};{evidence}" if note else evidence) if status == OK and evidence else note
-        data.values[spec.key] = Value(number, status, raw, f"{sheet}!{letter}{r + 1}", file, full_note)
+        if notes is not None:
+            ev = notes[k]
+            evidence = ev.strip() if type(ev) is str else cell_text(ev)
+            full_note = (f"{note};{evidence}" if note else evidence) if status == OK and evidence else note
+        else:
+            full_note = note
+        seen[spec.key] = Value(number, status, raw, where, file, full_note)
     by_row.sort(key=itemgetter(0))
     findings.extend(f for _r, f in by_row)
     if unknown_note is not None:
         findings.append(unknown_note)
 
 
+def _unit_pairs(index: _Index, layout: _Layout, units: list[Any]) -> list[tuple[str, float | None]]:
+    """:meth:`_Index.row_unit` of each matched row; kept with the layout, as units seldom change."""
+    if layout.units == units:
+        return layout.unit_pairs
+    pairs = [index.row_unit(u, spec.unit) for u, (_i, spec, _w) in zip(units, layout.matched, strict=True)]
+    layout.units, layout.unit_pairs = units, pairs
+    return pairs
+
+
+def _cells(rows: Sequence[Any], c: int | None) -> list[Any]:
+    """Column ``c`` of ``rows``; '' where the column is absent or a row is short."""
+    if c is None:
+        return [""] * len(rows)
+    try:
+        return list(map(itemgetter(c), rows))
+    except IndexError:
+        return [row[c] if c < len(row) else "" for row in rows]
+
+
 _PLACEHOLDER = Value(None)  # marks a field as seen while its row waits to be parsed
 
 
-def _refine(book: Book, sheet: str, c: int, matched: list[tuple[int, InputSpec, Any]]) -> list[Any]:
+def _refine(book: Book, sheet: str, c: int, h: int, layout: _Layout, raws: list[Any]) -> list[Any]:
     """The matched rows' raw values, with what calamine cannot see put back (.xlsx only)."""
-    raws = [raw for _r, _s, raw in matched]
     if not book.format_facts:
         return raws
     if "" in raws:
         facts = book.blank_facts(sheet)
         if facts:
             raws = [
-                facts.get((r, c), raw) if raw == "" else raw
-                for (r, _s, _raw), raw in zip(matched, raws, strict=True)
+                facts.get((h + 1 + i, c), raw) if raw == "" else raw
+                for (i, _s, _w), raw in zip(layout.matched, raws, strict=True)
             ]
-    percent = [
-        i
-        for i, (_r, spec, raw) in enumerate(matched)
-        if type(raw) is float and (spec.kind == KIND_PERCENT or spec.unit == "%")
-    ]
-    if any(0.0 < abs(raws[i]) <= 1.0 for i in percent):
+    percent = [k for k in layout.percent if type(raws[k]) is float]
+    if any(0.0 < abs(raws[k]) <= 1.0 for k in percent):
         formatted = book.percent_cells(sheet, [c]).get(c)
         if formatted:
-            for i in percent:
-                if matched[i][0] in formatted:
-                    raws[i] = PercentCell(raws[i])
+            for k in percent:
+                if h + 1 + layout.matched[k][0] in formatted:
+                    raws[k] = PercentCell(raws[k])
     return raws

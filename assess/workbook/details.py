@@ -51,16 +51,30 @@ def read_details(path: Path, spec: TableSpec, sheet: str | None = None) -> UnitT
 
 def table_header(book: Book, sheet: str, spec: TableSpec) -> tuple[int, dict[str, int], int | None]:
     """Header row, column key → index, and the unit column (None when absent)."""
-    roles = {c.key: keys(c.name, *c.aliases) for c in spec.columns}
-    unit_keys = keys(spec.unit_column, *spec.unit_aliases)
+    wanted, full = _header_roles(spec)
     rows = book.rows(sheet)
-    wanted = {**roles, "\0unit": unit_keys}
-    h, _ = find_header(rows, lambda row: len(match_roles(row, wanted)), full=len(roles))
+    h, _ = find_header(rows, lambda row: len(match_roles(row, wanted)), full=full)
     if h < 0:
         return -1, {}, None
     found = match_roles(rows[h], wanted)
     unit_col = found.pop("\0unit", None)
     return h, found, unit_col
+
+
+_roles_memo: dict[int, tuple[TableSpec, dict[str, frozenset[str]], int]] = {}
+
+
+def _header_roles(spec: TableSpec) -> tuple[dict[str, frozenset[str]], int]:
+    """Column key → header keys, with ``"\0unit"`` for the unit column, and the number of
+    columns; worked out once per table spec."""
+    hit = _roles_memo.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        roles = {c.key: keys(c.name, *c.aliases) for c in spec.columns}
+        wanted = {**roles, "\0unit": keys(spec.unit_column, *spec.unit_aliases)}
+        if len(_roles_memo) > 256:
+            _roles_memo.clear()
+        hit = _roles_memo[id(spec)] = (spec, wanted, len(roles))
+    return hit[1], hit[2]
 
 
 def find_table_sheet(book: Book, spec: TableSpec, sheet: str | None) -> str:

@@ -284,7 +284,7 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     Raises WorkbookError (or its UnsafeFileError/EncryptedFileError
     subclasses) with a Chinese message naming the file; nothing else escapes.
     """
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     fmt = inspect_file(path, limits)
     if fmt == CSV:
         return _open_csv(path)

@@ -355,7 +355,7 @@ def parse_column(
     """
     bad: list[tuple[int, str, str]] = []
     if kind == KIND_TEXT:
-        return [cell_text(v) or None for v in raw], bad
+        return [(v.strip() or None) if type(v) is str else (cell_text(v) or None) for v in raw], bad
     percent = kind == KIND_PERCENT or unit == "%"
     scaled = percent and percent_formatted  # every number in the column is shown as a percentage
     if scaled:
@@ -366,6 +366,11 @@ def parse_column(
             return ([v * factor for v in raw] if factor != 1.0 else list(raw)), bad
         if types == {PercentCell} and percent:  # a column formatted as percentages
             return [v * 100.0 * factor for v in raw], bad
+    if types == {str}:  # 是/否, 不适用…: each distinct text is parsed once
+        by_text = {v: parse_value(v, kind, unit) for v in set(raw)}
+        if any(status != OK or note for _n, status, note in by_text.values()):
+            bad = [(i, p[1], p[2]) for i, v in enumerate(raw) if (p := by_text[v])[1] != OK or p[2]]
+        return [by_text[v][0] for v in raw], bad
     out: list[Any] = []
     append = out.append
     fast = kind != KIND_BOOL and (scaled or not percent)
