@@ -127,6 +127,19 @@ def _bounds(specs: Sequence[InputSpec]) -> list[tuple[InputSpec, str, float, flo
     return out
 
 
+_parts_memo: list[Any] = [None, [], {}]  # (fields, those with a whole, key → field) last used
+
+
+def _parts(specs: Sequence[InputSpec]) -> tuple[list[InputSpec], dict[str, InputSpec]]:
+    """The fields that are part of another, and every field by key; once per tuple of fields."""
+    if _parts_memo[0] is not specs:
+        found = ([s for s in specs if s.part_of], {s.key: s for s in specs})
+        if type(specs) is not tuple:
+            return found
+        _parts_memo[:] = [specs, *found]
+    return _parts_memo[1], _parts_memo[2]
+
+
 def check_unit(
     data: UnitData, specs: Iterable[InputSpec], cells: Mapping[str, Location] | None = None
 ) -> list[Finding]:
@@ -210,11 +223,9 @@ def check_unit(
             )
         if spec.kind == KIND_COUNT and not n.is_integer():
             out.append(Finding("not-integer", f"“{spec.name}”为 {fmt_number(n)},应为整数", loc, "warning"))
-    by_key = {s.key: s for s in specs}
-    for spec in specs:
-        if not spec.part_of:
-            continue
-        part, whole = data.values.get(spec.key), data.values.get(spec.part_of)
+    parts, by_key = _parts(specs)
+    for spec in parts:
+        part, whole = data.values.get(spec.key), data.values.get(cast(str, spec.part_of))
         if part is None or whole is None or part.number is None or whole.number is None:
             continue
         if (

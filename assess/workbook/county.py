@@ -201,9 +201,9 @@ class _Index:
         # ids of the fields whose value is a percentage, and of those whose
         # finite float needs no parsing (neither yes/no, text nor a percentage)
         self.percent = {id(s) for s in plan.inputs if s.kind == KIND_PERCENT or s.unit == "%"}
-        self.plain = {
-            id(s) for s in plan.inputs if s.kind not in (KIND_BOOL, KIND_TEXT) and id(s) not in self.percent
-        }
+        numeric = {id(s) for s in plan.inputs if s.kind not in (KIND_BOOL, KIND_TEXT)}
+        self.plain = numeric - self.percent
+        self.plain_percent = numeric & self.percent  # plain too unless 0 < |value| < 1
 
     def resolve(self, code: Any, name: Any) -> tuple[InputSpec | None, str, str | None]:
         """(field, "", None) for a known row; (None, name text, hint) for another."""
@@ -469,10 +469,14 @@ def _read_rows(
     notes = _cells(mrows, oc) if oc is not None else None
     if notes is not None and notes.count("") == len(notes):
         notes = None  # no evidence given: the usual case
-    plain = index.plain
+    plain, plain_percent = index.plain, index.plain_percent
     for k, ((i, spec, where), raw) in enumerate(zip(layout.matched, raws, strict=True)):
         number: float | None
-        if type(raw) is float and id(spec) in plain and raw - raw == 0.0:
+        if (
+            type(raw) is float
+            and raw - raw == 0.0
+            and (id(spec) in plain or (id(spec) in plain_percent and not 0.0 < abs(raw) < 1.0))
+        ):
             number, status, note = raw, OK, ""  # what parse_value gives a finite float here
         else:
             number, status, note = parse_value(raw, spec.kind, spec.unit)

@@ -8,6 +8,7 @@ user-facing description is docs/workbooks.md section 4.3.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from assess.scheme.inputs import KIND_PERCENT, TableSpec
 from assess.workbook.data import ERROR, MISSING, TableData
 from assess.workbook.headers import (
     TOTAL_ROWS,
+    RolesMemo,
     cell_text,
     find_header,
     keys,
@@ -51,30 +53,30 @@ def read_details(path: Path, spec: TableSpec, sheet: str | None = None) -> UnitT
 
 def table_header(book: Book, sheet: str, spec: TableSpec) -> tuple[int, dict[str, int], int | None]:
     """Header row, column key → index, and the unit column (None when absent)."""
-    wanted, full = _header_roles(spec)
+    wanted, full, memo = _header_roles(spec)
     rows = book.rows(sheet)
-    h, _ = find_header(rows, lambda row: len(match_roles(row, wanted)), full=full)
+    h, _ = find_header(rows, lambda row: len(match_roles(row, wanted, memo)), full=full)
     if h < 0:
         return -1, {}, None
-    found = match_roles(rows[h], wanted)
+    found = match_roles(rows[h], wanted, memo)
     unit_col = found.pop("\0unit", None)
     return h, found, unit_col
 
 
-_roles_memo: dict[int, tuple[TableSpec, dict[str, frozenset[str]], int]] = {}
+_roles_memo: dict[int, tuple[TableSpec, dict[str, frozenset[str]], int, RolesMemo]] = {}
 
 
-def _header_roles(spec: TableSpec) -> tuple[dict[str, frozenset[str]], int]:
-    """Column key → header keys, with ``"\0unit"`` for the unit column, and the number of
-    columns; worked out once per table spec."""
+def _header_roles(spec: TableSpec) -> tuple[dict[str, frozenset[str]], int, RolesMemo]:
+    """Column key → header keys, with ``"\0unit"`` for the unit column, the number of
+    columns, and the rows matched so far; worked out once per table spec."""
     hit = _roles_memo.get(id(spec))
     if hit is None or hit[0] is not spec:
         roles = {c.key: keys(c.name, *c.aliases) for c in spec.columns}
         wanted = {**roles, "\0unit": keys(spec.unit_column, *spec.unit_aliases)}
         if len(_roles_memo) > 256:
             _roles_memo.clear()
-        hit = _roles_memo[id(spec)] = (spec, wanted, len(roles))
-    return hit[1], hit[2]
+        hit = _roles_memo[id(spec)] = (spec, wanted, len(roles), {})
+    return hit[1], hit[2], hit[3]
 
 
 def find_table_sheet(book: Book, spec: TableSpec, sheet: str | None) -> str:
@@ -188,12 +190,22 @@ def _data_rows(rows: list[Row], h: int, needed: list[int]) -> list[tuple[int, Ro
     return out
 
 
-def _column(rows: list[tuple[int, Row]], c: int) -> list[Any]:
-    data = [row for _r, row in rows]
+def _cells(data: list[Row], c: int) -> list[Any]:
     try:
         return list(map(itemgetter(c), data))
     except IndexError:
         return [row[c] if c < len(row) else "" for row in data]
+
+
+@lru_cache(maxsize=4096)
+def _head_unit_of(text: str) -> str | None:
+    return split_unit(text)[1]
+
+
+def _head_unit(cell: Any) -> str | None:
+    """The unit in a header cell (``集体经济收入(万元)`` → 万元); the same headers recur in every file."""
+    text = cell_text(cell)
+    return _head_unit_of(text)
 
 
 def table_from_sheet(book: Book, sheet: str, spec: TableSpec) -> TableData:
@@ -225,9 +237,10 @@ def _build_table(
     rows: list[tuple[int, Row]],
 ) -> TableData:
     """Columns as lists: numbers (float or None) for numeric kinds, text (str or None) for text."""
-    table = TableData(key=spec.key, file=book.file, sheet=sheet, rows=[r + 1 for r, _row in rows])
-    header = book.rows(sheet)[h]
     numbers = [r for r, _row in rows]
+    table = TableData(key=spec.key, file=book.file, sheet=sheet, rows=[r + 1 for r in numbers])
+    header = book.rows(sheet)[h]
+    data = [row for _r, row in rows]
     for col in spec.columns:
         c = cols.get(col.key)
         if c is None:
@@ -235,8 +248,8 @@ def _build_table(
         letter = column_letter(c)
         table.letters[col.key] = letter
         percent = col.kind == KIND_PERCENT or col.unit == "%"
-        raw, whole = book.refine_column(sheet, c, numbers, _column(rows, c), percent=percent)
-        head_unit = split_unit(cell_text(header[c]))[1]
+        raw, whole = book.refine_column(sheet, c, numbers, _cells(data, c), percent=percent)
+        head_unit = _head_unit(header[c])
         factor = unit_factor(head_unit, col.unit) if head_unit and col.unit else 1.0
         if factor is None:
             table.findings.append(

@@ -73,8 +73,26 @@ def find_header(
     return best, best_score
 
 
-def match_roles(row: Row, roles: dict[str, frozenset[str]]) -> dict[str, int]:
-    """Role → column for the header cells of ``row`` (first match of each role wins)."""
+RolesMemo = dict[tuple[Any, ...], dict[str, int]]
+
+
+def match_roles(row: Row, roles: dict[str, frozenset[str]], memo: RolesMemo | None = None) -> dict[str, int]:
+    """Role → column for the header cells of ``row`` (first match of each role wins).
+
+    ``memo`` (for one ``roles`` only) remembers rows already matched: the
+    same header rows recur in every file of a template.
+    """
+    if memo is not None:
+        key = tuple(row)
+        try:
+            hit = memo.get(key)
+        except TypeError:  # a cell that cannot be hashed
+            return match_roles(row, roles)
+        if hit is None:
+            if len(memo) >= 4096:
+                memo.clear()
+            hit = memo[key] = match_roles(row, roles)
+        return dict(hit)
     out: dict[str, int] = {}
     for c, v in enumerate(row):
         if type(v) is not str or not v:
@@ -87,12 +105,16 @@ def match_roles(row: Row, roles: dict[str, frozenset[str]]) -> dict[str, int]:
     return out
 
 
+_county_memo: RolesMemo = {}  # match_roles(row, COUNTY_ROLES) by row
+
+
 def county_header(rows: list[Row]) -> tuple[int, dict[str, int]] | None:
     """Header row and role → column of a field-per-row table (county data sheet), or None."""
-    h, _ = find_header(rows, lambda row: len(match_roles(row, COUNTY_ROLES)), full=len(COUNTY_ROLES))
+    memo = _county_memo
+    h, _ = find_header(rows, lambda row: len(match_roles(row, COUNTY_ROLES, memo)), full=len(COUNTY_ROLES))
     if h < 0:
         return None
-    roles = match_roles(rows[h], COUNTY_ROLES)
+    roles = match_roles(rows[h], COUNTY_ROLES, memo)
     if "value" in roles and ("code" in roles or "name" in roles):
         return h, roles
     return None
