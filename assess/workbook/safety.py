@@ -90,10 +90,12 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
                 UnsafeFileError,
             )
         with path.open("rb") as f:
-            head = f.read(4096)
+            block = f.read(_FIRST_READ)  # a county workbook whole, in one read
+            head = block[:4096]
             if head.startswith(ZIP_MAGIC):
                 if size <= _IN_MEMORY:
-                    fmt = _check_small_zip(path, head + f.read(), limits)
+                    data = block if len(block) < _FIRST_READ else block + f.read()
+                    fmt = _check_small_zip(path, data, limits)
                     if fmt is not None:
                         return fmt
                 return _check_zip(path, f, limits)
@@ -222,6 +224,10 @@ def _check_members(path: Path, infos: Sequence[_M], limits: Limits) -> dict[str,
             raise encrypted(path)
     return {i.filename.lower(): i for i in infos}
 
+
+_FIRST_READ = (
+    64 * 1024
+)  # bytes read first; fewer means the whole file (a regular file's read stops only at its end)
 
 # A zip file up to this size is read once into memory and its directory parsed
 # here (a tenth of what zipfile costs); anything unusual goes to zipfile.
