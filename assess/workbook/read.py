@@ -134,13 +134,18 @@ class Book:
         if self._csv_rows is not None:
             rows = self._csv_rows
         else:
+            collecting = gc.isenabled()  # paused_gc(), without a generator per sheet
             try:
-                with paused_gc():
-                    rows = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                if collecting:
+                    gc.disable()
+                rows = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except python_calamine.PasswordError:
                 raise encrypted(self.path) from None
             except Exception as e:  # calamine raises many types; none may escape
                 raise fail(self.path, f"工作表“{sheet}”无法读取,文件可能已损坏(技术信息:{e})") from None
+            finally:
+                if collecting:
+                    gc.enable()
         self._cache[sheet] = rows
         return rows
 
