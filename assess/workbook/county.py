@@ -273,7 +273,7 @@ def _county_year(book: Book, labels: dict[str, tuple[Any, str, str]], sheet: str
 
 
 class _Layout:
-    """What the rows of one data sheet are, worked out from its code and name cells alone.
+    """What the rows of one data sheet are, worked out from their code and name cells (``keys``) alone.
 
     Row positions are 0-based under the header.  ``matched``: the first row of
     each field, with the cell its value is in; ``dups``: later rows of a field
@@ -284,11 +284,10 @@ class _Layout:
     """
 
     __slots__ = (
-        "codes",
         "dups",
         "hinted",
+        "keys",
         "matched",
-        "names",
         "percent",
         "pick",
         "pick_unknown",
@@ -298,9 +297,8 @@ class _Layout:
         "unknown_texts",
     )
 
-    def __init__(self, codes: list[Any], names: list[Any]) -> None:
-        self.codes = codes
-        self.names = names
+    def __init__(self, keys: list[tuple[Any, Any]]) -> None:
+        self.keys = keys  # (code cell, name cell) of each row
         self.matched: list[tuple[int, InputSpec, str]] = []
         self.dups: list[tuple[int, InputSpec, str]] = []
         self.unknown: list[int] = []
@@ -331,17 +329,16 @@ def _layout(
     sheet: str,
     h: int,
     letter: str,
-    codes: list[Any],
-    names: list[Any],
+    keys: list[tuple[Any, Any]],
     seen: Mapping[str, Value],
 ) -> _Layout:
     """Match each row to a field by code, then by name (a row met before in the process is not matched again)."""
     memo = index.rows
     if len(memo) > 100_000:
         memo.clear()
-    out = _Layout(codes, names)
+    out = _Layout(keys)
     taken: set[str] = set()  # fields first read in this sheet
-    for i, key in enumerate(zip(codes, names, strict=True)):
+    for i, key in enumerate(keys):
         hit = memo.get(key)
         if hit is None:
             hit = memo[key] = index.resolve(*key)
@@ -366,7 +363,7 @@ def _layout(
 
 
 def _cached_layout(
-    index: _Index, sheet: str, h: int, letter: str, cols: tuple[Any, ...], codes: list[Any], names: list[Any]
+    index: _Index, sheet: str, h: int, letter: str, cols: tuple[Any, ...], keys: list[tuple[Any, Any]]
 ) -> _Layout:
     """:func:`_layout` for a unit's first data sheet, remembered per process.
 
@@ -374,16 +371,16 @@ def _cached_layout(
     cells equal (==, cell by cell) those of a sheet already read is laid out
     the same way.
     """
-    key = (sheet, h, cols, len(codes))
+    key = (sheet, h, cols, len(keys))
     known = index.layouts.get(key)
     if known is None:
         if len(index.layouts) >= 64:
             index.layouts.clear()
         known = index.layouts[key] = []
     for layout in known:
-        if layout.codes == codes and layout.names == names:
+        if layout.keys == keys:
             return layout
-    layout = _layout(index, sheet, h, letter, codes, names, {})
+    layout = _layout(index, sheet, h, letter, keys, {})
     if len(known) >= 8:
         del known[0]
     known.append(layout)
@@ -418,12 +415,12 @@ def _read_rows(
     file = book.file
     by_row: list[tuple[int, Finding]] = []  # findings about rows, put in row order at the end
     body = rows[h + 1 :]
-    codes, names = _cells(body, cc), _cells(body, nc)
+    keys = _pairs(body, cc, nc)
     seen = data.values
     if seen:  # a second data sheet: its duplicates depend on the first
-        layout = _layout(index, sheet, h, letter, codes, names, seen)
+        layout = _layout(index, sheet, h, letter, keys, seen)
     else:
-        layout = _cached_layout(index, sheet, h, letter, (cc, nc, vc), codes, names)
+        layout = _cached_layout(index, sheet, h, letter, (cc, nc, vc), keys)
     for i, text, hint in layout.hinted:
         if _filled(body[i][vc] if vc < len(body[i]) else ""):
             by_row.append(
@@ -516,6 +513,16 @@ def _unit_pairs(index: _Index, layout: _Layout, units: list[Any]) -> list[tuple[
     pairs = [index.row_unit(u, spec.unit) for u, (_i, spec, _w) in zip(units, layout.matched, strict=True)]
     layout.units, layout.unit_pairs = units, pairs
     return pairs
+
+
+def _pairs(rows: list[Any], cc: int | None, nc: int | None) -> list[tuple[Any, Any]]:
+    """(code cell, name cell) of each row, '' where absent: ``list(zip(_cells(…), _cells(…)))``."""
+    if cc is not None and nc is not None:
+        try:
+            return list(map(itemgetter(cc, nc), rows))
+        except IndexError:
+            pass
+    return list(zip(_cells(rows, cc), _cells(rows, nc), strict=True))
 
 
 def _cells(rows: Sequence[Any], c: int | None) -> list[Any]:
