@@ -15,6 +15,9 @@ EXIT_INTERNAL = 3
 
 def main() -> None:
     from assess.cli import main as cli
+    from assess.runtime import tune_gc
+
+    tune_gc()
 
     try:
         cli.main(standalone_mode=True)

@@ -69,6 +69,9 @@ _worker_plan: list[ReadPlan] = []  # the plan, sent once to each worker process
 
 
 def _start_worker(plan: ReadPlan) -> None:
+    from assess.runtime import tune_gc
+
+    tune_gc()  # inherited where workers are forked, not where they are spawned (Windows)
     _worker_plan[:] = [plan]
 
 
