@@ -337,7 +337,7 @@ def _layout(
     if len(memo) > 100_000:
         memo.clear()
     out = _Layout(keys)
-    taken: set[str] = set()  # fields first read in this sheet
+    taken: dict[str, str] = {}  # fields first read in this sheet → their cell
     for i, key in enumerate(keys):
         hit = memo.get(key)
         if hit is None:
@@ -352,12 +352,12 @@ def _layout(
                     out.hinted.append((i, text, hint))
             continue
         if spec.key in taken:
-            out.dups.append((i, spec, _PLACEHOLDER.where))  # its value is not read yet
+            out.dups.append((i, spec, taken[spec.key]))
         elif spec.key in seen:
             out.dups.append((i, spec, seen[spec.key].where))
         else:
-            taken.add(spec.key)
-            out.matched.append((i, spec, f"{sheet}!{letter}{h + 2 + i}"))
+            taken[spec.key] = where = f"{sheet}!{letter}{h + 2 + i}"
+            out.matched.append((i, spec, where))
     out.finish(index.percent)
     return out
 
@@ -533,9 +533,6 @@ def _cells(rows: Sequence[Any], c: int | None) -> list[Any]:
         return list(map(itemgetter(c), rows))
     except IndexError:
         return [row[c] if c < len(row) else "" for row in rows]
-
-
-_PLACEHOLDER = Value(None)  # marks a field as seen while its row waits to be parsed
 
 
 def _refine(book: Book, sheet: str, c: int, h: int, layout: _Layout, raws: list[Any]) -> list[Any]:

@@ -220,6 +220,15 @@ def text_value(folder: Path) -> Path:
     return _save(wb, folder / "文字.xlsx")
 
 
+def repeated_row(folder: Path) -> Path:
+    """The same indicator twice on one sheet: the message names the first row's cell."""
+    wb = _good_workbook()
+    ws = wb["指标数据"]
+    row = next(r for r in ws.iter_rows(min_row=1) if r[0].value == "1.2")
+    ws.append([c.value for c in row[:3]] + [9.9])
+    return _save(wb, folder / "重复行.xlsx")
+
+
 def no_data_sheet(folder: Path) -> Path:
     wb = openpyxl.Workbook()
     wb.active.append(["随便", "什么"])

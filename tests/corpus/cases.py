@@ -44,6 +44,7 @@ def builders() -> dict[str, Callable[[Path], Path]]:
             "merged_value",
             "date_value",
             "text_value",
+            "repeated_row",
             "no_data_sheet",
             "csv_nan",
             "csv_inf",
