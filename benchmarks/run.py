@@ -255,14 +255,18 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def run_cli(args: list[str], repeat: int) -> tuple[float, float]:
+def run_cli(args: list[str], repeat: int, budget: float | None = None) -> tuple[float, float]:
     """Median wall time of a fresh `python -m assess ...` and its peak RSS in MiB.
 
     The median CPU time (user + system, the pool's workers included) is kept
     in ``LAST_CPU``: on two cores, wall time can never be below half of it.
+    With ``budget`` (seconds), no further run starts once the runs so far
+    took that long (``--quick`` must finish within a minute).
     """
     times, peaks, cpus = [], [], []
     for _ in range(repeat):
+        if budget is not None and times and sum(times) >= budget:
+            break
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         out = subprocess.run(
@@ -483,6 +487,7 @@ def main() -> None:
                 "-q",
             ],
             r,
+            budget=8.0 if ns.quick else None,
         )
     print(
         f"   calamine 读取明细 {t_vcal:7.2f} s;汇总为 {counties} 个县并排名 {t_agg:7.2f} s,峰值内存 {mem_agg:.0f} MiB"
