@@ -17,9 +17,16 @@ NO_GROUP = ""
 
 
 def _tie_values(plan: Plan, r: UnitResult) -> tuple[float, ...]:
-    cats = {c.id: c.score for c in r.categories}
-    inds = {i.id: (i.score or 0.0) for i in r.indicators}
-    return tuple(cats.get(k, inds.get(k, 0.0)) for k in plan.scheme.ranking.tie_break)
+    ties = plan.scheme.ranking.tie_break
+    if not ties:
+        return ()
+    out: list[float] = []
+    for k in ties:  # a category id first, else an indicator id (a handful of ids: a scan is cheapest)
+        hit = next((c.score for c in r.categories if c.id == k), None)
+        if hit is None:
+            hit = next((i.score or 0.0 for i in r.indicators if i.id == k), 0.0)
+        out.append(hit)
+    return tuple(out)
 
 
 def _order(plan: Plan, units: list[UnitResult]) -> list[UnitResult]:
@@ -159,13 +166,13 @@ def compare_previous(
 def indicator_statistics(plan: Plan, results: list[UnitResult]) -> list[dict[str, Any]]:
     """Average, best and worst of each indicator's value across the cohort."""
     out: list[dict[str, Any]] = []
+    by_id: dict[str, list[float]] = {ind.id: [] for ind in plan.indicators}
+    for r in results:
+        for i in r.indicators:
+            if i.value is not None and i.applicable and i.id in by_id:
+                by_id[i.id].append(i.value)
     for ind in plan.indicators:
-        values = [
-            i.value
-            for r in results
-            for i in r.indicators
-            if i.id == ind.id and i.value is not None and i.applicable
-        ]
+        values = by_id[ind.id]
         if not values:
             out.append({"id": ind.id, "name": ind.name, "unit": ind.unit, "count": 0})
             continue
