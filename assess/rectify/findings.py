@@ -123,7 +123,7 @@ def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
         for info in book.sheets:
             if info.visible != "visible":
                 continue
-            h = _header_in(info.name, book.rows(info.name, extras=False))
+            h = _header_in(info.name, book.rows(info.name))
             if h is None:
                 continue
             if all(n in h.columns for n in REQUIRED):
@@ -139,7 +139,7 @@ def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
                 Location(file=file),
             )
         for h in headers:
-            rows = book.rows(h.sheet, extras=False)
+            rows = book.rows(h.sheet)
             for r in range(h.row + 1, len(rows)):
                 problem = _row_problem(h, rows[r], r, file, origin, findings)
                 if problem is None:

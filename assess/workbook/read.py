@@ -118,16 +118,15 @@ class Book:
         """Whether a number's percent format is visible to us (xlsx) or irrelevant (csv text)."""
         return self.format in (XLSX, CSV)
 
-    def rows(self, sheet: str, *, extras: bool = False) -> list[Row]:
+    def rows(self, sheet: str) -> list[Row]:
         """All rows of ``sheet`` as calamine reads them (cached).
 
         Error cells and formulas without a result read as '' here and
         percent-formatted numbers as plain floats; readers ask
         :meth:`blank_facts` and :meth:`percent_cells` about the few cells
-        where that matters (:meth:`refine_column` does both).  ``extras`` is
-        accepted for older callers and ignored: nothing is scanned up front.
+        where that matters (:meth:`refine_column` does both); nothing is
+        scanned up front.
         """
-        del extras
         cached = self._cache.get(sheet)
         if cached is not None:
             return cached
