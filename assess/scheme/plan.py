@@ -248,7 +248,8 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
         i for i, ind in enumerate(indicators) if ind.rule.type in ("rank", "relative", "minmax")
     ]
     reads = _env_reads(plan)
-    plan.env_keys = tuple(sorted({name_aliases.get(n, n) for n in reads}))
+    # A name read as written may also be another field's id (validated schemes allow it): keep both.
+    plan.env_keys = tuple(sorted({k for n in reads for k in (n, name_aliases.get(n, n))}))
     plan.env_aliases = tuple((n, name_aliases[n]) for n in sorted(reads) if n in name_aliases)
     plan.category_members = [
         [i for i, ind in enumerate(indicators) if ind.category == c] for c in range(len(s.categories))
@@ -278,6 +279,7 @@ def _env_reads(plan: Plan) -> set[str]:
         if section is not None:
             names.update(item.field or item.id for item in section.items)
     names.update(part.field or part.id for part in s.composition if part.source != "categories")
+    names.update(spec.part_of for spec in plan.read.inputs if spec.part_of)  # explain's limits
     return names
 
 

@@ -67,3 +67,53 @@ def test_unit_data_crosses_a_process_boundary_unchanged() -> None:
     units, _ = read_all(files, plan.read, details=[ROOT / "examples" / "村级明细(全省).xlsx"], jobs=1)
     assert any(u.tables for u in units) and any(u.findings for u in units)
     assert pickle.loads(pickle.dumps(units)) == units
+
+
+SMALL = """\
+id: env-test
+title: 测试方案
+year: 2024
+full_score: 10
+categories:
+  - id: "1"
+    name: 一类
+    points: 10
+    indicators:
+      - {{id: "1.1", name: 增长, points: 10, unit: "%", formula: "{formula}", rule: {{type: linear, floor: 0, target: 100}}}}
+fields:
+{fields}
+"""
+
+
+def _small(tmp_path: Path, formula: str, fields: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "方案.yaml"
+    path.write_text(SMALL.format(formula=formula, fields=fields), encoding="utf-8")
+    return load_plan(str(path))
+
+
+def test_a_name_that_is_also_another_fields_id_reads_that_field(tmp_path: Path) -> None:
+    """Field x is named "y" and field y exists too: a formula's "y" is field y, as before env_keys."""
+    from assess.workbook.data import UnitData, Value
+
+    plan = _small(tmp_path, "y / x * 100", "  - {id: x, name: y}\n  - {id: y, name: 上年}")
+    p = prepare(plan, UnitData("甲县", values={"x": Value(80.0), "y": Value(100.0)}))
+    assert p.values[0].value == 125.0
+
+
+def test_the_whole_of_a_part_is_in_the_env_for_explain(tmp_path: Path) -> None:
+    """explain caps a suggested part at its whole, even when no formula names the whole."""
+    from assess.analysis.solve import solve_inputs
+    from assess.workbook.data import UnitData, Value
+
+    fields = (
+        "  - {id: 问题总数, name: 问题总数, kind: count}\n"
+        "  - {id: 已整改, name: 已整改, kind: count, part_of: 问题总数}\n"
+        "  - {id: 上年问题数, name: 上年问题数, kind: count}"
+    )
+    plan = _small(tmp_path, "已整改 / 上年问题数 * 100", fields)
+    assert "问题总数" in plan.env_keys
+    values = {"问题总数": Value(10.0), "已整改": Value(5.0), "上年问题数": Value(20.0)}
+    p = prepare(plan, UnitData("甲县", values=values))
+    [change] = solve_inputs(plan, plan.indicators[0], p, 100.0, False, False)
+    assert not change.feasible
+    assert change.note == "超过问题总数 10,无法达到"
