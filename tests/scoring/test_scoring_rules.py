@@ -140,15 +140,18 @@ def test_formula_missing_input_names_it(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assess/scheme/formula.py only refuses a zero denominator; a negative one yields a "
-    "negative rate (outside this reviewer's files, reported as an open question)",
-)
-def test_formula_negative_denominator_is_missing(tmp_path: Path) -> None:
+def test_formula_negative_denominator_is_computed_and_flagged_where_typed(tmp_path: Path) -> None:
+    """Formulas are arithmetic: a negative denominator gives a negative rate, scored as it is.
+
+    A negative head count is an error finding at its cell when the workbook is
+    read (test_county_negative_count_is_an_error_where_it_was_typed), so
+    ``check`` exits 1, ``rank --strict`` refuses, and the unit's findings say
+    it; the engine does not second-guess a formula whose inputs were reported.
+    """
     plan = plan_from_text(tmp_path, RATE_SCHEME)
     [res] = score_units(plan, [unit("甲县", {"已消除": 5, "监测对象": -10})])
-    assert ind(res, "1.1").status == "missing"
+    r = ind(res, "1.1")
+    assert (r.value, r.status, r.score) == (-50.0, "ok", 0.0)
 
 
 # ---- linear ----------------------------------------------------------------

@@ -351,3 +351,14 @@ def test_percent_numbers_read_the_same_in_ods_and_xlsx(tmp_path: Path) -> None:
         assert [u.values["growth"].number for u in units] == [0.35, 12.5]
         assert [u.values["toilet"].number for u in units] == [0.823, 80.0]
         assert [(f.code, f.location.cell) for u in units for f in u.findings] == [("suspect-percent", "D2")]
+
+
+def test_county_negative_count_is_an_error_where_it_was_typed(tmp_path: Path) -> None:
+    """A negative head count would make a rate negative: it is reported at its cell, as an error."""
+    rows = [
+        (code, name, unit, (-10 if code == "A4" else value), note)
+        for code, name, unit, value, note in GOOD_ROWS
+    ]
+    u = read_county(county_xlsx(tmp_path / "丙县.xlsx", rows, unit="丙县"), PLAN)
+    got = [(f.code, f.severity, f.location.cell, f.message) for f in u.findings if f.code == "out-of-range"]
+    assert got == [("out-of-range", "error", "D7", "“监测对象人数”为 -10,低于下限 0")]
