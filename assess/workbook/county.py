@@ -9,13 +9,13 @@ user-facing description is docs/workbooks.md section 4.1.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from assess.errors import Finding, Location
-from assess.scheme.inputs import KIND_BOOL, KIND_PERCENT, KIND_TEXT, InputSpec, ReadPlan
+from assess.scheme.inputs import ReadPlan
 from assess.workbook.checks import (
     canonical_group,
     canonical_unit,
@@ -33,12 +33,21 @@ from assess.workbook.headers import (
     cell_text,
     is_blank,
     keys,
-    spec_index,
 )
-from assess.workbook.names import clean, closest, code_key, key_of, name_key
+from assess.workbook.names import clean, key_of, name_key
 from assess.workbook.read import Book, column_letter, open_book
+from assess.workbook.rowmatch import (
+    Layout,
+    RowIndex,
+    cached_layout,
+    cells,
+    code_name_pairs,
+    match_rows,
+    row_index,
+    unit_pairs_of,
+)
 from assess.workbook.safety import fail
-from assess.workbook.values import PercentCell, parse_value, parse_year, unit_factor
+from assess.workbook.values import PercentCell, parse_value, parse_year
 
 LABELS: dict[str, frozenset[str]] = {
     "unit": UNIT_HEADERS - keys("单位", "村", "县", "乡镇", "地区"),
@@ -65,7 +74,7 @@ def _data_sheets(book: Book, plan: ReadPlan) -> list[tuple[str, int, dict[str, i
 
     The plan's detail-table sheets and very hidden sheets are not read here.
     """
-    table_keys = _index(plan).table_keys
+    table_keys = row_index(plan).table_keys
     found: list[tuple[str, int, dict[str, int], str]] = []
     for info in book.sheets:
         if info.visible == "very-hidden" or key_of(info.name) in table_keys:
@@ -118,7 +127,7 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
             "未找到指标数据表(需要有“指标编码”或“指标名称”以及“数值”等表头的工作表)",
         )
     data_names = {x[0] for x in sheets}
-    index = _index(plan)
+    index = row_index(plan)
     table_keys = index.table_keys
     others = [
         (s.name, HEADER_SCAN)
@@ -182,66 +191,6 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
     return data
 
 
-class _Index:
-    """A plan's field lookups, and what each (code, name) pair of a row resolves to.
-
-    The same rows recur in every county's workbook, so a row is matched (and
-    a hint looked for) once per process, not once per file.
-    """
-
-    def __init__(self, plan: ReadPlan) -> None:
-        self.inputs = plan.inputs  # keeps the fields (and so their ids below) alive
-        self.n_keys = len({s.key for s in plan.inputs})
-        self.table_keys = frozenset(key_of(n) for t in plan.tables for n in (t.name, *t.aliases))
-        self.by_code, self.by_name = spec_index(plan.inputs)
-        self.names = sorted({s.name for s in plan.inputs})
-        self.rows: dict[tuple[Any, Any], tuple[InputSpec | None, str, str | None]] = {}
-        self.units: dict[tuple[Any, str | None], tuple[str, float | None]] = {}
-        self.layouts: dict[tuple[Any, ...], list[_Layout]] = {}  # see _cached_layout
-        # ids of the fields whose value is a percentage, and of those whose
-        # finite float needs no parsing (neither yes/no, text nor a percentage)
-        self.percent = {id(s) for s in plan.inputs if s.kind == KIND_PERCENT or s.unit == "%"}
-        numeric = {id(s) for s in plan.inputs if s.kind not in (KIND_BOOL, KIND_TEXT)}
-        self.plain = numeric - self.percent
-        self.plain_percent = numeric & self.percent  # plain too unless 0 < |value| < 1
-
-    def resolve(self, code: Any, name: Any) -> tuple[InputSpec | None, str, str | None]:
-        """(field, "", None) for a known row; (None, name text, hint) for another."""
-        spec = self.by_code.get(code_key(code)) if not is_blank(code) else None
-        if spec is None and not is_blank(name):
-            spec = self.by_name.get(key_of(name))
-        if spec is not None:
-            return spec, "", None
-        if is_blank(name):
-            return None, "", None
-        text = cell_text(name)
-        return None, text, closest(text, self.names)
-
-    def row_unit(self, raw: Any, unit: str | None) -> tuple[str, float | None]:
-        """(the row's unit as written, factor to the field's unit: 1.0 same, None impossible)."""
-        key = (raw, unit)
-        hit = self.units.get(key)
-        if hit is None:
-            text = clean(raw)
-            if not text or not unit or text.casefold() == clean(unit).casefold():
-                hit = (text, 1.0)
-            else:
-                hit = (text, unit_factor(text, unit))
-            if len(self.units) < 10_000:
-                self.units[key] = hit
-        return hit
-
-
-_last_index: list[Any] = [None, None]  # (plan, index) of the plan read last
-
-
-def _index(plan: ReadPlan) -> _Index:
-    """The plan's :class:`_Index`, built once per plan."""
-    if _last_index[0] is not plan:
-        _last_index[:] = [plan, _Index(plan)]
-    return cast(_Index, _last_index[1])
-
-
 def _unit_name(
     book: Book, labels: dict[str, tuple[Any, str, str]], findings: list[Finding]
 ) -> tuple[str, str]:
@@ -272,121 +221,6 @@ def _county_year(book: Book, labels: dict[str, tuple[Any, str, str]], sheet: str
     return None
 
 
-class _Layout:
-    """What the rows of one data sheet are, worked out from their code and name cells (``keys``) alone.
-
-    Row positions are 0-based under the header.  ``matched``: the first row of
-    each field, with the cell its value is in; ``dups``: later rows of a field
-    already read, with where it was first read; ``unknown`` and ``hinted``:
-    rows of no field (without and with a "did you mean" hint), reported only
-    when their value cell is filled.  ``units``: the matched rows' unit cells
-    when ``unit_pairs`` (their :meth:`_Index.row_unit`) was worked out.
-    """
-
-    __slots__ = (
-        "dups",
-        "hinted",
-        "keys",
-        "matched",
-        "percent",
-        "pick",
-        "pick_unknown",
-        "unit_pairs",
-        "units",
-        "unknown",
-        "unknown_texts",
-    )
-
-    def __init__(self, keys: list[tuple[Any, Any]]) -> None:
-        self.keys = keys  # (code cell, name cell) of each row
-        self.matched: list[tuple[int, InputSpec, str]] = []
-        self.dups: list[tuple[int, InputSpec, str]] = []
-        self.unknown: list[int] = []
-        self.unknown_texts: list[str] = []
-        self.hinted: list[tuple[int, str, str]] = []
-        self.units: list[Any] | None = None
-        self.unit_pairs: list[tuple[str, float | None]] = []
-
-    def finish(self, percent_specs: set[int]) -> None:
-        """Pickers for the matched and unknown rows; positions (in ``matched``) of percent fields."""
-        self.pick = _picker([i for i, _s, _w in self.matched])
-        self.pick_unknown = _picker(self.unknown)
-        self.percent = [k for k, (_i, spec, _w) in enumerate(self.matched) if id(spec) in percent_specs]
-
-
-def _picker(idx: list[int]) -> Callable[[list[Any]], Sequence[Any]]:
-    """``seq → (seq[i] for i in idx)`` as a tuple, in C."""
-    if len(idx) > 1:
-        return itemgetter(*idx)
-    if idx:
-        i = idx[0]
-        return lambda seq: (seq[i],)
-    return lambda seq: ()
-
-
-def _layout(
-    index: _Index,
-    sheet: str,
-    h: int,
-    letter: str,
-    keys: list[tuple[Any, Any]],
-    seen: Mapping[str, Value],
-) -> _Layout:
-    """Match each row to a field by code, then by name (a row met before in the process is not matched again)."""
-    memo = index.rows
-    if len(memo) > 100_000:
-        memo.clear()
-    out = _Layout(keys)
-    taken: dict[str, str] = {}  # fields first read in this sheet → their cell
-    for i, key in enumerate(keys):
-        hit = memo.get(key)
-        if hit is None:
-            hit = memo[key] = index.resolve(*key)
-        spec, text, hint = hit
-        if spec is None:
-            if text:
-                if hint is None:
-                    out.unknown.append(i)
-                    out.unknown_texts.append(text)
-                else:
-                    out.hinted.append((i, text, hint))
-            continue
-        if spec.key in taken:
-            out.dups.append((i, spec, taken[spec.key]))
-        elif spec.key in seen:
-            out.dups.append((i, spec, seen[spec.key].where))
-        else:
-            taken[spec.key] = where = f"{sheet}!{letter}{h + 2 + i}"
-            out.matched.append((i, spec, where))
-    out.finish(index.percent)
-    return out
-
-
-def _cached_layout(
-    index: _Index, sheet: str, h: int, letter: str, cols: tuple[Any, ...], keys: list[tuple[Any, Any]]
-) -> _Layout:
-    """:func:`_layout` for a unit's first data sheet, remembered per process.
-
-    Every county fills in the same template: a sheet whose code and name
-    cells equal (==, cell by cell) those of a sheet already read is laid out
-    the same way.
-    """
-    key = (sheet, h, cols, len(keys))
-    known = index.layouts.get(key)
-    if known is None:
-        if len(index.layouts) >= 64:
-            index.layouts.clear()
-        known = index.layouts[key] = []
-    for layout in known:
-        if layout.keys == keys:
-            return layout
-    layout = _layout(index, sheet, h, letter, keys, {})
-    if len(known) >= 8:
-        del known[0]
-    known.append(layout)
-    return layout
-
-
 def _filled(v: Any) -> bool:
     """``not is_blank(v)``."""
     return v is not None and (type(v) is not str or bool(v.strip()))
@@ -397,7 +231,7 @@ def _read_rows(
     sheet: str,
     h: int,
     roles: dict[str, int],
-    index: _Index,
+    index: RowIndex,
     data: UnitData,
     findings: list[Finding],
 ) -> None:
@@ -415,12 +249,12 @@ def _read_rows(
     file = book.file
     by_row: list[tuple[int, Finding]] = []  # findings about rows, put in row order at the end
     body = rows[h + 1 :]
-    keys = _pairs(body, cc, nc)
+    keys = code_name_pairs(body, cc, nc)
     seen = data.values
     if seen:  # a second data sheet: its duplicates depend on the first
-        layout = _layout(index, sheet, h, letter, keys, seen)
+        layout = match_rows(index, sheet, h, letter, keys, seen)
     else:
-        layout = _cached_layout(index, sheet, h, letter, (cc, nc, vc), keys)
+        layout = cached_layout(index, sheet, h, letter, (cc, nc, vc), keys)
     for i, text, hint in layout.hinted:
         if _filled(body[i][vc] if vc < len(body[i]) else ""):
             by_row.append(
@@ -447,7 +281,7 @@ def _read_rows(
         )
     unknown = layout.unknown_texts
     if unknown:
-        filled = _cells(layout.pick_unknown(body), vc)
+        filled = cells(layout.pick_unknown(body), vc)
         if set(map(type, filled)) != {float}:  # numbers are all filled
             unknown = [t for t, v in zip(unknown, filled, strict=True) if _filled(v)]
     unknown_note = None
@@ -461,9 +295,9 @@ def _read_rows(
             "warning",
         )
     mrows = layout.pick(body)  # the matched rows
-    raws = _refine(book, sheet, vc, h, layout, _cells(mrows, vc))
-    pairs = _unit_pairs(index, layout, _cells(mrows, uc)) if uc is not None else None
-    notes = _cells(mrows, oc) if oc is not None else None
+    raws = _refine(book, sheet, vc, h, layout, cells(mrows, vc))
+    pairs = unit_pairs_of(index, layout, cells(mrows, uc)) if uc is not None else None
+    notes = cells(mrows, oc) if oc is not None else None
     if notes is not None and notes.count("") == len(notes):
         notes = None  # no evidence given: the usual case
     plain, plain_percent = index.plain, index.plain_percent
@@ -506,36 +340,7 @@ def _read_rows(
         findings.append(unknown_note)
 
 
-def _unit_pairs(index: _Index, layout: _Layout, units: list[Any]) -> list[tuple[str, float | None]]:
-    """:meth:`_Index.row_unit` of each matched row; kept with the layout, as units seldom change."""
-    if layout.units == units:
-        return layout.unit_pairs
-    pairs = [index.row_unit(u, spec.unit) for u, (_i, spec, _w) in zip(units, layout.matched, strict=True)]
-    layout.units, layout.unit_pairs = units, pairs
-    return pairs
-
-
-def _pairs(rows: list[Any], cc: int | None, nc: int | None) -> list[tuple[Any, Any]]:
-    """(code cell, name cell) of each row, '' where absent: ``list(zip(_cells(…), _cells(…)))``."""
-    if cc is not None and nc is not None:
-        try:
-            return list(map(itemgetter(cc, nc), rows))
-        except IndexError:
-            pass
-    return list(zip(_cells(rows, cc), _cells(rows, nc), strict=True))
-
-
-def _cells(rows: Sequence[Any], c: int | None) -> list[Any]:
-    """Column ``c`` of ``rows``; '' where the column is absent or a row is short."""
-    if c is None:
-        return [""] * len(rows)
-    try:
-        return list(map(itemgetter(c), rows))
-    except IndexError:
-        return [row[c] if c < len(row) else "" for row in rows]
-
-
-def _refine(book: Book, sheet: str, c: int, h: int, layout: _Layout, raws: list[Any]) -> list[Any]:
+def _refine(book: Book, sheet: str, c: int, h: int, layout: Layout, raws: list[Any]) -> list[Any]:
     """The matched rows' raw values, with what calamine cannot see put back (.xlsx only)."""
     if not book.format_facts:
         return raws
