@@ -362,7 +362,7 @@ def rescore(scheme: Path, summary: Path, times: int) -> float:
     t = time.perf_counter()
     for _ in range(times):
         totals, cats = cohort.totals()
-        cohort.grades(totals, cohort.places(totals, cats))
+        cohort.standing(totals, cats)
     return time.perf_counter() - t
 
 

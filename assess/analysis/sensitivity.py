@@ -183,8 +183,7 @@ def run_sensitivity(
         var, params = _draw(plan, fc, ranges, rng, varied)
         parameters.append({"run": k + 1, **params})
         totals, cats = fc.totals(var)
-        places = fc.places(totals, cats, var)
-        levels = fc.grades(totals, places)
+        places, levels = fc.standing(totals, cats, var)
         for u, (place, level) in enumerate(zip(places.tolist(), levels.tolist(), strict=True)):
             ranks_by_unit[u].append(place)
             grade_counts[u][level] += 1
@@ -257,8 +256,8 @@ def _leave_one_out(plan: Plan, fc: Any, results: list[UnitResult]) -> list[Leave
     for j, ind in enumerate(plan.indicators):
         var = Variation(exclude=frozenset({j}))
         totals, cats = fc.totals(var)
-        places = fc.places(totals, cats, var).tolist()
-        levels = fc.grades(totals, fc.places(totals, cats, var)).tolist()
+        at, graded = fc.standing(totals, cats, var)
+        places, levels = at.tolist(), graded.tolist()
         shifts = [places[u] - nominal[u] for u in range(n)]
         moves = sorted(
             ({"unit": results[u].unit, "from": nominal[u], "to": places[u]} for u in range(n) if shifts[u]),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assess.workbook.data import MISSING, NOT_APPLICABLE, OK
+from assess.workbook.data import NOT_APPLICABLE, OK
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -64,41 +64,20 @@ def _round(x: np.ndarray, decimals: int) -> np.ndarray:
 
 class FastCohort:
     def __init__(self, plan: Plan, prepared: list[Prepared], results: list[UnitResult]) -> None:
-        self.plan = plan
-        self.units = [p.unit.unit for p in prepared]
-        self.n = n = len(prepared)
         inds = plan.indicators
-        self.m = m = len(inds)
-        self.values = np.full((n, m), np.nan)
-        self.ok = np.zeros((n, m), dtype=bool)
-        self.na = np.zeros((n, m), dtype=bool)  # not applicable, or missing under policy "exclude"
+        n, m = len(prepared), len(inds)
+        values = np.full((n, m), np.nan)
+        ok = np.zeros((n, m), dtype=bool)
+        na = np.zeros((n, m), dtype=bool)  # not applicable, or not usable under policy "exclude"
         for u, p in enumerate(prepared):
             for i, v in enumerate(p.values):
                 if v.status == OK and v.value is not None:
-                    self.values[u, i] = v.value
-                    self.ok[u, i] = True
-                elif v.status == NOT_APPLICABLE or (
-                    v.status in (MISSING, "error") and inds[i].missing == "exclude"
-                ):
-                    self.na[u, i] = True
-        self.points = np.array([ind.points for ind in inds])
-        self.category = np.array([ind.category for ind in inds])
-        self.cat_points = np.array([c.points for c in plan.categories])
-        groups = sorted({p.group or "" for p in prepared})
-        self.group_code = np.array([groups.index(p.group or "") for p in prepared])
-        self.group_names = groups
-        self.variants: list[list[tuple[Any, np.ndarray]]] = []
-        for ind in inds:
-            by_rule: dict[int, tuple[Any, list[int]]] = {}
-            for u, p in enumerate(prepared):
-                rule = ind.rule_for(p.group)
-                by_rule.setdefault(id(rule), (rule, []))[1].append(u)
-            self.variants.append([(rule, np.array(members)) for rule, members in by_rule.values()])
+                    values[u, i] = v.value
+                    ok[u, i] = True
+                elif v.status == NOT_APPLICABLE or inds[i].missing == "exclude":
+                    na[u, i] = True
         by_unit = {r.unit: r for r in results}
-        ordered = [by_unit[name] for name in self.units]
-        self.bonus = np.array([r.bonus_total for r in ordered])
-        self.penalty = np.array([r.penalty_total for r in ordered])
-        self.zero = np.array([any(v.effect == "zero" for v in r.vetoes) for r in ordered])
+        ordered = [by_unit[p.unit.unit] for p in prepared]
         names = plan.grade_names
         floor_level = np.zeros(n, dtype=int)  # the best grade index a unit may have
         for u, r in enumerate(ordered):
@@ -114,6 +93,80 @@ class FastCohort:
                 if bar.reason in r.barred and bar.grade in names:
                     level = max(level, min(names.index(bar.grade) + 1, len(names) - 1))
             floor_level[u] = level
+        parts: dict[str, np.ndarray] = {}
+        for part in plan.scheme.composition:
+            if part.source == "field":
+                key = part.field or part.id
+                parts[part.id] = np.array([_number(p.env.get(key)) for p in prepared])
+        self._setup(
+            plan,
+            [p.unit.unit for p in prepared],
+            [p.group for p in prepared],
+            values,
+            ok,
+            na,
+            bonus=np.array([r.bonus_total for r in ordered]),
+            penalty=np.array([r.penalty_total for r in ordered]),
+            zero=np.array([any(v.effect == "zero" for v in r.vetoes) for r in ordered], dtype=bool),
+            floor_level=floor_level,
+            parts=parts,
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        plan: Plan,
+        units: list[str],
+        groups: list[str | None],
+        values: np.ndarray,
+        ok: np.ndarray,
+        na: np.ndarray,
+        **adjustments: Any,
+    ) -> FastCohort:
+        """A cohort whose values and adjustments were computed on columns (``columnar.py``)."""
+        self = cls.__new__(cls)
+        self._setup(plan, units, groups, values, ok, na, **adjustments)
+        return self
+
+    def _setup(
+        self,
+        plan: Plan,
+        units: list[str],
+        groups: list[str | None],
+        values: np.ndarray,
+        ok: np.ndarray,
+        na: np.ndarray,
+        *,
+        bonus: np.ndarray,
+        penalty: np.ndarray,
+        zero: np.ndarray,
+        floor_level: np.ndarray,
+        parts: dict[str, np.ndarray],
+    ) -> None:
+        self.plan = plan
+        self.units = units
+        self.n = n = len(units)
+        inds = plan.indicators
+        self.m = len(inds)
+        self.values, self.ok, self.na = values, ok, na
+        self.points = np.array([ind.points for ind in inds])
+        self.category = np.array([ind.category for ind in inds])
+        self.cat_points = np.array([c.points for c in plan.categories])
+        names = sorted({g or "" for g in groups})
+        code = {g: k for k, g in enumerate(names)}
+        self.group_code = np.fromiter((code[g or ""] for g in groups), dtype=int, count=n)
+        self.group_names = names
+        self.variants: list[list[tuple[Any, np.ndarray]]] = []
+        for ind in inds:
+            # one rule per group at most: the units of the groups sharing a rule, found in one pass
+            by_rule: dict[int, tuple[Any, list[int]]] = {}
+            for k, g in enumerate(names):
+                rule = ind.rule_for(g or None)
+                by_rule.setdefault(id(rule), (rule, []))[1].append(k)
+            self.variants.append(
+                [(rule, np.flatnonzero(np.isin(self.group_code, codes))) for rule, codes in by_rule.values()]
+            )
+        self.bonus, self.penalty, self.zero = bonus, penalty, zero
         self.floor_level = floor_level
         self.grade_min = np.array([g.min for g in plan.scheme.grades])
         s = plan.scheme
@@ -123,7 +176,7 @@ class FastCohort:
             else self.cat_points / self.cat_points.sum()
         )
         self.tie_break = [self._tie_key(k) for k in s.ranking.tie_break]
-        self.set_parts(prepared)
+        self._part_values = parts
 
     def _tie_key(self, ident: str) -> tuple[str, int]:
         for ci, cat in enumerate(self.plan.scheme.categories):
@@ -226,8 +279,8 @@ class FastCohort:
     ) -> np.ndarray:
         out = np.zeros_like(v)
         scopes = self.group_code[members] if rule.within == "group" else np.zeros(len(members), dtype=int)
-        for scope in np.unique(scopes):
-            sel = scopes == scope
+        order = np.argsort(scopes, kind="stable")  # each scope's members in their own order
+        for sel in np.split(order, np.flatnonzero(np.diff(scopes[order])) + 1):
             x = v[sel]
             best = x.min() if lower else x.max()
             if rule.type == "rank":
@@ -281,17 +334,21 @@ class FastCohort:
                 col = scores[:, i]
                 deducted = np.where(np.isnan(col), 0.0, ind.points - col)
                 allowed = np.maximum(0.0, np.minimum(deducted, group.cap - used))
-                scores[:, i] = np.where(np.isnan(col), col, ind.points - allowed)
+                kept = _round(ind.points - allowed, self.plan.scheme.rounding.decimals)  # as the engine
+                scores[:, i] = np.where(np.isnan(col), col, kept)
                 used += allowed
         return scores
 
     # -- totals, grades and places ---------------------------------------------
-    def totals(self, var: Variation | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(totals, category scores) for every unit, rounded as the engine rounds."""
+    def totals(
+        self, var: Variation | None = None, scores: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(totals, category scores) for every unit, rounded as the engine rounds
+        (``scores``: this run's ``indicator_scores``, when the caller has them)."""
         var = var or Variation()
         s = self.plan.scheme
         d = s.rounding.decimals
-        scores = self.indicator_scores(var)
+        scores = self.indicator_scores(var) if scores is None else scores
         counted = ~np.isnan(scores)
         k = len(self.cat_points)
         earned = np.zeros((self.n, k))
@@ -353,16 +410,11 @@ class FastCohort:
                 combined += self._part_values[part.id] / part.scale * s.full_score * part.weight
         return _round(combined, s.rounding.decimals)
 
-    def set_parts(self, prepared: list[Prepared]) -> None:
-        """Field-based composition parts are constants per unit."""
-        self._part_values: dict[str, np.ndarray] = {}
-        for part in self.plan.scheme.composition:
-            if part.source == "field":
-                key = part.field or part.id
-                self._part_values[part.id] = np.array([_number(p.env.get(key)) for p in prepared])
-
-    def places(self, totals: np.ndarray, cats: np.ndarray, var: Variation | None = None) -> np.ndarray:
-        """Place within group: ties by the scheme's tie-break, then shared (or dense)."""
+    def places(
+        self, totals: np.ndarray, cats: np.ndarray, var: Variation | None = None, *, overall: bool = False
+    ) -> np.ndarray:
+        """Place within group (or, ``overall``, in the whole cohort): ties by the scheme's
+        tie-break, then shared (or dense)."""
         keys: list[np.ndarray] = []
         scores = None
         for kind, idx in self.tie_break:
@@ -372,25 +424,50 @@ class FastCohort:
                 if scores is None:
                     scores = np.nan_to_num(self.indicator_scores(var), nan=0.0)
                 keys.append(-scores[:, idx])
+        groups = np.zeros(self.n, dtype=int) if overall else self.group_code
         # np.lexsort sorts by the last key first.
-        order = np.lexsort([*reversed(keys), -totals, self.group_code])
-        place = np.zeros(self.n, dtype=int)
-        dense = self.plan.scheme.ranking.ties == "dense"
-        prev_group, prev_key, pos, last = -1, None, 0, 0
-        for u in order:
-            g = self.group_code[u]
-            key = (totals[u], *(k[u] for k in keys))
-            if g != prev_group:
-                prev_group, prev_key, pos, last = g, None, 0, 0
-            pos += 1
-            if key != prev_key:
-                last = last + 1 if dense else pos
-            place[u] = last
-            prev_key = key
+        order = np.lexsort([*reversed(keys), -totals, groups])
+        n = self.n
+        if n == 0:
+            return np.zeros(0, dtype=int)
+        at = np.arange(n)
+        g = groups[order]
+        new_group = np.ones(n, dtype=bool)
+        new_group[1:] = g[1:] != g[:-1]
+        new_key = new_group.copy()
+        for col in (totals, *keys):
+            c = col[order]
+            new_key[1:] |= c[1:] != c[:-1]
+        group_start = np.maximum.accumulate(np.where(new_group, at, 0))
+        if self.plan.scheme.ranking.ties == "dense":
+            runs = np.cumsum(new_key)
+            sorted_place = runs - runs[group_start] + 1
+        else:
+            run_start = np.maximum.accumulate(np.where(new_key, at, 0))
+            sorted_place = run_start - group_start + 1
+        place = np.empty(n, dtype=int)
+        place[order] = sorted_place
         return place
 
-    def grades(self, totals: np.ndarray, place: np.ndarray) -> np.ndarray:
-        """Grade index per unit (0 = best): bands, vetoes and bars, then quotas in rank order."""
+    def standing(
+        self, totals: np.ndarray, cats: np.ndarray, var: Variation | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(places within groups, grade indexes after quotas) for one run."""
+        place = self.places(totals, cats, var)
+        cohort_quota = any(
+            g.quota is not None and g.quota_within == "cohort" for g in self.plan.scheme.grades
+        )
+        overall = self.places(totals, cats, var, overall=True) if cohort_quota else None
+        return place, self.grades(totals, place, overall)
+
+    def grades(
+        self, totals: np.ndarray, place: np.ndarray, overall_place: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Grade index per unit (0 = best): bands, vetoes and bars, then quotas in rank order.
+
+        Quotas within groups are applied first, then quotas over the cohort
+        (ranked by ``overall_place``), as ``ranking.rank_cohort`` does.
+        """
         names = self.plan.grade_names
         if not names:
             return np.zeros(self.n, dtype=int)
@@ -399,18 +476,30 @@ class FastCohort:
             band = np.where(totals >= self.grade_min[gi] - EPS, gi, band)
         band = np.where(totals < self.grade_min[-1] - EPS, len(names) - 1, band)
         level = np.maximum(band, self.floor_level)
-        for gi, grade in enumerate(self.plan.scheme.grades):
-            if grade.quota is None or gi + 1 >= len(names):
+        quotas = [
+            (gi, g)
+            for gi, g in enumerate(self.plan.scheme.grades)
+            if g.quota is not None and gi + 1 < len(names)
+        ]
+        if not quotas:
+            return level
+        unit_names = np.array(self.units)
+        for within in ("group", "cohort"):
+            scoped = [(gi, g) for gi, g in quotas if g.quota_within == within]
+            if not scoped:
                 continue
-            scopes = self.group_code if grade.quota_within == "group" else np.zeros(self.n, dtype=int)
-            for scope in np.unique(scopes):
-                members = np.where(scopes == scope)[0]
-                allowed = int(np.floor(round(grade.quota * len(members), 9)))
-                holders = members[level[members] == gi]
-                if len(holders) > allowed:
-                    ranked = holders[np.lexsort((np.array([self.units[u] for u in holders]), place[holders]))]
+            scopes = self.group_code if within == "group" else np.zeros(self.n, dtype=int)
+            ranks = place if within == "group" or overall_place is None else overall_place
+            order = np.lexsort((unit_names, ranks, scopes))  # by scope, then rank order
+            bounds = np.flatnonzero(np.diff(scopes[order])) + 1
+            for members in np.split(order, bounds):
+                for gi, grade in scoped:
+                    allowed = int(np.floor(round((grade.quota or 0.0) * len(members), 9)))
+                    ranked = members[level[members] == gi]
+                    if len(ranked) <= allowed:
+                        continue
                     cut = allowed
-                    while 0 < cut < len(ranked) and place[ranked[cut - 1]] == place[ranked[cut]]:
+                    while 0 < cut < len(ranked) and ranks[ranked[cut - 1]] == ranks[ranked[cut]]:
                         cut -= 1  # tied at the cut-off: demoted together, as ranking._apply_quotas
                     level[ranked[cut:]] = gi + 1
         return level
