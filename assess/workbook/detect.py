@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from pathlib import Path
 
 from assess.scheme.inputs import ReadPlan
@@ -19,7 +20,7 @@ from assess.workbook.headers import (
     match_roles,
     spec_index,
 )
-from assess.workbook.names import clean, key_of
+from assess.workbook.names import clean_all, key_of
 from assess.workbook.read import Book, Row, open_book
 from assess.workbook.safety import fail
 from assess.workbook.summary import summary_columns
@@ -78,14 +79,23 @@ def _repeats(rows: list[Row], c: int) -> bool:
     Compared as written first (a set in C for 500,000 rows); only the few
     distinct names are then cleaned, to catch “甲县” beside “甲 县”.
     """
-    names = [cell_at(row, c) for row in rows]
+    try:
+        names = list(map(itemgetter(c), rows))  # in C: 500,000 rows in milliseconds
+    except IndexError:  # a short row
+        names = [cell_at(row, c) for row in rows]
     distinct = set(names)
     distinct.discard("")
     count = len(names) - names.count("")
-    for v in [v for v in distinct if type(v) is not str or _TOTAL_RE.search(v) or not v.strip()]:
+    plain = set(map(type, distinct)) == {str}
+    if plain and not _TOTAL_RE.search("\n".join(distinct)):  # no total rows: only blanks to set aside
+        odd = [v for v in distinct if not v.strip()] if "" in set(map(str.strip, distinct)) else []
+    else:
+        odd = [v for v in distinct if type(v) is not str or _TOTAL_RE.search(v) or not v.strip()]
+    for v in odd:
         if is_blank(v) or key_of(v) in TOTAL_ROWS:
             distinct.discard(v)
             count -= names.count(v)
     if len(distinct) < count:
         return True
-    return len({clean(cell_text(v)) for v in distinct}) < len(distinct)
+    texts = list(map(str.strip, distinct)) if plain else [cell_text(v) for v in distinct]
+    return len(set(clean_all(texts))) < len(distinct)

@@ -22,7 +22,7 @@ from assess.workbook.data import UnitData
 from assess.workbook.details import UnitTables, details_from_book, find_table_sheet
 from assess.workbook.detect import layout_of
 from assess.workbook.names import key_of
-from assess.workbook.read import Book, open_book
+from assess.workbook.read import Book, open_book, paused_gc
 from assess.workbook.summary import summary_from_book
 
 PARALLEL_FROM = 16  # below this many files a pool costs more than it saves
@@ -53,7 +53,8 @@ def read_file(path: Path, plan: ReadPlan) -> FileResult:
     """
     path = Path(path)
     try:
-        with open_book(path) as book:
+        # A big sheet is millions of objects: no collector passes over them while it is read.
+        with paused_gc(), open_book(path) as book:
             layout = layout_of(book, plan)
             if layout == "county":
                 return [county_from_book(book, plan)], [], False

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 # Units that may follow a name in brackets.  A bracket whose content is not a
 # known unit is kept as part of the name (``县(市、区)`` stays whole).
@@ -110,6 +111,24 @@ def clean(text: object) -> str:
     if " " in s or not s.isprintable():  # isprintable() is False for other spaces and breaks
         return _SPACE_RE.sub("", s)
     return s
+
+
+_IS_NFKC = functools.partial(unicodedata.is_normalized, "NFKC")
+
+
+def clean_all(values: list[Any]) -> list[str]:
+    """:func:`clean` of every value; a column of names that are already clean costs a few C calls.
+
+    A national table has 500,000 unit names, nearly always plain text: then
+    checking the whole column at once (types, spaces, printable, NFKC) is a
+    hundred times cheaper than cleaning name by name, and gives the same.
+    """
+    if values and set(map(type, values)) == {str}:
+        joined = "".join(values)
+        # "\n" never combines with a neighbour, so the lines are normalised iff each one is
+        if " " not in joined and joined.isprintable() and (joined.isascii() or _IS_NFKC("\n".join(values))):
+            return list(values)
+    return [clean(v) for v in values]
 
 
 def _number_text(value: object) -> str:
