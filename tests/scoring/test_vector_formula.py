@@ -50,7 +50,7 @@ VALUE = st.one_of(
     st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, 2.5, 3.0, -2.5, 57.0, 100.0, 1e10, 2.675]),
     st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
 )
-ROWS = st.lists(st.fixed_dictionaries({k: VALUE for k in (*NAMES, "value:1.1")}), min_size=1, max_size=12)
+ROWS = st.lists(st.fixed_dictionaries(dict.fromkeys((*NAMES, "value:1.1"), VALUE)), min_size=1, max_size=12)
 
 
 @settings(max_examples=400, deadline=None)
