@@ -171,6 +171,12 @@ def score_cmd(
     "--seed", type=int, default=1, show_default=True, help="稳健性分析的随机种子;种子相同结果相同。"
 )
 @click.option(
+    "--brief",
+    is_flag=True,
+    help="精简排名表:每个单位只列名次、总分、等次和各项得分,不写计分依据(table 或 json);"
+    "适合数万个村的大批次,单个单位的依据用 score 或 explain 查看。",
+)
+@click.option(
     "--jobs", "-j", type=click.IntRange(0, 64), default=0, metavar="N", help="并行读取的进程数,0 为自动。"
 )
 @force_option
@@ -190,6 +196,7 @@ def rank_cmd(
     sensitivity: int,
     vary: tuple[str, ...],
     seed: int,
+    brief: bool,
     jobs: int,
     force: bool,
 ) -> None:
@@ -221,6 +228,7 @@ def rank_cmd(
             sensitivity=sensitivity,
             vary=list(vary),
             seed=seed,
+            brief=brief,
         )
     finally:
         if bar is not None:

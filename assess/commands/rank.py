@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assess.commands.common import document, json_chunks, load_plan, read_inputs
+from assess.commands.common import Inputs, document, json_chunks, load_plan, read_inputs
 from assess.commands.output import document_target, write_json
+from assess.commands.rank_brief import SUGGEST_FROM, brief_of, check_brief, write_brief
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, Location, UsageError
+from assess.scheme.plan import Plan
 
 RANK_FORMAT = "assess.rank/1"
 
@@ -34,10 +36,13 @@ def run_rank(
     sensitivity: int = 0,
     vary: list[str] | None = None,
     seed: int = 1,
+    brief: bool = False,
 ) -> Run:
     from assess.scoring.engine import first_pass, score_prepared
     from assess.scoring.ranking import indicator_statistics, rank_cohort
 
+    if brief:
+        check_brief(fmt, sensitivity)
     plan = load_plan(scheme)
     last = load_previous(previous) if previous else None
     early: dict[int, tuple[Any, Any, Any]] = {}
@@ -47,13 +52,22 @@ def run_rank(
         for unit in units:
             early[id(unit)] = (_tables_signature(unit), *first_pass(plan, unit))
 
-    data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs, on_units=on_units)
+    data = read_inputs(
+        plan, inputs, details=details, progress=progress, jobs=jobs, on_units=None if brief else on_units
+    )
     if strict and (data.refused or any(f.severity == "error" for u in data.units for f in u.findings)):
         problems = [f"{r['file']}: {r['reason']}" for r in data.refused]
         problems += [str(f) for u in data.units for f in u.findings if f.severity == "error"]
         raise DataError("--strict:输入有问题,未排名:\n  " + "\n  ".join(problems[:50]))
     if not data.units:
         raise DataError("没有可排名的单位:所有输入都无法读取")
+    if brief:
+        table = brief_of(plan, data, last, overall=overall)
+        run = _summary(data, table.units, last, quiet)
+        extra = _extra(plan, data, previous, overall, title, issuer, table.statistics())
+        return write_brief(
+            run, plan, table, data, extra, fmt=fmt, output=output, report_date=report_date, quiet=quiet
+        )
     firsts = []
     for unit in data.units:
         got = early.get(id(unit))
@@ -69,27 +83,12 @@ def run_rank(
         from assess.analysis.sensitivity import run_sensitivity
 
         report = run_sensitivity(plan, prepared, sensitivity, list(vary or []), seed)
-    stats = indicator_statistics(plan, results)
-    run = Run()
-    if data.refused:
-        run.exit_code = EXIT_FINDINGS
-    if not quiet:
-        run.messages.append(f"已评分 {len(results)} 个单位;{len(data.refused)} 个输入未计入。")
-        for r in data.refused:
-            run.messages.append(f"  未计入:{r['file']}:{r['reason']}")
-        if last is not None:
-            gone = sorted(set(last) - {r.unit for r in results})
-            if gone:
-                run.messages.append(f"  上年有、本年无的单位:{'、'.join(gone)}")
-    extra: dict[str, Any] = {
-        "title": title or default_title(plan),
-        "issuer": issuer or plan.scheme.issuer,
-        "overall": overall,
-        "previous": str(previous.name) if previous else None,
-        "groups": [{"id": g.id, "name": g.name} for g in plan.scheme.groups],
-        "statistics": stats,
-        "refused": data.refused,
-    }
+    run = _summary(data, [r.unit for r in results], last, quiet)
+    if not quiet and len(results) >= SUGGEST_FROM:
+        run.messages.append(
+            f"  单位较多({len(results)} 个):加 --brief 可输出精简排名表(不写计分依据),快得多、文件小得多"
+        )
+    extra = _extra(plan, data, previous, overall, title, issuer, indicator_statistics(plan, results))
     if fmt == "table":
         from assess.render.terminal import ranking_table
 
@@ -128,6 +127,43 @@ def run_rank(
     if not quiet:
         run.messages.append(f"已写入:{target}")
     return run
+
+
+def _summary(data: Inputs, units: list[str], last: dict[str, Any] | None, quiet: bool) -> Run:
+    """The run with its exit code and the lines said on stderr about what was counted."""
+    run = Run()
+    if data.refused:
+        run.exit_code = EXIT_FINDINGS
+    if not quiet:
+        run.messages.append(f"已评分 {len(units)} 个单位;{len(data.refused)} 个输入未计入。")
+        for r in data.refused:
+            run.messages.append(f"  未计入:{r['file']}:{r['reason']}")
+        if last is not None:
+            gone = sorted(set(last) - set(units))
+            if gone:
+                run.messages.append(f"  上年有、本年无的单位:{'、'.join(gone)}")
+    return run
+
+
+def _extra(
+    plan: Plan,
+    data: Inputs,
+    previous: Path | None,
+    overall: bool,
+    title: str | None,
+    issuer: str | None,
+    stats: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """What a ranking document says besides its units."""
+    return {
+        "title": title or default_title(plan),
+        "issuer": issuer or plan.scheme.issuer,
+        "overall": overall,
+        "previous": str(previous.name) if previous else None,
+        "groups": [{"id": g.id, "name": g.name} for g in plan.scheme.groups],
+        "statistics": stats,
+        "refused": data.refused,
+    }
 
 
 def _tables_signature(unit: Any) -> tuple[tuple[str, int], ...]:

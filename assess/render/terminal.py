@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
@@ -11,6 +12,7 @@ from assess.scoring.numbers import fmt
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
+    from assess.scoring.brief import Brief
     from assess.scoring.result import UnitResult
 
 _SEVERITY = {"error": "错误", "warning": "提示"}
@@ -93,7 +95,13 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ranking_table(plan: Plan, results: list[UnitResult], *, overall: bool, with_previous: bool) -> str:
+def brief_table(brief: Brief, *, overall: bool) -> str:
+    """``rank --brief`` on the screen: the same table as the full ranking."""
+    return ranking_table(brief.plan, brief.rows(), overall=overall, with_previous=brief.previous is not None)
+
+
+def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_previous: bool) -> str:
+    """Units by group and place; ``results`` are ``UnitResult`` or ``BriefRow`` objects."""
     from assess.scoring.ranking import groups_of
 
     cats = plan.scheme.categories

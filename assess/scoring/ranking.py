@@ -3,9 +3,10 @@ the comparison with last year's results."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from decimal import ROUND_FLOOR, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from assess.scoring.numbers import _fixed, fmt
 
@@ -48,8 +49,16 @@ def _places(plan: Plan, ordered: list[UnitResult]) -> list[int]:
     return places
 
 
-def groups_of(units: Iterable[UnitResult]) -> dict[str, list[UnitResult]]:
-    out: dict[str, list[UnitResult]] = {}
+class _HasGroup(Protocol):
+    @property
+    def group(self) -> str | None: ...
+
+
+G = TypeVar("G", bound=_HasGroup)
+
+
+def groups_of(units: Iterable[G]) -> dict[str, list[G]]:
+    out: dict[str, list[G]] = {}
     for r in units:
         out.setdefault(r.group or NO_GROUP, []).append(r)
     return out
@@ -115,14 +124,15 @@ def _flag_consequences(
         for members in scopes.values():
             ordered = _order(plan, members)
             places = [(r.rank if c.within == "group" else r.overall_rank) or 0 for r in ordered]
+            ranked = sorted(places)
             for r, place in zip(ordered, places, strict=True):
                 if c.grade is not None and r.grade != c.grade:
                     continue
                 # Tied units share a place, so they share a consequence: "bottom 2" holds a unit
                 # when fewer than 2 units rank strictly below it; "top 3" when fewer than 3 rank above.
-                if c.bottom is not None and sum(p > place for p in places) >= c.bottom:
+                if c.bottom is not None and len(ranked) - bisect_right(ranked, place) >= c.bottom:
                     continue
-                if c.top is not None and sum(p < place for p in places) >= c.top:
+                if c.top is not None and bisect_left(ranked, place) >= c.top:
                     continue
                 if c.years > 1:
                     last = (previous or {}).get(r.unit)
@@ -135,32 +145,36 @@ def compare_previous(
     results: list[UnitResult], previous: dict[str, dict[str, Any]], *, overall: bool = False
 ) -> None:
     """上年排名 and 排名变化 on the same basis as this year's table: group places, or overall ones."""
-    key = "overall_rank" if overall else "rank"
     for r in results:
-        last = previous.get(r.unit)
-        if last is None:
-            r.previous = {
-                "previous_rank": None,
-                "previous_total": None,
-                "previous_grade": None,
-                "rank_change": "新增",
-                "total_change": None,
-            }
-            continue
-        prev_rank = last.get(key)
         current = r.overall_rank if overall else r.rank
-        change = "—"
-        if isinstance(prev_rank, int) and current is not None:
-            delta = prev_rank - current
-            change = f"↑{delta}" if delta > 0 else f"↓{-delta}" if delta < 0 else "持平"
-        prev_total = last.get("total")
-        r.previous = {
-            "previous_rank": prev_rank,
-            "previous_total": prev_total,
-            "previous_grade": last.get("grade"),
-            "rank_change": change,
-            "total_change": round(r.total - prev_total, 6) if isinstance(prev_total, (int, float)) else None,
+        r.previous = previous_entry(previous.get(r.unit), current, r.total, overall=overall)
+
+
+def previous_entry(
+    last: dict[str, Any] | None, current: int | None, total: float, *, overall: bool = False
+) -> dict[str, Any]:
+    """One unit's comparison with last year's result (``last``: None when it is new)."""
+    if last is None:
+        return {
+            "previous_rank": None,
+            "previous_total": None,
+            "previous_grade": None,
+            "rank_change": "新增",
+            "total_change": None,
         }
+    prev_rank = last.get("overall_rank" if overall else "rank")
+    change = "—"
+    if isinstance(prev_rank, int) and current is not None:
+        delta = prev_rank - current
+        change = f"↑{delta}" if delta > 0 else f"↓{-delta}" if delta < 0 else "持平"
+    prev_total = last.get("total")
+    return {
+        "previous_rank": prev_rank,
+        "previous_total": prev_total,
+        "previous_grade": last.get("grade"),
+        "rank_change": change,
+        "total_change": round(total - prev_total, 6) if isinstance(prev_total, (int, float)) else None,
+    }
 
 
 def indicator_statistics(plan: Plan, results: list[UnitResult]) -> list[dict[str, Any]]:

@@ -1,0 +1,77 @@
+"""``rank --brief``: the ranking of a large cohort as a brief table, scored on columns.
+
+Five hundred thousand villages with every point's basis written out make a
+1.5 GB document no one reads; the brief table keeps what a ranking needs
+(place, total, grade, category and indicator scores, vetoes, bars and
+consequences) and leaves the basis of one unit to ``score`` and ``explain``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from assess.commands.common import Inputs, document
+from assess.commands.output import write_json
+from assess.commands.run import Run
+from assess.errors import UsageError
+from assess.scheme.plan import Plan
+from assess.scoring.brief import Brief
+
+BRIEF_FORMAT = "assess.rank-brief/1"
+BRIEF_FORMATS = ("table", "json")
+SUGGEST_FROM = 20_000  # units; a full ranking this large suggests --brief
+
+
+def check_brief(fmt: str, sensitivity: int) -> None:
+    """Refuse what the brief table cannot do before any file is read."""
+    if fmt not in BRIEF_FORMATS:
+        raise UsageError(
+            f"精简排名表(--brief)只能输出 table 或 json 格式,不能输出 {fmt};"
+            "要 Word 文档或 xlsx 请去掉 --brief"
+        )
+    if sensitivity:
+        raise UsageError("--brief 不能与 --sensitivity 同时使用:稳健性分析需要完整评分")
+
+
+def brief_of(plan: Plan, data: Inputs, last: dict[str, dict[str, Any]] | None, *, overall: bool) -> Brief:
+    """On columns when the scheme allows it, else through the engine: the same table either way."""
+    from assess.scoring.columnar import brief_columns
+
+    brief = brief_columns(plan, data.units, last, overall=overall)
+    if brief is not None:
+        return brief
+    from assess.scoring.engine import prepare, score_prepared
+    from assess.scoring.ranking import rank_cohort
+
+    prepared = [prepare(plan, u) for u in data.units]
+    results = score_prepared(plan, prepared, cohort=len(prepared) > 1)
+    rank_cohort(plan, results, last, overall=overall)
+    return Brief.from_results(plan, results)
+
+
+def write_brief(
+    run: Run,
+    plan: Plan,
+    brief: Brief,
+    data: Inputs,
+    extra: dict[str, Any],
+    *,
+    fmt: str,
+    output: Path | None,
+    report_date: str | None,
+    quiet: bool,
+) -> Run:
+    if fmt == "table":
+        from assess.render.terminal import brief_table
+
+        run.stdout = brief_table(brief, overall=bool(extra.get("overall")))
+        return run
+    from assess.render.brief_json import brief_chunks
+
+    head = document(plan, [], data.files, report_date=report_date, kind=BRIEF_FORMAT, extra=extra)
+    del head["units"]
+    return write_json(run, brief_chunks(head, brief), output, quiet=quiet)
+
+
+__all__ = ["BRIEF_FORMAT", "SUGGEST_FROM", "brief_of", "check_brief", "write_brief"]

@@ -1,0 +1,214 @@
+"""The brief ranking table of ``rank --brief``: every unit's place, total, grade and
+scores as columns, without basis text.
+
+Both ways of scoring fill the same ``Brief``: ``columnar.brief_columns`` on
+arrays for large cohorts, ``Brief.from_results`` from the engine's results
+otherwise; the writer (``render/brief_json.py``) does not know which.
+Consequences, last year's comparison and indicator statistics are computed
+here on the columns, as ``ranking.py`` computes them on results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.scoring.result import UnitResult
+
+
+class CategoryScore(NamedTuple):
+    id: str
+    score: float
+
+
+class BriefRow(NamedTuple):
+    """One unit of the brief table with the attributes the terminal ranking table reads."""
+
+    unit: str
+    group: str | None
+    rank: int
+    overall_rank: int
+    categories: list[CategoryScore]
+    bonus_total: float
+    penalty_total: float
+    total: float
+    grade: str | None
+    flags: list[str]
+    previous: dict[str, Any] | None
+
+
+@dataclass
+class Brief:
+    """Columns in the cohort's input order; sparse per-unit lists keyed by unit index."""
+
+    plan: Plan
+    units: list[str]
+    group_ids: list[str | None]
+    files: list[str]
+    rank: np.ndarray  # place within the group
+    overall_rank: np.ndarray
+    total: np.ndarray
+    grades: list[str | None]
+    categories: np.ndarray  # units × categories
+    scores: np.ndarray  # units × leaf indicators; NaN where the indicator does not count
+    values: np.ndarray  # units × leaf indicators; NaN where there is no usable value
+    bonus: np.ndarray
+    penalty: np.ndarray
+    vetoes: dict[int, list[str]]  # names of the vetoes that hit
+    barred: dict[int, list[str]]  # reasons of the bars that held the grade down
+    findings: dict[int, list[dict[str, Any]]]
+    flags: dict[int, list[str]] = field(default_factory=dict)
+    previous: list[dict[str, Any]] | None = None
+    group_names: list[str | None] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.units)
+
+    @classmethod
+    def from_results(cls, plan: Plan, results: list[UnitResult]) -> Brief:
+        """The brief table of results the engine scored and ``rank_cohort`` ranked."""
+        m = len(plan.indicators)
+        n = len(results)
+        scores = np.full((n, m), np.nan)
+        values = np.full((n, m), np.nan)
+        for u, r in enumerate(results):
+            for i, ind in enumerate(r.indicators[:m]):
+                if ind.score is not None:
+                    scores[u, i] = ind.score
+                if ind.value is not None and ind.applicable:
+                    values[u, i] = ind.value
+        brief = cls(
+            plan=plan,
+            units=[r.unit for r in results],
+            group_ids=[r.group for r in results],
+            files=[r.file for r in results],
+            rank=np.array([r.rank or 0 for r in results], dtype=int),
+            overall_rank=np.array([r.overall_rank or 0 for r in results], dtype=int),
+            total=np.array([r.total for r in results]),
+            grades=[r.grade for r in results],
+            categories=np.array([[c.score for c in r.categories] for r in results]).reshape(
+                n, len(plan.categories)
+            ),
+            scores=scores,
+            values=values,
+            bonus=np.array([r.bonus_total for r in results]),
+            penalty=np.array([r.penalty_total for r in results]),
+            vetoes={u: [v.name for v in r.vetoes] for u, r in enumerate(results) if r.vetoes},
+            barred={u: list(r.barred) for u, r in enumerate(results) if r.barred},
+            findings={u: list(r.findings) for u, r in enumerate(results) if r.findings},
+            flags={u: list(r.flags) for u, r in enumerate(results) if r.flags},
+            group_names=[r.group_name for r in results],
+        )
+        if any(r.previous is not None for r in results):
+            brief.previous = [r.previous or {} for r in results]
+        return brief
+
+    def rows(self) -> list[BriefRow]:
+        """Every unit as a row object (for the screen table: a few hundred units, not 500,000)."""
+        ids = [c.id for c in self.plan.categories]
+        cats = self.categories.tolist()
+        return [
+            BriefRow(
+                self.units[u],
+                self.group_ids[u],
+                int(self.rank[u]),
+                int(self.overall_rank[u]),
+                [CategoryScore(i, s) for i, s in zip(ids, cats[u], strict=True)],
+                float(self.bonus[u]),
+                float(self.penalty[u]),
+                float(self.total[u]),
+                self.grades[u],
+                self.flags.get(u, []),
+                self.previous[u] if self.previous is not None else None,
+            )
+            for u in range(self.n)
+        ]
+
+    def order(self) -> np.ndarray:
+        """Indexes in table order: by group, place, then name (as the full document)."""
+        names = np.array(self.units) if self.units else np.zeros(0, dtype=str)
+        groups = np.array([g or "" for g in self.group_ids]) if self.units else np.zeros(0, dtype=str)
+        return np.lexsort((names, self.rank, groups))
+
+    def statistics(self) -> list[dict[str, Any]]:
+        """Average, best and worst value of each indicator, as ``ranking.indicator_statistics``."""
+        out: list[dict[str, Any]] = []
+        for i, ind in enumerate(self.plan.indicators):
+            col = self.values[:, i]
+            values = col[~np.isnan(col)].tolist()
+            if not values:
+                out.append({"id": ind.id, "name": ind.name, "unit": ind.unit, "count": 0})
+                continue
+            lower = ind.direction == "lower"
+            out.append(
+                {
+                    "id": ind.id,
+                    "name": ind.name,
+                    "unit": ind.unit,
+                    "direction": ind.direction,
+                    "count": len(values),
+                    "average": sum(values) / len(values),  # in unit order, as the engine adds them
+                    "best": min(values) if lower else max(values),
+                    "worst": max(values) if lower else min(values),
+                }
+            )
+        return out
+
+
+def consequences(
+    plan: Plan, brief: Brief, previous: dict[str, dict[str, Any]] | None
+) -> dict[int, list[str]]:
+    """``ranking._flag_consequences`` on columns: tied units share a place, so a consequence."""
+    flags: dict[int, list[str]] = {}
+    n = brief.n
+    for c in plan.scheme.consequences:
+        if c.within == "group":
+            names = sorted({g or "" for g in brief.group_ids})
+            code = {g: k for k, g in enumerate(names)}
+            scopes = np.fromiter((code[g or ""] for g in brief.group_ids), dtype=int, count=n)
+            places = brief.rank
+        else:
+            scopes, places = np.zeros(n, dtype=int), brief.overall_rank
+        order = np.lexsort((places, scopes))
+        bounds = np.flatnonzero(np.diff(scopes[order])) + 1
+        for members in np.split(order, bounds):
+            ranked = places[members]  # ascending
+            mine = places[members]
+            held = np.ones(len(members), dtype=bool)
+            if c.bottom is not None:
+                below = len(ranked) - np.searchsorted(ranked, mine, side="right")
+                held &= below < c.bottom
+            if c.top is not None:
+                above = np.searchsorted(ranked, mine, side="left")
+                held &= above < c.top
+            for u in members[held].tolist():
+                if c.grade is not None and brief.grades[u] != c.grade:
+                    continue
+                if c.years > 1:
+                    last = (previous or {}).get(brief.units[u])
+                    if last is None or (c.grade is not None and last.get("grade") != c.grade):
+                        continue
+                flags.setdefault(u, []).append(c.name)
+    return {u: flags[u] for u in sorted(flags)}
+
+
+def previous_columns(
+    brief: Brief, previous: dict[str, dict[str, Any]], *, overall: bool = False
+) -> list[dict[str, Any]]:
+    """``ranking.compare_previous`` for every unit of the brief table."""
+    from assess.scoring.ranking import previous_entry
+
+    current = (brief.overall_rank if overall else brief.rank).tolist()
+    totals = brief.total.tolist()
+    return [
+        previous_entry(previous.get(name), current[u], totals[u], overall=overall)
+        for u, name in enumerate(brief.units)
+    ]
+
+
+__all__ = ["Brief", "consequences", "previous_columns"]

@@ -1,0 +1,148 @@
+"""``rank --brief``: the same places, totals and grades as the full ranking, in a brief table."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assess.render.brief_json import number_texts
+from tests.cli.conftest import EXAMPLES, invoke
+
+SUMMARY = EXAMPLES / "汇总表.xlsx"
+KEYS = [
+    "unit",
+    "group",
+    "group_id",
+    "rank",
+    "overall_rank",
+    "total",
+    "grade",
+    "bonus_total",
+    "penalty_total",
+    "categories",
+    "scores",
+    "vetoes",
+    "barred",
+    "flags",
+    "findings",
+]
+
+
+def _rank(runner, *args: str) -> dict:
+    result = invoke(runner, "rank", "-s", "county-2024", *args, "--format", "json", "-q")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_brief_agrees_with_the_full_ranking(runner, cohort):
+    for source in (str(cohort), str(SUMMARY)):  # county workbooks (engine) and a summary table (columns)
+        full = {u["unit"]: u for u in _rank(runner, source)["units"]}
+        brief = _rank(runner, source, "--brief")
+        assert brief["format"] == "assess.rank-brief/1"
+        assert [i["id"] for i in brief["indicators"]][:3] == ["1.1", "1.2", "1.3"]
+        assert brief["categories"][0]["name"] == "巩固拓展脱贫攻坚成果"
+        assert len(brief["units"]) == len(full) == 14
+        for u in brief["units"]:
+            assert list(u) == KEYS
+            f = full[u["unit"]]
+            for key in ("rank", "overall_rank", "total", "grade", "bonus_total", "penalty_total", "flags"):
+                assert u[key] == f[key], (u["unit"], key)
+            assert u["group"] == f["group"]
+            assert u["categories"] == [c["score"] for c in f["categories"]]
+            leaves = [i for i in f["indicators"] if i["rule"] != "sum"]
+            assert u["scores"] == [i["score"] for i in leaves]
+            assert u["vetoes"] == [v["name"] for v in f["vetoes"]]
+        assert brief["statistics"] == _rank(runner, source)["statistics"]
+
+
+def test_brief_table_on_screen_is_the_ranking_table(runner):
+    brief = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief")
+    full = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY))
+    assert brief.exit_code == full.exit_code == 0
+    assert brief.stdout == full.stdout
+    assert brief.stdout.splitlines()[0] == "【示范创建县】"
+    assert "已评分 14 个单位;0 个输入未计入。" in brief.stderr
+
+
+def test_brief_last_year_from_a_brief_file(runner, tmp_path):
+    last = tmp_path / "上年精简.json"
+    result = invoke(
+        runner,
+        "rank",
+        "-s",
+        "county-2024",
+        str(SUMMARY),
+        "--brief",
+        "--format",
+        "json",
+        "-o",
+        str(last),
+        "-q",
+    )
+    assert result.exit_code == 0
+    doc = _rank(runner, str(SUMMARY), "--brief", "--previous", str(last))
+    assert {u["rank_change"] for u in doc["units"]} == {"持平"}
+    assert all(u["total_change"] == 0 for u in doc["units"])
+    assert list(doc["units"][0])[-5:] == [
+        "previous_rank",
+        "previous_total",
+        "previous_grade",
+        "rank_change",
+        "total_change",
+    ]
+
+
+def test_brief_refuses_documents_and_sensitivity(runner):
+    result = invoke(
+        runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief", "--format", "html", "-o", "x.html"
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        "错误:精简排名表(--brief)只能输出 table 或 json 格式,不能输出 html;要 Word 文档或 xlsx 请去掉 --brief\n"
+    )
+    result = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief", "--sensitivity", "10")
+    assert result.exit_code == 2
+    assert result.output == "错误:--brief 不能与 --sensitivity 同时使用:稳健性分析需要完整评分\n"
+
+
+def test_a_large_full_ranking_suggests_brief(runner, tmp_path, monkeypatch):
+    import assess.commands.rank as rank
+
+    monkeypatch.setattr(rank, "SUGGEST_FROM", 10)
+    result = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY), "--format", "json")
+    assert result.exit_code == 0
+    assert "  单位较多(14 个):加 --brief 可输出精简排名表(不写计分依据),快得多、文件小得多" in result.stderr
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
+            st.integers(0, 300_000).map(lambda k: k / 100),
+            st.just(math.nan),
+        ),
+        max_size=40,
+    )
+)
+def test_number_texts_are_what_json_writes(values: list[float]) -> None:
+    texts = number_texts(np.array(values, dtype=float), 2)
+    assert list(texts) == ["null" if math.isnan(v) else json.dumps(v) for v in values]
+
+
+def test_brief_json_on_disk_is_one_unit_a_line(runner, tmp_path: Path):
+    out = tmp_path / "精简.json"
+    result = invoke(
+        runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief", "--format", "json", "-o", str(out)
+    )
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == f"已写入:{out}"
+    text = out.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert sum(1 for line in lines if line.startswith('    {"unit": ')) == 14
+    assert lines[-2:] == ["  ]", "}"]
+    assert len(json.loads(text)["units"]) == 14

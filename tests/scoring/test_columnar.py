@@ -1,0 +1,199 @@
+"""The brief table on columns equals the brief table of the engine's results, line for line."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assess.commands.common import load_plan
+from assess.scheme.load import load_scheme
+from assess.scheme.plan import Plan, compile_plan
+from assess.scoring.brief import Brief
+from assess.scoring.columnar import brief_columns
+from assess.scoring.engine import prepare, score_prepared
+from assess.scoring.ranking import rank_cohort
+from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, TableData, UnitData, Value
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMES = Path(__file__).resolve().parent / "schemes"
+
+
+def _plan(tmp_path: Path, source: Path, *edits: tuple[str, str]) -> Plan:
+    text = source.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / f"{source.stem}-{abs(hash(edits))}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return compile_plan(load_scheme(path))
+
+
+def _units(plan: Plan, seed: int, n: int, *, blanks: float = 0.1, low: float = 0.0) -> list[UnitData]:
+    """Random units for any scheme: every input by its kind, some blank, 不适用 or bad."""
+    rng = random.Random(seed)
+    groups = [g.name for g in plan.scheme.groups] or ["甲组", "乙组"]
+    units = []
+    for k in range(n):
+        values: dict[str, Value] = {}
+        for spec in plan.read.inputs:
+            x = rng.random()
+            if x < blanks * 0.5:
+                values[spec.key] = Value(None, MISSING)
+            elif x < blanks * 0.8:
+                values[spec.key] = Value(None, NOT_APPLICABLE, raw="不适用")
+            elif x < blanks:
+                values[spec.key] = Value(None, ERROR, raw="#DIV/0!")
+            elif spec.kind == "bool":
+                values[spec.key] = Value(float(rng.random() < (0.15 if not low else 0.02)))
+            elif spec.kind == "count":
+                values[spec.key] = Value(float(rng.randint(0, 6)))
+            elif spec.kind == "percent" or spec.unit == "%":
+                values[spec.key] = Value(round(rng.uniform(max(40, low), 100), rng.choice([0, 1, 2])))
+            else:
+                values[spec.key] = Value(round(rng.uniform(low, 120), rng.choice([0, 1, 2])))
+        # a few exact ties, so that tie-breaks, shared places and quota cut-offs are exercised
+        twin = units[rng.randrange(len(units))] if units and rng.random() < 0.1 else None
+        if twin is not None:
+            values = dict(twin.values)
+        units.append(UnitData(f"单位{k:03d}", groups[k % len(groups)], 2024, values, {}, file=f"{k}.xlsx"))
+    return units
+
+
+def _engine(plan: Plan, units: list[UnitData], previous: Any = None, overall: bool = False) -> Brief:
+    prepared = [prepare(plan, u) for u in units]
+    results = score_prepared(plan, prepared, cohort=True)
+    rank_cohort(plan, results, previous, overall=overall)
+    return Brief.from_results(plan, results)
+
+
+def _lines(brief: Brief) -> list[str]:
+    from assess.render.brief_json import brief_lines
+
+    return list(brief_lines(brief))
+
+
+def _same(plan: Plan, units: list[UnitData], previous: Any = None, overall: bool = False) -> None:
+    fast = brief_columns(plan, units, previous, overall=overall)
+    assert fast is not None, "the scheme should be scored on columns"
+    slow = _engine(plan, units, previous, overall)
+    assert _lines(fast) == _lines(slow)
+    assert fast.statistics() == slow.statistics()
+
+
+VARIANTS: dict[str, tuple[Path, tuple[tuple[str, str], ...]]] = {
+    "county": (ROOT / "indicators" / "county-2024.yaml", ()),
+    "county-dense-cohort-quota": (
+        ROOT / "indicators" / "county-2024.yaml",
+        (("ties: shared", "ties: dense"), ("quota: 0.3}", "quota: 0.3, quota_within: cohort}")),
+    ),
+    "county-rescale-category": (
+        ROOT / "indicators" / "county-2024.yaml",
+        (("not_applicable: rescale_total", "not_applicable: rescale_category"),),
+    ),
+    "cohort": (SCHEMES / "cohort.yaml", ()),
+    "cohort-no-rescaling": (
+        SCHEMES / "cohort.yaml",
+        (("not_applicable: rescale_total", "not_applicable: none"),),
+    ),
+    "grades": (SCHEMES / "grades.yaml", ()),
+    "grades-dense": (SCHEMES / "grades.yaml", (("ties: shared", "ties: dense"),)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+@pytest.mark.parametrize(("seed", "low"), [(1, 0.0), (2, 85.0)])
+def test_columns_equal_engine(tmp_path: Path, name: str, seed: int, low: float) -> None:
+    """Low values spread the grades; high ones crowd 好, so its quota cuts (ties included)."""
+    source, edits = VARIANTS[name]
+    plan = _plan(tmp_path, source, *edits)
+    _same(plan, _units(plan, seed, 120, low=low))
+
+
+def test_weights_exclusion_and_overall_places(tmp_path: Path) -> None:
+    edits = tuple(
+        (f'  - id: "{cid}"\n', f'  - id: "{cid}"\n    weight: {w}\n')
+        for cid, w in (("1", 0.3), ("2", 0.2), ("3", 0.2), ("4", 0.1), ("5", 0.1), ("6", 0.1))
+    )
+    plan = _plan(tmp_path, ROOT / "indicators" / "county-2024.yaml", *edits)
+    _same(plan, _units(plan, 5, 90), overall=True)
+    for ind in plan.indicators[:4]:
+        ind.missing = "exclude"  # type: ignore[misc]
+    _same(plan, _units(plan, 6, 90, blanks=0.3))
+
+
+def test_previous_year_and_two_year_consequences(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, SCHEMES / "grades.yaml")
+    units = _units(plan, 3, 60)
+    previous = {
+        u.unit: {"rank": k % 20 + 1, "overall_rank": k + 1, "total": 70.5, "grade": "一般"}
+        for k, u in enumerate(units[:40])
+    }
+    _same(plan, units, previous)
+    _same(plan, units, previous, overall=True)
+
+
+def test_composition_of_categories_and_a_field(tmp_path: Path) -> None:
+    text = (ROOT / "tests" / "scoring" / "test_scoring_totals.py").read_text(encoding="utf-8")
+    assert "composition:" in text  # the composition scheme of the totals tests, reused here
+    plan = _plan(
+        tmp_path,
+        SCHEMES / "grades.yaml",
+        (
+            "vetoes:",
+            "composition:\n  - {id: 实绩, name: 实绩考核, source: categories, weight: 0.7, scale: 100}\n"
+            "  - {id: 评议, name: 满意度评议, source: field, field: 评议, weight: 0.3, scale: 100}\nvetoes:",
+        ),
+        ("fields:\n", "fields:\n  - {id: 评议, name: 满意度评议得分, kind: score, required: false}\n"),
+    )
+    _same(plan, _units(plan, 8, 80))
+
+
+def test_what_columns_leave_to_the_engine(tmp_path: Path) -> None:
+    plan = load_plan("county-2024")
+    units = _units(plan, 4, 10)
+    assert brief_columns(plan, units[:1]) is None  # one unit: cohort rules cannot be scored
+    with_table = _units(plan, 4, 10)
+    with_table[0].tables["villages"] = TableData("villages", "x.xlsx", "村级明细", rows=[2], columns={})
+    assert brief_columns(plan, with_table) is None  # detail tables: aggregated unit by unit
+    half_even = _plan(
+        tmp_path, SCHEMES / "grades.yaml", ("full_score: 100", "full_score: 100\nrounding: {mode: half_even}")
+    )
+    assert brief_columns(half_even, _units(half_even, 1, 10)) is None
+    refuse = _plan(
+        tmp_path, SCHEMES / "grades.yaml", ("rule: {type: direct}}", "rule: {type: direct}, missing: refuse}")
+    )
+    blank = _units(refuse, 1, 10)
+    blank[3].values["1.1"] = Value(None, MISSING)
+    assert brief_columns(refuse, blank) is None  # the engine names the unit in its error
+
+
+def test_summary_table_columns(tmp_path: Path) -> None:
+    """Units read from a summary table share its columns; the result is the same as unit by unit."""
+    from openpyxl import Workbook
+
+    from assess.workbook.summary import read_summary
+
+    plan = load_plan("county-2024")
+    units = _units(plan, 9, 40, blanks=0.0)
+    wb = Workbook()
+    ws = wb.active
+    specs = plan.read.inputs
+    ws.append(["单位名称", "分组", *[s.name for s in specs]])
+    for k, u in enumerate(units):
+        row: list[Any] = [u.unit, u.group]
+        for s in specs:
+            v = u.values[s.key].number
+            row.append(("是" if v else "否") if s.kind == "bool" else v)
+        if k == 5:
+            row[3] = "不适用"
+        if k == 6:
+            row[4] = None
+        ws.append(row)
+    path = tmp_path / "汇总表.xlsx"
+    wb.save(path)
+    read = list(read_summary(path, plan.read))
+    assert read[0].values.column_source() is not None  # type: ignore[attr-defined]
+    _same(plan, read)
