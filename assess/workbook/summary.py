@@ -313,6 +313,14 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
     here = Location(file=file, sheet=name)  # stands in for the unit's cell until a finding needs it
     by_text: dict[Any, tuple[str | None, list[Finding]]] = {}  # group as written → (group, findings)
     unit_groups, default_year, append = plan.unit_groups, plan.year, result.append
+    if not units_known and years is None and not unit_groups:
+        # The usual national table: each distinct group text is judged once, units made in one pass.
+        simple = _simple_units(table, names, numbers, groups, plan, here, f"{name}!{letter}", default_year)
+        if simple is not None:
+            result.extend(simple)
+            for i in sorted(flagged):
+                result[i].findings.extend(check_unit(result[i], specs))
+            return result
     for i, (r, unit) in enumerate(zip(numbers, names, strict=True)):
         findings: list[Finding] = []
         if units_known and unit not in units_known:
@@ -349,6 +357,32 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
             findings.extend(check_unit(data, specs))
         append(data)
     return result
+
+
+def _simple_units(
+    table: _Columns,
+    names: list[str],
+    numbers: list[int],
+    groups: list[Any] | None,
+    plan: ReadPlan,
+    here: Location,
+    prefix: str,
+    year: int | None,
+) -> list[UnitData] | None:
+    """Units of a table without years or a unit list in the scheme; None when a group text needs a finding."""
+    raw = groups if groups is not None else [""] * len(names)
+    canonical: dict[Any, str | None] = {}
+    for text in set(raw):
+        said: list[Finding] = []
+        canonical[text] = canonical_group(cell_text(text) or None, "", plan, here, said)
+        if said:
+            return None  # the general loop reports it at each unit's cell
+    return [
+        UnitData(unit, group, year, ColumnValues(table, i), {}, table.file, f"{prefix}{r + 1}", [])
+        for i, (unit, group, r) in enumerate(
+            zip(names, map(canonical.__getitem__, raw), numbers, strict=True)
+        )
+    ]
 
 
 def _is_percent(spec: InputSpec) -> bool:

@@ -340,15 +340,6 @@ def cell_text(v: object) -> str:
     return str(v).strip()
 
 
-def _all_finite(raw: list[float]) -> bool:
-    """Every number finite: one numpy pass over a long column, instead of a call per cell."""
-    if len(raw) < 1000:
-        return all(map(math.isfinite, raw))
-    import numpy as np
-
-    return bool(np.isfinite(np.array(raw, dtype=float)).all())
-
-
 def parse_column(
     raw: list[Any],
     kind: str,
@@ -370,7 +361,7 @@ def parse_column(
     if scaled:
         factor *= 100.0  # numbers only: text such as "82%" is parsed as written
     types = set(map(type, raw))
-    if raw and kind != KIND_BOOL and types <= {float, PercentCell} and _all_finite(raw):
+    if raw and kind != KIND_BOOL and types <= {float, PercentCell} and all(map(math.isfinite, raw)):
         if types == {float} and (scaled or not percent):  # the usual column: nothing per cell
             return ([v * factor for v in raw] if factor != 1.0 else list(raw)), bad
         if types == {PercentCell} and percent:  # a column formatted as percentages
