@@ -16,9 +16,9 @@ as ``src="doc_files/chart1.png"`` (or ``src="cid:chart1.png"``).
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import re
-import uuid
 from email import charset as _charset
 from email import encoders, policy
 from email.generator import BytesGenerator
@@ -98,7 +98,11 @@ def to_mht(html: str, *, parts: dict[str, bytes] | None = None, title: str | Non
         if not _PART_NAME.match(name) or name in ("header.htm", "filelist.xml"):
             raise ValueError(f"bad part name {name!r}")
 
-    root = MIMEMultipart("related", boundary=f"----=_NextPart_{uuid.uuid4().hex[:24]}")
+    # Derived from the content, not random: the same inputs give the same file, byte for byte.
+    digest = hashlib.sha256(html.encode("utf-8"))
+    for name in sorted(extra):
+        digest.update(name.encode("utf-8") + b"\0" + extra[name])
+    root = MIMEMultipart("related", boundary=f"----=_NextPart_{digest.hexdigest()[:24]}")
     root.set_param("type", "text/html")
     if title:
         root["Subject"] = Header(title, "utf-8").encode()

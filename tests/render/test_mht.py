@@ -20,6 +20,13 @@ def _parts(data: bytes) -> tuple[Message, dict[str, Message]]:
     return msg, by_location
 
 
+def test_same_document_same_bytes() -> None:
+    """The MIME boundary comes from the content: a .doc is reproducible like the JSON."""
+    one = to_mht(render_sample(), parts={"chart1.png": PNG}, title=TITLE)
+    assert one == to_mht(render_sample(), parts={"chart1.png": PNG}, title=TITLE)
+    assert one != to_mht(render_sample(), parts={"chart1.png": PNG[:-1]}, title=TITLE)
+
+
 def test_structure() -> None:
     data = to_mht(render_sample(), parts={"chart1.png": PNG}, title=TITLE)
     assert data.startswith(b"MIME-Version: 1.0\r\n")
