@@ -12,24 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from assess.commands.common import Inputs, document
-from assess.commands.output import write_json
+from assess.commands.output import document_target, write_json
 from assess.commands.run import Run
 from assess.errors import UsageError
 from assess.scheme.plan import Plan
 from assess.scoring.brief import Brief
 
 BRIEF_FORMAT = "assess.rank-brief/1"
-BRIEF_FORMATS = ("table", "json")
 SUGGEST_FROM = 20_000  # units; a full ranking this large suggests --brief
+DOCUMENT_LIMIT = 50_000  # units in a Word document or workbook (held in memory while written)
 
 
 def check_brief(fmt: str, sensitivity: int) -> None:
     """Refuse what the brief table cannot do before any file is read."""
-    if fmt not in BRIEF_FORMATS:
-        raise UsageError(
-            f"精简排名表(--brief)只能输出 table 或 json 格式,不能输出 {fmt};"
-            "要 Word 文档或 xlsx 请去掉 --brief"
-        )
     if sensitivity:
         raise UsageError("--brief 不能与 --sensitivity 同时使用:稳健性分析需要完整评分")
 
@@ -67,11 +62,25 @@ def write_brief(
 
         run.stdout = brief_table(brief, overall=bool(extra.get("overall")))
         return run
-    from assess.render.brief_json import brief_chunks
-
     head = document(plan, [], data.files, report_date=report_date, kind=BRIEF_FORMAT, extra=extra)
     del head["units"]
-    return write_json(run, brief_chunks(head, brief), output, quiet=quiet)
+    if fmt == "json":
+        from assess.render.brief_json import brief_chunks
+
+        return write_json(run, brief_chunks(head, brief), output, quiet=quiet)
+    # The ranking documents show no basis text: the brief table makes the same documents.
+    if brief.n > DOCUMENT_LIMIT:
+        raise UsageError(
+            f"单位过多({brief.n} 个):Word 文档和 xlsx 最多列 {DOCUMENT_LIMIT:,} 个单位,请改用 --format json"
+        )
+    from assess.render.atomic import write_atomic
+    from assess.render.ranking import render_ranking
+
+    target = document_target(output, fmt)
+    run.written.append(write_atomic(target, render_ranking(plan, brief.rows(), head, fmt)))  # type: ignore[arg-type]
+    if not quiet:
+        run.messages.append(f"已写入:{target}")
+    return run
 
 
-__all__ = ["BRIEF_FORMAT", "SUGGEST_FROM", "brief_of", "check_brief", "write_brief"]
+__all__ = ["BRIEF_FORMAT", "DOCUMENT_LIMIT", "SUGGEST_FROM", "brief_of", "check_brief", "write_brief"]

@@ -25,11 +25,22 @@ class CategoryScore(NamedTuple):
     score: float
 
 
+class Named(NamedTuple):
+    name: str
+
+
+class IndicatorValue(NamedTuple):
+    id: str
+    value: float | None
+
+
 class BriefRow(NamedTuple):
-    """One unit of the brief table with the attributes the terminal ranking table reads."""
+    """One unit of the brief table with the attributes the ranking table and documents read
+    (the screen table, the Word document and the workbook never show basis text)."""
 
     unit: str
     group: str | None
+    group_name: str | None
     rank: int
     overall_rank: int
     categories: list[CategoryScore]
@@ -39,6 +50,8 @@ class BriefRow(NamedTuple):
     grade: str | None
     flags: list[str]
     previous: dict[str, Any] | None
+    vetoes: list[Named]
+    indicators: list[IndicatorValue]
 
 
 @dataclass
@@ -109,13 +122,19 @@ class Brief:
         return brief
 
     def rows(self) -> list[BriefRow]:
-        """Every unit as a row object (for the screen table: a few hundred units, not 500,000)."""
+        """Every unit as a row object, in table order (documents: tens of thousands, not 500,000)."""
         ids = [c.id for c in self.plan.categories]
+        leaf = [i.id for i in self.plan.indicators]
         cats = self.categories.tolist()
+        held = self.values.astype(object)
+        held[np.isnan(self.values)] = None
+        values = held.tolist()
+        names = self.group_names or [None] * self.n
         return [
             BriefRow(
                 self.units[u],
                 self.group_ids[u],
+                names[u],
                 int(self.rank[u]),
                 int(self.overall_rank[u]),
                 [CategoryScore(i, s) for i, s in zip(ids, cats[u], strict=True)],
@@ -125,8 +144,10 @@ class Brief:
                 self.grades[u],
                 self.flags.get(u, []),
                 self.previous[u] if self.previous is not None else None,
+                [Named(v) for v in self.vetoes.get(u, [])],
+                [IndicatorValue(i, v) for i, v in zip(leaf, values[u], strict=True)],
             )
-            for u in range(self.n)
+            for u in self.order().tolist()
         ]
 
     def order(self) -> np.ndarray:

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -97,17 +98,49 @@ def test_brief_last_year_from_a_brief_file(runner, tmp_path):
     ]
 
 
-def test_brief_refuses_documents_and_sensitivity(runner):
-    result = invoke(
-        runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief", "--format", "html", "-o", "x.html"
-    )
-    assert result.exit_code == 2
-    assert result.output == (
-        "错误:精简排名表(--brief)只能输出 table 或 json 格式,不能输出 html;要 Word 文档或 xlsx 请去掉 --brief\n"
-    )
+@pytest.mark.parametrize("fmt", ["html", "doc", "xlsx"])
+def test_brief_documents_are_the_ranking_documents(runner, tmp_path, fmt):
+    """A ranking document shows no basis text: the brief table makes the very same document."""
+    previous = tmp_path / "上年.json"
+    last = _rank(runner, str(SUMMARY))
+    for k, u in enumerate(last["units"]):
+        u["rank"] = k % 5 + 1  # places that differ from this year's
+    previous.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
+    for source in (str(SUMMARY), str(EXAMPLES / "counties")):
+        outs = []
+        for brief in ((), ("--brief",)):
+            out = tmp_path / f"排名{len(outs)}.{fmt}"
+            args = ("rank", "-s", "county-2024", source, *brief, "--format", fmt, "-o", str(out))
+            result = invoke(runner, *args, "--date", "2025-01-20", "--previous", str(previous), "-q")
+            assert result.exit_code == 0, result.output
+            outs.append(out)
+        if fmt == "xlsx":
+            assert _cells(outs[0]) == _cells(outs[1])
+        else:
+            assert outs[0].read_bytes() == outs[1].read_bytes()
+
+
+def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_brief_refuses_sensitivity_and_huge_documents(runner, tmp_path, monkeypatch):
     result = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief", "--sensitivity", "10")
     assert result.exit_code == 2
     assert result.output == "错误:--brief 不能与 --sensitivity 同时使用:稳健性分析需要完整评分\n"
+    import assess.commands.rank_brief as rank_brief
+
+    monkeypatch.setattr(rank_brief, "DOCUMENT_LIMIT", 10)
+    out = tmp_path / "排名.xlsx"
+    result = invoke(
+        runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief", "--format", "xlsx", "-o", str(out)
+    )
+    assert result.exit_code == 2
+    assert result.stderr == "错误:单位过多(14 个):Word 文档和 xlsx 最多列 10 个单位,请改用 --format json\n"
+    assert not out.exists()
 
 
 def test_a_large_full_ranking_suggests_brief(runner, tmp_path, monkeypatch):
