@@ -173,7 +173,7 @@ def score_cmd(
 @click.option(
     "--brief",
     is_flag=True,
-    help="精简排名表:每个单位只列名次、总分、等次和各项得分,不写计分依据(table 或 json);"
+    help="精简排名表:JSON 每个单位只列名次、总分、等次和各项得分,不写计分依据(表格和文档与完整排名相同);"
     "适合数万个村的大批次,单个单位的依据用 score 或 explain 查看。",
 )
 @click.option(
