@@ -144,7 +144,30 @@ def _plain(unit: Any) -> Any:
     return unit.to_dict() if hasattr(unit, "to_dict") else unit
 
 
-def json_chunks(doc: dict[str, Any]) -> Iterator[str]:
+_SLOT = "\0assess-indicators\0"  # placeholder for a unit's indicator list (NUL: never in a key)
+_SLOT_JSON = '"indicators": ' + json.dumps(_SLOT)
+
+
+def encode_indicator(ind: Any) -> str:
+    """One indicator as it appears inside a unit's line of a large document."""
+    return json.dumps(ind.to_dict(), ensure_ascii=False, allow_nan=False)
+
+
+def _unit_line(unit: Any, ready: dict[int, list[str | None]] | None) -> str:
+    """``json.dumps(unit.to_dict())``, with indicators already encoded where ``ready`` has them."""
+    texts = ready.get(id(unit)) if ready else None
+    if texts is None or not hasattr(unit, "indicators"):
+        return json.dumps(_plain(unit), ensure_ascii=False, allow_nan=False)
+    parts: list[str] = []
+    for i, ind in enumerate(unit.indicators):  # parents (level-3 sums) come after the leaves
+        text = texts[i] if i < len(texts) else None
+        parts.append(text if text is not None else encode_indicator(ind))
+    text = json.dumps(unit.to_dict(indicators=_SLOT), ensure_ascii=False, allow_nan=False)
+    # The key and its quotes can only be the real key: quotes inside a JSON string are escaped.
+    return text.replace(_SLOT_JSON, '"indicators": [' + ", ".join(parts) + "]", 1)
+
+
+def json_chunks(doc: dict[str, Any], ready: dict[int, list[str | None]] | None = None) -> Iterator[str]:
     """Deterministic JSON in pieces: the same inputs give the same bytes.
 
     A few units are indented for reading; a large cohort writes one unit per
@@ -152,6 +175,8 @@ def json_chunks(doc: dict[str, Any]) -> Iterator[str]:
     than the C one (3,000 counties: 3.0 s against 0.6 s) while a file of
     thousands of units is read by programs, not people.  Units are encoded one
     at a time, so the file is written without the whole text in memory.
+    ``ready`` maps ``id(unit)`` to indicators encoded earlier (``None`` where
+    not), which ``rank`` does while the pool is still reading.
     """
     units = doc.get("units")
     if not isinstance(units, list) or len(units) <= COMPACT_FROM:
@@ -163,7 +188,7 @@ def json_chunks(doc: dict[str, Any]) -> Iterator[str]:
     yield f'{text[:-2]},\n  "units": [\n'
     sep = "    "
     for unit in units:
-        yield sep + json.dumps(_plain(unit), ensure_ascii=False, allow_nan=False)
+        yield sep + _unit_line(unit, ready)
         sep = ",\n    "
     yield "\n  ]\n}\n"
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assess.commands.common import Inputs, document, json_chunks, load_plan, read_inputs
+from assess.commands.common import Inputs, document, encode_indicator, json_chunks, load_plan, read_inputs
 from assess.commands.output import document_target, write_json
 from assess.commands.rank_brief import SUGGEST_FROM, brief_of, check_brief, write_brief
 from assess.commands.run import Run
@@ -38,7 +38,7 @@ def run_rank(
     seed: int = 1,
     brief: bool = False,
 ) -> Run:
-    from assess.scoring.engine import first_pass, score_prepared
+    from assess.scoring.engine import first_pass, score_prepared, settled
     from assess.scoring.ranking import indicator_statistics, rank_cohort
 
     if brief:
@@ -46,11 +46,18 @@ def run_rank(
     plan = load_plan(scheme)
     last = load_previous(previous) if previous else None
     early: dict[int, tuple[Any, Any, Any]] = {}
+    final = settled(plan) if fmt == "json" else []
+    encoded: dict[int, list[str | None]] = {}  # id(unit) → its settled indicators as JSON
 
     def on_units(units: list[Any]) -> None:
-        # score what needs no other unit while the pool reads the next files
+        # score (and for JSON, encode) what needs no other unit while the pool reads the next files
         for unit in units:
-            early[id(unit)] = (_tables_signature(unit), *first_pass(plan, unit))
+            p, row = first_pass(plan, unit)
+            early[id(unit)] = (_tables_signature(unit), p, row)
+            if final:
+                encoded[id(unit)] = [
+                    encode_indicator(r) if ok else None for r, ok in zip(row, final, strict=True)
+                ]
 
     data = read_inputs(
         plan, inputs, details=details, progress=progress, jobs=jobs, on_units=None if brief else on_units
@@ -69,12 +76,16 @@ def run_rank(
             run, plan, table, data, extra, fmt=fmt, output=output, report_date=report_date, quiet=quiet
         )
     firsts = []
+    ready: dict[int, list[str | None]] = {}
     for unit in data.units:
         got = early.get(id(unit))
         # a detail table attached after the unit arrived changes its aggregates: score it again
-        firsts.append(
-            got[1:] if got is not None and got[0] == _tables_signature(unit) else first_pass(plan, unit)
-        )
+        if got is not None and got[0] == _tables_signature(unit):
+            firsts.append(got[1:])
+            if id(unit) in encoded:
+                ready[len(firsts) - 1] = encoded[id(unit)]
+        else:
+            firsts.append(first_pass(plan, unit))
     prepared = [p for p, _row in firsts]
     results = score_prepared(plan, prepared, cohort=len(prepared) > 1, rows=[row for _p, row in firsts])
     rank_cohort(plan, results, last, overall=overall)
@@ -101,7 +112,8 @@ def run_rank(
     if report is not None:
         doc["sensitivity"] = report.to_dict()
     if fmt == "json":
-        return write_json(run, json_chunks(doc), output, quiet=quiet)
+        by_result = {id(results[k]): texts for k, texts in ready.items()}
+        return write_json(run, json_chunks(doc, by_result), output, quiet=quiet)
     target = document_target(output, fmt)
     from assess.render.atomic import write_atomic
     from assess.render.ranking import render_ranking

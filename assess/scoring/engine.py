@@ -163,6 +163,19 @@ def first_pass(plan: Plan, unit: UnitData) -> tuple[Prepared, list[IndicatorResu
     return p, [_unit_rule(plan, ind, p, i) for i, ind in enumerate(plan.indicators)]
 
 
+def settled(plan: Plan) -> list[bool]:
+    """Per indicator: whether its first-pass result is final (no cohort rule, no shared
+    deduction cap), so that ``rank`` may encode it while the pool still reads."""
+    capped = {g.id for g in plan.scheme.deduct_groups}
+    cohort = set(plan.cohort_indicators)
+    out = []
+    for i, ind in enumerate(plan.indicators):
+        rules = [ind.rule, *ind.rules_by_group.values()]
+        shared = any(getattr(r, "cap_group", None) in capped for r in rules)
+        out.append(i not in cohort and not shared)
+    return out
+
+
 def score_prepared(
     plan: Plan,
     prepared: list[Prepared],

@@ -136,7 +136,9 @@ class UnitResult:
         # second-level sums (rule "sum") repeat their third-level children's loss
         return sum(i.lost for i in self.indicators if i.rule != "sum")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, indicators: Any = None) -> dict[str, Any]:
+        """The JSON form; ``indicators`` stands in for the indicator list when the caller
+        encodes it itself (``commands/common.py``: indicators encoded while reading)."""
         out: dict[str, Any] = {
             "unit": self.unit,
             "group": self.group_name,
@@ -156,7 +158,7 @@ class UnitResult:
             "incomplete": self.incomplete,
             "vetoes": [v.to_dict() for v in self.vetoes],
             "categories": [c.to_dict() for c in self.categories],
-            "indicators": [i.to_dict() for i in self.indicators],
+            "indicators": [i.to_dict() for i in self.indicators] if indicators is None else indicators,
             "bonus": [b.to_dict() for b in self.bonus],
             "penalties": [p.to_dict() for p in self.penalties],
             "parts": self.parts,

@@ -57,3 +57,45 @@ def test_a_failure_while_streaming_keeps_the_old_file(tmp_path: Path) -> None:
         write_atomic(target, pieces())
     assert target.read_text(encoding="utf-8") == "旧文件"
     assert [p.name for p in tmp_path.iterdir()] == ["排名.json"]
+
+
+def test_indicators_encoded_while_reading_give_the_same_file(tmp_path: Path, monkeypatch) -> None:
+    """rank encodes settled indicators during the read; the file is byte for byte the same."""
+    import yaml
+    from openpyxl import Workbook, load_workbook
+
+    import assess.scoring.engine as engine
+    from assess.commands.rank import run_rank
+
+    root = Path(__file__).resolve().parents[2]
+    scheme = yaml.safe_load((root / "indicators" / "county-2024.yaml").read_text(encoding="utf-8"))
+    scheme["units"] = []
+    path = tmp_path / "方案.yaml"
+    path.write_text(yaml.safe_dump(scheme, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rows = list(load_workbook(root / "examples" / "汇总表.xlsx").active.iter_rows(values_only=True))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(rows[0])
+    for k in range(5):  # 70 units: more than COMPACT_FROM, so one unit a line
+        for row in rows[1:]:
+            if row[0]:
+                ws.append([f"{row[0]}{k}", *row[1:]])
+    wb.save(tmp_path / "汇总表.xlsx")
+
+    def rank(out: Path) -> bytes:
+        run_rank(str(path), [tmp_path / "汇总表.xlsx"], [], previous=None, overall=False, fmt="json",
+                 output=out, report_date=None, title=None, issuer=None, quiet=True, strict=False,
+                 jobs=1, force=True)  # fmt: skip
+        return out.read_bytes()
+
+    early = rank(tmp_path / "a.json")
+    assert sum(engine.settled(load_plan_for(path))) > 20
+    monkeypatch.setattr(engine, "settled", lambda plan: [False] * len(plan.indicators))
+    assert rank(tmp_path / "b.json") == early
+    assert len(json.loads(early)["units"]) == 70
+
+
+def load_plan_for(path: Path):  # type: ignore[no-untyped-def]
+    from assess.commands.common import load_plan
+
+    return load_plan(str(path))
