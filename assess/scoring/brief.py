@@ -158,27 +158,13 @@ class Brief:
 
     def statistics(self) -> list[dict[str, Any]]:
         """Average, best and worst value of each indicator, as ``ranking.indicator_statistics``."""
-        out: list[dict[str, Any]] = []
+        from assess.scoring.ranking import statistics_of
+
+        by_id = {}
         for i, ind in enumerate(self.plan.indicators):
             col = self.values[:, i]
-            values = col[~np.isnan(col)].tolist()
-            if not values:
-                out.append({"id": ind.id, "name": ind.name, "unit": ind.unit, "count": 0})
-                continue
-            lower = ind.direction == "lower"
-            out.append(
-                {
-                    "id": ind.id,
-                    "name": ind.name,
-                    "unit": ind.unit,
-                    "direction": ind.direction,
-                    "count": len(values),
-                    "average": sum(values) / len(values),  # in unit order, as the engine adds them
-                    "best": min(values) if lower else max(values),
-                    "worst": max(values) if lower else min(values),
-                }
-            )
-        return out
+            by_id[ind.id] = col[~np.isnan(col)].tolist()
+        return statistics_of(self.plan, by_id)
 
 
 def consequences(

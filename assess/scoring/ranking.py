@@ -179,12 +179,17 @@ def previous_entry(
 
 def indicator_statistics(plan: Plan, results: list[UnitResult]) -> list[dict[str, Any]]:
     """Average, best and worst of each indicator's value across the cohort."""
-    out: list[dict[str, Any]] = []
     by_id: dict[str, list[float]] = {ind.id: [] for ind in plan.indicators}
     for r in results:
         for i in r.indicators:
             if i.value is not None and i.applicable and i.id in by_id:
                 by_id[i.id].append(i.value)
+    return statistics_of(plan, by_id)
+
+
+def statistics_of(plan: Plan, by_id: dict[str, list[float]]) -> list[dict[str, Any]]:
+    """The statistics of each indicator's usable values (in unit order: the average is their sum / n)."""
+    out: list[dict[str, Any]] = []
     for ind in plan.indicators:
         values = by_id[ind.id]
         if not values:
