@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assess.scoring.fast_standing import EPS, Standing
 from assess.workbook.data import NOT_APPLICABLE, OK
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
     from assess.scoring.engine import Prepared
     from assess.scoring.result import UnitResult
-
-EPS = 1e-9
 
 
 @dataclass
@@ -62,7 +61,7 @@ def _round(x: np.ndarray, decimals: int) -> np.ndarray:
     return np.floor(clean * scale + 0.5 + EPS) / scale
 
 
-class FastCohort:
+class FastCohort(Standing):
     def __init__(self, plan: Plan, prepared: list[Prepared], results: list[UnitResult]) -> None:
         inds = plan.indicators
         n, m = len(prepared), len(inds)
@@ -409,97 +408,3 @@ class FastCohort:
             else:
                 combined += self._part_values[part.id] / part.scale * s.full_score * part.weight
         return _round(combined, s.rounding.decimals)
-
-    def places(
-        self, totals: np.ndarray, cats: np.ndarray, var: Variation | None = None, *, overall: bool = False
-    ) -> np.ndarray:
-        """Place within group (or, ``overall``, in the whole cohort): ties by the scheme's
-        tie-break, then shared (or dense)."""
-        keys: list[np.ndarray] = []
-        scores = None
-        for kind, idx in self.tie_break:
-            if kind == "category" and idx >= 0:
-                keys.append(-cats[:, idx])
-            elif kind == "indicator":
-                if scores is None:
-                    scores = np.nan_to_num(self.indicator_scores(var), nan=0.0)
-                keys.append(-scores[:, idx])
-        groups = np.zeros(self.n, dtype=int) if overall else self.group_code
-        # np.lexsort sorts by the last key first.
-        order = np.lexsort([*reversed(keys), -totals, groups])
-        n = self.n
-        if n == 0:
-            return np.zeros(0, dtype=int)
-        at = np.arange(n)
-        g = groups[order]
-        new_group = np.ones(n, dtype=bool)
-        new_group[1:] = g[1:] != g[:-1]
-        new_key = new_group.copy()
-        for col in (totals, *keys):
-            c = col[order]
-            new_key[1:] |= c[1:] != c[:-1]
-        group_start = np.maximum.accumulate(np.where(new_group, at, 0))
-        if self.plan.scheme.ranking.ties == "dense":
-            runs = np.cumsum(new_key)
-            sorted_place = runs - runs[group_start] + 1
-        else:
-            run_start = np.maximum.accumulate(np.where(new_key, at, 0))
-            sorted_place = run_start - group_start + 1
-        place = np.empty(n, dtype=int)
-        place[order] = sorted_place
-        return place
-
-    def standing(
-        self, totals: np.ndarray, cats: np.ndarray, var: Variation | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(places within groups, grade indexes after quotas) for one run."""
-        place = self.places(totals, cats, var)
-        cohort_quota = any(
-            g.quota is not None and g.quota_within == "cohort" for g in self.plan.scheme.grades
-        )
-        overall = self.places(totals, cats, var, overall=True) if cohort_quota else None
-        return place, self.grades(totals, place, overall)
-
-    def grades(
-        self, totals: np.ndarray, place: np.ndarray, overall_place: np.ndarray | None = None
-    ) -> np.ndarray:
-        """Grade index per unit (0 = best): bands, vetoes and bars, then quotas in rank order.
-
-        Quotas within groups are applied first, then quotas over the cohort
-        (ranked by ``overall_place``), as ``ranking.rank_cohort`` does.
-        """
-        names = self.plan.grade_names
-        if not names:
-            return np.zeros(self.n, dtype=int)
-        band = np.zeros(self.n, dtype=int)
-        for gi in range(len(self.grade_min) - 1, -1, -1):
-            band = np.where(totals >= self.grade_min[gi] - EPS, gi, band)
-        band = np.where(totals < self.grade_min[-1] - EPS, len(names) - 1, band)
-        level = np.maximum(band, self.floor_level)
-        quotas = [
-            (gi, g)
-            for gi, g in enumerate(self.plan.scheme.grades)
-            if g.quota is not None and gi + 1 < len(names)
-        ]
-        if not quotas:
-            return level
-        unit_names = np.array(self.units)
-        for within in ("group", "cohort"):
-            scoped = [(gi, g) for gi, g in quotas if g.quota_within == within]
-            if not scoped:
-                continue
-            scopes = self.group_code if within == "group" else np.zeros(self.n, dtype=int)
-            ranks = place if within == "group" or overall_place is None else overall_place
-            order = np.lexsort((unit_names, ranks, scopes))  # by scope, then rank order
-            bounds = np.flatnonzero(np.diff(scopes[order])) + 1
-            for members in np.split(order, bounds):
-                for gi, grade in scoped:
-                    allowed = int(np.floor(round((grade.quota or 0.0) * len(members), 9)))
-                    ranked = members[level[members] == gi]
-                    if len(ranked) <= allowed:
-                        continue
-                    cut = allowed
-                    while 0 < cut < len(ranked) and ranks[ranked[cut - 1]] == ranks[ranked[cut]]:
-                        cut -= 1  # tied at the cut-off: demoted together, as ranking._apply_quotas
-                    level[ranked[cut:]] = gi + 1
-        return level
