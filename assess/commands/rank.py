@@ -8,7 +8,7 @@ from typing import Any
 
 from assess.commands.common import Inputs, document, encode_indicator, json_chunks, load_plan, read_inputs
 from assess.commands.output import document_target, write_json
-from assess.commands.rank_brief import SUGGEST_FROM, brief_of, check_brief, write_brief
+from assess.commands.rank_brief import SUGGEST_FROM, brief_of, check_brief, check_size, write_brief
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, Location, UsageError
 from assess.scheme.plan import Plan
@@ -68,6 +68,7 @@ def run_rank(
         raise DataError("--strict:输入有问题,未排名:\n  " + "\n  ".join(problems[:50]))
     if not data.units:
         raise DataError("没有可排名的单位:所有输入都无法读取")
+    check_size(fmt, len(data.units))
     if brief:
         table = brief_of(plan, data, last, overall=overall)
         run = _summary(data, table.units, last, quiet)

@@ -29,6 +29,15 @@ def check_brief(fmt: str, sensitivity: int) -> None:
         raise UsageError("--brief 不能与 --sensitivity 同时使用:稳健性分析需要完整评分")
 
 
+def check_size(fmt: str, count: int) -> None:
+    """A table or document of more units than anyone reads is refused before scoring starts."""
+    if fmt != "json" and count > DOCUMENT_LIMIT:
+        raise UsageError(
+            f"单位过多({count:,} 个):屏幕表格、Word 文档和 xlsx 最多列 {DOCUMENT_LIMIT:,} 个单位,"
+            "请改用 --format json -o 文件(可加 --brief)"
+        )
+
+
 def brief_of(plan: Plan, data: Inputs, last: dict[str, dict[str, Any]] | None, *, overall: bool) -> Brief:
     """On columns when the scheme allows it, else through the engine: the same table either way."""
     from assess.scoring.columnar import brief_columns
@@ -69,10 +78,6 @@ def write_brief(
 
         return write_json(run, brief_chunks(head, brief), output, quiet=quiet)
     # The ranking documents show no basis text: the brief table makes the same documents.
-    if brief.n > DOCUMENT_LIMIT:
-        raise UsageError(
-            f"单位过多({brief.n} 个):Word 文档和 xlsx 最多列 {DOCUMENT_LIMIT:,} 个单位,请改用 --format json"
-        )
     from assess.render.atomic import write_atomic
     from assess.render.ranking import render_ranking
 
@@ -83,4 +88,12 @@ def write_brief(
     return run
 
 
-__all__ = ["BRIEF_FORMAT", "DOCUMENT_LIMIT", "SUGGEST_FROM", "brief_of", "check_brief", "write_brief"]
+__all__ = [
+    "BRIEF_FORMAT",
+    "DOCUMENT_LIMIT",
+    "SUGGEST_FROM",
+    "brief_of",
+    "check_brief",
+    "check_size",
+    "write_brief",
+]

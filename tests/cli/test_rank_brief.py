@@ -139,8 +139,12 @@ def test_brief_refuses_sensitivity_and_huge_documents(runner, tmp_path, monkeypa
         runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief", "--format", "xlsx", "-o", str(out)
     )
     assert result.exit_code == 2
-    assert result.stderr == "错误:单位过多(14 个):Word 文档和 xlsx 最多列 10 个单位,请改用 --format json\n"
+    message = "错误:单位过多(14 个):屏幕表格、Word 文档和 xlsx 最多列 10 个单位,请改用 --format json -o 文件(可加 --brief)\n"
+    assert result.stderr == message
     assert not out.exists()
+    for args in (("--brief",), ()):  # the screen table too, with or without --brief
+        result = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY), *args)
+        assert (result.exit_code, result.stderr) == (2, message)
 
 
 def test_a_large_full_ranking_suggests_brief(runner, tmp_path, monkeypatch):
