@@ -100,6 +100,7 @@ class Plan:
     cohort_indicators: list[int] = field(default_factory=list)  # indexes into indicators
     env_keys: tuple[str, ...] = ()  # the unit values scoring reads (see _env_reads)
     env_aliases: tuple[tuple[str, str], ...] = ()  # (name, field id) for the names scoring reads
+    derived_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived field id → its names
     category_members: list[list[int]] = field(default_factory=list)  # indicator indexes per category
 
     def group_of(self, declared: str | None, unit: str) -> str | None:
@@ -251,6 +252,12 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
     # A name read as written may also be another field's id (validated schemes allow it): keep both.
     plan.env_keys = tuple(sorted({k for n in reads for k in (n, name_aliases.get(n, n))}))
     plan.env_aliases = tuple((n, name_aliases[n]) for n in sorted(reads) if n in name_aliases)
+    derived = set(derived_order)
+    by_field: dict[str, list[str]] = {}
+    for n, fid in plan.env_aliases:
+        if fid in derived:
+            by_field.setdefault(fid, []).append(n)
+    plan.derived_aliases = {fid: tuple(names) for fid, names in by_field.items()}
     plan.category_members = [
         [i for i, ind in enumerate(indicators) if ind.category == c] for c in range(len(s.categories))
     ]

@@ -95,14 +95,17 @@ def _brief(
         for fid in plan.aggregates:  # no detail table anywhere: 未提供明细表
             env.cols[fid] = (np.full(n, np.nan), np.zeros(n, dtype=bool))
             env.status[fid] = np.full(n, S_MISSING, dtype=np.int8)
+    # names stand for their fields as soon as the fields have values, as in engine.prepare
+    derived = plan.derived_aliases
+    for name, fid in plan.env_aliases:
+        if fid not in derived:
+            _alias(env, name, fid)
     for fid in plan.derived_order:
         formula = plan.fields[fid].formula
         assert formula is not None
         _formula_value(plan, formula, env, fid)
-    for name, fid in plan.env_aliases:
-        if name not in env.cols:  # setdefault: only where the unit did not report the name itself
-            env.cols[name] = env.column(fid)
-            env.status[name] = env.state(fid)
+        for name in derived.get(fid, ()):
+            _alias(env, name, fid)
     m = len(plan.indicators)
     values = np.full((n, m), np.nan)
     states = np.zeros((n, m), dtype=np.int8)
@@ -189,6 +192,13 @@ def _brief(
     if previous is not None:
         brief.previous = previous_columns(brief, previous, overall=overall)
     return brief
+
+
+def _alias(env: _Env, name: str, fid: str) -> None:
+    """``env.setdefault(name, env[fid])``: only where the unit did not report the name itself."""
+    if name not in env.cols:
+        env.cols[name] = env.column(fid)
+        env.status[name] = env.state(fid)
 
 
 def _gather(plan: Plan, units: list[UnitData]) -> _Env:

@@ -71,13 +71,21 @@ def prepare(plan: Plan, unit: UnitData) -> Prepared:
         status[fid] = OK if env[fid] is not None else MISSING
         name = table.file.replace("\\", "/").rsplit("/", 1)[-1]
         source[fid] = f"{name} {table.sheet}({len(table)} 行)".strip()
+    # A name stands for its field as soon as the field has its value: reported and aggregated
+    # fields before any derived one, a derived field right after it is computed, so that a
+    # derived formula may name the fields it uses (plan.derived_order follows the names).
+    derived = plan.derived_aliases
+    for name, fid in plan.env_aliases:
+        if fid not in derived:
+            env.setdefault(name, env.get(fid))
+            status.setdefault(name, status.get(fid, MISSING))
     for fid in plan.derived_order:
         formula = plan.fields[fid].formula
         assert formula is not None
         _formula_value(plan, formula, env, status, reason, fid)
-    for name, fid in plan.env_aliases:
-        env.setdefault(name, env.get(fid))
-        status.setdefault(name, status.get(fid, MISSING))
+        for name in derived.get(fid, ()):
+            env.setdefault(name, env.get(fid))
+            status.setdefault(name, status.get(fid, MISSING))
     values: list[IndicatorValue] = []
     for ind in plan.indicators:
         if ind.formula is not None:

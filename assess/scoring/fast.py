@@ -54,6 +54,11 @@ def _number(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) else 0.0
 
 
+def _round9(x: np.ndarray) -> np.ndarray:
+    """Python's correctly rounded ``round(v, 9)`` of each value (numpy's np.round is not, at ties)."""
+    return np.array([round(v, 9) for v in x.tolist()], dtype=float).reshape(x.shape)
+
+
 def _round(x: np.ndarray, decimals: int) -> np.ndarray:
     """Half-up at the scheme's decimals, after removing float noise (as numbers.Rounder does)."""
     scale = 10.0**decimals
@@ -175,6 +180,7 @@ class FastCohort(Standing):
             else self.cat_points / self.cat_points.sum()
         )
         self.tie_break = [self._tie_key(k) for k in s.ranking.tie_break]
+        self.cohort = set(plan.cohort_indicators)
         self._part_values = parts
 
     def _tie_key(self, ident: str) -> tuple[str, int]:
@@ -184,6 +190,8 @@ class FastCohort(Standing):
         for i, ind in enumerate(self.plan.indicators):
             if ind.id == ident:
                 return ("indicator", i)
+        if ident in self.plan.parents:  # a second-level indicator: the sum of its children
+            return ("parent", list(self.plan.parents).index(ident))
         return ("category", -1)
 
     # -- indicator scores ----------------------------------------------------
@@ -198,6 +206,9 @@ class FastCohort(Standing):
                 continue
             t = 1.0 if var.targets is None else float(var.targets[i])
             b = 1.0 if var.bands is None else float(var.bands[i])
+            if i in self.cohort:
+                self._cohort_scores(i, ind, scores)
+                continue
             for rule, members in self.variants[i]:
                 ok = members[self.ok[members, i]]
                 if ok.size == 0:
@@ -223,17 +234,17 @@ class FastCohort(Standing):
         if kind == "threshold":
             target = rule.target * t
             if lower:
-                meets = v <= target + EPS if rule.inclusive else v < target - EPS
+                meets = v <= target if rule.inclusive else v < target  # exact, as rules._meets
             else:
-                meets = v >= target - EPS if rule.inclusive else v > target + EPS
+                meets = v >= target if rule.inclusive else v > target
             return np.where(meets, points, min(rule.partial, points))
         if kind == "linear":
             floor, target = rule.floor * t, rule.target * t
             return np.clip(points * (v - floor) / (target - floor), 0.0, points)
         if kind == "step":
             base = rule.baseline * t
-            gap = np.round((v - base) if lower else (base - v), 9)
-            ratio = np.round(np.maximum(gap, 0.0) / rule.step, 9)
+            gap = _round9((v - base) if lower else (base - v))
+            ratio = _round9(np.maximum(gap, 0.0) / rule.step)
             steps = (
                 np.floor(ratio)
                 if rule.count == "whole"
@@ -271,40 +282,56 @@ class FastCohort(Standing):
         if kind == "direct":
             raw = v / rule.scale * points if rule.scale else v
             return np.clip(raw, 0.0, points)
-        return self._cohort_rule(rule, v, points, lower, members)
+        raise ValueError(f"not a unit rule: {kind}")  # cohort rules: _cohort_scores
+
+    def _cohort_scores(self, i: int, ind: Any, scores: np.ndarray) -> None:
+        """A cohort rule, as the engine scores it: units pooled by (within, group) whatever
+        their group's rule variant, each then scored with its own variant's parameters."""
+        parts = [(rule, members[self.ok[members, i]]) for rule, members in self.variants[i]]
+        if not any(len(ok) for _r, ok in parts):
+            return
+        units = np.concatenate([ok for _r, ok in parts])
+        variant = np.concatenate([np.full(len(ok), k) for k, (_r, ok) in enumerate(parts)])
+        grouped = np.concatenate([np.full(len(ok), r.within == "group") for r, ok in parts])
+        order = np.argsort(units, kind="stable")  # unit order inside a pool, as the engine adds them
+        units, variant, grouped = units[order], variant[order], grouped[order]
+        pool = np.where(grouped, self.group_code[units] * 2 + 1, 0)
+        lower = ind.direction == "lower"
+        by_pool = np.argsort(pool, kind="stable")
+        for sel in np.split(by_pool, np.flatnonzero(np.diff(pool[by_pool])) + 1):
+            x_all = self.values[units[sel], i]
+            for k in np.unique(variant[sel]).tolist():
+                mine = sel[variant[sel] == k]
+                x = self.values[units[mine], i]
+                scores[units[mine], i] = self._cohort_rule(parts[k][0], x, ind.points, lower, x_all)
 
     def _cohort_rule(
-        self, rule: Any, v: np.ndarray, points: float, lower: bool, members: np.ndarray
+        self, rule: Any, x: np.ndarray, points: float, lower: bool, pool: np.ndarray
     ) -> np.ndarray:
-        out = np.zeros_like(v)
-        scopes = self.group_code[members] if rule.within == "group" else np.zeros(len(members), dtype=int)
-        order = np.argsort(scopes, kind="stable")  # each scope's members in their own order
-        for sel in np.split(order, np.flatnonzero(np.diff(scopes[order])) + 1):
-            x = v[sel]
-            best = x.min() if lower else x.max()
-            if rule.type == "rank":
-                keyed = x if lower else -x
-                places = np.searchsorted(np.sort(keyed), keyed, side="left") + 1
-                if rule.scores:
-                    table = np.array(list(rule.scores) + [rule.others])
-                    score = table[np.minimum(places, len(rule.scores) + 1) - 1]
-                    score = np.where(places <= len(rule.scores), score, rule.others)
-                else:
-                    score = np.maximum(rule.others, rule.first - (rule.step or 0) * (places - 1))
-                out[sel] = np.clip(score, 0.0, points)
-            elif rule.type == "relative":
-                out[sel] = self._relative(rule, x, points, lower, best)
-            else:  # minmax
-                top, bottom = x.max(), x.min()
-                if top == bottom:
-                    out[sel] = (rule.base + rule.span) / 100 * points
-                else:
-                    pos = (top - x) / (top - bottom) if lower else (x - bottom) / (top - bottom)
-                    out[sel] = np.clip((pos * rule.span + rule.base) / 100 * points, 0.0, points)
-        return out
+        """Scores of values ``x`` against their ``pool`` (every unit compared with them)."""
+        best = pool.min() if lower else pool.max()
+        if rule.type == "rank":
+            keyed = np.sort(pool if lower else -pool)
+            places = np.searchsorted(keyed, x if lower else -x, side="left") + 1
+            if rule.scores:
+                table = np.array([*rule.scores, rule.others])
+                score = table[np.minimum(places, len(rule.scores) + 1) - 1]
+            else:
+                score = np.maximum(rule.others, rule.first - (rule.step or 0) * (places - 1))
+            return np.clip(score, 0.0, points)
+        if rule.type == "relative":
+            avg = sum(pool.tolist()) / len(pool)  # as rules.cohort_stats adds them
+            return self._relative(rule, x, points, lower, best, avg)
+        top, bottom = pool.max(), pool.min()  # minmax
+        if top == bottom:
+            return np.full_like(x, (rule.base + rule.span) / 100 * points)
+        pos = (top - x) / (top - bottom) if lower else (x - bottom) / (top - bottom)
+        return np.clip((pos * rule.span + rule.base) / 100 * points, 0.0, points)
 
     @staticmethod
-    def _relative(rule: Any, x: np.ndarray, points: float, lower: bool, best: float) -> np.ndarray:
+    def _relative(
+        rule: Any, x: np.ndarray, points: float, lower: bool, best: float, avg: float
+    ) -> np.ndarray:
         """As rules.relative: floor and cap apply to both forms; 0 is the best a lower value can be."""
         cap = points if rule.cap is None else min(points, rule.cap)
         if rule.to == "best":
@@ -315,7 +342,6 @@ class FastCohort(Standing):
                 raw = np.full_like(x, -np.inf) if best <= 0 else points * x / best
             return np.minimum(cap, np.maximum(bottom, raw))
         floor = 0.0 if rule.floor is None else rule.floor
-        avg = x.mean()
         if avg == 0:
             raw = np.full_like(x, rule.at_average)
         elif lower:

@@ -8,6 +8,7 @@ sorting, never with one mask per group: 3,000 groups of 500,000 villages.
 
 from __future__ import annotations
 
+from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 EPS = 1e-9
 
 
+def _allowed(quota: float, n: int) -> int:
+    """Units a quota admits, as ranking._apply_quotas counts them (the decimal quota, rounded down)."""
+    return int((Decimal(str(quota)) * n).to_integral_value(ROUND_FLOOR))
+
+
 class Standing:
     """Mixed into ``FastCohort``: what ranking needs from it is declared here."""
 
@@ -28,10 +34,20 @@ class Standing:
     group_code: np.ndarray
     floor_level: np.ndarray
     grade_min: np.ndarray
-    tie_break: list[tuple[str, int]]
+    tie_break: list[tuple[str, int]]  # ("category" | "indicator" | "parent", index)
 
     def indicator_scores(self, var: Variation | None = None) -> np.ndarray:
         raise NotImplementedError
+
+    def _parent_score(self, scores: np.ndarray, k: int) -> np.ndarray:
+        """A second-level indicator's score as a tie-break: its children's sum (0 when none scored)."""
+        pid = list(self.plan.parents)[k]
+        kids = [i for i, ind in enumerate(self.plan.indicators) if ind.parent == pid]
+        cols = scores[:, kids]
+        total = np.where(np.isnan(cols), 0.0, cols).sum(axis=1)
+        d = self.plan.scheme.rounding.decimals
+        rounded = np.floor(np.round(total, 9) * 10.0**d + 0.5 + EPS) / 10.0**d  # as Rounder.sum
+        return np.where(np.isnan(cols).all(axis=1), 0.0, rounded)
 
     def places(
         self, totals: np.ndarray, cats: np.ndarray, var: Variation | None = None, *, overall: bool = False
@@ -45,8 +61,12 @@ class Standing:
                 keys.append(-cats[:, idx])
             elif kind == "indicator":
                 if scores is None:
-                    scores = np.nan_to_num(self.indicator_scores(var), nan=0.0)
-                keys.append(-scores[:, idx])
+                    scores = self.indicator_scores(var)
+                keys.append(-np.nan_to_num(scores[:, idx], nan=0.0))
+            elif kind == "parent":
+                if scores is None:
+                    scores = self.indicator_scores(var)
+                keys.append(-self._parent_score(scores, idx))
         groups = np.zeros(self.n, dtype=int) if overall else self.group_code
         # np.lexsort sorts by the last key first.
         order = np.lexsort([*reversed(keys), -totals, groups])
@@ -117,7 +137,7 @@ class Standing:
             bounds = np.flatnonzero(np.diff(scopes[order])) + 1
             for members in np.split(order, bounds):
                 for gi, grade in scoped:
-                    allowed = int(np.floor(round((grade.quota or 0.0) * len(members), 9)))
+                    allowed = _allowed(grade.quota or 0.0, len(members))
                     ranked = members[level[members] == gi]
                     if len(ranked) <= allowed:
                         continue

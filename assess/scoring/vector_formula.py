@@ -169,17 +169,21 @@ def _call(node: ast.Call) -> VFn:
         return _lookup(f"{name}:{arg.value!s}")
     args = [_compile(a) for a in node.args]
     if name in ("min", "max"):
-        reduce = np.minimum.reduce if name == "min" else np.maximum.reduce
+        better = np.less if name == "min" else np.greater
 
         def extreme(env: VEnv, n: int) -> Column:
             cols = [a(env, n) for a in args]
-            return reduce([v for v, _d in cols]), np.logical_and.reduce([d for _v, d in cols])
+            out = cols[0][0]
+            for v, _d in cols[1:]:  # as min()/max(): the first of equals is kept (0.0 before -0.0)
+                out = np.where(better(v, out), v, out)
+            return out, np.logical_and.reduce([d for _v, d in cols])
 
         return extreme
     if name == "abs":
         return lambda env, n: _map(args[0](env, n), np.abs)
     if len(args) == 1:
-        return lambda env, n: _map(args[0](env, n), np.rint)  # half to even, as round()
+        # half to even, as round(); + 0.0 because float(round(-0.3)) is 0.0, not -0.0
+        return lambda env, n: _map(args[0](env, n), lambda v: np.rint(v) + 0.0)
     return _round2(args[0], args[1])
 
 

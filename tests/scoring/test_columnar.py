@@ -197,3 +197,143 @@ def test_summary_table_columns(tmp_path: Path) -> None:
     read = list(read_summary(path, plan.read))
     assert read[0].values.column_source() is not None  # type: ignore[attr-defined]
     _same(plan, read)
+
+
+HEAD = """
+schema_version: 1
+id: t
+title: t
+year: 2024
+full_score: 100
+"""
+GROUPS = """
+groups:
+  - {id: a, name: 一类县}
+  - {id: b, name: 二类县}
+"""
+
+
+def _u(name: str, group: str, values: dict[str, float]) -> UnitData:
+    return UnitData(name, group, 2024, {k: Value(v) for k, v in values.items()}, {}, file=f"{name}.xlsx")
+
+
+# Cases found by review, each once scored differently on columns than by the engine.
+CASES: dict[str, tuple[str, list[UnitData]]] = {
+    "threshold-compared-exactly": (
+        HEAD
+        + """categories:
+  - {id: "1", name: 甲, points: 100, indicators: [
+      {id: "1.1", name: 比例, points: 10, unit: "%", rule: {type: threshold, target: 60, partial: 0}},
+      {id: "1.2", name: 其他, points: 90, unit: 分, rule: {type: direct}}]}
+""",
+        [_u("甲县", "", {"1.1": 59.99999999999999, "1.2": 80}), _u("乙县", "", {"1.1": 60.0, "1.2": 70})],
+    ),
+    "cohort-rule-with-a-group-variant": (
+        HEAD
+        + GROUPS
+        + """categories:
+  - {id: "1", name: 甲, points: 100, indicators: [
+      {id: "1.1", name: 增速, points: 10, unit: "%", rule: {type: rank, scores: [10, 8, 6], others: 4,
+       within: cohort, by_group: {二类县: {others: 5}}}},
+      {id: "1.2", name: 均值, points: 10, unit: "%", rule: {type: relative, to: average, at_average: 6,
+       within: cohort, by_group: {二类县: {at_average: 7}}}},
+      {id: "1.3", name: 其他, points: 80, unit: 分, rule: {type: direct}}]}
+""",
+        [
+            _u("A1", "一类县", {"1.1": 9, "1.2": 3, "1.3": 80}),
+            _u("A2", "一类县", {"1.1": 8, "1.2": 5, "1.3": 80}),
+            _u("B1", "二类县", {"1.1": 7, "1.2": 7, "1.3": 80}),
+            _u("B2", "二类县", {"1.1": 6, "1.2": 9, "1.3": 80}),
+        ],
+    ),
+    "tie-break-by-a-second-level-indicator": (
+        HEAD
+        + """categories:
+  - id: "1"
+    name: 甲
+    points: 100
+    indicators:
+      - id: "1.1"
+        name: 综合
+        points: 50
+        children:
+          - {id: "1.1.1", name: 子一, points: 25, unit: 分, rule: {type: direct}}
+          - {id: "1.1.2", name: 子二, points: 25, unit: 分, rule: {type: direct}}
+      - {id: "1.2", name: 其他, points: 50, unit: 分, rule: {type: direct}}
+ranking: {tie_break: ["1.1"], ties: shared}
+""",
+        [
+            _u("甲县", "", {"1.1.1": 10, "1.1.2": 10, "1.2": 40}),
+            _u("乙县", "", {"1.1.1": 20, "1.1.2": 20, "1.2": 20}),
+        ],
+    ),
+    "step-rounded-as-python-rounds": (
+        HEAD
+        + """categories:
+  - {id: "1", name: 甲, points: 100, indicators: [
+      {id: "1.1", name: 阶梯, points: 10, unit: "%", direction: lower,
+       rule: {type: step, baseline: 3, step: 0.5, deduct: 1, count: started}},
+      {id: "1.2", name: 其他, points: 90, unit: 分, rule: {type: direct}}]}
+""",
+        [_u("甲县", "", {"1.1": 4.5000000005, "1.2": 80}), _u("乙县", "", {"1.1": 3.5000000015, "1.2": 80})],
+    ),
+    "quota-with-many-decimals": (
+        HEAD
+        + """categories:
+  - {id: "1", name: 甲, points: 100, indicators: [{id: "1.1", name: 得分, points: 100, unit: 分, rule: {type: direct}}]}
+grades:
+  - {name: 好, min: 90, quota: 0.3333333333}
+  - {name: 一般, min: 0}
+""",
+        [_u(f"{k}县", "", {"1.1": 95}) for k in "甲乙丙"],
+    ),
+    "derived-field-naming-another-field": (
+        HEAD
+        + """fields:
+  - {id: 收入, name: 人均收入}
+  - {id: 增长, name: 收入增长, formula: "人均收入 - 100"}
+categories:
+  - {id: "1", name: 甲, points: 100, indicators: [
+      {id: "1.1", name: 增长指标, points: 100, field: 增长, rule: {type: linear, floor: 0, target: 50}}]}
+""",
+        [_u("甲县", "", {"收入": 130}), _u("乙县", "", {"收入": 110})],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_review_cases(tmp_path: Path, name: str) -> None:
+    text, units = CASES[name]
+    path = tmp_path / "scheme.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = compile_plan(load_scheme(path))
+    _same(plan, units)
+
+
+def test_a_derived_field_may_name_the_field_it_uses(tmp_path: Path) -> None:
+    path = tmp_path / "scheme.yaml"
+    text, units = CASES["derived-field-naming-another-field"]
+    path.write_text(text, encoding="utf-8")
+    p = prepare(compile_plan(load_scheme(path)), units[0])
+    assert p.env["增长"] == 30.0
+    assert (p.values[0].value, p.values[0].status) == (30.0, "ok")
+
+
+def test_a_unit_written_to_leaves_the_shared_columns(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from assess.workbook.summary import read_summary, shared_columns
+
+    plan = load_plan("county-2024")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["单位名称", "分组", *[s.name for s in plan.read.inputs]])
+    for k in range(4):
+        ws.append([f"县{k}", "面上县", *[50 + k for _s in plan.read.inputs]])
+    wb.save(tmp_path / "汇总表.xlsx")
+    units = list(read_summary(tmp_path / "汇总表.xlsx", plan.read))
+    assert shared_columns(units) is not None
+    key = plan.read.inputs[0].key
+    units[1].values[key] = Value(7.0)  # the unit now holds its own values
+    assert shared_columns(units) is None
+    _same(plan, units)

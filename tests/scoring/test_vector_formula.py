@@ -80,6 +80,7 @@ def test_columns_agree_with_closures(text: str, rows: list[dict[str, float | Non
         else:
             assert defined[u], (text, row, want)
             assert got[u] == want, (text, row)
+            assert str(float(got[u])) == str(float(want)), (text, row)  # the sign of a zero too
             assert tidy[u] == round(float(want), 9)  # type: ignore[arg-type]
 
 
