@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from operator import itemgetter
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from assess.scheme.inputs import ReadPlan
 from assess.workbook.details import table_header
 from assess.workbook.headers import (
     OWNER_HEADERS,
+    TOTAL_RE,
     TOTAL_ROWS,
     UNIT_HEADERS,
     book_county_header,
@@ -59,6 +59,10 @@ def layout_of(book: Book, plan: ReadPlan | None = None) -> str:
         rows = book.rows(name)
         h, _ = find_header(rows, lambda row: len(match_roles(row, heads)))
         roles = match_roles(rows[h], heads) if h >= 0 else {}
+        if plan is not None and not plan.tables and "u" in roles:
+            # A scheme without detail tables reads only summary tables: repeated names are
+            # duplicates to report, and 所属县 beside 村名称 is the group of each village.
+            return "summary"
         if "owner" in roles:  # 所属县 beside 村名称: one row per village
             return "details"
         if "u" not in roles:
@@ -68,9 +72,6 @@ def layout_of(book: Book, plan: ReadPlan | None = None) -> str:
         book.path,
         "无法识别表格格式:既不是县级填报表(指标名称、数值等列),也不是汇总表或明细表(单位名称等列)",
     )
-
-
-_TOTAL_RE = re.compile("合计|总计|小计|全省|全市|汇总|平均")
 
 
 def _repeats(rows: list[Row], c: int) -> bool:
@@ -87,10 +88,10 @@ def _repeats(rows: list[Row], c: int) -> bool:
     distinct.discard("")
     count = len(names) - names.count("")
     plain = set(map(type, distinct)) == {str}
-    if plain and not _TOTAL_RE.search("\n".join(distinct)):  # no total rows: only blanks to set aside
+    if plain and not TOTAL_RE.search("\n".join(distinct)):  # no total rows: only blanks to set aside
         odd = [v for v in distinct if not v.strip()] if "" in set(map(str.strip, distinct)) else []
     else:
-        odd = [v for v in distinct if type(v) is not str or _TOTAL_RE.search(v) or not v.strip()]
+        odd = [v for v in distinct if type(v) is not str or TOTAL_RE.search(v) or not v.strip()]
     for v in odd:
         if is_blank(v) or key_of(v) in TOTAL_ROWS:
             distinct.discard(v)

@@ -25,6 +25,8 @@ from assess.workbook.data import OK, UnitData, Value
 from assess.workbook.details import dup_or
 from assess.workbook.headers import (
     GROUP_HEADERS,
+    OWNER_HEADERS,
+    TOTAL_RE,
     TOTAL_ROWS,
     UNIT_HEADERS,
     YEAR_HEADERS,
@@ -189,11 +191,11 @@ def shared_columns(units: list[UnitData]) -> tuple[_Columns, list[int]] | None:
     """
     try:
         tables = set(map(attrgetter("values._table"), units))
-        owned = set(map(attrgetter("values._own"), units))
+        owned = list(map(attrgetter("values._own"), units))  # a dict once written to: not hashable
         rows = list(map(attrgetter("values._i"), units))
     except AttributeError:  # a unit read some other way
         return None
-    if len(tables) != 1 or owned != {None}:
+    if len(tables) != 1 or owned.count(None) != len(owned):
         return None
     return tables.pop(), rows
 
@@ -274,6 +276,8 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
             if c not in columns and item[0].key not in {s.key for s, _u in columns.values()}:
                 columns[c] = item
     roles = match_roles(rows[h], {"group": GROUP_HEADERS, "year": YEAR_HEADERS})
+    if "group" not in roles and not plan.tables:  # villages ranked within their county
+        roles.update(match_roles(rows[h], {"group": OWNER_HEADERS}))
     gc, yc = roles.get("group"), roles.get("year")
     header_loc = Location(file=file, sheet=name, row=h + 1)
     present = {s.key for s, _u in columns.values()}
@@ -397,7 +401,6 @@ def _take(rows: list[Row], c: int) -> list[Any]:
         return [row[c] if c < len(row) else "" for row in rows]
 
 
-_TOTAL_RE = re.compile("合计|总计|小计|全省|全市|汇总|平均")
 _NOTE_WORDS = ("注", "说明", "填表", "备注")
 
 
@@ -413,7 +416,7 @@ def _unit_rows(
     """The rows that are units (not blank, total or note rows): 0-based numbers, rows, cleaned names."""
     cleaned = clean_all(_take(rows[start:], unit_col))  # a blank name cleans to ""
     joined = "\n".join(cleaned)
-    if "" not in cleaned and not _TOTAL_RE.search(joined) and not any(w in joined for w in _NOTE_WORDS):
+    if "" not in cleaned and not TOTAL_RE.search(joined) and not any(w in joined for w in _NOTE_WORDS):
         return list(range(start, start + len(cleaned))), rows[start:], cleaned  # nothing to skip
     numbers: list[int] = []
     kept: list[Row] = []
@@ -430,7 +433,7 @@ def _unit_rows(
                     )
                 )
             continue
-        if unit.startswith(_NOTE_WORDS) or (_TOTAL_RE.search(unit) and key_of(unit) in TOTAL_ROWS):
+        if unit.startswith(_NOTE_WORDS) or (TOTAL_RE.search(unit) and key_of(unit) in TOTAL_ROWS):
             continue
         numbers.append(r)
         kept.append(rows[r])

@@ -292,6 +292,8 @@ def _parse_number_text(s: str, kind: str, unit: str | None) -> Parsed:
         want = f"“{unit}”" if unit else "无单位的数值"
         return None, ERROR, f"单位“{suffix}”无法换算为{want}"
     out = v * factor
+    if not math.isfinite(out):
+        return None, ERROR, f"数值无效或超出范围“{s}”"
     return out, OK, f"{s} 已换算为 {fmt_number(out)}{unit}"
 
 
@@ -349,6 +351,32 @@ def parse_column(
     percent_formatted: bool = False,
 ) -> tuple[list[Any], list[tuple[int, str, str]]]:
     """Parse a whole column; returns values and the (index, status, note) of cells that were not plain.
+
+    A number that a unit conversion or a percentage format scales past the
+    float range is an error at its cell, like ``1e309`` typed as it is.
+    """
+    values, bad = _parse_column(raw, kind, unit, factor, percent_formatted=percent_formatted)
+    if (factor != 1.0 or percent_formatted) and not all(
+        map(math.isfinite, [v for v in values if v is not None])
+    ):
+        over = {i for i, v in enumerate(values) if v is not None and not math.isfinite(v)}
+        for i in over:
+            values[i] = None
+        bad = [b for b in bad if b[0] not in over]
+        bad += [(i, ERROR, f"数值无效或超出范围“{raw[i]}”(换算后超出范围)") for i in over]
+        bad.sort(key=lambda b: b[0])
+    return values, bad
+
+
+def _parse_column(
+    raw: list[Any],
+    kind: str,
+    unit: str | None,
+    factor: float = 1.0,
+    *,
+    percent_formatted: bool = False,
+) -> tuple[list[Any], list[tuple[int, str, str]]]:
+    """:func:`parse_column` before the range check.
 
     Plain finite floats in a number/count/amount/score column skip
     :func:`parse_value` entirely: that is most of a 10-million-cell table.

@@ -362,3 +362,53 @@ def test_county_negative_count_is_an_error_where_it_was_typed(tmp_path: Path) ->
     u = read_county(county_xlsx(tmp_path / "丙县.xlsx", rows, unit="丙县"), PLAN)
     got = [(f.code, f.severity, f.location.cell, f.message) for f in u.findings if f.code == "out-of-range"]
     assert got == [("out-of-range", "error", "D7", "“监测对象人数”为 -10,低于下限 0")]
+
+
+def test_without_detail_tables_a_repeated_name_is_a_duplicate_not_a_detail_table(tmp_path: Path) -> None:
+    """A scheme with no detail tables reads only summary tables: the user hears which unit repeats."""
+    rows = [("甲县", "一类县", 1, 1, 1, 1, 1), ("甲县", "一类县", 2, 2, 2, 2, 2)]
+    s = summary_xlsx(tmp_path / "汇总.xlsx", rows)
+    assert detect_layout(s, PLAN) == "details"  # the plan has a detail table: names may repeat there
+    plan = dataclasses.replace(PLAN, tables=())
+    assert detect_layout(s, plan) == "summary"
+    units, _findings = read_all([s], plan, jobs=1)
+    assert [u.unit for u in units] == ["甲县", "甲县"]  # read_inputs refuses the second, naming both cells
+
+
+def test_villages_grouped_by_their_county_column(tmp_path: Path) -> None:
+    """所属县 beside 村名称 is the group of each village when the scheme has no detail tables."""
+    headers = ["村名称", "所属县", "农村居民人均可支配收入(元)", "脱贫人口收入增速(%)"]
+    s = summary_xlsx(tmp_path / "村.xlsx", [("甲村", "甲县", 1, 1), ("乙村", "乙县", 2, 2)], headers)
+    plan = dataclasses.replace(PLAN, tables=(), groups=())
+    units = read_summary(s, plan)
+    assert [(u.unit, u.group) for u in units] == [("甲村", "甲县"), ("乙村", "乙县")]
+
+
+def test_average_and_total_rows_are_not_units(tmp_path: Path) -> None:
+    rows = [
+        ("甲县", "一类县", 1, 1, 1, 1, 1),
+        ("全省平均", None, 1, 1, 1, 1, 1),
+        ("全市合计", None, 2, 2, 2, 2, 2),
+    ]
+    units = read_summary(summary_xlsx(tmp_path / "汇总.xlsx", rows), PLAN)
+    assert [u.unit for u in units] == ["甲县"]
+
+
+def test_a_conversion_past_the_float_range_is_an_error_at_its_cell(tmp_path: Path) -> None:
+    rows = [("甲县", "一类县", 1, 1, "1e305亿元", 1, 1), ("乙县", "一类县", 1, 1, 1e306, 1, 1)]
+    units = read_summary(summary_xlsx(tmp_path / "汇总.xlsx", rows), PLAN)
+    first, second = (u.values["funds"] for u in units)
+    assert (first.number, first.status, first.note) == (None, ERROR, "数值无效或超出范围“1e305亿元”")
+    assert (second.number, second.status) == (1e302, OK)  # 1e306 元 is 1e302 万元
+    headers = ["县(市、区)", "分组", "衔接资金投入(亿元)"]  # the whole column × 10,000
+    units = read_summary(
+        summary_xlsx(tmp_path / "亿元.xlsx", [("甲县", "一类县", 1e306), ("乙县", "一类县", 2)], headers),
+        PLAN,
+    )
+    first, second = (u.values["funds"] for u in units)
+    assert (first.number, first.status, first.note) == (
+        None,
+        ERROR,
+        "数值无效或超出范围“1e+306”(换算后超出范围)",
+    )
+    assert (second.number, second.status) == (20000.0, OK)
