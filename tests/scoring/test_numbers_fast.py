@@ -31,3 +31,24 @@ def test_known_ties() -> None:
     assert r(89.995) == 90.0
     assert r(-0.001) == 0.0
     assert _fixed(2.675, 2) == "2.68"
+
+
+@settings(derandomize=True, max_examples=2000)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.integers(min_value=-(10**12), max_value=10**12).map(lambda n: n / 2e9),  # ties at 9 places
+            st.integers(min_value=-(10**9), max_value=10**9).map(lambda n: n / 1e9 + 5e-10),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_array_round9_equals_python_round(values: list[float]) -> None:
+    import numpy as np
+
+    from assess.scoring.fast import _round9
+
+    got = _round9(np.array(values)).tolist()
+    assert got == [round(v, 9) for v in values]
