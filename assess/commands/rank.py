@@ -49,9 +49,13 @@ def run_rank(
     final = settled(plan) if fmt == "json" else []
     encoded: dict[int, list[str | None]] = {}  # id(unit) → its settled indicators as JSON
 
+    table_keys = [t.key for t in plan.read.tables] if details else []
+
     def on_units(units: list[Any]) -> None:
         # score (and for JSON, encode) what needs no other unit while the pool reads the next files
         for unit in units:
+            if any(k not in unit.tables for k in table_keys):
+                continue  # a --details file will still give it a table: scored once that is attached
             p, row = first_pass(plan, unit)
             early[id(unit)] = (_tables_signature(unit), p, row)
             if final:
