@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from assess.errors import AssessError, Finding, Location
 from assess.scheme.inputs import ReadPlan, TableSpec
@@ -136,18 +137,19 @@ def read_all(
     units: list[UnitData] = []
     findings: list[Finding] = []
     found_details: list[Path] = []
-    for path, (got, problems, is_details) in zip(files, _results(files, plan, jobs, tick), strict=True):
-        units.extend(got)
-        findings.extend(problems)
-        if on_units is not None and got:
-            on_units(got)
-        if is_details:
-            found_details.append(path)  # already counted as read
-    for path in found_details:
-        findings.extend(attach_details(path, plan, units))
-    for path in detail_files:
-        findings.extend(attach_details(path, plan, units))
-        tick(1)
+    with _DetailReader(detail_files, plan, jobs) as early:  # big detail files read beside the others
+        for path, (got, problems, is_details) in zip(files, _results(files, plan, jobs, tick), strict=True):
+            units.extend(got)
+            findings.extend(problems)
+            if on_units is not None and got:
+                on_units(got)
+            if is_details:
+                found_details.append(path)  # already counted as read
+        for path in found_details:
+            findings.extend(attach_details(path, plan, units))
+        for path in detail_files:
+            findings.extend(attach_read(early.result(path), units))
+            tick(1)
     if plan.tables and units:
         findings.extend(missing_tables(plan, units))
     return units, findings
@@ -162,40 +164,106 @@ def attach_details(path: Path, plan: ReadPlan, units: list[UnitData]) -> list[Fi
     spaces and case ignored).  A unit that already has the table keeps the
     first one read.
     """
+    return attach_read(read_detail_file(path, plan), units)
+
+
+# A detail file read without its units: (table, its rows split by unit name), findings, file name.
+DetailRead = tuple[list[tuple[TableSpec, UnitTables]], list[Finding], str]
+
+
+def read_detail_file(path: Path, plan: ReadPlan) -> DetailRead:
+    """The plan's tables in a detail file, split by unit; never raises (problems are findings)."""
     path = Path(path)
     if not plan.tables:
-        return [
-            Finding(
-                "unused-details",
-                "方案没有定义明细表,明细表文件未使用",
-                Location(file=str(path)),
-                "warning",
-            )
-        ]
+        return (
+            [],
+            [
+                Finding(
+                    "unused-details",
+                    "方案没有定义明细表,明细表文件未使用",
+                    Location(file=str(path)),
+                    "warning",
+                )
+            ],
+            "",
+        )
     try:
         with open_book(path) as book:
             out: list[Finding] = []
             specs = _tables_in(book, plan.tables)
             if not specs:
                 names = "、".join(t.name for t in plan.tables)
-                return [
-                    Finding(
-                        "unreadable",
-                        f"无法读取“{path.name}”:文件中没有可识别的明细表(应为:{names})",
-                        Location(file=str(path)),
-                    )
-                ]
-            index = {key_of(u.unit): u for u in units}
+                message = f"无法读取“{path.name}”:文件中没有可识别的明细表(应为:{names})"
+                return [], [Finding("unreadable", message, Location(file=str(path)))], book.file
+            read: list[tuple[TableSpec, UnitTables]] = []
             for spec in specs:
                 try:
-                    tables = details_from_book(book, spec)
+                    read.append((spec, details_from_book(book, spec)))
                 except AssessError as exc:
                     out.append(_unreadable(path, exc))
-                    continue
-                out.extend(_attach(spec, tables, index, book))
-            return out
+            return read, out, book.file
     except Exception as exc:
-        return [_unreadable(path, exc)]
+        return [], [_unreadable(path, exc)], str(path)
+
+
+def attach_read(read: DetailRead, units: list[UnitData]) -> list[Finding]:
+    """Give each unit its part of a detail file already read."""
+    tables, out, file = read
+    out = list(out)
+    if tables:
+        index = {key_of(u.unit): u for u in units}
+        for spec, split in tables:
+            out.extend(_attach(spec, split, index, file))
+    return out
+
+
+BIG_DETAILS = 4 << 20  # bytes: a detail file this large is read in a process of its own
+
+
+class _DetailReader:
+    """Reads large ``--details`` files in a second process while the main one reads the rest.
+
+    A province's village table takes ten seconds to read and needs no unit
+    to be read first; only attaching it does.  Small files, ``jobs=1`` and
+    single-core machines read in place, when their result is asked for.
+    """
+
+    def __init__(self, paths: list[Path], plan: ReadPlan, jobs: int) -> None:
+        self.plan = plan
+        self.pending: dict[Path, Any] = {}
+        big = [p for p in paths if _size(p) >= BIG_DETAILS]
+        self.pool = None
+        if big and jobs != 1 and (os.cpu_count() or 1) > 1:
+            self.pool = ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(plan,))
+            self.pending = {p: self.pool.submit(_read_details_task, p) for p in big}
+
+    def __enter__(self) -> _DetailReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def result(self, path: Path) -> DetailRead:
+        future = self.pending.get(path)
+        if future is None:
+            return read_detail_file(path, self.plan)
+        try:
+            got: DetailRead = future.result()
+            return got
+        except Exception:  # the process died (memory…): read it here instead
+            return read_detail_file(path, self.plan)
+
+
+def _read_details_task(path: Path) -> DetailRead:
+    return read_detail_file(path, _worker_plan[0])
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _tables_in(book: Book, tables: tuple[TableSpec, ...]) -> list[TableSpec]:
@@ -219,12 +287,12 @@ def _tables_in(book: Book, tables: tuple[TableSpec, ...]) -> list[TableSpec]:
     return scored[:1]
 
 
-def _attach(spec: TableSpec, tables: UnitTables, index: dict[str, UnitData], book: Book) -> list[Finding]:
+def _attach(spec: TableSpec, tables: UnitTables, index: dict[str, UnitData], file: str) -> list[Finding]:
     out: list[Finding] = list(tables.findings)
     for name, table in tables.items():
         unit = index.get(key_of(name))
         if unit is None:
-            loc = Location(file=book.file, sheet=table.sheet, row=table.rows[0] if table.rows else None)
+            loc = Location(file=file, sheet=table.sheet, row=table.rows[0] if table.rows else None)
             out.append(
                 Finding(
                     "unknown-unit",
@@ -240,7 +308,7 @@ def _attach(spec: TableSpec, tables: UnitTables, index: dict[str, UnitData], boo
                     "duplicate-table",
                     f"单位“{unit.unit}”的明细表“{spec.name}”重复提供"
                     f"(已从 {unit.tables[spec.key].file} 读取),以先读取的为准",
-                    Location(file=book.file, sheet=table.sheet),
+                    Location(file=file, sheet=table.sheet),
                     "warning",
                 )
             )
@@ -250,4 +318,4 @@ def _attach(spec: TableSpec, tables: UnitTables, index: dict[str, UnitData], boo
     return out
 
 
-__all__ = ["attach_details", "read_all", "read_file"]
+__all__ = ["attach_details", "attach_read", "read_all", "read_detail_file", "read_file"]

@@ -217,7 +217,9 @@ def test_detect_and_read_all(tmp_path: Path) -> None:
     ]
 
 
-def test_read_all_attaches_details(tmp_path: Path) -> None:
+def test_read_all_attaches_details(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.workbook import load
+
     a = county_xlsx(tmp_path / "甲县.xlsx")
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -227,11 +229,15 @@ def test_read_all_attaches_details(tmp_path: Path) -> None:
     ws.append(["甲县", "一村", 12, 80])
     ws.append(["戊县", "二村", 1, 1])
     wb.save(tmp_path / "明细.xlsx")
-    units, findings = read_all([a], PLAN, details=[tmp_path / "明细.xlsx"])
-    assert units[0].tables["villages"].columns["village"] == ["一村"]
-    assert [(f.code, f.message) for f in findings] == [
-        ("unknown-unit", "明细表“村级明细”中的单位“戊县”(1 行)没有对应的填报数据,未使用")
-    ]
+    for big in (False, True):  # read in place, or (a large file) in a second process
+        if big:
+            monkeypatch.setattr(load, "BIG_DETAILS", 0)
+        units, findings = read_all([a], PLAN, details=[tmp_path / "明细.xlsx"], jobs=0)
+        assert units[0].tables["villages"].columns["village"] == ["一村"]
+        assert [(f.code, f.message) for f in findings] == [
+            ("unknown-unit", "明细表“村级明细”中的单位“戊县”(1 行)没有对应的填报数据,未使用")
+        ]
+        assert findings[0].location.file == str(tmp_path / "明细.xlsx")
 
 
 def test_summary_csv_gb18030(tmp_path: Path) -> None:
