@@ -71,7 +71,8 @@ def run_rank(
         problems += [str(f) for u in data.units for f in u.findings if f.severity == "error"]
         raise DataError("--strict:输入有问题,未排名:\n  " + "\n  ".join(problems[:50]))
     if not data.units:
-        raise DataError("没有可排名的单位:所有输入都无法读取")
+        reasons = "".join(f"\n  {Path(r['file']).name}:{r['reason']}" for r in data.refused[:20])
+        raise DataError("没有可排名的单位:所有输入都无法读取" + reasons)
     check_size(fmt, len(data.units))
     if brief:
         table = brief_of(plan, data, last, overall=overall)

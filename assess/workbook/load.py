@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -146,13 +147,19 @@ def read_all(
             if is_details:
                 found_details.append(path)  # already counted as read
         for path in found_details:
-            findings.extend(attach_details(path, plan, units))
+            findings.extend(_as_details(attach_details(path, plan, units)))
         for path in detail_files:
             findings.extend(attach_read(early.result(path), units))
             tick(1)
     if plan.tables and units:
         findings.extend(missing_tables(plan, units))
     return units, findings
+
+
+def _as_details(findings: list[Finding]) -> list[Finding]:
+    """Say why a file among the inputs was read as a detail table when that failed."""
+    why = ";该文件被当作明细表读取(有“所属县”一类的列,或同一单位名称出现多行),若它是汇总表,请检查表头和重复的单位名称"
+    return [replace(f, message=f.message + why) if f.code == "unreadable" else f for f in findings]
 
 
 def attach_details(path: Path, plan: ReadPlan, units: list[UnitData]) -> list[Finding]:

@@ -183,3 +183,21 @@ def test_brief_json_on_disk_is_one_unit_a_line(runner, tmp_path: Path):
     assert sum(1 for line in lines if line.startswith('    {"unit": ')) == 14
     assert lines[-2:] == ["  ]", "}"]
     assert len(json.loads(text)["units"]) == 14
+
+
+def test_nothing_to_rank_says_why(runner, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["单位名称", "分组", "农村居民人均可支配收入"])
+    ws.append(["浏阳市", "示范创建县", 30000])
+    ws.append(["浏阳市", "示范创建县", 31000])
+    wb.save(tmp_path / "重复.xlsx")
+    result = invoke(runner, "rank", "-s", "county-2024", str(tmp_path / "重复.xlsx"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "错误:没有可排名的单位:所有输入都无法读取\n"
+        "  重复.xlsx:无法读取“重复.xlsx”:未找到明细表“村级明细”(没有同名工作表,也没有含其列名的表头);"
+        "该文件被当作明细表读取(有“所属县”一类的列,或同一单位名称出现多行),若它是汇总表,请检查表头和重复的单位名称\n"
+    )
