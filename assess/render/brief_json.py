@@ -37,7 +37,7 @@ def number_texts(col: np.ndarray, decimals: int) -> np.ndarray:
     scale = 10.0**decimals
     with np.errstate(all="ignore"):
         steps = np.rint(col * scale)
-        grid = defined & (steps >= 0) & (steps <= GRID_LIMIT) & (steps / scale == col)
+        grid = defined & ~np.signbit(col) & (steps <= GRID_LIMIT) & (steps / scale == col)  # -0.0 apart
     if grid.any():
         idx = steps[grid].astype(np.int64)
         out[grid] = np.array(_table(decimals, int(idx.max())), dtype=object)[idx]
