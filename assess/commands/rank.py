@@ -56,6 +56,8 @@ def run_rank(
         for unit in units:
             if any(k not in unit.tables for k in table_keys):
                 continue  # a --details file will still give it a table: scored once that is attached
+            if brief and not unit.tables:
+                continue  # the brief table scores such units on columns, all at once
             p, row = first_pass(plan, unit)
             early[id(unit)] = (_tables_signature(unit), p, row)
             if final:
@@ -63,9 +65,7 @@ def run_rank(
                     encode_indicator(r) if ok else None for r, ok in zip(row, final, strict=True)
                 ]
 
-    data = read_inputs(
-        plan, inputs, details=details, progress=progress, jobs=jobs, on_units=None if brief else on_units
-    )
+    data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs, on_units=on_units)
     if strict and (data.refused or any(f.severity == "error" for u in data.units for f in u.findings)):
         problems = [f"{r['file']}: {r['reason']}" for r in data.refused]
         problems += [str(f) for u in data.units for f in u.findings if f.severity == "error"]
@@ -75,23 +75,13 @@ def run_rank(
         raise DataError("没有可排名的单位:所有输入都无法读取" + reasons)
     check_size(fmt, len(data.units))
     if brief:
-        table = brief_of(plan, data, last, overall=overall)
+        table = brief_of(plan, data, last, overall=overall, firsts=lambda: _firsts(plan, data, early)[0])
         run = _summary(data, table.units, last, quiet)
         extra = _extra(plan, data, previous, overall, title, issuer, table.statistics())
         return write_brief(
             run, plan, table, data, extra, fmt=fmt, output=output, report_date=report_date, quiet=quiet
         )
-    firsts = []
-    ready: dict[int, list[str | None]] = {}
-    for unit in data.units:
-        got = early.get(id(unit))
-        # a detail table attached after the unit arrived changes its aggregates: score it again
-        if got is not None and got[0] == _tables_signature(unit):
-            firsts.append(got[1:])
-            if id(unit) in encoded:
-                ready[len(firsts) - 1] = encoded[id(unit)]
-        else:
-            firsts.append(first_pass(plan, unit))
+    firsts, ready = _firsts(plan, data, early, encoded)
     prepared = [p for p, _row in firsts]
     results = score_prepared(plan, prepared, cohort=len(prepared) > 1, rows=[row for _p, row in firsts])
     rank_cohort(plan, results, last, overall=overall)
@@ -145,6 +135,30 @@ def run_rank(
     if not quiet:
         run.messages.append(f"已写入:{target}")
     return run
+
+
+def _firsts(
+    plan: Plan,
+    data: Inputs,
+    early: dict[int, tuple[Any, Any, Any]],
+    encoded: dict[int, list[str | None]] | None = None,
+) -> tuple[list[tuple[Any, Any]], dict[int, list[str | None]]]:
+    """Every unit's first pass, taken from the early ones where still valid; and, by position,
+    the indicators already encoded."""
+    from assess.scoring.engine import first_pass
+
+    firsts: list[tuple[Any, Any]] = []
+    ready: dict[int, list[str | None]] = {}
+    for unit in data.units:
+        got = early.get(id(unit))
+        # a detail table attached after the unit arrived changes its aggregates: score it again
+        if got is not None and got[0] == _tables_signature(unit):
+            firsts.append((got[1], got[2]))
+            if encoded and id(unit) in encoded:
+                ready[len(firsts) - 1] = encoded[id(unit)]
+        else:
+            firsts.append(first_pass(plan, unit))
+    return firsts, ready
 
 
 def _summary(data: Inputs, units: list[str], last: dict[str, Any] | None, quiet: bool) -> Run:

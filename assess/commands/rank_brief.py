@@ -8,6 +8,7 @@ consequences) and leaves the basis of one unit to ``score`` and ``explain``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +39,28 @@ def check_size(fmt: str, count: int) -> None:
         )
 
 
-def brief_of(plan: Plan, data: Inputs, last: dict[str, dict[str, Any]] | None, *, overall: bool) -> Brief:
-    """On columns when the scheme allows it, else through the engine: the same table either way."""
+def brief_of(
+    plan: Plan,
+    data: Inputs,
+    last: dict[str, dict[str, Any]] | None,
+    *,
+    overall: bool,
+    firsts: Callable[[], list[tuple[Any, Any]]] | None = None,
+) -> Brief:
+    """On columns when the scheme allows it, else through the engine: the same table either way.
+
+    ``firsts`` gives every unit's first pass (most done while the files were read)."""
     from assess.scoring.columnar import brief_columns
 
     brief = brief_columns(plan, data.units, last, overall=overall)
     if brief is not None:
         return brief
-    from assess.scoring.engine import prepare, score_prepared
+    from assess.scoring.engine import first_pass, score_prepared
     from assess.scoring.ranking import rank_cohort
 
-    prepared = [prepare(plan, u) for u in data.units]
-    results = score_prepared(plan, prepared, cohort=len(prepared) > 1)
+    done = firsts() if firsts is not None else [first_pass(plan, u) for u in data.units]
+    prepared = [p for p, _row in done]
+    results = score_prepared(plan, prepared, cohort=len(prepared) > 1, rows=[row for _p, row in done])
     rank_cohort(plan, results, last, overall=overall)
     return Brief.from_results(plan, results)
 
