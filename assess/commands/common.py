@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,10 @@ def read_inputs(
     inputs.refused = [
         {"file": f.location.file or "", "reason": f.message} for f in findings if f.code == "unreadable"
     ]
+    names = list(map(attrgetter("unit"), units))
+    if len(set(names)) == len(names):  # no name twice (in C: 500,000 villages in milliseconds)
+        inputs.units = units
+        return inputs
     seen: dict[str, UnitData] = {}
     for unit in units:
         first = seen.get(unit.unit)
