@@ -192,6 +192,18 @@ def score_prepared(
     rows: list[list[IndicatorResult]] | None = None,
 ) -> list[UnitResult]:
     """Score prepared units; ``rows`` are their first-pass scores when already computed."""
+    scores = score_rows(plan, prepared, cohort=cohort, rows=rows)
+    return [_finish(plan, p, row) for p, row in zip(prepared, scores, strict=True)]
+
+
+def score_rows(
+    plan: Plan,
+    prepared: list[Prepared],
+    *,
+    cohort: bool = True,
+    rows: list[list[IndicatorResult]] | None = None,
+) -> list[list[IndicatorResult]]:
+    """Every unit's indicator scores, cohort rules included, before totals (``_finish``)."""
     if rows is None:
         rows = [[_unit_rule(plan, ind, p, i) for i, ind in enumerate(plan.indicators)] for p in prepared]
     scores = rows
@@ -203,7 +215,7 @@ def score_prepared(
                     row[i] = _cohort_unscorable(ind, row[i])
             continue
         _score_cohort_indicator(plan, i, prepared, scores)
-    return [_finish(plan, p, row) for p, row in zip(prepared, scores, strict=True)]
+    return scores
 
 
 def _base(plan: Plan, ind: PlanIndicator, value: IndicatorValue, rule: Any) -> IndicatorResult:
