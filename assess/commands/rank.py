@@ -58,7 +58,10 @@ def run_rank(
                 continue  # a --details file will still give it a table: scored once that is attached
             if brief and not unit.tables:
                 continue  # the brief table scores such units on columns, all at once
-            p, row = first_pass(plan, unit)
+            try:
+                p, row = first_pass(plan, unit)
+            except DataError:  # refused data: said later, unless the unit is a duplicate dropped
+                continue
             early[id(unit)] = (_tables_signature(unit), p, row)
             if final:
                 encoded[id(unit)] = [
@@ -71,8 +74,7 @@ def run_rank(
         problems += [str(f) for u in data.units for f in u.findings if f.severity == "error"]
         raise DataError("--strict:输入有问题,未排名:\n  " + "\n  ".join(problems[:50]))
     if not data.units:
-        reasons = "".join(f"\n  {Path(r['file']).name}:{r['reason']}" for r in data.refused[:20])
-        raise DataError("没有可排名的单位:所有输入都无法读取" + reasons)
+        raise DataError(_nothing_to_rank(data))
     check_size(fmt, len(data.units))
     if brief:
         table = brief_of(plan, data, last, overall=overall, firsts=lambda: _firsts(plan, data, early)[0])
@@ -135,6 +137,21 @@ def run_rank(
     if not quiet:
         run.messages.append(f"已写入:{target}")
     return run
+
+
+def _nothing_to_rank(data: Inputs) -> str:
+    """Why no unit was read: each refused input, and the inputs read as detail tables."""
+    refused = {r["file"] for r in data.refused}
+    lines = [f"{Path(r['file']).name}:{r['reason']}" for r in data.refused]
+    lines += [
+        f"{p.name}:按明细表读取(有“所属县”一类的列,或同一单位名称出现多行),其中没有单位的填报数据"
+        for p in data.files
+        if str(p) not in refused
+    ]
+    shown = "".join(f"\n  {line}" for line in lines[:20])
+    more = f"\n  ……另有 {len(lines) - 20} 个" if len(lines) > 20 else ""
+    head = "所有输入都无法读取" if all(str(p) in refused for p in data.files) else "输入中没有单位的填报数据"
+    return f"没有可排名的单位:{head}{shown}{more}"
 
 
 def _firsts(

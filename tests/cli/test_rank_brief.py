@@ -201,3 +201,45 @@ def test_nothing_to_rank_says_why(runner, tmp_path):
         "  重复.xlsx:无法读取“重复.xlsx”:未找到明细表“村级明细”(没有同名工作表,也没有含其列名的表头);"
         "该文件被当作明细表读取(有“所属县”一类的列,或同一单位名称出现多行),若它是汇总表,请检查表头和重复的单位名称\n"
     )
+
+
+@pytest.mark.parametrize("brief", [(), ("--brief",)])
+def test_a_refused_gap_in_a_duplicate_does_not_stop_the_ranking(runner, tmp_path, brief):
+    """Early scoring meets the duplicate before it is dropped: the ranking still goes on."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    text = (EXAMPLES.parent / "indicators" / "county-2024.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "        rule: {type: linear, floor: 0, target: 10}\n",
+        "        rule: {type: linear, floor: 0, target: 10}\n        missing: refuse\n",
+        1,
+    )
+    scheme = tmp_path / "方案.yaml"
+    scheme.write_text(text, encoding="utf-8")
+    data = tmp_path / "县"
+    data.mkdir()
+    for name in ("浏阳市", "宁乡市", "韶山市"):
+        shutil.copy(EXAMPLES / "counties" / f"{name}.xlsx", data / f"{name}.xlsx")
+    wb = load_workbook(data / "浏阳市.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            if row[0].value == "2.5" or (len(row) > 1 and row[1].value == "新型农业经营主体数量增长率"):
+                for cell in row[2:]:
+                    if isinstance(cell.value, (int, float)):
+                        cell.value = None
+    wb.save(data / "浏阳市_重报.xlsx")
+    result = invoke(runner, "rank", "-s", str(scheme), str(data), *brief, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert len(json.loads(result.stdout)["units"]) == 3
+    assert "单位“浏阳市”重复出现" in result.stderr
+
+
+def test_nothing_to_rank_from_a_detail_table_alone(runner):
+    result = invoke(runner, "rank", "-s", "county-2024", str(EXAMPLES / "村级明细(全省).xlsx"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "错误:没有可排名的单位:输入中没有单位的填报数据\n"
+        "  村级明细(全省).xlsx:按明细表读取(有“所属县”一类的列,或同一单位名称出现多行),其中没有单位的填报数据\n"
+    )
