@@ -47,7 +47,7 @@ from assess.workbook.rowmatch import (
     unit_pairs_of,
 )
 from assess.workbook.safety import fail
-from assess.workbook.values import PercentCell, parse_value, parse_year
+from assess.workbook.values import PercentCell, is_bare_number, parse_value, parse_year
 
 LABELS: dict[str, frozenset[str]] = {
     "unit": UNIT_HEADERS - keys("单位", "村", "县", "乡镇", "地区"),
@@ -324,7 +324,7 @@ def _read_rows(
                         ),
                     )
                 )
-            elif number is not None and status == OK and not note and type(raw) is not str:
+            elif number is not None and status == OK and not note and is_bare_number(raw):
                 number *= factor
                 note = f"按“{row_unit}”换算为“{spec.unit}”"
         if notes is not None:

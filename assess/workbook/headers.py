@@ -44,14 +44,14 @@ UNIT_HEADERS = keys(
 GROUP_HEADERS = keys("分组", "考核分组", "组别", "类别", "分类", "考核类别")
 YEAR_HEADERS = keys("年度", "考核年度", "填报年度", "年份", "数据年度")
 OWNER_HEADERS = keys("所属单位", "所属县", "所属县市区", "所属县(市、区)", "所属乡镇", "所属区县")
+# 全州, 全县 alone are not here: 全州(县) is a county's name.
 TOTAL_ROWS = keys(
-    "合计", "总计", "小计", "汇总", "平均", "合计数", "平均值", "总体平均",
-    "全省", "全市", "全州", "全盟", "全县", "全区",
+    "合计", "总计", "小计", "汇总", "平均", "合计数", "平均值", "总体平均", "全省", "全市",
     "全省合计", "全市合计", "全州合计", "全县合计", "全区合计", "全省总计", "全市总计",
     "全省平均", "全市平均", "全州平均", "全县平均", "全区平均",
 )
 # Words one of which every total row above contains: a column without them has no total row.
-TOTAL_RE = re.compile("合计|总计|小计|汇总|平均|全省|全市|全州|全盟|全县|全区")
+TOTAL_RE = re.compile("合计|总计|小计|汇总|平均|全省|全市")
 # fmt: on
 
 

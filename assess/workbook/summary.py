@@ -276,7 +276,7 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
             if c not in columns and item[0].key not in {s.key for s, _u in columns.values()}:
                 columns[c] = item
     roles = match_roles(rows[h], {"group": GROUP_HEADERS, "year": YEAR_HEADERS})
-    if "group" not in roles and not plan.tables:  # villages ranked within their county
+    if "group" not in roles and not plan.tables and not plan.groups:  # villages ranked by county
         roles.update(match_roles(rows[h], {"group": OWNER_HEADERS}))
     gc, yc = roles.get("group"), roles.get("year")
     header_loc = Location(file=file, sheet=name, row=h + 1)
@@ -302,7 +302,7 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
             elif f != 1.0:
                 factors[c] = f
     plan_cols = [(c, spec, factors.get(c, 1.0)) for c, (spec, _u) in sorted(columns.items())]
-    numbers, body, names = _unit_rows(book, name, rows, start, unit_col, plan_cols, result)
+    numbers, body, names = _unit_rows(book, name, rows, start, unit_col, plan_cols, result, known_units(plan))
     table = _Columns(file, name, [r + 1 for r in numbers])
     flagged: set[int] = set()
     for c, spec, factor in plan_cols:
@@ -412,8 +412,11 @@ def _unit_rows(
     unit_col: int,
     plan_cols: list[tuple[int, InputSpec, float]],
     result: UnitList,
+    listed: set[str] | frozenset[str],
 ) -> tuple[list[int], list[Row], list[str]]:
-    """The rows that are units (not blank, total or note rows): 0-based numbers, rows, cleaned names."""
+    """The rows that are units (not blank, total or note rows): 0-based numbers, rows, cleaned names.
+
+    A name the scheme's unit list has (``listed``) is a unit even if it reads like a total row."""
     cleaned = clean_all(_take(rows[start:], unit_col))  # a blank name cleans to ""
     joined = "\n".join(cleaned)
     if "" not in cleaned and not TOTAL_RE.search(joined) and not any(w in joined for w in _NOTE_WORDS):
@@ -433,7 +436,9 @@ def _unit_rows(
                     )
                 )
             continue
-        if unit.startswith(_NOTE_WORDS) or (TOTAL_RE.search(unit) and key_of(unit) in TOTAL_ROWS):
+        if (unit.startswith(_NOTE_WORDS) or (TOTAL_RE.search(unit) and key_of(unit) in TOTAL_ROWS)) and (
+            unit not in listed
+        ):
             continue
         numbers.append(r)
         kept.append(rows[r])

@@ -368,6 +368,23 @@ def parse_column(
     return values, bad
 
 
+def _text_in_column(v: str, kind: str, unit: str | None, by_header: float) -> Parsed:
+    """A text cell: as written, and a bare number ("3.12", a number stored as text, every
+    value of a CSV) also in the header's unit; "500万元" already says its own unit."""
+    number, status, note = parse_value(v, kind, unit)
+    if by_header != 1.0 and number is not None and status == OK and is_bare_number(v):
+        number *= by_header
+    return number, status, note
+
+
+def is_bare_number(raw: object) -> bool:
+    """A number, or text that is only a number ("3.12", "1,234"): what a unit given elsewhere
+    (a header, the row's 单位 column) applies to; "500万元" and "82%" carry their own."""
+    if type(raw) is str:
+        return _to_float(raw.replace(" ", "").replace("\u2212", "-")) is not None
+    return isinstance(raw, (int, float)) and not isinstance(raw, bool)
+
+
 def _parse_column(
     raw: list[Any],
     kind: str,
@@ -386,6 +403,7 @@ def _parse_column(
         return [(v.strip() or None) if type(v) is str else (cell_text(v) or None) for v in raw], bad
     percent = kind == KIND_PERCENT or unit == "%"
     scaled = percent and percent_formatted  # every number in the column is shown as a percentage
+    by_header = factor  # the header's unit: text that is a bare number is converted too
     if scaled:
         factor *= 100.0  # numbers only: text such as "82%" is parsed as written
     types = set(map(type, raw))
@@ -394,8 +412,8 @@ def _parse_column(
             return ([v * factor for v in raw] if factor != 1.0 else list(raw)), bad
         if types == {PercentCell} and percent:  # a column formatted as percentages
             return [v * 100.0 * factor for v in raw], bad
-    if types == {str}:  # 是/否, 不适用…: each distinct text is parsed once
-        by_text = {v: parse_value(v, kind, unit) for v in set(raw)}
+    if types == {str}:  # 是/否, 不适用…, or a CSV: each distinct text is parsed once
+        by_text = {v: _text_in_column(v, kind, unit, by_header) for v in set(raw)}
         if any(status != OK or note for _n, status, note in by_text.values()):
             bad = [(i, p[1], p[2]) for i, v in enumerate(raw) if (p := by_text[v])[1] != OK or p[2]]
         return [by_text[v][0] for v in raw], bad
@@ -414,7 +432,7 @@ def _parse_column(
         if t is str:
             parsed = texts.get(v)
             if parsed is None:
-                parsed = texts[v] = parse_value(v, kind, unit)
+                parsed = texts[v] = _text_in_column(v, kind, unit, by_header)
             number, status, note = parsed
         else:
             number, status, note = parse_value(v, kind, unit)

@@ -390,14 +390,39 @@ def test_villages_grouped_by_their_county_column(tmp_path: Path) -> None:
     assert [(u.unit, u.group) for u in units] == [("甲村", "甲县"), ("乙村", "乙县")]
 
 
+def test_a_county_column_is_not_the_group_when_the_scheme_has_groups(tmp_path: Path) -> None:
+    headers = ["村名称", "所属县", "农村居民人均可支配收入(元)"]
+    s = summary_xlsx(tmp_path / "村.xlsx", [("甲村", "甲县", 1)], headers)
+    plan = dataclasses.replace(PLAN, tables=(), units=())  # groups 一类县, 二类县 stay
+    assert [(u.unit, u.group, u.findings) for u in read_summary(s, plan)] == [("甲村", None, [])]
+
+
 def test_average_and_total_rows_are_not_units(tmp_path: Path) -> None:
     rows = [
         ("甲县", "一类县", 1, 1, 1, 1, 1),
         ("全省平均", None, 1, 1, 1, 1, 1),
         ("全市合计", None, 2, 2, 2, 2, 2),
+        ("全州", "一类县", 3, 3, 3, 3, 3),  # 全州(县) is a county, not a total
     ]
     units = read_summary(summary_xlsx(tmp_path / "汇总.xlsx", rows), PLAN)
-    assert [u.unit for u in units] == ["甲县"]
+    assert [u.unit for u in units] == ["甲县", "全州"]
+    listed = dataclasses.replace(PLAN, units=("甲县", "平均"))
+    rows = [("甲县", "一类县", 1, 1, 1, 1, 1), ("平均", "一类县", 1, 1, 1, 1, 1)]
+    units = read_summary(summary_xlsx(tmp_path / "名单.xlsx", rows), listed)
+    assert [u.unit for u in units] == ["甲县", "平均"]  # a unit the scheme lists is never a total row
+
+
+def test_numbers_stored_as_text_take_the_header_unit(tmp_path: Path) -> None:
+    """WPS 文本型数字 and every CSV value: a bare number is in the header's unit like a typed one."""
+    headers = ["县(市、区)", "分组", "衔接资金投入(亿元)"]
+    rows = [("甲县", "一类县", 3.12), ("乙县", "一类县", "3.12"), ("丙县", "一类县", "500万元")]
+    units = read_summary(summary_xlsx(tmp_path / "亿元.xlsx", rows, headers), PLAN)
+    assert [u.values["funds"].number for u in units] == [31200.0, 31200.0, 500.0]
+    csv = tmp_path / "亿元.csv"
+    csv.write_text(
+        "县(市、区),分组,衔接资金投入(亿元)\n甲县,一类县,3.12\n乙县,一类县,500万元\n", encoding="utf-8"
+    )
+    assert [u.values["funds"].number for u in read_summary(csv, PLAN)] == [31200.0, 500.0]
 
 
 def test_a_conversion_past_the_float_range_is_an_error_at_its_cell(tmp_path: Path) -> None:
