@@ -342,6 +342,10 @@ def cell_text(v: object) -> str:
     return str(v).strip()
 
 
+# A parsed column: the values, and (index, status, note) of each cell that was not plain.
+ParsedColumn = tuple[list[Any], list[tuple[int, str, str]]]
+
+
 def parse_column(
     raw: list[Any],
     kind: str,
@@ -349,13 +353,13 @@ def parse_column(
     factor: float = 1.0,
     *,
     percent_formatted: bool = False,
-) -> tuple[list[Any], list[tuple[int, str, str]]]:
+) -> ParsedColumn:
     """Parse a whole column; returns values and the (index, status, note) of cells that were not plain.
 
     A number that a unit conversion or a percentage format scales past the
     float range is an error at its cell, like ``1e309`` typed as it is.
     """
-    values, bad = _parse_column(raw, kind, unit, factor, percent_formatted=percent_formatted)
+    values, bad = _parse_column(raw, kind, unit, factor, percent_formatted)
     if (factor != 1.0 or percent_formatted) and not all(
         map(math.isfinite, [v for v in values if v is not None])
     ):
@@ -386,13 +390,8 @@ def is_bare_number(raw: object) -> bool:
 
 
 def _parse_column(
-    raw: list[Any],
-    kind: str,
-    unit: str | None,
-    factor: float = 1.0,
-    *,
-    percent_formatted: bool = False,
-) -> tuple[list[Any], list[tuple[int, str, str]]]:
+    raw: list[Any], kind: str, unit: str | None, factor: float, percent_formatted: bool
+) -> ParsedColumn:
     """:func:`parse_column` before the range check.
 
     Plain finite floats in a number/count/amount/score column skip
