@@ -298,22 +298,31 @@ def _formula_value(plan: Plan, formula: Formula, env: _Env, key: str) -> None:
     env.status[key] = status
 
 
-def _bonus(plan: Plan, env: _Env) -> np.ndarray:
-    section = plan.scheme.bonus
+def _section(plan: Plan, env: _Env, section: Any, item_score: Any) -> np.ndarray:
+    """A bonus or penalty section as ``total._capped`` adds it: each item's rounded score in
+    item order (as sum() adds them), then the section's cap, rounded once more."""
     if section is None:
         return np.zeros(env.n)
     d = plan.scheme.rounding.decimals
     raw = np.zeros(env.n)
-    probe = FastCohort.__new__(FastCohort)  # _rule needs no cohort state for unit rules
     for item in section.items:
         v, defined = env.column(item.field or item.id)
-        score = np.zeros(env.n)
+        raw = raw + item_score(item, v, defined, d)
+    total = raw if section.cap is None else np.minimum(raw, section.cap)
+    return _round(total, d)
+
+
+def _bonus(plan: Plan, env: _Env) -> np.ndarray:
+    probe = FastCohort.__new__(FastCohort)  # _rule needs no cohort state for unit rules
+
+    def item_score(item: Any, v: np.ndarray, defined: np.ndarray, d: int) -> np.ndarray:
+        score = np.zeros(env.n)  # 未填报,不加分
         idx = np.flatnonzero(defined)
         if idx.size:
             score[idx] = _round(_bonus_rule(probe, item, v[idx], idx), d)
-        raw = raw + score  # in item order, as sum() adds them
-    total = raw if section.cap is None else np.minimum(raw, section.cap)
-    return _round(total, d)
+        return score
+
+    return _section(plan, env, plan.scheme.bonus, item_score)
 
 
 def _bonus_rule(probe: FastCohort, item: Any, v: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -329,20 +338,14 @@ def _bonus_rule(probe: FastCohort, item: Any, v: np.ndarray, idx: np.ndarray) ->
 
 
 def _penalties(plan: Plan, env: _Env) -> np.ndarray:
-    section = plan.scheme.penalties
-    if section is None:
-        return np.zeros(env.n)
-    d = plan.scheme.rounding.decimals
-    raw = np.zeros(env.n)
-    for item in section.items:
-        v, defined = env.column(item.field or item.id)
+    def item_score(item: Any, v: np.ndarray, defined: np.ndarray, d: int) -> np.ndarray:
         count = np.where(defined, v, 0.0)
         deducted = count * item.per_item
         if item.cap is not None:
             deducted = np.minimum(deducted, item.cap)
-        raw = raw + np.where(count > 0, _round(deducted, d), 0.0)
-    total = raw if section.cap is None else np.minimum(raw, section.cap)
-    return _round(total, d)
+        return np.where(count > 0, _round(deducted, d), 0.0)
+
+    return _section(plan, env, plan.scheme.penalties, item_score)
 
 
 def _vetoes(
