@@ -25,6 +25,7 @@ from assess.workbook.details import UnitTables, details_from_book, find_table_sh
 from assess.workbook.detect import layout_of
 from assess.workbook.names import key_of
 from assess.workbook.read import Book, open_book, paused_gc
+from assess.workbook.split import allow as allow_split
 from assess.workbook.summary import summary_from_book
 
 PARALLEL_FROM = 16  # below this many files a pool costs more than it saves
@@ -71,10 +72,13 @@ def read_file(path: Path, plan: ReadPlan) -> FileResult:
 _worker_plan: list[ReadPlan] = []  # the plan, sent once to each worker process
 
 
-def _start_worker(plan: ReadPlan) -> None:
+def _start_worker(plan: ReadPlan, split: bool = False) -> None:
+    """Set up a reading process; ``split``: may it read a big sheet with a process of its own
+    (not in a pool that already keeps every core busy)."""
     from assess.runtime import tune_gc
 
     tune_gc()  # inherited where workers are forked, not where they are spawned (Windows)
+    allow_split(split)
     _worker_plan[:] = [plan]
 
 
@@ -127,6 +131,7 @@ def read_all(
     files = [Path(p) for p in files]
     detail_files = [Path(p) for p in details]
     total = len(files) + len(detail_files)
+    allow_split(jobs != 1)  # one process asked for: a big sheet is read in one piece too
     done = 0
 
     def tick(n: int) -> None:
@@ -241,7 +246,7 @@ class _DetailReader:
         big = [p for p in paths if _size(p) >= BIG_DETAILS]
         self.pool = None
         if big and jobs != 1 and (os.cpu_count() or 1) > 1:
-            self.pool = ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(plan,))
+            self.pool = ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(plan, True))
             self.pending = {p: self.pool.submit(_read_details_task, p) for p in big}
 
     def __enter__(self) -> _DetailReader:

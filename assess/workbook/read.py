@@ -37,10 +37,13 @@ from assess.workbook.safety import (
     fail,
     inspect_file,
 )
+from assess.workbook.split import split_rows
 from assess.workbook.values import PercentCell
 from assess.workbook.xlsx_facts import XlsxFacts, column_index, column_letter
 
 Row = list[Any]
+
+SPLIT_FILE_FROM = 8 << 20  # bytes: smaller workbooks are never split (their sheets are small)
 
 _EXTENSIONS = {
     XLSX: (".xlsx", ".xlsm"),
@@ -137,7 +140,9 @@ class Book:
             try:
                 if collecting:
                     gc.disable()
-                rows = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                rows = self._split(sheet) or self._wb.get_sheet_by_name(sheet).to_python(
+                    skip_empty_area=False
+                )
             except python_calamine.PasswordError:
                 raise encrypted(self.path) from None
             except Exception as e:  # calamine raises many types; none may escape
@@ -147,6 +152,16 @@ class Book:
                     gc.enable()
         self._cache[sheet] = rows
         return rows
+
+    def _split(self, sheet: str) -> list[Row] | None:
+        """A very large .xlsx sheet read by two processes (see :mod:`split`); None otherwise."""
+        if self.format != XLSX or _size(self.path) < SPLIT_FILE_FROM:
+            return None
+        extras = self._extras()
+        part = extras.parts.get(sheet) if extras is not None else None
+        if extras is None or part is None:
+            return None
+        return split_rows(self.path, part, sheet, set(extras.parts.values()) - {part})
 
     def _extras(self) -> XlsxFacts | None:
         """The xlsx XML reader, opened on first need; None for other formats or unreadable XML."""
@@ -280,6 +295,13 @@ class Book:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:

@@ -1,0 +1,203 @@
+"""One very large .xlsx sheet read by two processes.
+
+calamine parses a sheet's XML on one thread: a province's 500,000-row village
+table (470 MB of XML) keeps one core busy for eight seconds while the other
+waits.  Here the sheet's XML is cut at a row boundary; each part is packed
+into a temporary workbook beside the parts calamine reads with it (workbook,
+relations, styles, shared strings) and parsed by its own process.  The rows
+are joined at their absolute positions, so the caller gets exactly what one
+read of the whole sheet gives (tests compare the two on generated sheets).
+
+Whenever something does not fit that picture — rows without numbers, rows out
+of order, a child process that fails — :func:`split_rows` returns None and
+the caller reads the sheet the usual way.  Nothing here is needed for
+correctness; it only saves time.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import tempfile
+import zipfile
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import IO, Any
+
+import python_calamine
+
+Row = list[Any]
+Tail = tuple[int, tuple[int, int] | None, list[Row]]  # (first row number, calamine start, rows)
+
+SPLIT_FROM = 96 << 20  # bytes of sheet XML below which one process is as quick
+HEAD_SHARE = 0.58  # the main process's share: the child also inflates the part it skips
+_CHUNK = 8 << 20
+_PREFIX_MAX = 16 << 20  # a sheet whose <sheetData> starts later than this is not split
+
+_allowed = [True]
+
+_SHEETDATA = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?sheetData\b[^>]*?(/?)>")
+_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?worksheet)\b")
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_EMPTY_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+)
+
+
+class _CannotSplit(Exception):
+    """The sheet's XML is not in the shape this module relies on."""
+
+
+def allow(flag: bool) -> None:
+    """Switch splitting on or off for this process (off in pool workers: the cores are taken)."""
+    _allowed[0] = flag
+
+
+def split_rows(path: Path, part: str, sheet: str, others: set[str]) -> list[Row] | None:
+    """The rows of ``sheet`` (XML ``part`` of the .xlsx ``path``) as
+    ``to_python(skip_empty_area=False)`` gives them, read by two processes; or
+    None when the sheet is small, the machine has one core, or the sheet
+    cannot be cut safely.  ``others`` are the workbook's other sheet parts
+    (packed empty: they are not read).
+    """
+    if not _allowed[0] or (os.cpu_count() or 1) < 2:
+        return None
+    try:
+        with zipfile.ZipFile(path) as src:
+            size = src.getinfo(part).file_size
+            if size < SPLIT_FROM:
+                return None
+            target = int(size * HEAD_SHARE)
+            pool = ProcessPoolExecutor(max_workers=1)
+            future: Future[Tail] = pool.submit(_read_tail, str(path), part, sheet, target, others)
+            try:
+                first, head = _read_part(src, part, sheet, target, others, tail=False)
+                got = future.result()
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
+    except Exception:  # any failure: the caller reads the sheet in one piece
+        return None
+    return _join(head, first, got)
+
+
+def _read_tail(path: str, part: str, sheet: str, target: int, others: set[str]) -> Tail:
+    """The child's work: the rows from the cut on, without the empty area before them."""
+    with zipfile.ZipFile(path) as src:
+        return _read_part(src, part, sheet, target, others, tail=True)
+
+
+def _read_part(
+    src: zipfile.ZipFile, part: str, sheet: str, target: int, others: set[str], *, tail: bool
+) -> Any:
+    """Pack one side of the cut into a temporary workbook and parse it with calamine.
+
+    The head comes back as (first row number of the tail, rows from A1); the
+    tail as (first row number, calamine's start, rows from that start).
+    """
+    with tempfile.TemporaryDirectory(prefix="assess-") as tmp:
+        dest = Path(tmp) / "part.xlsx"
+        with zipfile.ZipFile(dest, "w", zipfile.ZIP_STORED, allowZip64=True) as out:
+            first = 0
+            for info in src.infolist():
+                name = info.filename
+                if name == part:
+                    with out.open(zipfile.ZipInfo(name), "w", force_zip64=True) as sink:
+                        first = _cut(src, part, target, sink, tail=tail)
+                elif name in others:
+                    out.writestr(name, _EMPTY_SHEET)
+                elif not name.endswith("/"):
+                    out.writestr(name, src.read(name))
+        wb = python_calamine.CalamineWorkbook.from_path(str(dest))
+        collecting = gc.isenabled()
+        gc.disable()  # millions of new objects, no cycles among them
+        try:
+            found = wb.get_sheet_by_name(sheet)
+            rows = found.to_python(skip_empty_area=tail)
+            start = found.start if tail else None
+        finally:
+            if collecting:
+                gc.enable()
+            wb.close()
+    if tail:
+        return first, start, rows
+    return first, rows
+
+
+def _cut(src: zipfile.ZipFile, part: str, target: int, sink: IO[bytes], *, tail: bool) -> int:
+    """Write the head (XML up to the first row starting at or after byte ``target``,
+    then the closing tags) or the tail (the XML's opening up to ``<sheetData>``,
+    then everything from that row on) to ``sink``; return that row's number.
+
+    Both processes inflate the same bytes and find the same row.
+    """
+    with src.open(part) as f:
+        buf = b""
+        while (m := _SHEETDATA.search(buf)) is None:
+            data = f.read(_CHUNK)
+            if not data or len(buf) > _PREFIX_MAX:
+                raise _CannotSplit
+            buf += data
+        root = _ROOT.search(buf, 0, m.start())
+        if m.group(2) or root is None:
+            raise _CannotSplit  # <sheetData/>: nothing to share out
+        ns = m.group(1) + b":" if m.group(1) else b""
+        tag = b"<" + ns + b"row"
+        prefix = buf[: m.end()]
+        base, frm = 0, m.end()  # buf[0] is byte `base` of the XML; look for the row from buf[frm]
+        while True:
+            i = _row_tag(buf, tag, max(frm, target - base))
+            end = buf.find(b">", i) if i >= 0 else -1
+            if end >= 0:
+                break
+            data = f.read(_CHUNK)
+            if not data:
+                raise _CannotSplit  # fewer rows after the target than worth a process
+            keep = max(0, (i if i >= 0 else len(buf) - len(tag)) - 1)
+            if not tail:
+                sink.write(buf[:keep])
+            base, frm, buf = base + keep, max(0, frm - keep), buf[keep:] + data
+        number = _ROW_NUMBER.search(buf, i, end)
+        if number is None:
+            raise _CannotSplit  # rows numbered by position only: the tail would start at row 1
+        if tail:
+            sink.write(prefix)
+            sink.write(buf[i:])
+            while data := f.read(_CHUNK):
+                sink.write(data)
+        else:
+            sink.write(buf[:i])
+            sink.write(b"</" + ns + b"sheetData></" + root.group(1) + b">")
+        return int(number.group(1))
+
+
+def _row_tag(buf: bytes, tag: bytes, frm: int) -> int:
+    """Index of the first ``<row`` start tag at or after ``frm`` (not ``<rowBreaks``), or -1."""
+    n = len(tag)
+    i = buf.find(tag, frm)
+    while i >= 0 and i + n < len(buf) and buf[i + n] not in b" \t\r\n/>":
+        i = buf.find(tag, i + 1)
+    return i if i >= 0 and i + n < len(buf) else -1
+
+
+def _join(head: list[Row], first: int, got: Tail) -> list[Row] | None:
+    """Head rows (from A1) and the tail placed at its absolute position; None if they overlap."""
+    tail_first, start, rows = got
+    if first != tail_first:
+        return None
+    if not rows or start is None:
+        return head
+    r0, c0 = start
+    if r0 < first - 1 or len(head) > first - 1:
+        return None  # rows out of order in the XML: positions would collide
+    width = max(len(head[0]) if head else 0, c0 + len(rows[0]))
+    if head and len(head[0]) < width:
+        pad = [""] * (width - len(head[0]))
+        head = [row + pad for row in head]
+    lead, trail = [""] * c0, [""] * (width - c0 - len(rows[0]))
+    if lead or trail:
+        rows = [lead + row + trail for row in rows]
+    head.extend([""] * width for _ in range(r0 - len(head)))
+    head.extend(rows)
+    return head

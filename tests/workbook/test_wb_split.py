@@ -1,0 +1,246 @@
+"""A big sheet read by two processes gives exactly the rows of one read (assess.workbook.split)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assess.commands.common import load_plan
+from assess.workbook import read as read_mod
+from assess.workbook import split
+from assess.workbook.data import UnitData
+from assess.workbook.load import read_file
+
+PART = "xl/worksheets/sheet1.xml"
+
+
+@pytest.fixture(autouse=True)
+def _split_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sheet counts as big here; splitting is allowed (other tests may have turned it off)."""
+    monkeypatch.setattr(split, "SPLIT_FROM", 0)
+    split.allow(True)
+
+
+def _plain(path: Path, sheet: str) -> list[list[object]]:
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        return wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    finally:
+        wb.close()
+
+
+cells = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.floats(-1e9, 1e9, allow_nan=False).map(lambda x: round(x, 3)),
+    st.text("村县甲乙0123 ab<&>\"'", min_size=1, max_size=6),
+    st.booleans(),
+    st.dates(dt.date(1950, 1, 1), dt.date(2060, 1, 1)),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    grid=st.lists(st.lists(cells, min_size=1, max_size=6), min_size=2, max_size=40),
+    top=st.integers(0, 3),
+    left=st.integers(0, 3),
+    share=st.floats(0.05, 0.95),
+)
+def test_split_equals_one_read(grid: list[list[object]], top: int, left: int, share: float) -> None:
+    # openpyxl writes shared strings, styles for dates and a second sheet: what real files have
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "大表.xlsx"
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "汇总表"
+        for r, row in enumerate(grid):
+            for c, v in enumerate(row):
+                if v is not None:
+                    ws.cell(row=top + r + 1, column=left + c + 1, value=v)
+        wb.create_sheet("说明").append(["填表说明"])
+        wb.save(path)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(split, "HEAD_SHARE", share)
+            got = split.split_rows(path, PART, "汇总表", {"xl/worksheets/sheet2.xml"})
+        want = _plain(path, "汇总表")
+        if got is not None:
+            assert got == want
+        else:  # only a cut past the last row (or an empty sheet) may decline
+            assert share > 0.5 or not any(v is not None for row in grid for v in row)
+
+
+def _xlsx(sheet_xml: bytes) -> bytes:
+    """A minimal workbook around one hand-written sheet."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/'
+            'workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/'
+            'sheet1.xml"/></Relationships>',
+        )
+        z.writestr(PART, sheet_xml)
+    return buf.getvalue()
+
+
+def _sheet(rows: str, ns: str = "") -> bytes:
+    p = f"{ns}:" if ns else ""
+    xmlns = f"xmlns:{ns}" if ns else "xmlns"
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {xmlns}="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main"><{p}dimension ref="A1:C9"/><{p}sheetData>{rows}</{p}sheetData>'
+        f'<{p}mergeCells count="1"><{p}mergeCell ref="A1:B1"/></{p}mergeCells></{p}worksheet>'
+    ).encode()
+
+
+def _row(r: int | None, values: list[float], ns: str = "") -> str:
+    p = f"{ns}:" if ns else ""
+    num = f' r="{r}"' if r is not None else ""
+    return f"<{p}row{num}>" + "".join(f"<{p}c><{p}v>{v}</{p}v></{p}c>" for v in values) + f"</{p}row>"
+
+
+def _write(tmp_path: Path, sheet_xml: bytes) -> Path:
+    path = tmp_path / "手写.xlsx"
+    path.write_bytes(_xlsx(sheet_xml))
+    return path
+
+
+@pytest.mark.parametrize("share", [0.3, 0.5, 0.7])
+def test_prefixed_namespace_and_gaps(tmp_path: Path, share: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(_row(r, [r, r + 0.5], "x") for r in (1, 2, 3, 7, 8, 9))
+    path = _write(tmp_path, _sheet(rows, "x"))
+    monkeypatch.setattr(split, "HEAD_SHARE", share)
+    got = split.split_rows(path, PART, "表", set())
+    assert got is not None
+    assert got == _plain(path, "表")
+    assert got[3] == ["", ""] and got[6] == [7.0, 7.5]
+
+
+def test_rows_without_numbers_are_read_in_one_piece(tmp_path: Path) -> None:
+    path = _write(tmp_path, _sheet("".join(_row(None, [r]) for r in range(1, 9))))
+    assert split.split_rows(path, PART, "表", set()) is None
+
+
+def test_rows_out_of_order_are_read_in_one_piece(tmp_path: Path) -> None:
+    path = _write(tmp_path, _sheet("".join(_row(r, [r]) for r in (5, 6, 7, 8, 1, 2, 3, 4))))
+    assert _plain(path, "表")[0] == [1.0]  # calamine places them; a split would collide
+    assert split.split_rows(path, PART, "表", set()) is None
+
+
+def test_empty_sheet_data_is_not_split(tmp_path: Path) -> None:
+    xml = _sheet("").replace(b"<sheetData></sheetData>", b"<sheetData/>")
+    assert split.split_rows(_write(tmp_path, xml), PART, "表", set()) is None
+
+
+def test_small_sheets_and_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, _sheet("".join(_row(r, [r]) for r in range(1, 20))))
+    assert split.split_rows(path, PART, "表", set()) is not None
+    split.allow(False)
+    assert split.split_rows(path, PART, "表", set()) is None
+    split.allow(True)
+    monkeypatch.setattr(split, "SPLIT_FROM", 1 << 30)
+    assert split.split_rows(path, PART, "表", set()) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 30),
+    target=st.integers(0, 2000),
+    chunk=st.integers(1, 64),
+    ns=st.sampled_from(["", "x"]),
+)
+def test_cut_halves_rebuild_the_xml(n: int, target: int, chunk: int, ns: str) -> None:
+    """Head minus its closing tags plus tail minus its opening is the sheet, at any chunk size."""
+    xml = _sheet("".join(_row(r, [r, -r]) for r in range(1, n + 1)), ns)
+    src = zipfile.ZipFile(io.BytesIO(_xlsx(xml)))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(split, "_CHUNK", chunk)
+        head, tail = io.BytesIO(), io.BytesIO()
+        try:
+            first = split._cut(src, PART, target, head, tail=False)
+        except split._CannotSplit:
+            assert xml.rfind(b"<x:row " if ns else b"<row ") < target
+            return
+        assert split._cut(src, PART, target, tail, tail=True) == first
+    p = f"{ns}:" if ns else ""
+    close = f"</{p}sheetData></{p}worksheet>".encode()
+    opening = xml[: xml.index(f"<{p}sheetData>".encode()) + len(f"<{p}sheetData>")]
+    assert head.getvalue().endswith(close)
+    assert tail.getvalue().startswith(opening)
+    assert head.getvalue()[: -len(close)] + tail.getvalue()[len(opening) :] == xml
+    cut = len(head.getvalue()) - len(close)
+    assert xml[cut:].startswith(f'<{p}row r="{first}">'.encode())
+    assert cut >= target
+
+
+def test_summary_table_read_split_gives_the_same_units(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader with splitting on and off: same units, values, cells and findings."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "汇总表"
+    ws.append(["村名称", "分组", "字段01", "字段02"])
+    for i in range(300):
+        ws.append([f"测试村{i:03d}", f"县{i % 7}", i * 1.5, "缺" if i == 250 else i % 11])
+    path = tmp_path / "村级汇总.xlsx"
+    wb.save(path)
+    scheme = tmp_path / "村.yaml"
+    scheme.write_text(
+        "id: t\ntitle: 测试\nyear: 2024\nlevel: village\nfull_score: 100\n"
+        "categories:\n  - id: '1'\n    name: 甲\n    points: 100\n    indicators:\n"
+        "      - {id: '1.1', name: 一, points: 50, field: f01, rule: {type: linear, floor: 0, target: 100}}\n"
+        "      - {id: '1.2', name: 二, points: 50, field: f02, rule: {type: linear, floor: 0, target: 10}}\n"
+        "grades:\n  - {name: 好, min: 60}\n  - {name: 较差, min: 0}\n"
+        "fields:\n  - {id: f01, name: 字段01, kind: number}\n  - {id: f02, name: 字段02, kind: number}\n",
+        encoding="utf-8",
+    )
+    plan = load_plan(str(scheme)).read
+    monkeypatch.setattr(read_mod, "SPLIT_FILE_FROM", 1 << 40)
+    whole = read_file(path, plan)
+    monkeypatch.setattr(read_mod, "SPLIT_FILE_FROM", 0)
+    calls: list[object] = []
+    real = split.split_rows
+    monkeypatch.setattr(read_mod, "split_rows", lambda *a: calls.append(a) or real(*a))
+    parted = read_file(path, plan)
+    assert calls and calls[0][1] == PART
+    assert len(parted[0]) == 300
+    assert [_unit(u) for u in parted[0]] == [_unit(u) for u in whole[0]]
+    assert parted[1:] == whole[1:]
+
+
+def _unit(u: UnitData) -> tuple[object, ...]:
+    return (u.unit, u.group, u.year, u.where, [str(f) for f in u.findings], dict(u.values))
