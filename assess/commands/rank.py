@@ -68,7 +68,9 @@ def run_rank(
                     encode_indicator(r) if ok else None for r, ok in zip(row, final, strict=True)
                 ]
 
-    data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs, on_units=on_units)
+    # The brief table scores summary units on columns; only units with detail tables are scored early.
+    watch = on_units if not brief or plan.read.tables else None
+    data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs, on_units=watch)
     if strict and (data.refused or any(f.severity == "error" for u in data.units for f in u.findings)):
         problems = [f"{r['file']}: {r['reason']}" for r in data.refused]
         problems += [str(f) for u in data.units for f in u.findings if f.severity == "error"]
