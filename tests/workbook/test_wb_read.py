@@ -137,3 +137,22 @@ def test_county_fixture_opens(tmp_path: Path) -> None:
         rows = book.rows("指标数据")
         assert rows[0][0] == "2024年度乡村振兴实绩考核数据填报表"
         assert rows[2][:4] == ["指标编码", "指标名称", "计量单位", "本年数值"]
+
+
+def test_paused_gc_freezes_a_big_read_and_nothing_small() -> None:
+    """What a big read left alive is frozen (not walked by the next collection); small reads are not."""
+    import gc
+
+    from assess.workbook.read import FREEZE_FROM, paused_gc
+
+    gc.unfreeze()
+    try:
+        with paused_gc():
+            small = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+        with paused_gc():
+            big = [[i] for i in range(FREEZE_FROM + 1000)]
+        assert gc.get_freeze_count() >= FREEZE_FROM and gc.isenabled()
+        assert len(small) + len(big) == FREEZE_FROM + 2000
+    finally:
+        gc.unfreeze()
