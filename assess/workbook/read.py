@@ -44,7 +44,7 @@ from assess.workbook.xlsx_facts import XlsxFacts, column_index, column_letter
 Row = list[Any]
 
 FREEZE_FROM = 1_000_000  # objects left from a pause of the collector: frozen, not rescanned
-SPLIT_FILE_FROM = 8 << 20  # bytes: smaller workbooks are never split (their sheets are small)
+SPLIT_FILE_FROM = 2 << 20  # bytes: a smaller workbook has no sheet worth splitting (see split.SPLIT_FROM)
 
 _EXTENSIONS = {
     XLSX: (".xlsx", ".xlsm"),

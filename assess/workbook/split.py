@@ -30,7 +30,7 @@ import python_calamine
 Row = list[Any]
 Tail = tuple[int, tuple[int, int] | None, list[Row]]  # (first row number, calamine start, rows)
 
-SPLIT_FROM = 96 << 20  # bytes of sheet XML below which one process is as quick
+SPLIT_FROM = 32 << 20  # bytes of sheet XML below which a second process saves too little
 HEAD_SHARE = 0.58  # the main process's share: the child also inflates the part it skips
 _CHUNK = 8 << 20
 _PREFIX_MAX = 16 << 20  # a sheet whose <sheetData> starts later than this is not split
