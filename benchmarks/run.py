@@ -274,9 +274,13 @@ def run_cli(args: list[str], repeat: int, budget: float | None = None) -> tuple[
                 [sys.executable, "-m", "assess", *args], env=_env(), stdout=subprocess.DEVNULL, stderr=err
             )
             tree = 0
-            while proc.poll() is None:
+            while True:
                 tree = max(tree, _tree_rss(proc.pid))
-                time.sleep(0.1)
+                try:
+                    proc.wait(timeout=0.1)  # returns the moment it ends: the wall time stays exact
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
             times.append(time.perf_counter() - t)
             if proc.returncode not in (0, 1):
                 err.seek(0)
