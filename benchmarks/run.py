@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -273,15 +274,20 @@ def run_cli(args: list[str], repeat: int, budget: float | None = None) -> tuple[
             proc = subprocess.Popen(
                 [sys.executable, "-m", "assess", *args], env=_env(), stdout=subprocess.DEVNULL, stderr=err
             )
-            tree = 0
-            while True:
-                tree = max(tree, _tree_rss(proc.pid))
-                try:
-                    proc.wait(timeout=0.1)  # returns the moment it ends: the wall time stays exact
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+            peak = [0]
+            done = threading.Event()
+
+            def sample(pid: int = proc.pid, peak: list[int] = peak, done: threading.Event = done) -> None:
+                while not done.wait(0.1):
+                    peak[0] = max(peak[0], _tree_rss(pid))
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            proc.wait()  # a blocking wait returns the moment it ends: polling would round the time up
             times.append(time.perf_counter() - t)
+            done.set()
+            sampler.join()
+            tree = peak[0]
             if proc.returncode not in (0, 1):
                 err.seek(0)
                 raise SystemExit(
