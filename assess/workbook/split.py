@@ -144,20 +144,27 @@ def _cut(src: zipfile.ZipFile, part: str, target: int, sink: IO[bytes], *, tail:
             raise _CannotSplit  # <sheetData/>: nothing to share out
         ns = m.group(1) + b":" if m.group(1) else b""
         tag = b"<" + ns + b"row"
+        close = b"</" + ns + b"sheetData"
         prefix = buf[: m.end()]
-        base, frm = 0, m.end()  # buf[0] is byte `base` of the XML; look for the row from buf[frm]
+        # buf[0] is byte `base` of the XML; look for the row from buf[frm]; buf[:seen] holds no
+        # end of <sheetData> (a <row> after it, in an extension list or a second <sheetData>
+        # that calamine does not read, is no row of the sheet)
+        base, frm, seen = 0, m.end(), m.end()
         while True:
             i = _row_tag(buf, tag, max(frm, target - base))
+            if buf.find(close, seen, i if i >= 0 else len(buf)) >= 0:
+                raise _CannotSplit  # the target is past the sheet's last row
             end = buf.find(b">", i) if i >= 0 else -1
             if end >= 0:
                 break
             data = f.read(_CHUNK)
             if not data:
                 raise _CannotSplit  # fewer rows after the target than worth a process
-            keep = max(0, (i if i >= 0 else len(buf) - len(tag)) - 1)
+            seen = max(seen, i if i >= 0 else len(buf) - len(close) + 1)
+            keep = max(0, min(seen, (i if i >= 0 else len(buf) - len(tag)) - 1))
             if not tail:
                 sink.write(buf[:keep])
-            base, frm, buf = base + keep, max(0, frm - keep), buf[keep:] + data
+            base, frm, seen, buf = base + keep, max(0, frm - keep), seen - keep, buf[keep:] + data
         number = _ROW_NUMBER.search(buf, i, end)
         if number is None:
             raise _CannotSplit  # rows numbered by position only: the tail would start at row 1

@@ -181,10 +181,17 @@ def test_small_sheets_and_switched_off(tmp_path: Path, monkeypatch: pytest.Monke
     target=st.integers(0, 2000),
     chunk=st.integers(1, 64),
     ns=st.sampled_from(["", "x"]),
+    after=st.booleans(),
 )
-def test_cut_halves_rebuild_the_xml(n: int, target: int, chunk: int, ns: str) -> None:
-    """Head minus its closing tags plus tail minus its opening is the sheet, at any chunk size."""
+def test_cut_halves_rebuild_the_xml(n: int, target: int, chunk: int, ns: str, after: bool) -> None:
+    """Head minus its closing tags plus tail minus its opening is the sheet, at any chunk size;
+    never cut at a <row> after the end of <sheetData> (``after``: rows in an extension list)."""
+    p = f"{ns}:" if ns else ""
     xml = _sheet("".join(_row(r, [r, -r]) for r in range(1, n + 1)), ns)
+    if after:
+        ext = f"<{p}extLst>{_row(99, [1], ns)}</{p}extLst></{p}worksheet>"
+        xml = xml.replace(f"</{p}worksheet>".encode(), ext.encode())
+    stop = xml.index(f"</{p}sheetData>".encode())
     src = zipfile.ZipFile(io.BytesIO(_xlsx(xml)))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(split, "_CHUNK", chunk)
@@ -192,10 +199,11 @@ def test_cut_halves_rebuild_the_xml(n: int, target: int, chunk: int, ns: str) ->
         try:
             first = split._cut(src, PART, target, head, tail=False)
         except split._CannotSplit:
-            assert xml.rfind(b"<x:row " if ns else b"<row ") < target
+            assert xml.rfind(b"<x:row " if ns else b"<row ", 0, stop) < target
+            with pytest.raises(split._CannotSplit):
+                split._cut(src, PART, target, tail, tail=True)
             return
         assert split._cut(src, PART, target, tail, tail=True) == first
-    p = f"{ns}:" if ns else ""
     close = f"</{p}sheetData></{p}worksheet>".encode()
     opening = xml[: xml.index(f"<{p}sheetData>".encode()) + len(f"<{p}sheetData>")]
     assert head.getvalue().endswith(close)
@@ -203,7 +211,17 @@ def test_cut_halves_rebuild_the_xml(n: int, target: int, chunk: int, ns: str) ->
     assert head.getvalue()[: -len(close)] + tail.getvalue()[len(opening) :] == xml
     cut = len(head.getvalue()) - len(close)
     assert xml[cut:].startswith(f'<{p}row r="{first}">'.encode())
-    assert cut >= target
+    assert target <= cut < stop
+
+
+def test_rows_after_the_end_of_sheet_data_are_not_read(tmp_path: Path) -> None:
+    """calamine reads the first <sheetData> only: a cut at a row of a second one would add its rows."""
+    rows = "".join(_row(r, [r]) for r in range(1, 4))
+    later = "".join(_row(r, [-r]) for r in range(20, 60))
+    xml = _sheet(rows).replace(b"</sheetData>", f"</sheetData><sheetData>{later}</sheetData>".encode())
+    path = _write(tmp_path, xml)
+    assert _plain(path, "表") == [[1.0], [2.0], [3.0]]
+    assert split.split_rows(path, PART, "表", set()) is None
 
 
 def test_summary_table_read_split_gives_the_same_units(
