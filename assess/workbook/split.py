@@ -40,10 +40,10 @@ _allowed = [True]
 _SHEETDATA = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?sheetData\b[^>]*?(/?)>")
 _ROOT = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?worksheet)\b")
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
-_EMPTY_SHEET = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
-)
+# What the other sheets' parts hold in a part's workbook: calamine never opens them to read this
+# sheet, and if it did (the sheet's name resolved to another part than ours: two sheets of one
+# name) the read fails instead of giving that part's rows, and the sheet is read in one piece.
+_UNREADABLE = b"<"
 
 
 class _CannotSplit(Exception):
@@ -60,7 +60,7 @@ def split_rows(path: Path, part: str, sheet: str, others: set[str]) -> list[Row]
     ``to_python(skip_empty_area=False)`` gives them, read by two processes; or
     None when the sheet is small, the machine has one core, or the sheet
     cannot be cut safely.  ``others`` are the workbook's other sheet parts
-    (packed empty: they are not read).
+    (not copied: they are not read).
     """
     if not _allowed[0] or (os.cpu_count() or 1) < 2:
         return None
@@ -106,7 +106,7 @@ def _read_part(
                     with out.open(zipfile.ZipInfo(name), "w", force_zip64=True) as sink:
                         first = _cut(src, part, target, sink, tail=tail)
                 elif name in others:
-                    out.writestr(name, _EMPTY_SHEET)
+                    out.writestr(name, _UNREADABLE)
                 elif not name.endswith("/"):
                     out.writestr(name, src.read(name))
         wb = python_calamine.CalamineWorkbook.from_path(str(dest))

@@ -19,6 +19,7 @@ from assess.workbook import read as read_mod
 from assess.workbook import split
 from assess.workbook.data import UnitData
 from assess.workbook.load import read_file
+from assess.workbook.xlsx_facts import XlsxFacts
 
 PART = "xl/worksheets/sheet1.xml"
 
@@ -78,8 +79,15 @@ def test_split_equals_one_read(grid: list[list[object]], top: int, left: int, sh
             assert share > 0.5 or not any(v is not None for row in grid for v in row)
 
 
-def _xlsx(sheet_xml: bytes) -> bytes:
-    """A minimal workbook around one hand-written sheet."""
+def _xlsx(sheet_xml: bytes, sheets: tuple[tuple[str, int], ...] = (("表", 1),)) -> bytes:
+    """A minimal workbook around one hand-written sheet (``sheets``: names and their sheetN.xml
+    part; parts other than sheet1.xml are written as a copy of ``sheet_xml`` with negated values)."""
+    listed = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, (n, _) in enumerate(sheets, 1))
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/worksheet" Target="worksheets/sheet{k}.xml"/>'
+        for i, (_, k) in enumerate(sheets, 1)
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(
@@ -103,16 +111,16 @@ def _xlsx(sheet_xml: bytes) -> bytes:
             "xl/workbook.xml",
             '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
             'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>',
+            f'relationships"><sheets>{listed}</sheets></workbook>',
         )
         z.writestr(
             "xl/_rels/workbook.xml.rels",
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
-            '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-            'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/'
-            'sheet1.xml"/></Relationships>',
+            f'.org/package/2006/relationships">{rels}</Relationships>',
         )
         z.writestr(PART, sheet_xml)
+        for k in sorted({k for _, k in sheets} - {1}):
+            z.writestr(f"xl/worksheets/sheet{k}.xml", sheet_xml.replace(b"<v>", b"<v>-"))
     return buf.getvalue()
 
 
@@ -212,6 +220,21 @@ def test_cut_halves_rebuild_the_xml(n: int, target: int, chunk: int, ns: str, af
     cut = len(head.getvalue()) - len(close)
     assert xml[cut:].startswith(f'<{p}row r="{first}">'.encode())
     assert target <= cut < stop
+
+
+def test_a_sheet_name_calamine_resolves_to_another_part_is_not_split(tmp_path: Path) -> None:
+    """Two sheets named 表: calamine reads the first (sheet1.xml), the caller's name -> part map
+    (last one wins) says sheet2.xml.  sheet1.xml, another sheet's part, was packed as an empty
+    sheet, and the split gave an empty table; now such parts cannot be read, and the split fails."""
+    xml = _sheet("".join(_row(r, [r]) for r in range(1, 40)))
+    path = tmp_path / "重名.xlsx"
+    path.write_bytes(_xlsx(xml, (("表", 1), ("表", 2), ("别", 1))))
+    facts = XlsxFacts(path)
+    parts = facts.parts
+    facts.zf.close()
+    assert parts == {"表": "xl/worksheets/sheet2.xml", "别": PART}
+    assert _plain(path, "表")[:2] == [[1.0], [2.0]]
+    assert split.split_rows(path, parts["表"], "表", {PART}) is None
 
 
 def test_rows_after_the_end_of_sheet_data_are_not_read(tmp_path: Path) -> None:
