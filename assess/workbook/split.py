@@ -17,11 +17,12 @@ correctness; it only saves time.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import re
 import tempfile
 import zipfile
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -70,34 +71,84 @@ def split_rows(path: Path, part: str, sheet: str, others: set[str]) -> list[Row]
             if size < SPLIT_FROM:
                 return None
             target = int(size * HEAD_SHARE)
-            pool = ProcessPoolExecutor(max_workers=1)
-            future: Future[Tail] = pool.submit(_read_tail, str(path), part, sheet, target, others)
-            try:
-                first, head = _read_part(src, part, sheet, target, others, tail=False)
-                got = future.result()
-            finally:
-                pool.shutdown(wait=False, cancel_futures=True)
+            # The folder is this process's: whatever becomes of the child (killed for its memory,
+            # or stopped below because the head failed), its workbook is removed with the folder.
+            with (
+                tempfile.TemporaryDirectory(prefix="assess-") as tmp,
+                _Child(_read_tail, (str(path), part, sheet, target, others, tmp)) as child,
+            ):
+                first, head = _read_part(src, part, sheet, target, others, tmp, tail=False)
+                got: Tail = child.result()
     except Exception:  # any failure: the caller reads the sheet in one piece
         return None
     return _join(head, first, got)
 
 
-def _read_tail(path: str, part: str, sheet: str, target: int, others: set[str]) -> Tail:
+class _Child:
+    """``fn(*args)`` in a process of its own; on leaving the block the process is stopped if it
+    is still at work (the result is no longer wanted) and waited for, so that it leaves nothing
+    behind: no process, no open file in the folder about to be removed."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        ctx = multiprocessing.get_context()
+        self._conn, send = ctx.Pipe(duplex=False)
+        try:
+            self._proc = ctx.Process(target=_child_main, args=(send, fn, args), daemon=True)
+            self._proc.start()
+        except BaseException:
+            self._conn.close()
+            raise
+        finally:
+            send.close()  # the child's end: once the child is gone, recv() sees the end of the pipe
+
+    def __enter__(self) -> _Child:
+        return self
+
+    def result(self) -> Any:
+        """What ``fn`` returned; raises if it raised, or if the process died (EOFError)."""
+        ok, value = self._conn.recv()
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+        self._proc.close()
+        self._conn.close()
+
+
+def _child_main(send: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """The child process: send (True, result) or (False, the error as text), then exit at once
+    (no traceback on the terminal, and no time spent freeing millions of rows one by one)."""
+    try:
+        out = (True, fn(*args))
+    except BaseException as e:
+        out = (False, f"{type(e).__name__}: {e}")
+    try:
+        send.send(out)
+        send.close()
+    finally:
+        os._exit(0)
+
+
+def _read_tail(path: str, part: str, sheet: str, target: int, others: set[str], folder: str) -> Tail:
     """The child's work: the rows from the cut on, without the empty area before them."""
     with zipfile.ZipFile(path) as src:
-        return _read_part(src, part, sheet, target, others, tail=True)
+        return _read_part(src, part, sheet, target, others, folder, tail=True)
 
 
 def _read_part(
-    src: zipfile.ZipFile, part: str, sheet: str, target: int, others: set[str], *, tail: bool
+    src: zipfile.ZipFile, part: str, sheet: str, target: int, others: set[str], folder: str, *, tail: bool
 ) -> Any:
-    """Pack one side of the cut into a temporary workbook and parse it with calamine.
+    """Pack one side of the cut into a workbook in ``folder`` and parse it with calamine.
 
     The head comes back as (first row number of the tail, rows from A1); the
     tail as (first row number, calamine's start, rows from that start).
     """
-    with tempfile.TemporaryDirectory(prefix="assess-") as tmp:
-        dest = Path(tmp) / "part.xlsx"
+    dest = Path(folder) / ("tail.xlsx" if tail else "head.xlsx")
+    try:
         with zipfile.ZipFile(dest, "w", zipfile.ZIP_STORED, allowZip64=True) as out:
             first = 0
             for info in src.infolist():
@@ -120,6 +171,8 @@ def _read_part(
             if collecting:
                 gc.enable()
             wb.close()
+    finally:
+        dest.unlink(missing_ok=True)  # the disk space back while the other side may still be at work
     if tail:
         return first, start, rows
     return first, rows

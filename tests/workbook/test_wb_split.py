@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import multiprocessing
+import os
+import signal
 import tempfile
+import time
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import openpyxl
 import pytest
@@ -285,3 +291,50 @@ def test_summary_table_read_split_gives_the_same_units(
 
 def _unit(u: UnitData) -> tuple[object, ...]:
     return (u.unit, u.group, u.year, u.where, [str(f) for f in u.findings], dict(u.values))
+
+
+def _calamine(parent: Any, child: Any) -> SimpleNamespace:
+    """python_calamine as split sees it, opening workbooks with ``parent`` in this process and
+    ``child`` in the forked one (functions of the path; None: the real one)."""
+    me, real = os.getpid(), python_calamine.CalamineWorkbook.from_path
+
+    def from_path(p: str) -> Any:
+        act = parent if os.getpid() == me else child
+        return (act or real)(p)
+
+    return SimpleNamespace(CalamineWorkbook=SimpleNamespace(from_path=from_path))
+
+
+def _killed(p: str) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _stuck(p: str) -> None:
+    time.sleep(60)
+
+
+def _fails(p: str) -> None:
+    raise RuntimeError("head")
+
+
+@pytest.mark.parametrize(
+    ("parent", "child"),
+    [(None, _killed), (_fails, _stuck), (None, _fails)],
+    ids=["child-killed", "head-fails", "tail-fails"],
+)
+def test_failures_leave_no_files_and_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parent: Any, child: Any
+) -> None:
+    """A child killed (out of memory) left its temporary workbook behind for good; a failed head
+    left the child reading on, with its files, after split_rows had given up.  The parent now owns
+    the folder and stops the child before removing it."""
+    path = _write(tmp_path, _sheet("".join(_row(r, [r]) for r in range(1, 200))))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(split, "python_calamine", _calamine(parent, child))
+    started = time.monotonic()
+    assert split.split_rows(path, PART, "表", set()) is None
+    assert time.monotonic() - started < 30
+    assert list(scratch.iterdir()) == []
+    assert multiprocessing.active_children() == []
