@@ -151,8 +151,7 @@ def _read_part(
     try:
         with zipfile.ZipFile(dest, "w", zipfile.ZIP_STORED, allowZip64=True) as out:
             first = 0
-            for info in src.infolist():
-                name = info.filename
+            for name in dict.fromkeys(src.namelist()):  # a name twice: zipfile and calamine read the last
                 if name == part:
                     with out.open(zipfile.ZipInfo(name), "w", force_zip64=True) as sink:
                         first = _cut(src, part, target, sink, tail=tail)

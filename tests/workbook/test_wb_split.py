@@ -9,6 +9,7 @@ import os
 import signal
 import tempfile
 import time
+import warnings
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -241,6 +242,25 @@ def test_a_sheet_name_calamine_resolves_to_another_part_is_not_split(tmp_path: P
     assert parts == {"表": "xl/worksheets/sheet2.xml", "别": PART}
     assert _plain(path, "表")[:2] == [[1.0], [2.0]]
     assert split.split_rows(path, parts["表"], "表", {PART}) is None
+
+
+def test_members_of_one_name_are_packed_once(tmp_path: Path) -> None:
+    """A zip may hold two members of one name (the last one counts, for calamine as for zipfile).
+    Each was packed again, with zipfile's "Duplicate name" warning on the terminal, from both
+    processes, and the sheet cut twice."""
+    xml = _sheet("".join(_row(r, [r]) for r in range(1, 40)))
+    path = tmp_path / "重复.xlsx"
+    with zipfile.ZipFile(io.BytesIO(_xlsx(xml))) as src, zipfile.ZipFile(path, "w") as z:
+        for name in src.namelist():
+            z.writestr(name, src.read(name).replace(b"<v>", b"<v>-") if name == PART else src.read(name))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            z.writestr(PART, xml)
+            z.writestr("xl/workbook.xml", src.read("xl/workbook.xml"))
+    assert _plain(path, "表")[:2] == [[1.0], [2.0]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # in the child too: it is forked
+        assert split.split_rows(path, PART, "表", set()) == _plain(path, "表")
 
 
 def test_rows_after_the_end_of_sheet_data_are_not_read(tmp_path: Path) -> None:
