@@ -40,7 +40,7 @@ _allowed = [True]
 
 _SHEETDATA = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?sheetData\b[^>]*?(/?)>")
 _ROOT = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?worksheet)\b")
-_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_ATTRIBUTE = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # What the other sheets' parts hold in a part's workbook: calamine never opens them to read this
 # sheet, and if it did (the sheet's name resolved to another part than ours: two sheets of one
 # name) the read fails instead of giving that part's rows, and the sheet is read in one piece.
@@ -217,7 +217,7 @@ def _cut(src: zipfile.ZipFile, part: str, target: int, sink: IO[bytes], *, tail:
             if not tail:
                 sink.write(buf[:keep])
             base, frm, seen, buf = base + keep, max(0, frm - keep), seen - keep, buf[keep:] + data
-        number = _ROW_NUMBER.search(buf, i, end)
+        number = _row_number(buf, i + len(tag), end)
         if number is None:
             raise _CannotSplit  # rows numbered by position only: the tail would start at row 1
         if tail:
@@ -228,7 +228,18 @@ def _cut(src: zipfile.ZipFile, part: str, target: int, sink: IO[bytes], *, tail:
         else:
             sink.write(buf[:i])
             sink.write(b"</" + ns + b"sheetData></" + root.group(1) + b">")
-        return int(number.group(1))
+        return number
+
+
+def _row_number(buf: bytes, pos: int, end: int) -> int | None:
+    """The ``r`` attribute of the start tag whose attributes are ``buf[pos:end]``; None without one
+    (`` r="5"`` inside another attribute's value is no number; nor is a quoted ``>`` understood)."""
+    while (m := _ATTRIBUTE.match(buf, pos, end)) is not None:
+        if m.group(1) == b"r":
+            value = m.group(2) if m.group(2) is not None else m.group(3)
+            return int(value) if value.isdigit() else None
+        pos = m.end()
+    return None
 
 
 def _row_tag(buf: bytes, tag: bytes, frm: int) -> int:

@@ -169,6 +169,17 @@ def test_rows_without_numbers_are_read_in_one_piece(tmp_path: Path) -> None:
     assert split.split_rows(path, PART, "表", set()) is None
 
 
+def test_a_row_number_must_be_the_rows_own_attribute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`` r="1"`` inside another attribute's value was taken for the row's number: calamine numbers
+    that row after the one before it (row 30), but in the tail part it became row 1."""
+    rows = "".join(f'<row r="{r}"/>' for r in range(1, 30)) + "<row x=' r=\"1\"'><c><v>7</v></c></row>"
+    xml = _sheet(rows + "".join(_row(None, [k]) for k in range(30)))
+    path = _write(tmp_path, xml)
+    assert _plain(path, "表")[29:31] == [[7.0], [0.0]]
+    monkeypatch.setattr(split, "HEAD_SHARE", (xml.index(b"<row x=") + 0.5) / len(xml))
+    assert split.split_rows(path, PART, "表", set()) is None
+
+
 def test_rows_out_of_order_are_read_in_one_piece(tmp_path: Path) -> None:
     path = _write(tmp_path, _sheet("".join(_row(r, [r]) for r in (5, 6, 7, 8, 1, 2, 3, 4))))
     assert _plain(path, "表")[0] == [1.0]  # calamine places them; a split would collide
