@@ -369,3 +369,14 @@ def test_failures_leave_no_files_and_no_process(
     assert time.monotonic() - started < 30
     assert list(scratch.iterdir()) == []
     assert multiprocessing.active_children() == []
+
+
+def test_a_missing_sheet_or_part_reads_in_one_piece(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, _sheet("".join(_row(r, [r]) for r in range(1, 200))))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert split.split_rows(path, "xl/worksheets/sheet9.xml", "表", set()) is None
+    assert split.split_rows(path, PART, "没有", set()) is None
+    assert list(scratch.iterdir()) == []
+    assert multiprocessing.active_children() == []
