@@ -348,6 +348,7 @@ def _fails(p: str) -> None:
     raise RuntimeError("head")
 
 
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the fakes reach the child by fork")
 @pytest.mark.parametrize(
     ("parent", "child"),
     [(None, _killed), (_fails, _stuck), (None, _fails)],
