@@ -8,6 +8,7 @@ OLE files and .ods files are written by hand; .xls needs xlwt (optional).
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 from pathlib import Path
@@ -240,3 +241,48 @@ def summary_xlsx(path: Path, units: list[tuple[Any, ...]], headers: list[str] | 
     ws.append(["合计", None, None, None, None, 1000, 900])
     wb.save(path)
     return path
+
+
+def minimal_xlsx(sheet_xml: bytes, sheets: tuple[tuple[str, int], ...] = (("表", 1),)) -> bytes:
+    """A minimal workbook around one hand-written sheet (``sheets``: names and their sheetN.xml
+    part; parts other than sheet1.xml are written as a copy of ``sheet_xml`` with negated values)."""
+    listed = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, (n, _) in enumerate(sheets, 1))
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/worksheet" Target="worksheets/sheet{k}.xml"/>'
+        for i, (_, k) in enumerate(sheets, 1)
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/'
+            'workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships"><sheets>{listed}</sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+            f'.org/package/2006/relationships">{rels}</Relationships>',
+        )
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        for k in sorted({k for _, k in sheets} - {1}):
+            z.writestr(f"xl/worksheets/sheet{k}.xml", sheet_xml.replace(b"<v>", b"<v>-"))
+    return buf.getvalue()
