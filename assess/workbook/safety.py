@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from assess.errors import EncryptedFileError, Location, UnsafeFileError, WorkbookError
+from assess.workbook.extent import HEAD_DONE, grid_unsettled, is_worksheet, oversized, too_big
 from assess.workbook.zipdir import Entry, central_directory
 
 MiB = 1024 * 1024
@@ -45,6 +46,7 @@ class Limits:
     ratio_min_bytes: int = 10 * MiB  # … counted only for members larger than this
     max_members: int = 10_000  # zip members
     xml_head_bytes: int = 64 * 1024  # bytes of each XML part scanned for a DTD
+    max_cells: int = 50_000_000  # a sheet's grid from A1 to its last value (calamine builds it whole)
 
 
 DEFAULT_LIMITS = Limits()
@@ -162,13 +164,14 @@ def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
             raise fail(path, "文件是 PowerPoint 演示文稿,不是 Excel 工作簿")
         else:
             raise fail(path, "压缩包中没有工作簿内容,不是 Excel 或 WPS 表格文件")
+        unsure: list[str] = []
         for lname, info in names.items():
             if lname.endswith(_XML_PARTS):
-                _check_xml_head(
-                    path,
-                    info.filename,
-                    _read_head(path, zf, info, limits.xml_head_bytes, f),
-                )
+                head = _read_head(path, zf, info, limits.xml_head_bytes, f, _stop(lname))
+                _check_xml_head(path, info.filename, head)
+                if fmt == XLSX and grid_unsettled(lname, info.file_size, head, limits.max_cells):
+                    unsure.append(info.filename)
+        _check_grids(path, zf, unsure, limits)
     return fmt
 
 
@@ -270,6 +273,7 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
         return None  # xlsb, ods and the refusals: see _check_zip
     zf: zipfile.ZipFile | None = None
     n = limits.xml_head_bytes
+    unsure: list[str] = []
 
     def read(pos: int, size: int) -> bytes:
         return data[pos : pos + size]
@@ -282,9 +286,10 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
             if key is not None and key in _CLEAN_HEADS:
                 continue
             head = None
+            stop = _stop(lname)
             if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 try:
-                    head = _inflate_head(read, info, n)
+                    head = _inflate_head(read, info, n, stop)
                 except (zlib.error, struct.error, ValueError, OSError):
                     pass  # let zipfile say what is wrong
             if head is None:
@@ -296,10 +301,17 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
                         raise _corrupt(path) from None
                 head = _read_head(path, zf, zf.infolist()[info.position], n)
             _check_xml_head(path, info.filename, head)
+            if grid_unsettled(lname, info.file_size, head, limits.max_cells):
+                unsure.append(info.filename)
+                continue  # not remembered as clean: the next copy is scanned again
             if key is not None:
                 if len(_CLEAN_HEADS) >= _CLEAN_HEADS_MAX:
                     _CLEAN_HEADS.clear()
                 _CLEAN_HEADS.add(key)
+        if unsure:
+            if zf is None:
+                zf = zipfile.ZipFile(io.BytesIO(data))
+            _check_grids(path, zf, unsure, limits)
     finally:
         if zf is not None:
             zf.close()
@@ -307,7 +319,12 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
 
 
 def _read_head(
-    path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, n: int, f: BinaryIO | None = None
+    path: Path,
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo | None,
+    n: int,
+    f: BinaryIO | None = None,
+    stop: re.Pattern[bytes] | None = None,
 ) -> bytes:
     """First expanded bytes of a member (up to ``n``, fewer once its root element shows).
 
@@ -319,7 +336,7 @@ def _read_head(
         return b""
     if f is not None and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         try:
-            return _inflate_head(_file_reader(f), info, n)
+            return _inflate_head(_file_reader(f), info, n, stop)
         except (zlib.error, struct.error, ValueError, OSError):
             pass  # let zipfile say what is wrong
     try:
@@ -338,8 +355,9 @@ def _read_head(
 
 # Expanded bytes that hold the root element of any ordinary XML part (looked at
 # first; more only when the root is not there).  Fewer would be cheaper but would
-# let a member corrupted just after its root pass this check.
-_LOOKS = (512,)
+# let a member corrupted just after its root pass this check.  A worksheet is
+# read on to its declared range, which Excel writes after a long root tag.
+_LOOKS = (512, 4096)
 
 Reader = Callable[[int, int], bytes]  # (offset, size) → the file's bytes there (fewer at the end)
 
@@ -352,8 +370,10 @@ def _file_reader(f: BinaryIO) -> Reader:
     return read
 
 
-def _inflate_head(read: Reader, info: _Member, n: int) -> bytes:
-    """The first ``n`` expanded bytes of a stored or deflated member, fewer once its root shows."""
+def _inflate_head(read: Reader, info: _Member, n: int, stop: re.Pattern[bytes] | None = None) -> bytes:
+    """The first ``n`` expanded bytes of a stored or deflated member, fewer once ``stop``
+    (by default its root element) shows."""
+    stop = stop or _ROOT_RE
     local = read(info.header_offset, 30)
     if len(local) < 30 or not local.startswith(b"PK\x03\x04"):
         raise ValueError("bad local header")
@@ -376,12 +396,29 @@ def _inflate_head(read: Reader, info: _Member, n: int) -> bytes:
                 pos += len(chunk)
                 left -= len(chunk)
             out += inflater.decompress(chunk, limit - len(out))
-        if _ROOT_RE.search(out):
+        if stop.search(out):
             break
     return out[:want]
 
 
 _ROOT_RE = re.compile(rb"<[A-Za-z_]")
+
+
+def _stop(lname: str) -> re.Pattern[bytes] | None:
+    """How far a member's head is inflated: a worksheet's to its declared range."""
+    return HEAD_DONE if is_worksheet(lname) else None
+
+
+def _check_grids(path: Path, zf: zipfile.ZipFile, members: list[str], limits: Limits) -> None:
+    """Count the grid of each worksheet whose head did not settle it; refuse one too big."""
+    for member in members:
+        try:
+            xml = zf.read(member)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+            raise fail(path, f"文件已损坏或不完整({member} 无法解压),请重新导出或重新上传") from None
+        grid = oversized(xml, limits.max_cells)
+        if grid is not None:
+            raise fail(path, too_big(path, member, *grid, limits.max_cells))
 
 
 def _check_xml_head(path: Path, member: str, head: bytes) -> None:
