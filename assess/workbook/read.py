@@ -53,6 +53,10 @@ _EXTENSIONS = {
     "ods": (".ods",),
 }
 _VISIBILITY = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "very-hidden"}
+# What passes through the handlers around calamine.  A panic inside calamine reaches
+# Python as pyo3's PanicException, a BaseException, so the handlers catch that class
+# and let only these (the user's Ctrl+C, an exit) through.
+_NOT_CALAMINES = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 
 @contextlib.contextmanager
@@ -151,7 +155,9 @@ class Book:
                 )
             except python_calamine.PasswordError:
                 raise encrypted(self.path) from None
-            except Exception as e:  # calamine raises many types; none may escape
+            except BaseException as e:  # calamine raises many types (a Rust panic too); none may escape
+                if isinstance(e, _NOT_CALAMINES):
+                    raise
                 raise fail(self.path, f"工作表“{sheet}”无法读取,文件可能已损坏(技术信息:{e})") from None
             finally:
                 if collecting:
@@ -332,9 +338,9 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
         ]
     except python_calamine.PasswordError:
         raise encrypted(path) from None
-    except AssessError:
+    except (AssessError, *_NOT_CALAMINES):
         raise
-    except Exception as e:  # calamine raises many types; none may escape
+    except BaseException as e:  # calamine raises many types (a Rust panic too); none may escape
         raise fail(path, f"文件已损坏或格式不受支持(技术信息:{e})") from None
     return Book(path, fmt, sheets, wb=wb)
 

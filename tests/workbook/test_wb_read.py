@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from wbfixtures import county_xlsx, ods, patch_xlsx, sheet_member
 
+from assess.errors import WorkbookError
 from assess.workbook.read import column_index, column_letter, open_book
 from assess.workbook.values import NO_CACHED_VALUE, PercentCell
 
@@ -156,3 +157,34 @@ def test_paused_gc_freezes_a_big_read_and_nothing_small() -> None:
         assert len(small) + len(big) == FREEZE_FROM + 2000
     finally:
         gc.unfreeze()
+
+
+class _Panicking:
+    """A calamine workbook whose sheet read panics in Rust (pyo3's PanicException is a BaseException)."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def get_sheet_by_name(self, name: str) -> object:
+        raise self.exc
+
+
+class PanicException(BaseException):  # what pyo3 raises; not importable from python_calamine
+    pass
+
+
+def test_a_panic_in_calamine_is_a_message(tmp_path: Path) -> None:
+    book = open_book(county_xlsx(tmp_path / "恐慌.xlsx"))
+    book._wb = _Panicking(PanicException("index out of bounds"))
+    with pytest.raises(WorkbookError) as e:
+        book.rows(book.sheet_names[0])
+    assert e.value.message == (
+        f"无法读取“恐慌.xlsx”:工作表“{book.sheet_names[0]}”无法读取,文件可能已损坏(技术信息:index out of bounds)"
+    )
+
+
+def test_ctrl_c_while_calamine_reads_is_not_a_message(tmp_path: Path) -> None:
+    book = open_book(county_xlsx(tmp_path / "中断.xlsx"))
+    book._wb = _Panicking(KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        book.rows(book.sheet_names[0])
