@@ -256,18 +256,69 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def run_cli(args: list[str], repeat: int, budget: float | None = None) -> tuple[float, float]:
+def timed(fn: Callable[[], object]) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def rounds(
+    cases: dict[str, Callable[[], float]], repeat: int, budget: float | None = None
+) -> dict[str, list[float]]:
+    """Each case once per round, in turn, for ``repeat`` rounds; every case's times.
+
+    This machine is shared and its speed drifts by a third within minutes
+    (the same raw read took 4.7 s and 6.4 s in two runs of one afternoon):
+    a ratio of a case and its baseline is taken per round, from runs made
+    seconds apart, and its median reported.  With ``budget`` (seconds) no
+    round starts once the rounds so far took that long.
+    """
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repeat):
+        if budget is not None and sum(map(sum, times.values())) >= budget:
+            break
+        for name, fn in cases.items():
+            times[name].append(fn())
+    return times
+
+
+def ratio(times: dict[str, list[float]], case: str, base: str) -> float:
+    """Median over rounds of ``case`` / ``base`` (see :func:`rounds`)."""
+    return statistics.median(a / b for a, b in zip(times[case], times[base], strict=True))
+
+
+def med(times: dict[str, list[float]], case: str) -> float:
+    return statistics.median(times[case])
+
+
+class Cli:
+    """`python -m assess ...` as a case for :func:`rounds`; keeps every run's CPU and memory."""
+
+    def __init__(self, args: list[str]) -> None:
+        self.args = args
+        self.cpus: list[float] = []
+        self.peak = 0.0  # largest single process, MiB
+        self.tree = 0.0  # all processes together, MiB
+
+    def __call__(self) -> float:
+        t, peak = run_cli(self.args, 1)
+        self.cpus.append(LAST_CPU[0])
+        self.peak, self.tree = max(self.peak, peak), max(self.tree, LAST_TREE[0])
+        return t
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
+
+
+def run_cli(args: list[str], repeat: int) -> tuple[float, float]:
     """Median wall time of a fresh `python -m assess ...` and its peak RSS in MiB.
 
     The median CPU time (user + system, the pool's workers included) is kept
     in ``LAST_CPU``: on two cores, wall time can never be below half of it.
-    With ``budget`` (seconds), no further run starts once the runs so far
-    took that long (``--quick`` must finish within a minute).
     """
     times, peaks, cpus, trees = [], [], [], []
     for _ in range(repeat):
-        if budget is not None and times and sum(times) >= budget:
-            break
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         with tempfile.TemporaryFile() as err:
@@ -453,10 +504,11 @@ def main() -> None:
     print(
         f"机器:{platform.machine()},{os.cpu_count()} 核;Python {platform.python_version()};重复 {r} 次取中位数"
     )
-    print(f"\n1. 批量县级填报表:{len(files)} 个")
-    t_cal = median_time(lambda: raw_calamine(files), r)
-    t_opx = median_time(lambda: raw_openpyxl(files), max(1, r - 2))
-    t_e2e, mem = run_cli(
+    print(f"\n1. 批量县级填报表:{len(files)} 个(各项轮流运行,比值取每一轮之比的中位数)")
+    from assess.commands.common import load_plan
+
+    read_plan = load_plan(str(scheme)).read
+    e2e = Cli(
         [
             "rank",
             "-s",
@@ -467,31 +519,38 @@ def main() -> None:
             "-o",
             str(out / "r.json"),
             "-q",
-        ],
+        ]
+    )
+    c1 = rounds(
+        {
+            "cal": lambda: timed(lambda: raw_calamine(files)),
+            "e2e": e2e,
+            "pool": lambda: timed(lambda: read_counties(read_plan, files, 0)),
+            "single": lambda: timed(lambda: read_counties(read_plan, files, 1)),
+        },
         r,
     )
-    cpu_e2e = LAST_CPU[0]
-    from assess.commands.common import load_plan
-
-    read_plan = load_plan(str(scheme)).read
-    t_read = median_time(lambda: read_counties(read_plan, files, 0), r)
-    t_read1 = median_time(lambda: read_counties(read_plan, files, 1), r)
+    t_cal, t_e2e = med(c1, "cal"), med(c1, "e2e")
+    t_opx = median_time(lambda: raw_openpyxl(files), max(1, r - 2))
+    t_read1 = med(c1, "single")
     print(f"   calamine 单进程原始读取 {t_cal:7.2f} s")
     print(
-        f"   assess 读取(read_all,单进程) {t_read1:7.2f} s  每个文件 {t_read1 / len(files) * 1000:.2f} ms;比值 {t_read1 / t_cal:.2f}(目标 ≤ 1.7)"
+        f"   assess 读取(read_all,单进程) {t_read1:7.2f} s  每个文件 {t_read1 / len(files) * 1000:.2f} ms;"
+        f"比值 {ratio(c1, 'single', 'cal'):.2f}(目标 ≤ 1.7)"
     )
-    print(f"   assess 读取(read_all,多进程) {t_read:7.2f} s;比值 {t_read / t_cal:.2f}(目标 ≤ 1.0)")
+    print(
+        f"   assess 读取(read_all,多进程) {med(c1, 'pool'):7.2f} s;比值 {ratio(c1, 'pool', 'cal'):.2f}(目标 ≤ 1.0)"
+    )
     print(f"   openpyxl 只读模式读取   {t_opx:7.2f} s")
     print(
-        f"   assess rank 端到端      {t_e2e:7.2f} s   CPU {cpu_e2e:.2f} s(含工作进程)   峰值内存 {mem:.0f} MiB"
+        f"   assess rank 端到端      {t_e2e:7.2f} s   CPU {e2e.cpu:.2f} s(含工作进程)   峰值内存 {e2e.peak:.0f} MiB"
     )
     print(
-        f"   端到端 / calamine = {t_e2e / t_cal:.2f}(目标 ≤ 1.0);openpyxl / 端到端 = {t_opx / t_e2e:.1f}(目标 ≥ 5)"
+        f"   端到端 / calamine = {ratio(c1, 'e2e', 'cal'):.2f}(目标 ≤ 1.0);openpyxl / 端到端 = {t_opx / t_e2e:.1f}(目标 ≥ 5)"
     )
 
     print(f"\n2. 村级明细:{villages} 行 × {VILLAGE_FIELDS} 列")
-    t_vcal = median_time(lambda: raw_calamine([paths["villages"]]), r)
-    t_agg, mem_agg = run_cli(
+    agg = Cli(
         [
             "rank",
             "-s",
@@ -504,49 +563,50 @@ def main() -> None:
             "-o",
             str(out / "a.json"),
             "-q",
-        ],
-        r,
+        ]
     )
-    tree_agg = LAST_TREE[0]
-    t_vu_cal = median_time(lambda: raw_calamine([paths["village_units"]]), r)
-    if ns.skip_village_units:
-        t_vil, mem_vil, tree_vil = float("nan"), float("nan"), float("nan")
-    else:
-        t_vil, mem_vil = run_cli(
-            [
-                "rank",
-                "-s",
-                str(vscheme),
-                str(paths["village_units"]),
-                "--brief",  # the brief table: a full JSON of 500,000 villages is 1.6 GB (docs/output.md)
-                "--format",
-                "json",
-                "-o",
-                str(out / "v.json"),
-                "-q",
-            ],
-            r,
-            budget=8.0 if ns.quick else None,
-        )
-        tree_vil = LAST_TREE[0]
+    c2 = rounds({"cal": lambda: timed(lambda: raw_calamine([paths["villages"]])), "agg": agg}, r)
     print(
-        f"   calamine 读取明细 {t_vcal:7.2f} s;汇总为 {counties} 个县并排名 {t_agg:7.2f} s,"
-        f"峰值内存 {mem_agg:.0f} MiB(单个进程)/ {tree_agg:.0f} MiB(各进程同时合计)"
+        f"   calamine 读取明细 {med(c2, 'cal'):7.2f} s;汇总为 {counties} 个县并排名 {med(c2, 'agg'):7.2f} s,"
+        f"峰值内存 {agg.peak:.0f} MiB(单个进程)/ {agg.tree:.0f} MiB(各进程同时合计)"
     )
-    print(f"   比值 = {t_agg / t_vcal:.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
+    print(f"   比值 = {ratio(c2, 'agg', 'cal'):.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
     t_vread, mem_vread = read_in_child("summary", vscheme, paths["village_units"], r)
     t_dread, mem_dread = read_in_child("details", scheme, paths["villages"], r)
+    t_vcal = med(c2, "cal")
     print(
         f"   读取村级明细(read_details){t_dread:7.2f} s,峰值内存 {mem_dread:.0f} MiB;比值 {t_dread / t_vcal:.2f}(目标 ≤ 1.5)"
     )
+    vil = Cli(
+        [
+            "rank",
+            "-s",
+            str(vscheme),
+            str(paths["village_units"]),
+            "--brief",  # the brief table: a full JSON of 500,000 villages is 1.6 GB (docs/output.md)
+            "--format",
+            "json",
+            "-o",
+            str(out / "v.json"),
+            "-q",
+        ]
+    )
+    c3_cases: dict[str, Callable[[], float]] = {
+        "cal": lambda: timed(lambda: raw_calamine([paths["village_units"]]))
+    }
+    if not ns.skip_village_units:
+        c3_cases["vil"] = vil
+    c3 = rounds(c3_cases, r, budget=16.0 if ns.quick else None)
+    t_vu_cal = med(c3, "cal")
     print(
         f"   读取村级汇总表(read_summary){t_vread:7.2f} s,峰值内存 {mem_vread:.0f} MiB;比值 {t_vread / t_vu_cal:.2f}(目标 ≤ 1.5)"
     )
-    print(
-        f"   calamine 读取村级汇总表 {t_vu_cal:7.2f} s;按县分组为村评分排名(--brief){t_vil:7.2f} s,"
-        f"峰值内存 {mem_vil:.0f} MiB(单个进程)/ {tree_vil:.0f} MiB(各进程同时合计)"
-    )
-    print(f"   比值 = {t_vil / t_vu_cal:.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
+    if not ns.skip_village_units:
+        print(
+            f"   calamine 读取村级汇总表 {t_vu_cal:7.2f} s;按县分组为村评分排名(--brief){med(c3, 'vil'):7.2f} s,"
+            f"峰值内存 {vil.peak:.0f} MiB(单个进程)/ {vil.tree:.0f} MiB(各进程同时合计)"
+        )
+        print(f"   比值 = {ratio(c3, 'vil', 'cal'):.2f}(目标 ≤ 1.5,内存 ≤ 2048 MiB)")
 
     print(f"\n3. 文档渲染:{len(files)} 个单位的排名(进程内,不含读取)")
     render_html, render_xlsx = render_times(scheme, paths["counties"], r)
