@@ -490,7 +490,7 @@ def main() -> None:
     ap.add_argument(
         "--skip-village-units",
         action="store_true",
-        help="不运行“村作为评分单位”一项(完整规模下约 20 秒,见 docs/performance.md)",
+        help="不运行“村作为评分单位”一项(完整规模下每轮约 25 秒)",
     )
     ns = ap.parse_args()
     counties, villages = (300, 50_000) if ns.quick else (3000, 500_000)
