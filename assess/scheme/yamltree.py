@@ -194,9 +194,26 @@ def _clip(text: Any, limit: int = 40) -> str:
 
 
 def _check_depth(text: str, path: Path) -> None:
-    """Refuse deep nesting using the event stream, which needs no recursion."""
+    """Refuse deep nesting using the event stream, which needs no recursion.
+
+    Newer libyaml (PyYAML 6.0.4) stops at a flow depth of 1,000 on its own,
+    and its scanner reads that far ahead of the events: a line of 100,000
+    brackets would be reported as a syntax error at the 1,000th.  Then the
+    pure-Python parser (a state machine, no depth limit, no recursion) finds
+    where the nesting passed ours, so the message and position do not depend
+    on which libyaml is installed.
+    """
+    try:
+        _depth_events(text, path, _Loader)
+    except yaml.scanner.ScannerError as exc:
+        if _Loader is yaml.SafeLoader or "nesting depth" not in str(exc.problem):
+            raise
+        _depth_events(text, path, yaml.SafeLoader)
+
+
+def _depth_events(text: str, path: Path, loader: Any) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
