@@ -8,20 +8,26 @@ with no exception and no message — a crash where the user needs a sentence.
 
 Every office suite writes the used range near the top of the sheet's XML
 (``<dimension ref="A1:H152"/>``), in the bytes the safety check inflates
-anyway, so an ordinary workbook costs nothing more.  Only a sheet whose
-declared range is too big, or that declares none, is scanned: the grid is
-counted from the cells calamine keeps (those with a value), because a range
-swollen by formatting alone reads fine and must not be refused.
+anyway, so an ordinary workbook costs next to nothing more.  Only a sheet
+whose declared range is too big, or that declares none, is counted, and only
+when it is read: from the cells calamine keeps (at least those), because a
+range swollen by formatting alone reads fine and must not be refused.
 
-A file made to lie about its range is not caught here: proving every cell's
-position would mean inflating and scanning every sheet of every workbook,
-about a fifth of the reading time (see docs/security.md).
+A range that is declared wrong (some libraries always write "A1"), a large
+sheet that declares none and worksheets stored outside ``xl/worksheets/``
+are not counted: proving every cell's position would mean inflating and
+scanning every sheet of every workbook, about a fifth of the reading time
+(see docs/security.md).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
+
+from assess.workbook.xlsx_facts import column_letter
+
+Grid = tuple[int, int]  # (rows, columns) from A1
 
 _PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"
 # The last cell of the declared range ("A1:H152" → H, 152; a single cell "A1" → A, 1).
@@ -38,6 +44,14 @@ _CELL_REF = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,10})"')
 _TAG = re.compile(rb"<(/?)" + _PREFIX + rb"(row|c|v|is)\b([^>]*?)(/?)>")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,4})\$?([0-9]{1,10})["']""")
 _ROW_ATTR = re.compile(rb"""\sr\s*=\s*["']([0-9]{1,10})["']""")
+_T_ATTR = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+# Cell types whose empty value calamine keeps (an empty string, a formula giving "").
+_KEPT_EMPTY = (b"str", b"d", b"inlineStr")
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+# A sheet is counted only up to this size (about 200,000 cells, a second at most);
+# a larger one is refused on its declared range, or read uncounted if it declares none
+# (the writers that leave the range out are programs, not people; see docs/security.md).
+SCAN_MAX = 8 << 20
 
 
 def _column(letters: bytes) -> int:
@@ -48,15 +62,29 @@ def _column(letters: bytes) -> int:
     return n
 
 
-def declared_grid(head: bytes) -> tuple[int, int] | None:
-    """(rows, columns) from A1 to the last cell of the declared range; None if not declared."""
+def is_worksheet(lname: str) -> bool:
+    """Whether a (lower-cased) zip member is a worksheet where office suites put them."""
+    return _WORKSHEET.fullmatch(lname) is not None
+
+
+def declared_grid(head: bytes) -> Grid | None:
+    """The grid from A1 to the last cell of the declared range; None if not declared."""
     m = _DIMENSION.search(head)
     return None if m is None else (int(m.group(2)), _column(m.group(1)))
 
 
-def grid_bound(xml: bytes) -> tuple[int, int] | None:
-    """(rows, columns) from A1 to the last cell, empty cells included, when every cell
-    states its position first (``<c r="H152"``, as every office suite writes); else None.
+def grid_unsettled(lname: str, head: bytes, max_cells: int) -> tuple[bool, Grid | None]:
+    """(whether the head settles the member's grid, the declared grid): a member that
+    is no worksheet, or a worksheet declaring a grid within the limit, is settled."""
+    if not is_worksheet(lname):
+        return True, None
+    grid = declared_grid(head)
+    return grid is not None and grid[0] * grid[1] <= max_cells, grid
+
+
+def grid_bound(xml: bytes) -> Grid | None:
+    """The grid to the last cell, empty cells included, when every cell states its
+    position first (``<c r="H152"``, as every office suite writes); else None.
 
     At C speed but for one list of positions, so a sheet that declares no range
     and holds nothing unusual is settled without :func:`used_grid`.
@@ -70,16 +98,19 @@ def grid_bound(xml: bytes) -> tuple[int, int] | None:
     return max(int(r) for _, r in refs), max(_column(c) for c, _ in refs if len(c) == longest)
 
 
-def used_grid(xml: bytes) -> tuple[int, int]:
-    """(rows, columns) from A1 to the last cell holding a value, placed as calamine places them.
+def used_grid(xml: bytes) -> Grid:
+    """The grid to the last cell calamine keeps, placed as calamine places it; never smaller.
 
-    A cell without ``r`` follows the one before it; a row without ``r``
-    follows the row before it.  A cell counts once it has a non-empty
-    ``<v>`` or an inline string; empty and formatted-only cells do not.
+    A row without ``r`` follows the row before it (cells do not move the row
+    count); a cell without ``r`` follows the cell before it, in the current
+    row.  A cell counts when its ``<v>`` has anything in it, when it holds an
+    inline string, or when it is of a type whose empty value calamine keeps
+    (a formula giving "" is saved as ``t="str"`` with an empty ``<v>``).
     """
     rows = cols = 0
-    row, col = 0, 0  # 1-based position of the current row / last cell
-    cell: tuple[int, int] | None = None
+    row = col = 0  # the current <row>'s number; the last cell's column
+    cell: Grid | None = None
+    kept_empty = False
     for m in _TAG.finditer(xml):
         closing, name, attrs, empty = m.groups()
         if closing:
@@ -92,73 +123,52 @@ def used_grid(xml: bytes) -> tuple[int, int]:
             col = 0
         elif name == b"c":
             r = _R_ATTR.search(attrs)
+            here = row
             if r:
-                row, col = int(r.group(2)), _column(r.group(1))
+                here, col = int(r.group(2)), _column(r.group(1))
             else:
                 col += 1
-            cell = None if empty else (row, col)
-        elif (
-            cell is not None
-            and not empty
-            and (name == b"is" or xml[m.end() : m.end() + 1] not in (b"<", b""))
+            t = _T_ATTR.search(attrs)
+            kept_empty = t is not None and t.group(1) in _KEPT_EMPTY
+            cell = None if empty else (here, col)
+        elif cell is not None and (
+            name == b"is" or kept_empty or (not empty and xml[m.end() : m.end() + 2] != b"</")
         ):
             rows, cols = max(rows, cell[0]), max(cols, cell[1])
     return rows, cols
 
 
-_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
-# A worksheet that declares no range is counted only up to this size: the writers
-# that leave it out are programs, not people, and counting a province's table
-# would cost seconds (see docs/security.md).
-SCAN_UNDECLARED_MAX = 8 << 20
-
-
-def is_worksheet(lname: str) -> bool:
-    """Whether a (lower-cased) zip member is a worksheet where office suites put them."""
-    return _WORKSHEET.fullmatch(lname) is not None
-
-
-def grid_unsettled(lname: str, size: int, head: bytes, max_cells: int) -> bool:
-    """Whether a member is a worksheet whose grid must be counted: its declared range
-    is too big, or it declares none and is small enough to count."""
-    if not is_worksheet(lname):
-        return False
-    grid = declared_grid(head)
-    if grid is None:
-        return size <= SCAN_UNDECLARED_MAX
-    return grid[0] * grid[1] > max_cells
-
-
-def oversized(xml: bytes, max_cells: int) -> tuple[int, int] | None:
-    """The grid of a sheet that calamine should not be asked to build; None if it is fine.
-
-    All cells first (cheap); only when that is too big, or cannot be told,
-    the cells with a value, as calamine counts them.
-    """
+def refusal(
+    sheet: str, size: int, declared: Grid | None, read: Callable[[], bytes], max_cells: int
+) -> str | None:
+    """Why ``sheet`` (``size`` bytes of XML, read by ``read``) must not reach calamine; None to read it."""
+    if size > SCAN_MAX:
+        if declared is None:
+            return None
+        rows, cols = declared
+        return (
+            f"工作表“{sheet}”声明的数据范围到 {_cell(rows, cols)} 单元格为止,从 A1 算起共 {_cells(rows * cols)},"
+            f"超过上限 {max_cells:,} 个(表很大,不逐格核对);通常是远处的单元格误填了内容或设置了格式,"
+            "请在 Excel 或 WPS 中删除多余的行和列后另存再提交"
+        )
+    xml = read()
     grid = grid_bound(xml)
     if grid is None or grid[0] * grid[1] > max_cells:
         grid = used_grid(xml)
-    return grid if grid[0] * grid[1] > max_cells else None
-
-
-def too_big(path: Path, member: str, rows: int, cols: int, max_cells: int) -> str:
-    """The refusal, naming the sheet as the user sees it and the cell to clear."""
-    from assess.workbook.xlsx_facts import XlsxFacts, column_letter
-
-    try:
-        names = {part.lower(): name for name, part in XlsxFacts(path).parts.items()}
-    except Exception:  # the sheet's name only helps the message
-        names = {}
-    sheet = f"工作表“{names[member.lower()]}”" if member.lower() in names else f"工作表 {member} "
+    rows, cols = grid
+    if rows * cols <= max_cells:
+        return None
     return (
-        f"{sheet}的内容一直延伸到 {column_letter(cols - 1)}{rows} 单元格,从 A1 算起共 {_count(rows * cols)}"
-        f"个单元格,超过上限 {_count(max_cells)}个;通常是远处的单元格误填了内容,"
+        f"工作表“{sheet}”的内容一直延伸到 {_cell(rows, cols)} 单元格,从 A1 算起共 {_cells(rows * cols)},"
+        f"超过上限 {max_cells:,} 个;通常是远处的单元格误填了内容,"
         "请在 Excel 或 WPS 中删除多余的行和列后另存再提交"
     )
 
 
-def _count(n: int) -> str:
-    """A large count the way a Chinese reader says it: 171.8 亿, 5000 万."""
-    if n >= 100_000_000:
-        return f"{n / 100_000_000:.1f} 亿"
-    return f"{n // 10_000} 万" if n >= 10_000 else f"{n} "
+def _cell(rows: int, cols: int) -> str:
+    return f"{column_letter(cols - 1)}{rows}"
+
+
+def _cells(n: int) -> str:
+    """A count exactly, and in 亿 as a Chinese reader says a large one."""
+    return f"{n:,} 个单元格" + (f"(约 {n / 100_000_000:.1f} 亿个)" if n >= 100_000_000 else "")

@@ -19,6 +19,7 @@ import gc
 import io
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +28,14 @@ from typing import Any, Self
 import python_calamine
 
 from assess.errors import AssessError, Finding, Location, WorkbookError
+from assess.workbook.extent import refusal
 from assess.workbook.names import clean
 from assess.workbook.safety import (
     CSV,
     DEFAULT_LIMITS,
     XLSX,
     Limits,
+    Unsure,
     encrypted,
     fail,
     inspect_file,
@@ -108,6 +111,8 @@ class Book:
         sheets: list[SheetInfo],
         wb: Any = None,
         csv_rows: list[Row] | None = None,
+        unsure: Unsure | None = None,
+        max_cells: int = DEFAULT_LIMITS.max_cells,
     ) -> None:
         self.path = path
         self.file = str(path)
@@ -121,6 +126,8 @@ class Book:
         self._percent: dict[str, dict[int, set[int]]] = {}
         self.memo: dict[object, object] = {}  # readers' per-book results (header rows)
         self.format_facts = fmt == XLSX  # error cells and percent formats can be recovered
+        self._unsure = unsure or {}  # worksheet parts whose grid is counted before calamine builds it
+        self._max_cells = max_cells
 
     @property
     def sheet_names(self) -> list[str]:
@@ -146,6 +153,8 @@ class Book:
         if self._csv_rows is not None:
             rows = self._csv_rows
         else:
+            if self._unsure:
+                self._check_grid(sheet)
             collecting = gc.isenabled()  # paused_gc(), without a generator per sheet
             try:
                 if collecting:
@@ -164,6 +173,32 @@ class Book:
                     gc.enable()
         self._cache[sheet] = rows
         return rows
+
+    def _check_grid(self, sheet: str) -> None:
+        """Refuse a sheet whose grid calamine cannot be trusted to allocate (see :mod:`extent`).
+
+        Only sheets the safety check could not settle from their heads are here,
+        and only when they are read: a far-out cell on a sheet nobody reads stops nothing.
+        """
+        extras = self._extras()
+        part = extras.parts.get(sheet) if extras is not None else None
+        if extras is None or part is None or part not in self._unsure:
+            return
+        try:
+            size = extras.zf.getinfo(part).file_size
+            text = refusal(sheet, size, self._unsure[part], lambda: extras.zf.read(part), self._max_cells)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+            KeyError,
+        ):
+            raise fail(self.path, f"工作表“{sheet}”无法读取,文件可能已损坏") from None
+        if text is not None:
+            raise fail(self.path, text)
 
     def _split(self, sheet: str) -> list[Row] | None:
         """A very large .xlsx sheet read by two processes (see :mod:`split`); None otherwise."""
@@ -323,7 +358,8 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     subclasses) with a Chinese message naming the file; nothing else escapes.
     """
     path = path if isinstance(path, Path) else Path(path)
-    fmt = inspect_file(path, limits)
+    unsure: Unsure = {}
+    fmt = inspect_file(path, limits, unsure)
     if fmt == CSV:
         return _open_csv(path)
     try:
@@ -342,7 +378,7 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
         raise
     except BaseException as e:  # calamine raises many types (a Rust panic too); none may escape
         raise fail(path, f"文件已损坏或格式不受支持(技术信息:{e})") from None
-    return Book(path, fmt, sheets, wb=wb)
+    return Book(path, fmt, sheets, wb=wb, unsure=unsure, max_cells=limits.max_cells)
 
 
 def _open_csv(path: Path) -> Book:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from assess.errors import EncryptedFileError, Location, UnsafeFileError, WorkbookError
-from assess.workbook.extent import HEAD_DONE, grid_unsettled, is_worksheet, oversized, too_big
+from assess.workbook.extent import HEAD_DONE, Grid, grid_unsettled, is_worksheet
 from assess.workbook.zipdir import Entry, central_directory
 
 MiB = 1024 * 1024
@@ -72,12 +72,18 @@ def encrypted(path: Path) -> EncryptedFileError:
     return err
 
 
-def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+Unsure = dict[str, Grid | None]  # worksheet member → its declared grid (None: none declared)
+
+
+def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS, unsure: Unsure | None = None) -> str:
     """Return the file's real format (XLSX, XLSB, XLS, ODS or CSV) or raise a WorkbookError.
 
     Raises UnsafeFileError for oversize files, zip bombs and XML with a DTD,
-    EncryptedFileError for password-protected workbooks.
+    EncryptedFileError for password-protected workbooks.  An .xlsx worksheet
+    whose grid its head does not settle (see :mod:`extent`) is put in
+    ``unsure``; :class:`~assess.workbook.read.Book` counts it if it is read.
     """
+    unsure = {} if unsure is None else unsure
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
@@ -97,10 +103,10 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
             if head.startswith(ZIP_MAGIC):
                 if size <= _IN_MEMORY:
                     data = block if len(block) < _FIRST_READ else block + f.read()
-                    fmt = _check_small_zip(path, data, limits)
+                    fmt = _check_small_zip(path, data, limits, unsure)
                     if fmt is not None:
                         return fmt
-                return _check_zip(path, f, limits)
+                return _check_zip(path, f, limits, unsure)
             if head.startswith(OLE_MAGIC):
                 return _check_ole(path, f)
     except FileNotFoundError:
@@ -138,7 +144,7 @@ def _check_other(path: Path, head: bytes) -> str:
     raise fail(path, "无法识别的文件格式(不是 Excel、WPS 或 CSV 文件),文件可能已损坏")
 
 
-def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
+def _check_zip(path: Path, f: BinaryIO, limits: Limits, unsure: Unsure) -> str:
     """Decide xlsx/xlsb/ods from the zip directory; refuse bombs and DTDs without expanding."""
     f.seek(0)
     try:
@@ -164,14 +170,12 @@ def _check_zip(path: Path, f: BinaryIO, limits: Limits) -> str:
             raise fail(path, "文件是 PowerPoint 演示文稿,不是 Excel 工作簿")
         else:
             raise fail(path, "压缩包中没有工作簿内容,不是 Excel 或 WPS 表格文件")
-        unsure: list[str] = []
         for lname, info in names.items():
             if lname.endswith(_XML_PARTS):
                 head = _read_head(path, zf, info, limits.xml_head_bytes, f, _stop(lname))
                 _check_xml_head(path, info.filename, head)
-                if fmt == XLSX and grid_unsettled(lname, info.file_size, head, limits.max_cells):
-                    unsure.append(info.filename)
-        _check_grids(path, zf, unsure, limits)
+                if fmt == XLSX:
+                    _note_grid(unsure, lname, info.filename, head, limits)
     return fmt
 
 
@@ -238,16 +242,18 @@ _IN_MEMORY = 8 * MiB
 # Deflated parts that passed the DTD check, by their exact compressed bytes: the
 # theme, styles, relationships and content types of a template recur in every
 # county's workbook, and inflating them again would give the same head.
-_CLEAN_HEADS: set[tuple[int, int, int, bytes]] = set()
+_CLEAN_HEADS: set[tuple[int, int, int, bytes, int]] = set()
 _CLEAN_HEADS_MAX = 512
 _CLEAN_MAX_BYTES = 4096  # larger parts are checked every time
 
 
-def _clean_key(data: bytes, info: Entry, n: int) -> tuple[int, int, int, bytes] | None:
+def _clean_key(data: bytes, info: Entry, n: int, grid_limit: int) -> tuple[int, int, int, bytes, int] | None:
     """What the head check of a small deflated member depends on, or None (not cached).
 
-    (bytes scanned, expanded size, compressed size, the compressed bytes): the
-    same key inflates to the same head wherever it is found.
+    (bytes scanned, expanded size, compressed size, the compressed bytes, the
+    grid limit for a worksheet or -1): the same key inflates to the same head
+    wherever it is found, and is clean for the same reasons — the same bytes
+    passed as some other part say nothing of a worksheet's grid.
     """
     if info.compress_type != zipfile.ZIP_DEFLATED or info.compress_size > _CLEAN_MAX_BYTES:
         return None
@@ -256,10 +262,10 @@ def _clean_key(data: bytes, info: Entry, n: int) -> tuple[int, int, int, bytes] 
         return None
     name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
     start = off + 30 + name_len + extra_len
-    return n, info.file_size, info.compress_size, data[start : start + info.compress_size]
+    return n, info.file_size, info.compress_size, data[start : start + info.compress_size], grid_limit
 
 
-def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
+def _check_small_zip(path: Path, data: bytes, limits: Limits, unsure: Unsure) -> str | None:
     """:func:`_check_zip` for an .xlsx read whole into ``data``; None sends the file to zipfile.
 
     The same checks in the same order, with the same messages: the directory
@@ -273,7 +279,6 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
         return None  # xlsb, ods and the refusals: see _check_zip
     zf: zipfile.ZipFile | None = None
     n = limits.xml_head_bytes
-    unsure: list[str] = []
 
     def read(pos: int, size: int) -> bytes:
         return data[pos : pos + size]
@@ -282,7 +287,7 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
         for lname, info in names.items():
             if not lname.endswith(_XML_PARTS):
                 continue
-            key = _clean_key(data, info, n)
+            key = _clean_key(data, info, n, limits.max_cells if is_worksheet(lname) else -1)
             if key is not None and key in _CLEAN_HEADS:
                 continue
             head = None
@@ -301,17 +306,12 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits) -> str | None:
                         raise _corrupt(path) from None
                 head = _read_head(path, zf, zf.infolist()[info.position], n)
             _check_xml_head(path, info.filename, head)
-            if grid_unsettled(lname, info.file_size, head, limits.max_cells):
-                unsure.append(info.filename)
-                continue  # not remembered as clean: the next copy is scanned again
+            if _note_grid(unsure, lname, info.filename, head, limits):
+                continue  # not remembered as clean: the next copy is noted again
             if key is not None:
                 if len(_CLEAN_HEADS) >= _CLEAN_HEADS_MAX:
                     _CLEAN_HEADS.clear()
                 _CLEAN_HEADS.add(key)
-        if unsure:
-            if zf is None:
-                zf = zipfile.ZipFile(io.BytesIO(data))
-            _check_grids(path, zf, unsure, limits)
     finally:
         if zf is not None:
             zf.close()
@@ -409,16 +409,12 @@ def _stop(lname: str) -> re.Pattern[bytes] | None:
     return HEAD_DONE if is_worksheet(lname) else None
 
 
-def _check_grids(path: Path, zf: zipfile.ZipFile, members: list[str], limits: Limits) -> None:
-    """Count the grid of each worksheet whose head did not settle it; refuse one too big."""
-    for member in members:
-        try:
-            xml = zf.read(member)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-            raise fail(path, f"文件已损坏或不完整({member} 无法解压),请重新导出或重新上传") from None
-        grid = oversized(xml, limits.max_cells)
-        if grid is not None:
-            raise fail(path, too_big(path, member, *grid, limits.max_cells))
+def _note_grid(unsure: Unsure, lname: str, member: str, head: bytes, limits: Limits) -> bool:
+    """Put a worksheet whose grid must be counted in ``unsure``; whether it was."""
+    settled, declared = grid_unsettled(lname, head, limits.max_cells)
+    if not settled:
+        unsure[member] = declared
+    return not settled
 
 
 def _check_xml_head(path: Path, member: str, head: bytes) -> None:
