@@ -60,8 +60,8 @@ def _round9(x: np.ndarray) -> np.ndarray:
     numpy's np.round scales, rounds and scales back, which differs from
     Python only next to a tie: those few values are rounded one by one.
     """
-    out = np.round(x, 9)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # huge values overflow the scaling; they are redone below
+        out = np.round(x, 9)
         near = np.abs(np.abs(x * 1e9) % 1.0 - 0.5) < 1e-3
     near |= ~np.isfinite(x) | (np.abs(x) > 1e6)
     idx = np.flatnonzero(near)
