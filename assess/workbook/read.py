@@ -19,7 +19,6 @@ import gc
 import io
 import xml.etree.ElementTree as ET
 import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from assess.workbook.names import clean
 from assess.workbook.safety import (
     CSV,
     DEFAULT_LIMITS,
+    UNZIP_ERRORS,
     XLSX,
     Limits,
     Unsure,
@@ -187,15 +187,7 @@ class Book:
         try:
             size = extras.zf.getinfo(part).file_size
             text = refusal(sheet, size, self._unsure[part], lambda: extras.zf.read(part), self._max_cells)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            NotImplementedError,
-            RuntimeError,
-            KeyError,
-        ):
+        except (*UNZIP_ERRORS, KeyError):
             raise fail(self.path, f"工作表“{sheet}”无法读取,文件可能已损坏") from None
         if text is not None:
             raise fail(self.path, text)

@@ -27,6 +27,8 @@ from assess.workbook.extent import HEAD_DONE, Grid, grid_unsettled, is_worksheet
 from assess.workbook.zipdir import Entry, central_directory
 
 MiB = 1024 * 1024
+# What zipfile raises for a member that cannot be expanded (damaged, an unknown method).
+UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
 # Formats a file can be read as (by content, not by extension).
 XLSX, XLSB, XLS, ODS, CSV = "xlsx", "xlsb", "xls", "ods", "csv"
@@ -342,14 +344,7 @@ def _read_head(
     try:
         with zf.open(info) as m:
             return m.read(n)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        OSError,
-        NotImplementedError,
-        RuntimeError,
-    ):
+    except UNZIP_ERRORS:
         raise fail(path, f"文件已损坏或不完整({info.filename} 无法解压),请重新导出或重新上传") from None
 
 

@@ -188,20 +188,23 @@ def _sheets(draw: st.DrawFn) -> bytes:
     ).encode()
 
 
+def _calamine_grid(path: Path) -> tuple[int, int]:
+    """(rows, columns) of the grid calamine gives for the sheet, from A1."""
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name("表").to_python(skip_empty_area=False)
+    return (len(rows), len(rows[0])) if rows else (0, 0)
+
+
 @settings(max_examples=60, deadline=None)
 @given(_sheets())
 def test_counting_agrees_with_calamine(tmp_path_factory: pytest.TempPathFactory, xml: bytes) -> None:
     path = tmp_path_factory.mktemp("grid") / "手写.xlsx"
     path.write_bytes(minimal_xlsx(xml))
-    grid = (
-        python_calamine.CalamineWorkbook.from_path(str(path))
-        .get_sheet_by_name("表")
-        .to_python(skip_empty_area=False)
-    )
-    assert used_grid(xml) == ((len(grid), len(grid[0])) if grid else (0, 0))
+    grid = _calamine_grid(path)
+    assert used_grid(xml) == grid
     bound = grid_bound(xml)
     if bound is not None:  # every cell placed: all cells, empty ones too, bound the grid
-        assert bound[0] >= len(grid) and bound[1] >= (len(grid[0]) if grid else 0)
+        assert bound[0] >= grid[0] and bound[1] >= grid[1]
 
 
 @pytest.mark.parametrize(
@@ -222,9 +225,5 @@ def test_hand_written_cases_agree_with_calamine(tmp_path: Path, rows: str) -> No
     ).encode()
     path = tmp_path / "手写.xlsx"
     path.write_bytes(minimal_xlsx(xml))
-    grid = (
-        python_calamine.CalamineWorkbook.from_path(str(path))
-        .get_sheet_by_name("表")
-        .to_python(skip_empty_area=False)
-    )
-    assert used_grid(xml) == ((len(grid), len(grid[0])) if grid else (0, 0))
+    grid = _calamine_grid(path)
+    assert used_grid(xml) == grid
