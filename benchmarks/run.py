@@ -521,10 +521,12 @@ def main() -> None:
             "-q",
         ]
     )
+    brief = Cli(e2e.args[:-5] + ["--brief", "--format", "json", "-o", str(out / "b.json"), "-q"])
     c1 = rounds(
         {
             "cal": lambda: timed(lambda: raw_calamine(files)),
             "e2e": e2e,
+            "brief": brief,
             "pool": lambda: timed(lambda: read_counties(read_plan, files, 0)),
             "single": lambda: timed(lambda: read_counties(read_plan, files, 1)),
         },
@@ -547,6 +549,10 @@ def main() -> None:
     )
     print(
         f"   端到端 / calamine = {ratio(c1, 'e2e', 'cal'):.2f}(目标 ≤ 1.0);openpyxl / 端到端 = {t_opx / t_e2e:.1f}(目标 ≥ 5)"
+    )
+    print(
+        f"   assess rank --brief 端到端 {med(c1, 'brief'):7.2f} s   CPU {brief.cpu:.2f} s   峰值内存 {brief.peak:.0f} MiB;"
+        f"比值 {ratio(c1, 'brief', 'cal'):.2f}(精简排名表,不写计分依据)"
     )
 
     print(f"\n2. 村级明细:{villages} 行 × {VILLAGE_FIELDS} 列")

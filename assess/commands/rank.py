@@ -38,6 +38,7 @@ def run_rank(
     seed: int = 1,
     brief: bool = False,
 ) -> Run:
+    from assess.scoring.columnar import fits_columns
     from assess.scoring.engine import first_pass, score_prepared, settled
     from assess.scoring.ranking import indicator_statistics, rank_cohort
 
@@ -46,7 +47,7 @@ def run_rank(
     plan = load_plan(scheme)
     last = load_previous(previous) if previous else None
     early: dict[int, tuple[Any, Any, Any]] = {}
-    final = settled(plan) if fmt == "json" else []
+    final = settled(plan) if fmt == "json" and not brief else []
     encoded: dict[int, list[str | None]] = {}  # id(unit) → its settled indicators as JSON
 
     table_keys = [t.key for t in plan.read.tables] if details else []
@@ -56,8 +57,6 @@ def run_rank(
         for unit in units:
             if any(k not in unit.tables for k in table_keys):
                 continue  # a --details file will still give it a table: scored once that is attached
-            if brief and not unit.tables:
-                continue  # the brief table scores such units on columns, all at once
             try:
                 p, row = first_pass(plan, unit)
             except DataError:  # refused data: said later, unless the unit is a duplicate dropped
@@ -68,8 +67,8 @@ def run_rank(
                     encode_indicator(r) if ok else None for r, ok in zip(row, final, strict=True)
                 ]
 
-    # The brief table scores summary units on columns; only units with detail tables are scored early.
-    watch = on_units if not brief or plan.read.tables else None
+    # The brief table scores the cohort on columns once all is read, when the scheme allows it.
+    watch = None if brief and fits_columns(plan) else on_units
     data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs, on_units=watch)
     if strict and (data.refused or any(f.severity == "error" for u in data.units for f in u.findings)):
         problems = [f"{r['file']}: {r['reason']}" for r in data.refused]

@@ -8,11 +8,12 @@ bonus, penalties and vetoes as ``total.py`` computes them, then
 ``FastCohort`` for scores, totals and places, bars and quotas as
 ``grades.py`` and ``ranking.py`` apply them.  No basis text is written.
 
-When a scheme needs something columns cannot reproduce exactly (detail
-tables, text in formulas, a rounding mode other than half-up, a refused
-missing value, a bar on a second-level score) ``brief_columns`` returns None
-and the caller scores unit by unit; both ways give the same brief table
-(tested).
+Detail tables are aggregated unit by unit (the same ``aggregate`` call as
+``prepare``), then used as columns.  When a scheme needs something columns
+cannot reproduce exactly (text in formulas, a rounding mode other than
+half-up, a refused missing value, a bar on a second-level score)
+``brief_columns`` returns None and the caller scores unit by unit; both ways
+give the same brief table (tested).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assess.errors import Finding, Location
+from assess.scoring.aggregate import aggregate
 from assess.scoring.brief import Brief, consequences, previous_columns
 from assess.scoring.fast import FastCohort, _round
 from assess.scoring.rules import UNIT_RULES
@@ -77,6 +79,22 @@ def brief_columns(
         return None
 
 
+def fits_columns(plan: Plan) -> bool:
+    """Whether the scheme lets ``brief_columns`` score a cohort (its data still may not: text
+    where numbers belong, a refused blank); ``rank --brief`` then scores no unit on the way."""
+    if plan.scheme.rounding.mode != "half_up":
+        return False
+    formulas = [plan.fields[fid].formula for fid in plan.derived_order]
+    formulas += [ind.formula for ind in plan.indicators if ind.formula is not None]
+    formulas += [formula for _veto, formula in plan.vetoes] + [formula for _bar, formula in plan.bars]
+    if any(f is None or compile_vector(f) is None for f in formulas):
+        return False
+    if any(kind == "score" and ident in plan.parents for _bar, f in plan.bars for kind, ident in f.refs):
+        return False
+    bonus = plan.scheme.bonus
+    return bonus is None or all(i.rule.type == "bonus" or i.rule.type in UNIT_RULES for i in bonus.items)
+
+
 def _vector(formula: Formula) -> VFn:
     fn = compile_vector(formula)
     if fn is None:
@@ -89,12 +107,8 @@ def _brief(
 ) -> Brief:
     n = len(units)
     env = _gather(plan, units)
-    if plan.aggregates:
-        if any(u.tables for u in units):
-            raise _Refused
-        for fid in plan.aggregates:  # no detail table anywhere: 未提供明细表
-            env.cols[fid] = (np.full(n, np.nan), np.zeros(n, dtype=bool))
-            env.status[fid] = np.full(n, S_MISSING, dtype=np.int8)
+    for fid in plan.aggregates:
+        _aggregate(plan, fid, units, env)
     # names stand for their fields as soon as the fields have values, as in engine.prepare
     derived = plan.derived_aliases
     for name, fid in plan.env_aliases:
@@ -192,6 +206,25 @@ def _brief(
     if previous is not None:
         brief.previous = previous_columns(brief, previous, overall=overall)
     return brief
+
+
+def _aggregate(plan: Plan, fid: str, units: list[UnitData], env: _Env) -> None:
+    """A field computed from each unit's detail table, as ``engine.prepare`` computes it: a unit
+    without the table (未提供明细表) or with nothing to aggregate has it missing."""
+    field = plan.fields[fid]
+    agg = field.aggregate
+    assert agg is not None
+    n = len(units)
+    vals = np.full(n, np.nan)
+    for u, unit in enumerate(units):
+        table = unit.tables.get(agg.table) if unit.tables else None
+        if table is not None:
+            got = aggregate(agg, field.where, table)
+            if got is not None:
+                vals[u] = got
+    defined = ~np.isnan(vals)
+    env.cols[fid] = (vals, defined)
+    env.status[fid] = np.where(defined, S_OK, S_MISSING).astype(np.int8)
 
 
 def _alias(env: _Env, name: str, fid: str) -> None:
@@ -407,4 +440,4 @@ def _levels(
     return level, barred
 
 
-__all__ = ["brief_columns"]
+__all__ = ["brief_columns", "fits_columns"]

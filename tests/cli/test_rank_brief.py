@@ -41,7 +41,7 @@ def _rank(runner, *args: str) -> dict:
 
 
 def test_brief_agrees_with_the_full_ranking(runner, cohort):
-    for source in (str(cohort), str(SUMMARY)):  # county workbooks (engine) and a summary table (columns)
+    for source in (str(cohort), str(SUMMARY)):  # county workbooks (with village tables) and a summary table
         full = {u["unit"]: u for u in _rank(runner, source)["units"]}
         brief = _rank(runner, source, "--brief")
         assert brief["format"] == "assess.rank-brief/1"
@@ -59,6 +59,34 @@ def test_brief_agrees_with_the_full_ranking(runner, cohort):
             assert u["scores"] == [i["score"] for i in leaves]
             assert u["vetoes"] == [v["name"] for v in f["vetoes"]]
         assert brief["statistics"] == _rank(runner, source)["statistics"]
+
+
+def test_brief_of_workbooks_the_same_when_the_engine_must_score(runner, cohort, tmp_path):
+    """A scheme columns cannot score (half-even rounding) sends the workbooks, village tables
+    and all, through the engine as they are read: the same brief table as on columns."""
+    from assess.scheme.load import load_scheme
+    from assess.scheme.plan import compile_plan
+    from assess.scoring.columnar import fits_columns
+
+    scheme = (Path(__file__).resolve().parents[2] / "indicators" / "county-2024.yaml").read_text(
+        encoding="utf-8"
+    )
+    on_columns = tmp_path / "columns.yaml"
+    on_columns.write_text(scheme, encoding="utf-8")
+    by_engine = tmp_path / "engine.yaml"
+    by_engine.write_text(scheme.replace("mode: half_up}", "mode: half_even}", 1), encoding="utf-8")
+    assert fits_columns(compile_plan(load_scheme(on_columns)))
+    assert not fits_columns(compile_plan(load_scheme(by_engine)))
+
+    def brief(path: Path) -> list[dict]:
+        result = invoke(runner, "rank", "-s", str(path), str(cohort), "--brief", "--format", "json", "-q")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["units"]
+
+    fast, slow = brief(on_columns), brief(by_engine)
+    assert len(fast) == 14 and any(u["scores"] != [None] * len(u["scores"]) for u in fast)
+    # Half-even and half-up differ only at exact ties of rounding, which these data do not reach.
+    assert fast == slow
 
 
 def test_brief_table_on_screen_is_the_ranking_table(runner):

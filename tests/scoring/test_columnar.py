@@ -12,7 +12,7 @@ from assess.commands.common import load_plan
 from assess.scheme.load import load_scheme
 from assess.scheme.plan import Plan, compile_plan
 from assess.scoring.brief import Brief
-from assess.scoring.columnar import brief_columns
+from assess.scoring.columnar import brief_columns, fits_columns
 from assess.scoring.engine import prepare, score_prepared
 from assess.scoring.ranking import rank_cohort
 from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, TableData, UnitData, Value
@@ -151,17 +151,52 @@ def test_composition_of_categories_and_a_field(tmp_path: Path) -> None:
     _same(plan, _units(plan, 8, 80))
 
 
+def _with_tables(units: list[UnitData], seed: int) -> list[UnitData]:
+    """Each unit given a village table: none, empty, or rows with incomes, blanks and text."""
+    rng = random.Random(seed)
+    for k, unit in enumerate(units):
+        if k % 7 == 3:
+            continue  # 未提供明细表
+        n = 0 if k % 11 == 5 else rng.randint(1, 30)
+        incomes: list[object] = [
+            rng.choice([None, "不详", round(rng.uniform(0, 25), rng.choice([0, 2]))])
+            if rng.random() < 0.2
+            else round(rng.uniform(0, 25), rng.choice([0, 2]))
+            for _ in range(n)
+        ]
+        unit.tables["villages"] = TableData(
+            "villages", unit.file, "村级明细", rows=list(range(2, n + 2)), columns={"集体经济收入": incomes}
+        )
+    return units
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        (),
+        (("op: count}", "op: mean, column: 集体经济收入}"),),
+        (("op: count}", "op: sum_where, column: 集体经济收入, where: 集体经济收入 < 5}"),),
+        (("op: count}", "op: max, column: 集体经济收入}"),),
+    ],
+    ids=["count", "mean", "sum_where", "max"],
+)
+def test_detail_tables_aggregated_then_columns(tmp_path: Path, edits: tuple[tuple[str, str], ...]) -> None:
+    """County workbooks carry their village tables: aggregated per unit, the rest on columns."""
+    plan = _plan(tmp_path, ROOT / "indicators" / "county-2024.yaml", *edits)
+    assert plan.aggregates
+    for seed in (1, 2):
+        _same(plan, _with_tables(_units(plan, seed, 80), seed))
+
+
 def test_what_columns_leave_to_the_engine(tmp_path: Path) -> None:
     plan = load_plan("county-2024")
     units = _units(plan, 4, 10)
     assert brief_columns(plan, units[:1]) is None  # one unit: cohort rules cannot be scored
-    with_table = _units(plan, 4, 10)
-    with_table[0].tables["villages"] = TableData("villages", "x.xlsx", "村级明细", rows=[2], columns={})
-    assert brief_columns(plan, with_table) is None  # detail tables: aggregated unit by unit
     half_even = _plan(
         tmp_path, SCHEMES / "grades.yaml", ("full_score: 100", "full_score: 100\nrounding: {mode: half_even}")
     )
     assert brief_columns(half_even, _units(half_even, 1, 10)) is None
+    assert fits_columns(plan) and not fits_columns(half_even)  # rank --brief scores nothing early
     refuse = _plan(
         tmp_path, SCHEMES / "grades.yaml", ("rule: {type: direct}}", "rule: {type: direct}, missing: refuse}")
     )
