@@ -131,7 +131,6 @@ def read_all(
     files = [Path(p) for p in files]
     detail_files = [Path(p) for p in details]
     total = len(files) + len(detail_files)
-    allow_split(jobs != 1)  # one process asked for: a big sheet is read in one piece too
     done = 0
 
     def tick(n: int) -> None:
@@ -144,6 +143,9 @@ def read_all(
     findings: list[Finding] = []
     found_details: list[Path] = []
     with _DetailReader(detail_files, plan, jobs) as early:  # big detail files read beside the others
+        # One process asked for: a big sheet is read in one piece too.  A detail file read in a
+        # second process takes the other core: this one reads its own big sheets in one piece.
+        allow_split(jobs != 1 and early.pool is None)
         for path, (got, problems, is_details) in zip(files, _results(files, plan, jobs, tick), strict=True):
             units.extend(got)
             findings.extend(problems)

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import re
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,11 @@ SPLIT_FROM = 32 << 20  # bytes of sheet XML below which a second process saves t
 HEAD_SHARE = 0.58  # the main process's share: the child also inflates the part it skips
 _CHUNK = 8 << 20
 _PREFIX_MAX = 16 << 20  # a sheet whose <sheetData> starts later than this is not split
+# How long the head's process waits for the tail once its own part is parsed: the tail is the
+# smaller part, so a child still at work after four times the head's time (and at least a
+# minute) is stuck, and the sheet is read in one piece rather than the command hanging.
+TAIL_WAIT_MIN = 60.0
+TAIL_WAIT_FACTOR = 4.0
 
 _allowed = [True]
 
@@ -77,8 +83,10 @@ def split_rows(path: Path, part: str, sheet: str, others: set[str]) -> list[Row]
                 tempfile.TemporaryDirectory(prefix="assess-") as tmp,
                 _Child(_read_tail, (str(path), part, sheet, target, others, tmp)) as child,
             ):
+                started = time.monotonic()
                 first, head = _read_part(src, part, sheet, target, others, tmp, tail=False)
-                got: Tail = child.result()
+                spent = time.monotonic() - started
+                got: Tail = child.result(max(TAIL_WAIT_MIN, TAIL_WAIT_FACTOR * spent))
     except Exception:  # any failure: the caller reads the sheet in one piece
         return None
     return _join(head, first, got)
@@ -104,8 +112,11 @@ class _Child:
     def __enter__(self) -> _Child:
         return self
 
-    def result(self) -> Any:
-        """What ``fn`` returned; raises if it raised, or if the process died (EOFError)."""
+    def result(self, timeout: float) -> Any:
+        """What ``fn`` returned; raises if it raised, if the process died (EOFError), or if
+        nothing came within ``timeout`` seconds (TimeoutError; the process is stopped on exit)."""
+        if not self._conn.poll(timeout):
+            raise TimeoutError(f"no result in {timeout:.0f} s")
         ok, value = self._conn.recv()
         if not ok:
             raise RuntimeError(value)

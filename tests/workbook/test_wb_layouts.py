@@ -229,10 +229,14 @@ def test_read_all_attaches_details(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     ws.append(["甲县", "一村", 12, 80])
     ws.append(["戊县", "二村", 1, 1])
     wb.save(tmp_path / "明细.xlsx")
+    splits: list[bool] = []
+    monkeypatch.setattr(load, "allow_split", splits.append)
     for big in (False, True):  # read in place, or (a large file) in a second process
         if big:
             monkeypatch.setattr(load, "BIG_DETAILS", 0)
         units, findings = read_all([a], PLAN, details=[tmp_path / "明细.xlsx"], jobs=0)
+        # the second process takes the other core: big sheets here are then read in one piece
+        assert splits.pop() is (not big)
         assert units[0].tables["villages"].columns["village"] == ["一村"]
         assert [(f.code, f.message) for f in findings] == [
             ("unknown-unit", "明细表“村级明细”中的单位“戊县”(1 行)没有对应的填报数据,未使用")

@@ -307,19 +307,21 @@ def _fails(p: str) -> None:
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the fakes reach the child by fork")
 @pytest.mark.parametrize(
     ("parent", "child"),
-    [(None, _killed), (_fails, _stuck), (None, _fails)],
-    ids=["child-killed", "head-fails", "tail-fails"],
+    [(None, _killed), (_fails, _stuck), (None, _fails), (None, _stuck)],
+    ids=["child-killed", "head-fails", "tail-fails", "tail-stuck"],
 )
 def test_failures_leave_no_files_and_no_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parent: Any, child: Any
 ) -> None:
     """A child killed (out of memory) left its temporary workbook behind for good; a failed head
-    left the child reading on, with its files, after split_rows had given up.  The parent now owns
-    the folder and stops the child before removing it."""
+    left the child reading on, with its files, after split_rows had given up; a stuck child kept
+    the command waiting for ever.  The parent now owns the folder, waits a bounded time and stops
+    the child before removing the folder."""
     path = _write(tmp_path, _sheet("".join(_row(r, [r]) for r in range(1, 200))))
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(split, "TAIL_WAIT_MIN", 0.5)
     monkeypatch.setattr(split, "python_calamine", _calamine(parent, child))
     started = time.monotonic()
     assert split.split_rows(path, PART, "表", set()) is None
