@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -319,7 +318,6 @@ def run_cli(args: list[str], repeat: int) -> tuple[float, float]:
     """
     times, peaks, cpus, trees = [], [], [], []
     for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         with tempfile.TemporaryFile() as err:
             proc = subprocess.Popen(
@@ -334,7 +332,12 @@ def run_cli(args: list[str], repeat: int) -> tuple[float, float]:
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
-            proc.wait()  # a blocking wait returns the moment it ends: polling would round the time up
+            # A blocking wait returns the moment it ends (polling would round the time up).  wait4
+            # gives this run's own usage: its CPU with the workers it reaped, and the peak of its
+            # largest process (getrusage(RUSAGE_CHILDREN) keeps the largest child since this
+            # script started, so a small run after a big one showed the big one's peak).
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
             times.append(time.perf_counter() - t)
             done.set()
             sampler.join()
@@ -344,9 +347,8 @@ def run_cli(args: list[str], repeat: int) -> tuple[float, float]:
                 raise SystemExit(
                     f"assess 失败({proc.returncode}):{err.read()[-2000:].decode('utf-8', 'replace')}"
                 )
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        peaks.append(max(before.ru_maxrss, after.ru_maxrss) / 1024)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        peaks.append(usage.ru_maxrss / 1024)
         trees.append(tree / 1024)
     LAST_CPU[0] = statistics.median(cpus)
     LAST_TREE[0] = max(trees)
