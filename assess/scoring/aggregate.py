@@ -15,6 +15,9 @@ from assess.scheme.formula import Formula
 from assess.scheme.model import Aggregate
 from assess.workbook.data import TableData
 
+# Why an aggregate is no number: cells each valid (up to about 1e308) whose sum is not.
+TOO_LARGE = "明细表汇总结果超出数值范围(明细中的数过大)"
+
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "Eq": operator.eq,
     "NotEq": operator.ne,

@@ -210,7 +210,8 @@ def _brief(
 
 def _aggregate(plan: Plan, fid: str, units: list[UnitData], env: _Env) -> None:
     """A field computed from each unit's detail table, as ``engine.prepare`` computes it: a unit
-    without the table (未提供明细表) or with nothing to aggregate has it missing."""
+    without the table (未提供明细表) or with nothing to aggregate has it missing, a sum too large
+    for a float is an error."""
     field = plan.fields[fid]
     agg = field.aggregate
     assert agg is not None
@@ -222,9 +223,10 @@ def _aggregate(plan: Plan, fid: str, units: list[UnitData], env: _Env) -> None:
             got = aggregate(agg, field.where, table)
             if got is not None:
                 vals[u] = got
-    defined = ~np.isnan(vals)
-    env.cols[fid] = (vals, defined)
-    env.status[fid] = np.where(defined, S_OK, S_MISSING).astype(np.int8)
+    defined = np.isfinite(vals)
+    env.cols[fid] = (np.where(defined, vals, np.nan), defined)
+    state = np.where(defined, S_OK, np.where(np.isnan(vals), S_MISSING, S_ERROR))
+    env.status[fid] = state.astype(np.int8)
 
 
 def _alias(env: _Env, name: str, fid: str) -> None:

@@ -9,13 +9,14 @@ evaluating anything again.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from assess.errors import DataError, Location
 from assess.scheme.plan import Plan, PlanIndicator
 from assess.scoring import rules as R
-from assess.scoring.aggregate import aggregate
+from assess.scoring.aggregate import TOO_LARGE, aggregate
 from assess.scoring.grades import band_grade
 from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.result import Adjustment, CategoryResult, IndicatorResult, UnitResult
@@ -67,8 +68,11 @@ def prepare(plan: Plan, unit: UnitData) -> Prepared:
         if table is None:
             env[fid], status[fid], reason[fid] = None, MISSING, "未提供明细表"
             continue
-        env[fid] = aggregate(f.aggregate, f.where, table)
-        status[fid] = OK if env[fid] is not None else MISSING
+        got = aggregate(f.aggregate, f.where, table)
+        if got is not None and not math.isfinite(got):  # a sum of cells near 1e308 overflows
+            env[fid], status[fid], reason[fid] = None, ERROR, TOO_LARGE
+        else:
+            env[fid], status[fid] = got, OK if got is not None else MISSING
         name = table.file.replace("\\", "/").rsplit("/", 1)[-1]
         source[fid] = f"{name} {table.sheet}({len(table)} 行)".strip()
     # A name stands for its field as soon as the field has its value: reported and aggregated
@@ -142,7 +146,11 @@ def _formula_value(
     if value is None:
         bad = [n for n in names if status.get(n, MISSING) != OK]
         if bad:
-            why = f"缺少 {'、'.join(bad)}"
+            # a wrong input says what is wrong with it: "缺少" would send the clerk looking for a blank
+            gaps = [n for n in bad if status.get(n, MISSING) != ERROR]
+            parts = [f"缺少 {'、'.join(gaps)}"] if gaps else []
+            parts += [f"{n}:{reason[n]}" if reason.get(n) else f"{n} 有误" for n in bad if n not in gaps]
+            why = ";".join(parts)
         elif all(st == OK for st in states):
             why = f"无法计算({why})"  # every input is there: a zero denominator, text…
         err = any(status.get(n) == ERROR for n in names)

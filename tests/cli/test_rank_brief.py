@@ -89,6 +89,36 @@ def test_brief_of_workbooks_the_same_when_the_engine_must_score(runner, cohort, 
     assert fast == slow
 
 
+def test_village_incomes_too_large_to_add_up(runner, cohort):
+    """Two incomes of 1e308 (each a valid number) sum to infinity: the full JSON crashed with an
+    internal error, and the brief table took the sum as a number.  Now both call it an error."""
+    import openpyxl
+
+    path = cohort / "古丈县.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["村级明细"]
+    assert ws.cell(1, 2).value == "村集体经济经营性收入(万元)"
+    ws.cell(2, 2).value = ws.cell(3, 2).value = 1e308
+    wb.save(path)
+    scheme = (EXAMPLES.parent / "indicators" / "county-2024.yaml").read_text(encoding="utf-8")
+    summed = cohort.parent / "summed.yaml"
+    summed.write_text(
+        scheme.replace("op: count_where, where: 集体经济收入 >= 10}", "op: sum, column: 集体经济收入}"),
+        "utf-8",
+    )
+    full = invoke(runner, "rank", "-s", str(summed), str(cohort), "--format", "json", "-q")
+    assert full.exit_code == 0, full.output
+    units = {u["unit"]: u for u in json.loads(full.stdout)["units"]}
+    (share,) = [i for i in units["古丈县"]["indicators"] if i["id"] == "2.4"]
+    assert share["basis"] == "数据有误(达标村数:明细表汇总结果超出数值范围(明细中的数过大)),按零分处理"
+    brief = invoke(runner, "rank", "-s", str(summed), str(cohort), "--brief", "--format", "json", "-q")
+    assert brief.exit_code == 0, brief.output
+    for u in json.loads(brief.stdout)["units"]:
+        assert (u["rank"], u["total"], u["grade"]) == tuple(
+            units[u["unit"]][k] for k in ("rank", "total", "grade")
+        )
+
+
 def test_brief_table_on_screen_is_the_ranking_table(runner):
     brief = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief")
     full = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY))

@@ -188,6 +188,25 @@ def test_detail_tables_aggregated_then_columns(tmp_path: Path, edits: tuple[tupl
         _same(plan, _with_tables(_units(plan, seed, 80), seed))
 
 
+def test_an_aggregate_too_large_for_a_float_on_columns(tmp_path: Path) -> None:
+    """A sum of incomes near 1e308 is infinite: an error on columns as in the engine (it was taken
+    as a number, graded and barred differently, and crashed the JSON of a composition part)."""
+    plan = _plan(
+        tmp_path,
+        ROOT / "indicators" / "county-2024.yaml",
+        ("op: count}", "op: sum, column: 集体经济收入}"),
+        ("bars:\n", "bars:\n  - {grade: 一般, when: 行政村数 > 100, reason: 收入合计过大}\n"),
+    )
+    units = _with_tables(_units(plan, 3, 40), 3)
+    for k in (0, 5, 9):
+        table = units[k].tables.get("villages")
+        if table is not None and len(table):
+            table.columns["集体经济收入"][0] = 1e308
+            table.columns["集体经济收入"].append(1e308)
+            table.rows.append(table.rows[-1] + 1)
+    _same(plan, units)
+
+
 def test_what_columns_leave_to_the_engine(tmp_path: Path) -> None:
     plan = load_plan("county-2024")
     units = _units(plan, 4, 10)

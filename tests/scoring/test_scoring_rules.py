@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scoring_support import by_unit, ind, one_indicator, plan_from_text, score_one, unit
+from scoring_support import BAD, BLANK, by_unit, ind, one_indicator, plan_from_text, score_one, unit
 
 from assess.scoring.engine import score_units
 
@@ -138,6 +138,59 @@ def test_formula_missing_input_names_it(tmp_path: Path) -> None:
         0.0,
         "未填报(缺少 监测对象),按零分处理",
     )
+
+
+def test_formula_wrong_input_says_what_is_wrong(tmp_path: Path) -> None:
+    """A wrong cell was reported as 缺少 (missing), sending the clerk looking for a blank."""
+    plan = plan_from_text(tmp_path, RATE_SCHEME)
+    wrong = {"已消除": 5, "监测对象": BAD}
+    wrong_noted = {"已消除": BLANK, "监测对象": 5}
+    [a, b] = score_units(plan, [unit("甲县", wrong), unit("乙县", wrong_noted)])
+    assert ind(a, "1.1").basis == "数据有误(监测对象 有误),按零分处理"
+    units = [unit("丙县", {"已消除": BAD, "监测对象": BLANK})]
+    units[0].values["已消除"].note = "单元格为错误值 #DIV/0!(除数为零)"
+    [c] = score_units(plan, units)
+    assert ind(c, "1.1").basis == "数据有误(缺少 监测对象;已消除:单元格为错误值 #DIV/0!(除数为零)),按零分处理"
+    assert ind(b, "1.1").basis == "未填报(缺少 已消除),按零分处理"
+
+
+def test_an_aggregate_too_large_for_a_float_is_an_error(tmp_path: Path) -> None:
+    """Two villages' incomes near 1e308, each a valid cell, sum to infinity: the full JSON
+    crashed on it (exit 3) and the brief table on columns scored it as a number."""
+    from assess.workbook.data import TableData
+
+    plan = plan_from_text(
+        tmp_path,
+        """
+        id: t
+        title: 测试
+        year: 2024
+        tables:
+          - id: villages
+            name: 村级明细
+            columns:
+              - {id: 收入, name: 集体经济收入}
+        fields:
+          - {id: 收入合计, name: 集体经济收入合计, aggregate: {table: villages, op: sum, column: 收入}}
+        categories:
+          - id: "1"
+            name: 一类
+            points: 10
+            indicators:
+              - {id: "1.1", name: 收入合计, points: 5, field: 收入合计, rule: {type: threshold, target: 10}}
+              - {id: "1.2", name: 收入合计加一, points: 5, formula: 收入合计 + 1, rule: {type: threshold, target: 10}}
+        """,
+    )
+    units = [unit("甲县"), unit("乙县")]
+    for u, incomes in zip(units, ([1e308, 1e308], [12.0]), strict=True):
+        u.tables["villages"] = TableData(
+            "villages", u.file, "村级明细", rows=[2, 3][: len(incomes)], columns={"收入": incomes}
+        )
+    a, b = score_units(plan, units)
+    too_large = "明细表汇总结果超出数值范围(明细中的数过大)"
+    assert (ind(a, "1.1").status, ind(a, "1.1").basis) == ("error", f"数据有误({too_large}),按零分处理")
+    assert ind(a, "1.2").basis == f"数据有误(收入合计:{too_large}),按零分处理"
+    assert (ind(b, "1.1").value, ind(b, "1.1").score) == (12.0, 5.0)
 
 
 def test_formula_negative_denominator_is_computed_and_flagged_where_typed(tmp_path: Path) -> None:
