@@ -66,7 +66,8 @@ def schemes_cmd() -> None:
 
 @main.command("schema", context_settings=CONTEXT)
 @output_option
-def schema_cmd(output: Path | None) -> None:
+@force_option
+def schema_cmd(output: Path | None, force: bool) -> None:
     """输出方案格式的 JSON Schema(供编辑器自动补全与校验)。"""
     import json
 
@@ -76,9 +77,12 @@ def schema_cmd(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        from assess.render.atomic import write_atomic
+        from assess.commands.output import Outputs
 
-        write_atomic(output, text)
+        outputs = Outputs(force)
+        outputs.write(outputs.file(output, "json"), text)
+        for line in outputs.messages:
+            click.echo(line, err=True)
 
 
 @main.command("check", context_settings=CONTEXT)
@@ -99,7 +103,7 @@ def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, 
     from assess.commands.check import run_check
 
     report = run_check(scheme, list(paths), list(details))
-    click.echo(report.render(fmt), nl=False)
+    click.echo(report.render(fmt or "table"), nl=False)
     _exit(report.exit_code)
 
 
@@ -118,7 +122,7 @@ def score_cmd(
     scheme: str,
     inputs: tuple[Path, ...],
     details: tuple[Path, ...],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     report_date: str | None,
     issuer: str | None,
@@ -132,7 +136,8 @@ def score_cmd(
     from assess.commands.score import run_score
 
     parse_date(report_date, "--date")
-    run = run_score(scheme, list(inputs), list(details), fmt, output, report_date, force, issuer)
+    chosen = _score_format(fmt, output)
+    run = run_score(scheme, list(inputs), list(details), chosen, output, report_date, force, issuer)
     echo_run(run)
 
 
@@ -186,7 +191,7 @@ def rank_cmd(
     details: tuple[Path, ...],
     previous: Path | None,
     overall: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     report_date: str | None,
     title: str | None,
@@ -204,9 +209,11 @@ def rank_cmd(
 
     输入可以是文件夹、若干县级填报表、一张汇总表,或兼而有之;同一单位出现两次会报错并指出两处位置。
     """
+    from assess.commands.output import resolve_format
     from assess.commands.rank import run_rank
 
     parse_date(report_date, "--date")
+    fmt = resolve_format(fmt, output, FORMATS, "rank")
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         run = run_rank(
@@ -234,6 +241,16 @@ def rank_cmd(
         if bar is not None:
             bar.close()
     echo_run(run)
+
+
+def _score_format(fmt: str | None, output: Path | None) -> str:
+    """A score's format: as for every command, except that ``-o`` without a suffix names the
+    folder of per-unit documents and then needs ``--format``."""
+    from assess.commands.output import FOLDER_FORMATS, resolve_format
+
+    if output is not None and not output.suffix and fmt in FOLDER_FORMATS:
+        return fmt
+    return resolve_format(fmt, output, FORMATS, "score")
 
 
 class _ProgressBar:
@@ -296,7 +313,9 @@ def template_cmd(
     """生成填报模板:填报说明、锁定的编码和名称、数据有效性和数字格式。"""
     from assess.commands.template import run_template
 
-    written = run_template(scheme, output, layout, units_file, unit_name, force)
+    written, said = run_template(scheme, output, layout, units_file, unit_name, force)
+    for line in said:
+        click.echo(line, err=True)
     click.echo(f"已生成填报模板:{written}", err=True)
 
 

@@ -65,7 +65,7 @@ def explain_cmd(
     units: tuple[str, ...],
     sets: tuple[str, ...],
     top: int,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     report_date: str | None,
     force: bool,
@@ -81,8 +81,10 @@ def explain_cmd(
     退出码:0 正常,1 部分输入未计入,2 用法错误或无法读取。
     """
     from assess.commands.explain import run_explain
+    from assess.commands.output import resolve_format
 
     parse_date(report_date, "--date")
+    fmt = resolve_format(fmt, output, ["table", "json", "html", "doc"], "explain")
     run = run_explain(
         scheme,
         list(inputs),
@@ -94,6 +96,7 @@ def explain_cmd(
         output=output,
         report_date=report_date,
         limit=top,
+        force=force,
     )
     echo_run(run)
 
@@ -116,15 +119,17 @@ def explain_cmd(
 @output_option
 @date_option
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取新方案的 issuer)。")
+@force_option
 def diff_cmd(
     old: str,
     new: str,
     data: tuple[Path, ...],
     details: tuple[Path, ...],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     report_date: str | None,
     issuer: str | None,
+    force: bool,
 ) -> None:
     """对照两个方案(如上年与本年的评分细则):新增、删除、更名的指标,分值、目标值、计分规则和责任单位的变化。
 
@@ -134,9 +139,19 @@ def diff_cmd(
     方案可写文件路径或内置方案编号。退出码:0 正常,1 部分数据未计入,2 用法错误或方案无效。
     """
     from assess.commands.diff import run_diff
+    from assess.commands.output import resolve_format
 
     parse_date(report_date, "--date")
+    fmt = resolve_format(fmt, output, ["table", "json", "html", "doc"], "diff")
     run = run_diff(
-        old, new, list(data), list(details), fmt=fmt, output=output, report_date=report_date, issuer=issuer
+        old,
+        new,
+        list(data),
+        list(details),
+        fmt=fmt,
+        output=output,
+        report_date=report_date,
+        issuer=issuer,
+        force=force,
     )
     echo_run(run)

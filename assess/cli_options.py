@@ -48,15 +48,10 @@ force_option = click.option("--force", is_flag=True, help="允许覆盖已存在
 
 
 def format_option(choices: list[str], help: str) -> Any:
-    """``--format`` into the parameter ``fmt``, ``table`` unless another is chosen."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default="table",
-        show_default=True,
-        help=help,
-    )
+    """``--format`` into the parameter ``fmt``: None when not given, so that the suffix of
+    ``-o`` can decide (``resolve_format``); the screen table without ``-o``."""
+    tail = "不指定时由 -o 的扩展名决定,不写 -o 时为 table。" if "html" in choices or "json" in choices else ""
+    return click.option("--format", "fmt", type=click.Choice(choices), default=None, help=help + tail)
 
 
 def parse_date(text: str | None, option: str) -> date | None:

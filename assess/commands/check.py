@@ -14,6 +14,7 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     what: str = "方案"
+    notes: list[str] = field(default_factory=list)  # files a folder read passed over
 
     unusable: bool = False  # an input could not be read at all (exit code 2)
 
@@ -31,6 +32,7 @@ class CheckReport:
     def to_dict(self) -> dict[str, object]:
         return {
             "checked": self.checked,
+            "notes": self.notes,
             "errors": sum(f.severity == "error" for f in self.findings),
             "warnings": sum(f.severity == "warning" for f in self.findings),
             "findings": [f.to_dict() for f in self.findings],
@@ -41,7 +43,9 @@ class CheckReport:
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
         from assess.render.terminal import findings_table
 
-        return findings_table(self.findings, self.checked, self.what)
+        return findings_table(self.findings, self.checked, self.what) + "".join(
+            f"{note}\n" for note in self.notes
+        )
 
 
 def run_check(scheme: str | None, paths: list[Path], details: list[Path]) -> CheckReport:
@@ -75,6 +79,7 @@ def _check_data(scheme: str, paths: list[Path], details: list[Path]) -> CheckRep
     inputs = read_inputs(plan, paths, details=details)
     report = CheckReport(what="数据文件")
     report.checked = [str(p) for p in inputs.files]
+    report.notes = inputs.notes
     report.findings.extend(inputs.findings)
     report.unusable = any(f.code == "unreadable" for f in inputs.findings)
     for unit in inputs.units:

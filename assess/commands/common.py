@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from assess import __version__
+from assess.commands.output import Outputs, data_role
 from assess.errors import Finding, Location, UsageError
 from assess.scheme.plan import Plan
 from assess.scoring.result import RESULT_FORMAT, UnitResult
@@ -28,24 +29,71 @@ def load_plan(scheme: str) -> Plan:
     return compile_plan(load_scheme(resolve_scheme(scheme)))
 
 
-def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given; folders expanded to their data files (no Office lock files)."""
+def guard(
+    plan: Plan,
+    force: bool,
+    data: Iterable[Path] = (),
+    details: Iterable[Path] = (),
+    **others: Iterable[Path | None],
+) -> Outputs:
+    """The command's :class:`Outputs`, knowing every file it reads and what each is.
+
+    ``others`` maps a role (上年结果, 问题清单…) to its files.
+    """
+    outputs = Outputs(force)
+    outputs.read(data, data_role(plan.scheme.level))
+    outputs.read(details, "明细表")
+    outputs.read([Path(plan.path)], "考核方案")
+    for role, paths in others.items():
+        outputs.read(paths, role)
+    return outputs
+
+
+def expand_inputs(paths: list[Path], notes: list[str] | None = None) -> list[Path]:
+    """Files as given; folders expanded to their data files.
+
+    A folder also holds what is not data: Office lock files (``~$x.xlsx``,
+    ``.~lock.x.xlsx#``), temporary and hidden files.  They are passed over,
+    and said once in ``notes`` with the first few names.
+    """
     out: list[Path] = []
+    passed: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith(("~$", ".~"))
-            )
+            found = []
+            for p in sorted(path.iterdir()):
+                suffix = Path(p.name.rstrip("#")).suffix.lower()  # .~lock.x.xlsx# too
+                if not p.is_file() or suffix not in DATA_SUFFIXES | {".tmp"}:
+                    continue
+                if not_data(p):
+                    passed.append(p.name)
+                else:
+                    found.append(p)
             if not found:
                 raise UsageError(f"文件夹“{path}”中没有可读取的数据文件(.xlsx .xls .xlsm .xlsb .ods .csv)")
             out.extend(found)
         elif path.is_file():
             out.append(path)
+        elif path.exists():
+            raise UsageError(f"输入“{path}”不是普通文件或文件夹")
         else:
             raise UsageError(f"找不到输入文件“{path}”")
+    if passed and notes is not None:
+        shown = "、".join(passed[:3]) + (f" 等 {len(passed)} 个" if len(passed) > 3 else "")
+        notes.append(f"已跳过 Office 锁定文件、临时文件和隐藏文件:{shown}")
     return out
+
+
+def not_data(path: Path) -> bool:
+    """An Office owner/lock file, a temporary file or a hidden file: never a unit's data."""
+    name = path.name
+    if name.startswith(("~$", ".~lock.", ".")) or name.lower().endswith((".tmp", "#")):
+        return True
+    try:
+        attributes = getattr(path.stat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & 0x2)  # FILE_ATTRIBUTE_HIDDEN on Windows
 
 
 def sha256_file(path: Path) -> str:
@@ -62,6 +110,7 @@ class Inputs:
     findings: list[Finding] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # files passed over, said on stderr
 
 
 def read_inputs(
@@ -74,16 +123,26 @@ def read_inputs(
     on_units: Any = None,
 ) -> Inputs:
     """Read every input, never stopping at a bad file; duplicates are refused by name."""
-    from assess.workbook.load import read_all
+    from assess.workbook.load import SKIPPED, read_all
 
-    files = expand_inputs(paths)
+    notes: list[str] = []
+    files = expand_inputs(paths, notes)
     units, findings = read_all(
         files, plan.read, details=details or [], progress=progress, jobs=jobs, on_units=on_units
     )
-    inputs = Inputs([], list(findings), [], files + list(details or []))
-    inputs.refused = [
-        {"file": f.location.file or "", "reason": f.message} for f in findings if f.code == "unreadable"
-    ]
+    named = {str(p) for p in paths}
+    inputs = Inputs([], [], [], [], notes)
+    for f in findings:
+        if f.code in SKIPPED and (f.location.file or "") not in named:
+            inputs.notes.append(f"已跳过:{f.message}")  # found in a folder: said, not refused
+            continue
+        if f.code in SKIPPED:
+            f = replace(f, severity="error")  # named on the command line: not counted, said as such
+        inputs.findings.append(f)
+        if f.code == "unreadable" or f.code in SKIPPED:
+            inputs.refused.append({"file": f.location.file or "", "reason": f.message})
+    skipped = {f.location.file for f in findings if f.code in SKIPPED}
+    inputs.files = [p for p in files if str(p) not in skipped] + list(details or [])
     names = list(map(attrgetter("unit"), units))
     if len(set(names)) == len(names):  # no name twice (in C: 500,000 villages in milliseconds)
         inputs.units = units

@@ -23,12 +23,17 @@ def run_diff(
     output: Path | None,
     report_date: str | None,
     issuer: str | None,
+    force: bool = False,
 ) -> Run:
     from assess.analysis.diff import diff_schemes, side_by_side
-    from assess.commands.common import load_plan, read_inputs
+    from assess.commands.common import guard, load_plan, read_inputs
 
     old_plan = load_plan(old)
     new_plan = load_plan(new)
+    outputs = guard(new_plan, force, data, details)
+    outputs.read([Path(old_plan.path)], "原方案")
+    if output is not None:
+        document_target(output, fmt, outputs)
     result = diff_schemes(old_plan.scheme, new_plan.scheme)
     run = Run()
     if data:
@@ -63,11 +68,12 @@ def run_diff(
     if fmt == "json":
         from assess.commands.common import dumps
 
-        return write_json(run, dumps(result.to_dict()), output)
-    from assess.render.atomic import write_atomic
-
-    target = document_target(output, fmt)
-    run.written.append(write_atomic(target, render_diff(result, fmt, report_date=report_date, issuer=issuer)))
+        return write_json(run, dumps(result.to_dict()), output, outputs)
+    target = document_target(output, fmt, outputs)
+    run.written.append(
+        outputs.write(target, render_diff(result, fmt, report_date=report_date, issuer=issuer))
+    )
+    run.messages.extend(outputs.messages)
     run.messages.append(f"已写入:{target}")
     return run
 

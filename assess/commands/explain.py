@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assess.commands.common import load_plan, provenance, read_inputs
+from assess.commands.common import guard, load_plan, provenance, read_inputs
 from assess.commands.output import document_target, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, UsageError
@@ -32,6 +32,7 @@ def run_explain(
     output: Path | None,
     report_date: str | None,
     limit: int = 0,
+    force: bool = False,
 ) -> Run:
     from assess.analysis.gaps import explain_unit
     from assess.analysis.rescore import Rescorer
@@ -40,6 +41,9 @@ def run_explain(
 
     plan = load_plan(scheme)
     assignments = parse_assignments(plan, sets)  # usage errors before any file is read
+    outputs = guard(plan, force, [*inputs, *cohort], details)
+    if output is not None:
+        document_target(output, fmt, outputs)
     data = read_inputs(plan, inputs, details=details)
     run = Run()
     refused = list(data.refused)
@@ -90,13 +94,12 @@ def run_explain(
     if fmt == "json":
         from assess.commands.common import dumps
 
-        return write_json(run, dumps(doc), output)
-    target = document_target(output, fmt)
-    from assess.render.atomic import write_atomic
-
+        return write_json(run, dumps(doc), output, outputs)
+    target = document_target(output, fmt, outputs)
     run.written.append(
-        write_atomic(target, render_explain(plan, rs, explanations, whatifs, fmt, report_date))
+        outputs.write(target, render_explain(plan, rs, explanations, whatifs, fmt, report_date))
     )
+    run.messages.extend(outputs.messages)
     run.messages.append(f"已写入:{target}")
     return run
 

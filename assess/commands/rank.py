@@ -6,8 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assess.commands.common import Inputs, document, encode_indicator, json_chunks, load_plan, read_inputs
-from assess.commands.output import document_target, write_json
+from assess.commands.common import (
+    Inputs,
+    document,
+    encode_indicator,
+    guard,
+    json_chunks,
+    load_plan,
+    read_inputs,
+)
+from assess.commands.output import Outputs, document_target, write_json
 from assess.commands.rank_brief import SUGGEST_FROM, brief_of, check_brief, check_size, write_brief
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, Location, UsageError
@@ -45,6 +53,9 @@ def run_rank(
     if brief:
         check_brief(fmt, sensitivity)
     plan = load_plan(scheme)
+    outputs = guard(plan, force, inputs, details, 上年结果=[previous])
+    if output is not None:
+        document_target(output, fmt, outputs)  # refused before anything is read
     last = load_previous(previous) if previous else None
     early: dict[int, tuple[Any, Any, Any]] = {}
     final = settled(plan) if fmt == "json" and not brief else []
@@ -82,7 +93,16 @@ def run_rank(
         run = _summary(data, table.units, last, quiet)
         extra = _extra(plan, data, previous, overall, title, issuer, table.statistics())
         return write_brief(
-            run, plan, table, data, extra, fmt=fmt, output=output, report_date=report_date, quiet=quiet
+            run,
+            plan,
+            table,
+            data,
+            extra,
+            fmt=fmt,
+            output=output,
+            outputs=outputs,
+            report_date=report_date,
+            quiet=quiet,
         )
     firsts, ready = _firsts(plan, data, early, encoded)
     prepared = [p for p, _row in firsts]
@@ -112,18 +132,34 @@ def run_rank(
         doc["sensitivity"] = report.to_dict()
     if fmt == "json":
         by_result = {id(results[k]): texts for k, texts in ready.items()}
-        return write_json(run, json_chunks(doc, by_result), output, quiet=quiet)
-    target = document_target(output, fmt)
-    from assess.render.atomic import write_atomic
+        return write_json(run, json_chunks(doc, by_result), output, outputs, quiet=quiet)
+    return _write_document(run, plan, ordered, doc, report, extra, fmt, output, outputs, report_date, quiet)
+
+
+def _write_document(
+    run: Run,
+    plan: Plan,
+    ordered: list[Any],
+    doc: dict[str, Any],
+    report: Any,
+    extra: dict[str, Any],
+    fmt: str,
+    output: Path | None,
+    outputs: Outputs,
+    report_date: str | None,
+    quiet: bool,
+) -> Run:
+    """The ranking document, and beside it the sensitivity report when one was asked for."""
     from assess.render.ranking import render_ranking
 
-    run.written.append(write_atomic(target, render_ranking(plan, ordered, doc, fmt)))
+    target = document_target(output, fmt, outputs)
+    run.written.append(outputs.write(target, render_ranking(plan, ordered, doc, fmt)))
     if report is not None and fmt in ("html", "doc"):
         from assess.analysis.sensitivity_report import render_sensitivity
 
         note = target.with_name(f"{target.stem}_稳健性分析{target.suffix}")
         run.written.append(
-            write_atomic(
+            outputs.write(
                 note,
                 render_sensitivity(
                     plan,
@@ -135,6 +171,7 @@ def run_rank(
                 ),
             )
         )
+    run.messages.extend(outputs.messages)
     if not quiet:
         run.messages.append(f"已写入:{target}")
     return run
@@ -180,18 +217,23 @@ def _firsts(
 
 
 def _summary(data: Inputs, units: list[str], last: dict[str, Any] | None, quiet: bool) -> Run:
-    """The run with its exit code and the lines said on stderr about what was counted."""
+    """The run with its exit code and the lines said on stderr about what was counted.
+
+    ``quiet`` drops the summary, never the reason for a non-zero exit: each
+    input not counted is still named.
+    """
     run = Run()
     if data.refused:
         run.exit_code = EXIT_FINDINGS
     if not quiet:
         run.messages.append(f"已评分 {len(units)} 个单位;{len(data.refused)} 个输入未计入。")
-        for r in data.refused:
-            run.messages.append(f"  未计入:{r['file']}:{r['reason']}")
-        if last is not None:
-            gone = sorted(set(last) - set(units))
-            if gone:
-                run.messages.append(f"  上年有、本年无的单位:{'、'.join(gone)}")
+        run.messages.extend(f"  {note}" for note in data.notes)
+    for r in data.refused:
+        run.messages.append(f"  未计入:{r['file']}:{r['reason']}")
+    if not quiet and last is not None:
+        gone = sorted(set(last) - set(units))
+        if gone:
+            run.messages.append(f"  上年有、本年无的单位:{'、'.join(gone)}")
     return run
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assess.commands.common import Inputs, document
-from assess.commands.output import document_target, write_json
+from assess.commands.output import Outputs, document_target, write_json
 from assess.commands.run import Run
 from assess.errors import UsageError
 from assess.scheme.plan import Plan
@@ -74,6 +74,7 @@ def write_brief(
     *,
     fmt: str,
     output: Path | None,
+    outputs: Outputs,
     report_date: str | None,
     quiet: bool,
 ) -> Run:
@@ -87,13 +88,13 @@ def write_brief(
     if fmt == "json":
         from assess.render.brief_json import brief_chunks
 
-        return write_json(run, brief_chunks(head, brief), output, quiet=quiet)
+        return write_json(run, brief_chunks(head, brief), output, outputs, quiet=quiet)
     # The ranking documents show no basis text: the brief table makes the same documents.
-    from assess.render.atomic import write_atomic
     from assess.render.ranking import render_ranking
 
-    target = document_target(output, fmt)
-    run.written.append(write_atomic(target, render_ranking(plan, brief.rows(), head, fmt)))  # type: ignore[arg-type]
+    target = document_target(output, fmt, outputs)
+    run.written.append(outputs.write(target, render_ranking(plan, brief.rows(), head, fmt)))  # type: ignore[arg-type]
+    run.messages.extend(outputs.messages)
     if not quiet:
         run.messages.append(f"已写入:{target}")
     return run

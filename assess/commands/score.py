@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assess.commands.common import document, json_chunks, load_plan, read_inputs
-from assess.commands.output import per_unit_targets, single_target, write_each, write_json
+from assess.commands.common import document, guard, json_chunks, load_plan, read_inputs
+from assess.commands.output import FOLDER_FORMATS, write_each, write_json
 from assess.commands.run import Run
-from assess.errors import EXIT_FINDINGS, DataError
+from assess.errors import EXIT_FINDINGS, DataError, UsageError
 
 
 def run_score(
@@ -24,6 +24,11 @@ def run_score(
     from assess.scoring.ranking import rank_cohort
 
     plan = load_plan(scheme)
+    outputs = guard(plan, force, inputs, details)
+    if fmt in FOLDER_FORMATS and output is None:
+        raise UsageError(f"{fmt} 格式须用 -o 指定输出文件(单个单位)或文件夹(多个单位)")
+    if output is not None and (fmt == "json" or output.suffix):
+        outputs.file(output, fmt)  # refused before anything is read
     data = read_inputs(plan, inputs, details=details)
     if not data.units:
         reasons = "\n".join(f"  {r['file']}: {r['reason']}" for r in data.refused)
@@ -32,6 +37,7 @@ def run_score(
     if len(results) > 1:
         rank_cohort(plan, results)
     run = Run()
+    run.messages.extend(data.notes)
     for r in data.refused:
         run.messages.append(f"未评分:{r['file']}:{r['reason']}")
     if data.refused:
@@ -42,25 +48,30 @@ def run_score(
         run.stdout = "\n".join(score_sheet(plan, r) for r in results)
         return run
     if fmt == "json":
-        return write_json(
-            run, json_chunks(document(plan, results, data.files, report_date=report_date)), output
-        )
-    if output is None:
-        raise DataError(f"{fmt} 格式须用 -o 指定输出文件(单个单位)或文件夹(多个单位)")
+        doc = document(plan, results, data.files, report_date=report_date)
+        return write_json(run, json_chunks(doc), output, outputs)
+    assert output is not None
     from assess.render.scoresheet import render_score_sheet
 
-    if len(results) == 1 and output.suffix:
-        targets = [single_target(output, fmt)]
+    if output.suffix and len(results) > 1:
+        raise UsageError(
+            f"评分了 {len(results)} 个单位,{fmt} 格式每个单位一个文件:-o 应为文件夹(如 -o 得分表),"
+            f"而“{output.name}”是文件名;只要一个文件请用 --format json"
+        )
+    if output.suffix:
+        targets = [outputs.file(output, fmt)]
     else:
-        targets = per_unit_targets(output, [r.unit for r in results], fmt, force)
+        targets = outputs.folder(output, [r.unit for r in results], fmt)
     run.written += write_each(
         targets,
         lambda i: render_score_sheet(
             plan, results[i], fmt, report_date=report_date, cohort=results, issuer=issuer
         ),
+        outputs,
     )
-    if len(targets) == 1 and output.suffix and not output.is_dir():
+    run.messages.extend(outputs.messages)
+    if output.suffix:
         run.messages.append(f"已写入:{targets[0]}")
     else:
-        run.messages.append(f"已写入 {len(targets)} 个文件:{targets[0].parent}")
+        run.messages.append(f"已写入 {len(targets)} 个文件到文件夹:{output}")
     return run

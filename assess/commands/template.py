@@ -40,15 +40,16 @@ def read_unit_list(path: Path) -> list[tuple[str, str | None]]:
 
 def run_template(
     scheme: str, output: Path, layout: str, units_file: Path | None, unit: str | None, force: bool
-) -> Path:
-    from assess.render.atomic import write_atomic
+) -> tuple[Path, list[str]]:
+    """The template written, and what was said about an earlier file it replaced."""
+    from assess.commands.common import guard
     from assess.workbook.template import county_template, summary_template
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"模板文件“{output}”的扩展名应为 .xlsx")
-    if output.exists() and not force:
-        raise UsageError(f"“{output}”已存在;如需覆盖请加 --force")
     plan = load_plan(scheme)
+    outputs = guard(plan, force, 单位清单=[units_file])
+    outputs.file(output, "xlsx")
     units = read_unit_list(units_file) if units_file else []
     if layout == "summary":
         if not units and plan.scheme.units:
@@ -65,4 +66,5 @@ def run_template(
         if name and group is None and name in plan.unit_groups:
             group = plan.group_names.get(plan.unit_groups[name])
         data = county_template(plan, name, group)
-    return write_atomic(output, data)
+    written = outputs.write(output, data)
+    return written, outputs.messages

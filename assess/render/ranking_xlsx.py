@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from assess.render.xlsx_style import BOLD, FONT, header, number_format, put, title, to_bytes
 from assess.scoring.numbers import fmt
+from assess.workbook.marker import RANKING
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -83,7 +84,7 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     meta["A3"], meta["B3"] = "sha256", plan.sha256
     meta["A4"], meta["B4"] = "说明", f"由 assess 生成;满分 {fmt(plan.scheme.full_score)} 分"
     meta.sheet_state = "hidden"
-    return to_bytes(wb)
+    return to_bytes(wb, RANKING)
 
 
 OVERALL_SHEET = "全体参评单位"

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from assess.render.scoresheet import source_text, value_text
 from assess.render.xlsx_style import BOLD, LOST_FILL, TOTAL_FILL, header, number_format, put, title, to_bytes
+from assess.workbook.marker import SCORESHEET
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -65,4 +66,4 @@ def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
-    return to_bytes(wb)
+    return to_bytes(wb, SCORESHEET)

@@ -87,9 +87,13 @@ def number_format(decimals: int) -> str:
     return "0" if decimals == 0 else "0." + "0" * decimals
 
 
-def to_bytes(wb: Any) -> bytes:
+def to_bytes(wb: Any, kind: str) -> bytes:
+    """The workbook's bytes, marked as assess's ``kind`` of output (:mod:`assess.workbook.marker`)."""
     import io
 
+    from assess.workbook.marker import mark
+
+    mark(wb, kind)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -204,7 +204,11 @@ def json_schema() -> dict[str, Any]:
     for name, node in defs.items():
         _decorate(name, node)
     _decorate("Scheme", schema)
-    out: dict[str, Any] = {"$schema": SCHEMA_DIALECT}
+    # "$comment" marks the file as assess's own output (commands.output.own_output).
+    out: dict[str, Any] = {
+        "$schema": SCHEMA_DIALECT,
+        "$comment": "assess 考核方案格式(由 assess schema 生成)",
+    }
     out.update(schema)
     return out
 

@@ -20,9 +20,10 @@ from assess.errors import AssessError, Finding, Location
 from assess.scheme.inputs import ReadPlan, TableSpec
 from assess.workbook.checks import missing_tables
 from assess.workbook.county import county_from_book
-from assess.workbook.data import UnitData
+from assess.workbook.data import MISSING, UnitData
 from assess.workbook.details import UnitTables, details_from_book, find_table_sheet
 from assess.workbook.detect import layout_of
+from assess.workbook.marker import TEMPLATE, label
 from assess.workbook.names import key_of
 from assess.workbook.read import Book, open_book, paused_gc
 from assess.workbook.split import allow as allow_split
@@ -58,15 +59,41 @@ def read_file(path: Path, plan: ReadPlan) -> FileResult:
     try:
         # A big sheet is millions of objects: no collector passes over them while it is read.
         with paused_gc(), open_book(path) as book:
+            kind = book.output_kind
+            if kind is not None and kind != TEMPLATE:
+                return [], [_own_output(path, kind)], False
             layout = layout_of(book, plan)
             if layout == "county":
-                return [county_from_book(book, plan)], [], False
-            if layout == "summary":
+                got = [county_from_book(book, plan)]
+                problems: list[Finding] = []
+            elif layout == "summary":
                 units = summary_from_book(book, plan)
-                return list(units), units.findings, False
-            return [], [], True
+                got, problems = list(units), units.findings
+            else:
+                return [], [], True
+            if kind == TEMPLATE and not any(map(_filled, got)):
+                return [], [_blank_template(path)], False
+            return got, problems, False
     except Exception as exc:
         return [], [_unreadable(path, exc)], False
+
+
+SKIPPED = ("own-output", "blank-template")  # finding codes of files passed over, not refused
+
+
+def _own_output(path: Path, kind: str) -> Finding:
+    message = f"“{path.name}”是 assess 生成的{label(kind)},不作为填报数据读取"
+    return Finding("own-output", message, Location(file=str(path)), "warning")
+
+
+def _blank_template(path: Path) -> Finding:
+    message = f"“{path.name}”是尚未填写的填报模板(没有任何数据),不作为单位读取"
+    return Finding("blank-template", message, Location(file=str(path)), "warning")
+
+
+def _filled(unit: UnitData) -> bool:
+    """Whether a unit read from a template holds any value (a blank one holds none)."""
+    return any(v.status != MISSING for v in unit.values.values()) or any(map(len, unit.tables.values()))
 
 
 _worker_plan: list[ReadPlan] = []  # the plan, sent once to each worker process

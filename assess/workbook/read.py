@@ -128,6 +128,7 @@ class Book:
         self.format_facts = fmt == XLSX  # error cells and percent formats can be recovered
         self._unsure = unsure or {}  # worksheet parts whose grid is counted before calamine builds it
         self._max_cells = max_cells
+        self.output_kind: str | None = None  # what assess wrote this as (workbook.marker), if it did
 
     @property
     def sheet_names(self) -> list[str]:
@@ -351,7 +352,8 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
     """
     path = path if isinstance(path, Path) else Path(path)
     unsure: Unsure = {}
-    fmt = inspect_file(path, limits, unsure)
+    marks: dict[str, str] = {}
+    fmt = inspect_file(path, limits, unsure, marks)
     if fmt == CSV:
         return _open_csv(path)
     try:
@@ -370,7 +372,9 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Book:
         raise
     except BaseException as e:  # calamine raises many types (a Rust panic too); none may escape
         raise fail(path, f"文件已损坏或格式不受支持(技术信息:{e})") from None
-    return Book(path, fmt, sheets, wb=wb, unsure=unsure, max_cells=limits.max_cells)
+    book = Book(path, fmt, sheets, wb=wb, unsure=unsure, max_cells=limits.max_cells)
+    book.output_kind = marks.get("kind")
+    return book
 
 
 def _open_csv(path: Path) -> Book:

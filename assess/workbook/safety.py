@@ -11,6 +11,7 @@ Chinese message naming the file.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import stat
@@ -24,6 +25,8 @@ from typing import BinaryIO, Protocol, TypeVar
 
 from assess.errors import EncryptedFileError, Location, UnsafeFileError, WorkbookError
 from assess.workbook.extent import HEAD_DONE, Grid, grid_unsettled, is_worksheet
+from assess.workbook.marker import MEMBER as MARK_MEMBER
+from assess.workbook.marker import kind_of
 from assess.workbook.zipdir import Entry, central_directory
 
 MiB = 1024 * 1024
@@ -77,15 +80,23 @@ def encrypted(path: Path) -> EncryptedFileError:
 Unsure = dict[str, Grid | None]  # worksheet member → its declared grid (None: none declared)
 
 
-def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS, unsure: Unsure | None = None) -> str:
+def inspect_file(
+    path: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    unsure: Unsure | None = None,
+    marks: dict[str, str] | None = None,
+) -> str:
     """Return the file's real format (XLSX, XLSB, XLS, ODS or CSV) or raise a WorkbookError.
 
     Raises UnsafeFileError for oversize files, zip bombs and XML with a DTD,
     EncryptedFileError for password-protected workbooks.  An .xlsx worksheet
     whose grid its head does not settle (see :mod:`extent`) is put in
     ``unsure``; :class:`~assess.workbook.read.Book` counts it if it is read.
+    The kind of assess output an .xlsx says it is (:mod:`marker`) goes in
+    ``marks["kind"]``.
     """
     unsure = {} if unsure is None else unsure
+    marks = {} if marks is None else marks
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
@@ -105,10 +116,10 @@ def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS, unsure: Unsure | N
             if head.startswith(ZIP_MAGIC):
                 if size <= _IN_MEMORY:
                     data = block if len(block) < _FIRST_READ else block + f.read()
-                    fmt = _check_small_zip(path, data, limits, unsure)
+                    fmt = _check_small_zip(path, data, limits, unsure, marks)
                     if fmt is not None:
                         return fmt
-                return _check_zip(path, f, limits, unsure)
+                return _check_zip(path, f, limits, unsure, marks)
             if head.startswith(OLE_MAGIC):
                 return _check_ole(path, f)
     except FileNotFoundError:
@@ -146,7 +157,7 @@ def _check_other(path: Path, head: bytes) -> str:
     raise fail(path, "无法识别的文件格式(不是 Excel、WPS 或 CSV 文件),文件可能已损坏")
 
 
-def _check_zip(path: Path, f: BinaryIO, limits: Limits, unsure: Unsure) -> str:
+def _check_zip(path: Path, f: BinaryIO, limits: Limits, unsure: Unsure, marks: dict[str, str]) -> str:
     """Decide xlsx/xlsb/ods from the zip directory; refuse bombs and DTDs without expanding."""
     f.seek(0)
     try:
@@ -178,6 +189,7 @@ def _check_zip(path: Path, f: BinaryIO, limits: Limits, unsure: Unsure) -> str:
                 _check_xml_head(path, info.filename, head)
                 if fmt == XLSX:
                     _note_grid(unsure, lname, info.filename, head, limits)
+                    _note_mark(marks, lname, head)
     return fmt
 
 
@@ -267,7 +279,9 @@ def _clean_key(data: bytes, info: Entry, n: int, grid_limit: int) -> tuple[int, 
     return n, info.file_size, info.compress_size, data[start : start + info.compress_size], grid_limit
 
 
-def _check_small_zip(path: Path, data: bytes, limits: Limits, unsure: Unsure) -> str | None:
+def _check_small_zip(
+    path: Path, data: bytes, limits: Limits, unsure: Unsure, marks: dict[str, str]
+) -> str | None:
     """:func:`_check_zip` for an .xlsx read whole into ``data``; None sends the file to zipfile.
 
     The same checks in the same order, with the same messages: the directory
@@ -291,6 +305,9 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits, unsure: Unsure) ->
                 continue
             key = _clean_key(data, info, n, limits.max_cells if is_worksheet(lname) else -1)
             if key is not None and key in _CLEAN_HEADS:
+                if lname == MARK_MEMBER:  # a clean head still says what the workbook is
+                    with _quiet_inflate():
+                        _note_mark(marks, lname, _inflate_head(read, info, n, _NEVER))
                 continue
             head = None
             stop = _stop(lname)
@@ -308,6 +325,7 @@ def _check_small_zip(path: Path, data: bytes, limits: Limits, unsure: Unsure) ->
                         raise _corrupt(path) from None
                 head = _read_head(path, zf, zf.infolist()[info.position], n)
             _check_xml_head(path, info.filename, head)
+            _note_mark(marks, lname, head)
             if _note_grid(unsure, lname, info.filename, head, limits):
                 continue  # not remembered as clean: the next copy is noted again
             if key is not None:
@@ -400,8 +418,14 @@ _ROOT_RE = re.compile(rb"<[A-Za-z_]")
 
 
 def _stop(lname: str) -> re.Pattern[bytes] | None:
-    """How far a member's head is inflated: a worksheet's to its declared range."""
+    """How far a member's head is inflated: a worksheet's to its declared range; the
+    custom properties whole (a few hundred bytes), since the mark may follow the root."""
+    if lname == MARK_MEMBER:
+        return _NEVER
     return HEAD_DONE if is_worksheet(lname) else None
+
+
+_NEVER = re.compile(rb"(?!)")
 
 
 def _note_grid(unsure: Unsure, lname: str, member: str, head: bytes, limits: Limits) -> bool:
@@ -410,6 +434,18 @@ def _note_grid(unsure: Unsure, lname: str, member: str, head: bytes, limits: Lim
     if not settled:
         unsure[member] = declared
     return not settled
+
+
+def _note_mark(marks: dict[str, str], lname: str, head: bytes) -> None:
+    """Remember the assess output kind ``docProps/custom.xml`` declares (see :mod:`marker`)."""
+    if lname == MARK_MEMBER:
+        kind = kind_of(head)
+        if kind is not None:
+            marks["kind"] = kind
+
+
+def _quiet_inflate() -> contextlib.AbstractContextManager[None]:
+    return contextlib.suppress(zlib.error, struct.error, ValueError, OSError)
 
 
 def _check_xml_head(path: Path, member: str, head: bytes) -> None:

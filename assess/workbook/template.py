@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assess.render.xlsx_style import BOLD, CENTER, HEAD_FILL, WRAP, put, title, to_bytes
 from assess.scheme.inputs import InputSpec
+from assess.workbook.marker import TEMPLATE
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -185,7 +186,7 @@ def county_template(plan: Plan, unit: str | None = None, group: str | None = Non
     for table in plan.read.tables:
         _detail_sheet(wb, table)
     wb.active = 2
-    return to_bytes(wb)
+    return to_bytes(wb, TEMPLATE)
 
 
 def _detail_sheet(wb: Workbook, table: object) -> None:
@@ -229,4 +230,4 @@ def summary_template(plan: Plan, units: Sequence[tuple[str, str | None]] = ()) -
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(heads)).column_letter}1"
     wb.active = 1
-    return to_bytes(wb)
+    return to_bytes(wb, TEMPLATE)

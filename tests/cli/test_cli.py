@@ -128,7 +128,7 @@ def test_score_html_one_file_per_unit_and_no_silent_overwrite(runner, cohort, tm
     assert len(list(out.glob("*.html"))) == 14
     again = invoke(runner, "score", "-s", "county-2024", str(cohort), "--format", "html", "-o", str(out))
     assert again.exit_code == 2
-    assert "已存在;如需覆盖请加 --force" in again.output
+    assert "已存在;如需替换请加 --force" in again.output
 
 
 def test_score_one_document_names_the_file_written(runner, cohort, tmp_path):

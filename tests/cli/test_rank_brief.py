@@ -164,10 +164,10 @@ def test_brief_documents_are_the_ranking_documents(runner, tmp_path, fmt):
     for k, u in enumerate(last["units"]):
         u["rank"] = k % 5 + 1  # places that differ from this year's
     previous.write_text(json.dumps(last, ensure_ascii=False), encoding="utf-8")
-    for source in (str(SUMMARY), str(EXAMPLES / "counties")):
+    for n, source in enumerate((str(SUMMARY), str(EXAMPLES / "counties"))):
         outs = []
         for brief in ((), ("--brief",)):
-            out = tmp_path / f"排名{len(outs)}.{fmt}"
+            out = tmp_path / f"排名{n}-{len(outs)}.{fmt}"
             args = ("rank", "-s", "county-2024", source, *brief, "--format", fmt, "-o", str(out))
             result = invoke(runner, *args, "--date", "2025-01-20", "--previous", str(previous), "-q")
             assert result.exit_code == 0, result.output
