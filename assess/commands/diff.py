@@ -56,6 +56,7 @@ def run_diff(
                     f"按方案 {plan.scheme.id} 评分时,数据中共有 {missing} 个指标值未填报(按该方案的缺数据规则处理);"
                     "只在一个方案中有的指标,另一年度的填报表里通常没有数据。"
                 )
+            run.messages.extend(note for note in inputs.notes if note not in run.messages)
             for r in inputs.refused:
                 run.messages.append(f"未计入({plan.scheme.id}):{r['file']}:{r['reason']}")
             if inputs.refused:

@@ -45,7 +45,7 @@ def run_explain(
     if output is not None:
         document_target(output, fmt, outputs)
     data = read_inputs(plan, inputs, details=details)
-    run = Run()
+    run = Run(messages=list(data.notes))
     refused = list(data.refused)
     if not data.units:
         reasons = "\n".join(f"  {r['file']}: {r['reason']}" for r in refused)
@@ -55,6 +55,7 @@ def run_explain(
     files = list(data.files)
     if cohort:
         peers = read_inputs(plan, cohort, details=details)
+        run.messages.extend(note for note in peers.notes if note not in run.messages)
         # The unit's own file may sit in the cohort folder: it counts once.
         refused += [r for r in peers.refused if "重复出现" not in r["reason"] or not _own(r, names)]
         members += [u for u in peers.units if u.unit not in names]
