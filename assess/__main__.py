@@ -1,7 +1,9 @@
 """Entry point for ``python -m assess`` and the ``assess`` console script.
 
-Users' mistakes are ``AssessError``s that click prints in Chinese.  Anything
-else is a bug in assess: the user gets a short Chinese message and exit code
+Users' mistakes are ``AssessError``s that click prints in Chinese; what the
+operating system refuses (``OSError``: a name too long, a full disk) and
+running out of memory are the machine's word, said in Chinese with exit code
+2.  Anything else is a bug in assess: the user gets a short Chinese message and exit code
 3 instead of a traceback (set ASSESS_DEBUG=1 to see it).
 """
 
@@ -26,6 +28,19 @@ def main() -> None:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         sys.exit(130)
+    except OSError as exc:
+        # The file system said no (a name too long, a full disk, a folder that vanished) to a
+        # path the user or the machine chose: a Chinese message naming it, not a bug report.
+        from assess.errors import EXIT_ERROR, os_error_text, shorten
+
+        where = f"“{shorten(exc.filename)}”:" if exc.filename else ""
+        print(f"错误:{where}{os_error_text(exc)}", file=sys.stderr)
+        if os.environ.get("ASSESS_DEBUG"):
+            raise
+        sys.exit(EXIT_ERROR)
+    except MemoryError:
+        print("错误:内存不足,无法完成;请关闭其他程序,或分批处理输入文件后重试。", file=sys.stderr)
+        sys.exit(2)
     except Exception as exc:
         if os.environ.get("ASSESS_DEBUG"):
             raise

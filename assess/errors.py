@@ -82,6 +82,34 @@ class Finding:
         return f"{where}: {self.message}" if where else self.message
 
 
+def shorten(text: object, limit: int = 80) -> str:
+    """A value fit for a one-line message: long text keeps its head and tail and says its length."""
+    value = str(text)
+    if len(value) <= limit:
+        return value
+    head = limit * 2 // 3
+    return f"{value[:head]}…{value[-(limit - head - 1) :]}(共 {len(value):,} 个字符)"
+
+
+def os_error_text(exc: OSError) -> str:
+    """What the operating system refused, in Chinese, for a file the user or the machine chose."""
+    import errno
+
+    return {
+        errno.ENAMETOOLONG: "文件名或路径过长,请用较短的名称或较浅的文件夹",
+        errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+        errno.ENOENT: "文件或文件夹不存在",
+        errno.EACCES: "没有访问权限",
+        errno.EPERM: "操作系统不允许此操作",
+        errno.EROFS: "该位置只读",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EISDIR: "这是文件夹,不是文件",
+        errno.EINVAL: "名称中有系统不允许的字符",
+        errno.ELOOP: "符号链接循环",
+        errno.EMFILE: "同时打开的文件过多",
+    }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
 class AssessError(click.ClickException):
     """Base of every error a user can cause; exit code 2."""
 

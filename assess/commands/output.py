@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assess.commands.run import Run
-from assess.errors import Location, OutputError, UsageError
+from assess.errors import Location, OutputError, UsageError, os_error_text, shorten
 
 SUFFIX = {"json": ".json", "html": ".html", "doc": ".doc", "xlsx": ".xlsx"}
 FORMAT_OF = {".json": "json", ".html": "html", ".htm": "html", ".doc": "doc", ".xlsx": "xlsx"}
@@ -129,6 +129,12 @@ class Outputs:
 
     def check(self, target: Path) -> Path:
         """``target`` if it may be written; the refusal says why otherwise."""
+        try:
+            return self._check(target)
+        except OSError as exc:  # a name too long, a path through a file…: the system's word
+            raise unusable(target, exc) from None
+
+    def _check(self, target: Path) -> Path:
         if target.is_dir():
             raise UsageError(f"输出“{target}”是一个已有的文件夹,不是文件;请在 -o 中写出文件名")
         hit = self.input_of(target)
@@ -161,8 +167,11 @@ class Outputs:
         """One safe, unique file name per unit inside the folder ``output``."""
         from assess.render.atomic import safe_filename
 
-        if output.exists() and not output.is_dir():
-            raise UsageError(f"多个单位的 {fmt} 输出须写入文件夹,但“{output}”是文件")
+        try:
+            if output.exists() and not output.is_dir():
+                raise UsageError(f"多个单位的 {fmt} 输出须写入文件夹,但“{output}”是文件")
+        except OSError as exc:
+            raise unusable(output, exc) from None
         taken: set[str] = set()
         targets = [output / f"{safe_filename(name, taken)}{SUFFIX[fmt]}" for name in names]
         for target in targets:
@@ -175,7 +184,7 @@ class Outputs:
         from assess.render.atomic import write_atomic
 
         self.check(target)
-        if target.exists():
+        if os.path.lexists(target):
             payload = data.encode("utf-8") if isinstance(data, str) else data
             if isinstance(payload, bytes) and _same_bytes(target, payload):
                 return target  # nothing changes: no backup of an identical file
@@ -183,6 +192,11 @@ class Outputs:
             self.messages.append(f"已保留旧版本:{backup}")
             data = payload
         return write_atomic(target, data)
+
+
+def unusable(path: Path, exc: OSError) -> OutputError:
+    """An output path the system refuses, said in Chinese with the path cut short."""
+    return OutputError(f"无法使用输出路径“{shorten(path)}”:{os_error_text(exc)}")
 
 
 def _files_in(folder: Path) -> Iterator[Path]:
@@ -282,7 +296,7 @@ def make_folder(folder: Path) -> None:
     except FileExistsError:
         raise OutputError(f"无法创建输出文件夹“{folder}”:同名的文件已存在") from None
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹“{folder}”:{exc.strerror or exc}") from None
+        raise unusable(folder, exc) from None
 
 
 def write_json(

@@ -154,3 +154,30 @@ def test_every_written_workbook_is_marked(workplace: Path) -> None:
     ):
         assert run(args, workplace).returncode == 0, args
         assert own_output(workplace / args[args.index("-o") + 1]), args
+
+
+def test_names_the_system_refuses(workplace: Path) -> None:
+    """A name too long for the file system is the user's, not a bug: exit 2, the name cut short."""
+    from assess.errors import shorten
+
+    long = "长" * 100 + ".json"  # 300 bytes in UTF-8, over every file system's 255
+    done = run(["rank", "-s", "county-2024", "data", "-o", long], workplace)
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"错误:无法使用输出路径“{shorten(long)}”:文件名或路径过长,请用较短的名称或较浅的文件夹\n"
+    )
+    done = run(["rank", "-s", "county-2024", "长" * 100 + ".xlsx"], workplace)
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"错误:“{shorten('长' * 100 + '.xlsx')}”:文件名或路径过长,请用较短的名称或较浅的文件夹\n"
+    )
+
+
+def test_shorten_keeps_head_tail_and_length() -> None:
+    from assess.errors import shorten
+
+    assert shorten("短") == "短"
+    cut = shorten("a" * 100 + "b" * 100)
+    assert cut.startswith("a" * 53 + "…") and cut.endswith("b" * 26 + "(共 200 个字符)")
