@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import tempfile
 import time
 import unicodedata
@@ -94,13 +95,144 @@ def _set_mode(tmp: Path, path: Path) -> None:
         os.chmod(tmp, mode)
 
 
+# --------------------------------------------------------------------------
+# Temporary files: recognisable, locked while in use, cleaned after a crash
+#
+# A temporary file is ``.<target name, cut>.assess-<8 random>.tmp`` beside the
+# target.  While its run is alive it is held open with a kernel lock
+# (``flock`` on POSIX); the operating system drops the lock when the process
+# dies (``kill -9``, power loss), so a temporary file whose lock can be taken
+# belongs to no live run and is removed by the next run writing into the same
+# folder.  The remover takes the lock first and unlinks while holding it; the
+# creator locks its new file and checks that the name still leads to it (it
+# could have been removed in the instant between creating and locking), and
+# starts again with a new name if not.  On Windows a file held open by a live
+# run cannot be deleted (Python opens files without delete sharing), and a
+# file is only removed when it is also older than STALE_AGE, which covers the
+# instant between closing it and renaming it.  Nothing but files of exactly
+# this shape is touched.
+
+TEMP_MARK = ".assess-"
+TEMP_SUFFIX = ".tmp"
+_TEMP_RE = re.compile(r"^\..*\.assess-[a-z0-9_]{8}\.tmp$", re.DOTALL)
+STALE_AGE = 60.0  # seconds; Windows only (see above)
+_CREATE_TRIES = 10
+_cleaned: set[str] = set()
+
+
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` is the name of one of assess's temporary files."""
+    return bool(_TEMP_RE.match(name))
+
+
+def _try_lock(fd: int, *, wait: bool) -> bool:
+    """Take an exclusive kernel lock on ``fd`` (POSIX); True when held."""
+    if os.name != "posix":
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+            return False
+        if exc.errno in (errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOLCK):
+            return wait  # no locks on this file system: a creator goes on, a cleaner leaves the file
+        raise
+    return True
+
+
+def _remove_if_stale(path: Path) -> bool:
+    """Remove one leftover temporary file unless a live run still holds it."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    if os.name != "posix":
+        if time.time() - st.st_mtime < STALE_AGE:
+            return False
+        try:
+            os.unlink(path)  # fails while a live run holds it open
+        except OSError:
+            return False
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        if not _try_lock(fd, wait=False):
+            return False
+        try:
+            if not os.path.samestat(os.fstat(fd), os.lstat(path)):
+                return False
+        except OSError:
+            return False
+        try:
+            os.unlink(path)  # while holding the lock: a creator re-checks its name after locking
+        except OSError:
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
+def clean_stale_temps(folder: Path) -> list[Path]:
+    """Remove temporary files left in ``folder`` by interrupted runs; the removed paths.
+
+    Only names of the shape :func:`is_temp_name` recognises are looked at,
+    and only those no live run holds are removed.  Errors are ignored: a
+    leftover that cannot be removed does no harm.
+    """
+    removed: list[Path] = []
+    try:
+        names = [e.name for e in os.scandir(folder) if is_temp_name(e.name)]
+    except OSError:
+        return removed
+    for name in names:
+        path = Path(folder) / name
+        if _remove_if_stale(path):
+            removed.append(path)
+    return removed
+
+
+def _clean_once(folder: Path) -> None:
+    key = os.path.realpath(folder)
+    if key in _cleaned:
+        return
+    _cleaned.add(key)
+    clean_stale_temps(folder)
+
+
+def _new_temp(path: Path, folder: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``path``, open and locked: (fd, path)."""
+    prefix = f".{_truncate(path.name, 40, 120)}{TEMP_MARK}"
+    for _ in range(_CREATE_TRIES):
+        try:
+            fd, name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
+        except OSError as exc:
+            raise _os_error(exc, path) from exc
+        try:
+            _try_lock(fd, wait=True)
+            same = os.path.samestat(os.fstat(fd), os.stat(name))
+        except OSError:
+            same = False
+        if same:
+            return fd, Path(name)
+        os.close(fd)  # removed by a cleaner between creation and locking: take another name
+    raise OutputError(f"无法在“{folder}”中创建临时文件", Location(file=str(path)))
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success it replaces ``path``.
 
     Write the whole file to the yielded path (open it yourself, or hand it
     to a library).  If the block raises, the temporary file is removed and
-    ``path`` is left as it was.
+    ``path`` is left as it was.  Temporary files left in the folder by
+    interrupted runs are removed first (once per folder and process).
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -109,12 +241,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
             f"输出文件夹“{folder}”不存在" if not folder.exists() else f"“{folder}”不是文件夹",
             Location(file=str(path)),
         )
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise _os_error(exc, path) from exc
-    os.close(fd)
-    tmp = Path(name)
+    _clean_once(folder)
+    fd, tmp = _new_temp(path, folder)
+    held: int | None = fd
     try:
         _set_mode(tmp, path)
         yield tmp
@@ -123,6 +252,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
                 os.fsync(fh.fileno())
         except FileNotFoundError:
             raise OutputError(f"临时文件“{tmp}”在写入过程中消失", Location(file=str(path))) from None
+        if os.name != "posix":  # Windows cannot rename a file this process holds open
+            os.close(fd)
+            held = None
         try:
             _replace(tmp, path)
         except OSError as exc:
@@ -132,6 +264,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        if held is not None:
+            with contextlib.suppress(OSError):
+                os.close(held)
 
 
 def write_atomic(path: Path, data: bytes | str | Iterable[str], encoding: str = "utf-8") -> Path:
