@@ -33,7 +33,9 @@ from assess.rectify.model import (
     C_SOURCE,
     Problem,
     Row,
+    clean_text,
     deadline_text,
+    shown,
 )
 from assess.rectify.progress import Progress
 
@@ -43,6 +45,10 @@ PROGRESS_NAME = "整改进展情况"
 CHECKLIST_PREFIX = "整改清单_"
 JSON_FORMAT = "assess.rectify/1"
 FORMATS = frozenset({"xlsx", "html", "doc", "json"})
+# --as-of must be a date a ledger can be kept at: deadlines (as-of + days) and the
+# dates written to the ledger must stay within what Python and Excel can hold.
+MIN_AS_OF = dt.date(2000, 1, 1)
+MAX_AS_OF = dt.date(2099, 12, 31)
 Scorer = Callable[[list[Path]], list[dict[str, Any]]]
 
 
@@ -150,12 +156,12 @@ def _score_problems(
         batches.append(("、".join(str(p) for p in workbooks), scorer(workbooks)))
     for file, data in batches:
         for unit in data:
-            name = str(unit["unit"]).strip()
+            name = clean_text(str(unit["unit"]))
             if name in units:
                 findings.append(
                     Finding(
                         "duplicate-unit",
-                        f"单位“{name}”的评分结果出现两次(另见 {units[name][1]}),以后者为准",
+                        f"单位“{shown(name)}”的评分结果出现两次(另见 {units[name][1]}),以后者为准",
                         Location(file=file),
                         "warning",
                     )
@@ -221,12 +227,17 @@ def run_rectify(
 ) -> RectifyReport:
     """Build or update the ledger and write the documents; see docs/rectify.md."""
     from assess.rectify.ledger import LAYOUTS, new_ledger, open_ledger, write_meta
-    from assess.rectify.lock import DEFAULT_TIMEOUT, LedgerLock
+    from assess.rectify.lock import DEFAULT_TIMEOUT, LedgerLock, real_path, refuse_if_open
     from assess.rectify.merge import merge
     from assess.rectify.progress import compute
     from assess.rectify.sheets import write_summary
     from assess.render.atomic import atomic_path
 
+    if not MIN_AS_OF <= as_of <= MAX_AS_OF:
+        raise UsageError(
+            f"--as-of 的日期“{as_of.isoformat()}”超出可用范围:统计截止日期应在 "
+            f"{MIN_AS_OF.isoformat()} 至 {MAX_AS_OF.isoformat()} 之间,请检查是否写错"
+        )
     if layout not in LAYOUTS:
         raise UsageError(f"--layout 应为 {' 或 '.join(LAYOUTS)},而不是“{layout}”")
     unknown = set(formats) - FORMATS
@@ -261,8 +272,13 @@ def run_rectify(
             ) from None
 
     saved_backup: Path | None = None
+    # A symlinked ledger is updated through the link: the real file is replaced (the link
+    # stays a link) and the backup goes beside the real file, where the lock also is.
+    real = real_path(target)
+    refuse_if_open(target)
     with LedgerLock(target, DEFAULT_TIMEOUT if lock_timeout is None else lock_timeout):
-        existed = target.exists()
+        refuse_if_open(target)
+        existed = real.exists()
         book = open_ledger(target) if existed else new_ledger(layout)
         notes.extend(book.warnings)
         if existed and layout != book.layout and layout != "single":
@@ -279,12 +295,19 @@ def run_rectify(
         if not existed or stats.changed or book.updated != as_of.isoformat():
             write_summary(book, progress, f"{title or '问题'}整改台账汇总")
             write_meta(book, as_of)
+            refuse_if_open(target)  # opened while this run was merging: still nothing written
             if existed and backup:
-                saved_backup = backup_path(target, as_of)
+                saved_backup = backup_path(real, as_of)
                 with atomic_path(saved_backup) as tmp:
-                    shutil.copyfile(target, tmp)
+                    try:
+                        shutil.copyfile(real, tmp)
+                    except OSError as e:
+                        raise OutputError(
+                            f"更新前无法备份台账“{target}”({e.strerror or e}),台账未作任何修改",
+                            Location(file=str(target)),
+                        ) from None
             try:
-                with atomic_path(target) as tmp:
+                with atomic_path(real) as tmp:
                     try:
                         book.wb.save(tmp)
                     except OSError as e:

@@ -11,6 +11,7 @@ cell; a file without the required columns raises a LedgerError.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +19,14 @@ from typing import Any
 
 from assess.errors import Finding, LedgerError, Location
 from assess.rectify.model import (
+    MAX_CELL_TEXT,
     STATUS_ALIASES,
     STATUSES,
     Problem,
+    clean_text,
     finding_problem_id,
     parse_deadline,
+    shown,
 )
 from assess.workbook.names import key_of
 from assess.workbook.read import column_letter, open_book
@@ -92,7 +96,7 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
-    return str(value).strip()
+    return clean_text(str(value))
 
 
 def _number(value: Any) -> float | bool | None:
@@ -102,12 +106,14 @@ def _number(value: Any) -> float | bool | None:
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
-        return float(value)
-    s = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("分").strip()
-    try:
-        return float(s)
-    except ValueError:
-        return False
+        number = float(value)
+    else:
+        s = unicodedata.normalize("NFKC", clean_text(str(value))).removesuffix("分").strip()
+        try:
+            number = float(s)
+        except (ValueError, OverflowError):
+            return False
+    return number if math.isfinite(number) else False  # NaN, inf, 1e400
 
 
 def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
@@ -175,6 +181,18 @@ def _row_problem(
     values = {n: _text(cell(n)) for n in h.columns}
     if not any(values.values()):
         return None
+    for name, text in values.items():
+        if len(text) > MAX_CELL_TEXT:
+            values[name] = text[:MAX_CELL_TEXT]
+            findings.append(
+                Finding(
+                    "text-too-long",
+                    f"{name}有 {len(text):,} 个字符,超过 Excel 单元格的上限 {MAX_CELL_TEXT:,} 个字符,"
+                    "台账中只保留前面部分",
+                    loc(name),
+                    "warning",
+                )
+            )
     if all(not v or v.isdigit() for v in values.values()) or values.get("单位名称") in (
         "合计",
         "总计",
@@ -197,18 +215,19 @@ def _row_problem(
             findings.append(
                 Finding(
                     "bad-number",
-                    f"扣分“{values['扣分']}”不是数字,已按空白处理",
+                    f"扣分“{shown(values['扣分'])}”不是数字,已按空白处理",
                     loc("扣分"),
                 )
             )
         elif isinstance(parsed, float):
             lost = parsed
-    deadline, ok = parse_deadline(cell("整改时限"))
+    raw_deadline = cell("整改时限")
+    deadline, ok = parse_deadline(clean_text(raw_deadline) if isinstance(raw_deadline, str) else raw_deadline)
     if not ok:
         findings.append(
             Finding(
                 "bad-date",
-                f"整改时限“{values['整改时限']}”不是日期;应填日期(如 2025-06-30)或“立行立改”“长期坚持”,"
+                f"整改时限“{shown(values['整改时限'])}”不是日期;应填日期(如 2025-06-30)或“立行立改”“长期坚持”,"
                 "已按未填处理",
                 loc("整改时限"),
             )
@@ -221,7 +240,7 @@ def _row_problem(
             findings.append(
                 Finding(
                     "bad-status",
-                    f"整改状态“{raw_status}”不在可选值中({'、'.join(STATUSES)}),已按未开始处理",
+                    f"整改状态“{shown(raw_status)}”不在可选值中({'、'.join(STATUSES)}),已按未开始处理",
                     loc("整改状态"),
                 )
             )

@@ -34,7 +34,10 @@ from assess.rectify.model import (
     NOT_SEEN,
     NOT_STARTED,
     Problem,
+    add_days,
     canonical,
+    parse_iso,
+    shown,
 )
 from assess.rectify.sheets import add_history
 
@@ -99,7 +102,7 @@ def merge(
                 findings.append(
                     Finding(
                         "ledger-row-deleted",
-                        f"问题 {p.id}({p.unit})曾在台账中,已被人工删除,本次未重新加入;"
+                        f"问题 {p.id}({shown(p.unit)})曾在台账中,已被人工删除,本次未重新加入;"
                         "如需恢复,请删除台账后重新生成或手工补回该行",
                         Location(file=str(book.path) if book.path else None),
                         "warning",
@@ -127,10 +130,10 @@ def merge(
         cells = current(row)
         touched = False
         generated = p.generated()
-        if p.deadline_days is not None and entry.first_seen:
+        first = parse_iso(entry.first_seen) if p.deadline_days is not None else None
+        if p.deadline_days is not None and first is not None:
             # a deadline counts from the day the problem was first found, not from each re-run
-            first = dt.date.fromisoformat(entry.first_seen)
-            generated[C_DEADLINE] = first + dt.timedelta(days=p.deadline_days)
+            generated[C_DEADLINE] = add_days(first, p.deadline_days)
         for column, value in generated.items():
             new = canonical(value)
             cur = cells[column]

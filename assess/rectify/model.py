@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -209,7 +210,65 @@ def finding_problem_id(unit: str, source: str, description: str) -> str:
 
 # ---- dates and text -----------------------------------------------------------
 
+# Dates a ledger can hold: Excel shows nothing before 1900 and nothing after 9999.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(9999, 12, 31)
+# Excel keeps at most this many characters in a cell; longer text is cut (with a warning).
+MAX_CELL_TEXT = 32_767
+
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# What cannot be seen or printed: control characters other than tab and line break,
+# and format characters (zero-width spaces and joiners, BOM, bidi overrides).
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def clean_text(text: str) -> str:
+    """Cell text without invisible characters (controls, zero-width, bidi), line breaks as ``\\n``, stripped.
+
+    Such characters come with copy and paste; they cannot be written to a
+    worksheet (openpyxl refuses controls) and would make ``浏阳市`` and
+    ``浏阳市`` + a zero-width space two different units.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isprintable():
+        text = _INVISIBLE_RE.sub("", text)
+    return text.strip()
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """``value`` as quoted in a message: invisible characters made visible, long text cut short."""
+    text = value if isinstance(value, str) else str(value)
+    total = len(text)
+    if total > limit:
+        text = text[:limit]
+    if not text.isprintable():
+        text = "".join(
+            c
+            if c == " " or c.isprintable()
+            else ("↵" if c in "\r\n" else f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"<U+{ord(c):04X}>")
+            for c in text
+        )
+    return f"{text}…(共 {total:,} 个字符)" if total > limit else text
+
+
+def add_days(day: dt.date, days: int) -> dt.date | None:
+    """``day`` + ``days``, or None when the result is past what a ledger can hold."""
+    try:
+        result = day + dt.timedelta(days=days)
+    except (OverflowError, ValueError):
+        return None
+    return result if MIN_DATE <= result <= MAX_DATE else None
+
+
+def parse_iso(text: str) -> dt.date | None:
+    """An ISO date written by assess itself (the hidden sheet); None when it is not one."""
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
 
 
 def parse_date_text(text: str) -> dt.date | None:
@@ -221,17 +280,18 @@ def parse_date_text(text: str) -> dt.date | None:
     if not m:
         return None
     try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+    return day if day >= MIN_DATE else None
 
 
 def as_date(value: Any) -> dt.date | None:
     """A cell value as a date: date/datetime cells or date text; None otherwise."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return value if MIN_DATE <= value <= MAX_DATE else None
     if isinstance(value, str):
         return parse_date_text(value)
     return None
@@ -261,7 +321,7 @@ def deadline_text(value: Deadline) -> str:
 
 def fmt_number(value: float | None) -> str:
     """A number without trailing zeros: 1.5, 2, 0.25."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return ""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -278,7 +338,10 @@ def canonical(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (int, float)):
-        return fmt_number(float(value))
+        try:
+            return fmt_number(float(value))
+        except OverflowError:
+            return str(value)
     return str(value).strip()
 
 
@@ -289,10 +352,13 @@ __all__ = [
     "STATUSES",
     "Problem",
     "Row",
+    "add_days",
     "as_date",
     "canonical",
+    "clean_text",
     "finding_problem_id",
     "parse_deadline",
     "score_problem_id",
+    "shown",
     "stable_id",
 ]

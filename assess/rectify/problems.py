@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,12 +21,16 @@ from typing import Any
 from assess.errors import DataError, Finding, Location
 from assess.rectify.model import (
     IMMEDIATE,
+    MAX_CELL_TEXT,
     ONGOING,
     SOURCE_SCORE,
     Deadline,
     Problem,
+    add_days,
+    clean_text,
     fmt_number,
     score_problem_id,
+    shown,
 )
 from assess.scheme import model as m
 from assess.scheme.plan import Plan
@@ -52,11 +57,15 @@ def load_results(path: Path) -> list[dict[str, Any]]:
     """The units of a score results JSON file (a list, or the ``assess.score/1`` wrapper)."""
     where = Location(file=str(path))
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=_no_constant)
     except OSError as e:
         raise DataError(f"无法读取评分结果文件({e.strerror or e})", where) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise DataError(f"评分结果文件不是有效的 JSON({e})", where) from None
+        raise DataError(f"评分结果文件不是有效的 JSON({shown(str(e), 120)})", where) from None
+    except ValueError as e:  # NaN, Infinity (from _no_constant), a number of thousands of digits
+        raise DataError(f"评分结果文件不是有效的 JSON:{shown(str(e), 120)}", where) from None
+    except RecursionError:
+        raise DataError("评分结果文件不是 assess 输出的 JSON:嵌套层数过多", where) from None
     if isinstance(data, dict):
         fmt = data.get("format")
         if isinstance(fmt, str) and fmt.startswith(RESULT_FORMAT_PREFIX):
@@ -76,7 +85,22 @@ def load_results(path: Path) -> list[dict[str, Any]]:
             "评分结果文件的结构不对:应为 assess score 输出的 JSON(单位列表,或含 units 的对象)",
             where,
         )
+    for unit in units:
+        for key in ("indicators", "penalties", "vetoes"):
+            items = unit.get(key)
+            if items is not None and not (
+                isinstance(items, list) and all(isinstance(i, dict) for i in items)
+            ):
+                raise DataError(
+                    f"评分结果文件的结构不对:单位“{shown(unit['unit'])}”的 {key} 应为对象的列表;"
+                    "请使用 assess score 输出的 JSON",
+                    Location(file=str(path), key=key),
+                )
     return units
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"含有 {name},不是有效的数值")
 
 
 def _items(plan: Plan) -> dict[tuple[str, str], _Item]:
@@ -105,18 +129,20 @@ def _value_text(value: Any, unit: str | None) -> str:
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if not isinstance(value, (int, float)):
-        return str(value)
+    number = _number(value)
+    if number is None:
+        return "—" if isinstance(value, (int, float)) else str(value)
     if unit == "%":
-        return f"{float(value):.2f}%"
-    text = fmt_number(float(value))
+        return f"{number:.2f}%"
+    text = fmt_number(number)
     return f"{text} {unit}" if unit else text
 
 
 def _target_text(value: Any, unit: str | None) -> str:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+    number = _number(value)
+    if number is None:
         return "—"
-    text = fmt_number(float(value))
+    text = fmt_number(number)
     if unit == "%":
         return text + "%"
     return f"{text} {unit}" if unit else text
@@ -131,7 +157,8 @@ def _fill(template: str, values: Mapping[str, str]) -> str | None:
         return None
 
 
-def _deadline(rectify: m.RectifyText | None, as_of: dt.date) -> Deadline:
+def _deadline(item: _Item, as_of: dt.date, findings: list[Finding], where: Location) -> Deadline:
+    rectify = item.rectify
     if rectify is not None and rectify.ongoing:
         return ONGOING
     days = rectify.deadline_days if rectify is not None else None
@@ -139,7 +166,18 @@ def _deadline(rectify: m.RectifyText | None, as_of: dt.date) -> Deadline:
         days = DEFAULT_DEADLINE_DAYS
     if days == 0:
         return IMMEDIATE
-    return as_of + dt.timedelta(days=days)
+    day = add_days(as_of, days)
+    if day is None:
+        findings.append(
+            Finding(
+                "rectify-template",
+                f"“{shown(item.name)}”的整改时限 {days:,} 天超出了日期的范围(最晚 9999-12-31),"
+                "已按未填处理;请改正方案中的 deadline_days",
+                where,
+                "warning",
+            )
+        )
+    return day
 
 
 def _days(rectify: m.RectifyText | None) -> int | None:
@@ -166,7 +204,7 @@ def _word(
                 findings.append(
                     Finding(
                         "rectify-template",
-                        f"“{item.name}”的整改问题模板无法使用(花括号不成对),已改用默认表述",
+                        f"“{shown(item.name)}”的整改问题模板无法使用(花括号不成对),已改用默认表述",
                         where,
                         "warning",
                     )
@@ -190,37 +228,37 @@ def problems_from_results(
     scheme_id = plan.scheme.id
     out: list[Problem] = []
     for unit_data in units:
-        unit = str(unit_data["unit"]).strip()
-        where = Location(file=file, key=unit)
+        unit = clean_text(str(unit_data["unit"]))
+        where = Location(file=file, key=shown(unit))
         for ind in unit_data.get("indicators") or []:
-            if ind.get("rule") == "sum" or ind.get("id") in plan.parents:
+            ident = clean_text(str(ind.get("id")))
+            if ind.get("rule") == "sum" or ident in plan.parents:
                 continue  # a parent's loss is its children's
-            lost = ind.get("lost") or 0
-            if not isinstance(lost, (int, float)) or lost <= 0:
+            lost = _number(ind.get("lost")) or 0.0
+            if lost <= 0:
                 continue
-            ident = str(ind.get("id"))
             item = items.get(("indicator", ident))
             if item is None:
                 sink.append(
                     Finding(
                         "unknown-indicator",
-                        f"指标 {ident}({ind.get('name')})不在方案中,已按默认表述生成问题",
+                        f"指标 {shown(ident)}({shown(str(ind.get('name')))})不在方案中,已按默认表述生成问题",
                         where,
                         "warning",
                     )
                 )
-                item = _Item(str(ind.get("name") or ident), ind.get("department"), None, "")
+                item = _Item(_cell(str(ind.get("name") or ident)), _opt_text(ind.get("department")), None, "")
             unit_of = ind.get("unit")
             ph = {
                 "name": item.name,
                 "value": _value_text(ind.get("value"), unit_of),
                 "target": _target_text(ind.get("target"), unit_of),
                 "unit": unit_of or "",
-                "lost": fmt_number(float(lost)),
+                "lost": fmt_number(lost),
                 "points": fmt_number(_float(ind.get("points"))),
                 "score": fmt_number(_float(ind.get("score"))),
             }
-            basis = str(ind.get("basis") or "").strip()
+            basis = clean_text(str(ind.get("basis") or ""))
             default = f"{item.name}失分 {ph['lost']} 分" + (f",{basis}" if basis else "")
             if ind.get("status") in ("missing", "error"):
                 item = _Item(item.name, item.department, None, item.category)  # a template would read badly
@@ -230,25 +268,25 @@ def problems_from_results(
                     id=score_problem_id(scheme_id, unit, "indicator", ident),
                     unit=unit,
                     source=SOURCE_SCORE,
-                    category=item.category or str(ind.get("category") or ""),
-                    description=problem,
+                    category=item.category or _cell(str(ind.get("category") or "")),
+                    description=_cell(problem),
                     origin=f"score:{scheme_id}",
-                    indicator=f"{ident} {item.name}",
-                    lost=float(lost),
-                    department=item.department or str(ind.get("department") or ""),
-                    measure=measure,
-                    deadline=_deadline(item.rectify, as_of),
+                    indicator=_cell(f"{ident} {item.name}"),
+                    lost=lost,
+                    department=item.department or _cell(str(ind.get("department") or "")),
+                    measure=_cell(measure),
+                    deadline=_deadline(item, as_of, sink, where),
                     deadline_days=_days(item.rectify),
                 )
             )
         for kind, key in (("penalty", "penalties"), ("veto", "vetoes")):
             for adj in unit_data.get(key) or []:
-                ident = str(adj.get("id"))
+                ident = clean_text(str(adj.get("id")))
                 if ident in ("penalty-cap", "bonus-cap"):
                     continue
                 item = items.get((kind, ident)) or _Item(
-                    str(adj.get("name") or ident),
-                    adj.get("department"),
+                    _cell(str(adj.get("name") or ident)),
+                    _opt_text(adj.get("department")),
                     None,
                     CATEGORY_PENALTY if kind == "penalty" else CATEGORY_VETO,
                 )
@@ -266,7 +304,7 @@ def problems_from_results(
                     "points": "—",
                     "score": fmt_number(score),
                 }
-                basis = str(adj.get("basis") or "").strip()
+                basis = clean_text(str(adj.get("basis") or ""))
                 default = basis or (
                     f"{item.name},扣 {lost_text} 分" if kind == "penalty" else f"{item.name},一票否决"
                 )
@@ -277,21 +315,41 @@ def problems_from_results(
                         unit=unit,
                         source=SOURCE_SCORE,
                         category=item.category,
-                        description=problem,
+                        description=_cell(problem),
                         origin=f"score:{scheme_id}",
-                        indicator=f"{ident} {item.name}",
+                        indicator=_cell(f"{ident} {item.name}"),
                         lost=score if kind == "penalty" else None,
                         department=item.department or "",
-                        measure=measure,
-                        deadline=_deadline(item.rectify, as_of),
+                        measure=_cell(measure),
+                        deadline=_deadline(item, as_of, sink, where),
                         deadline_days=_days(item.rectify),
                     )
                 )
     return out
 
 
+def _number(value: Any) -> float | None:
+    """A finite number from the results, or None (text, NaN, a number too large for a float)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _float(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+    number = _number(value)
+    return 0.0 if number is None else number
+
+
+def _cell(text: str) -> str:
+    return clean_text(text)[:MAX_CELL_TEXT]
+
+
+def _opt_text(value: Any) -> str | None:
+    return _cell(value) or None if isinstance(value, str) else None
 
 
 def _penalty_unit(plan: Plan, ident: str) -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assess.errors import OutputError, UsageError
-from assess.rectify.lock import lock_path
+from assess.rectify.lock import LedgerLock, lock_path
 
 from .conftest import AS_OF, Run
 
@@ -99,7 +99,7 @@ def test_no_backup(run: Run, findings_file: Path, results_file: Path, tmp_path: 
     ledger = run([], [findings_file]).ledger
     report = run([results_file], [], ledger=ledger, as_of=dt.date(2025, 4, 30), backup=False)
     assert report.backup is None and report.ledger_written
-    assert sorted(p.name for p in ledger.parent.iterdir()) == ["整改台账.xlsx"]
+    assert sorted(p.name for p in ledger.parent.iterdir()) == ["整改台账.xlsx", "整改台账.xlsx.lock"]
 
 
 def test_ledger_path_that_does_not_exist_yet_is_created(
@@ -169,9 +169,10 @@ def test_ledger_open_in_excel_gives_output_error(
         )
     assert exc.value.message == f"无法写入“{ledger}”:文件可能正在被 Excel 或 WPS 打开,请关闭后重试"
     assert ledger.read_bytes() == before
-    assert not lock_path(ledger).exists()
-    # no temp file, no backup of the unchanged ledger
-    assert sorted(p.name for p in ledger.parent.iterdir()) == ["整改台账.xlsx"]
+    with LedgerLock(ledger, timeout=0):  # released: the next run may go on at once
+        pass
+    # no temp file, no backup of the unchanged ledger; the lock file stays
+    assert sorted(p.name for p in ledger.parent.iterdir()) == ["整改台账.xlsx", lock_path(ledger).name]
 
 
 def test_bad_layout(run: Run, findings_file: Path) -> None:

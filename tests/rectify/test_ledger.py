@@ -107,8 +107,9 @@ def _refused(run: Run, findings_file: Path, path: Path, before: bytes) -> Ledger
         run([], [findings_file], ledger=path, as_of=dt.date(2025, 4, 30))
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [
-        "整改台账.xlsx"
-    ]  # no backup, no lock, no temp file
+        "整改台账.xlsx",
+        "整改台账.xlsx.lock",  # the lock file stays (kernel lock, released); no backup, no temp file
+    ]
     return exc.value
 
 
