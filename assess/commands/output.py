@@ -98,6 +98,7 @@ class Outputs:
     """The files a command reads, and every output target checked against them."""
 
     force: bool = False
+    keep: bool = True  # keep an earlier version that differs (documents rectify remakes each run: no)
     reads: list[_Read] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # backups kept, said on stderr
     _by_inode: dict[tuple[int, int], _Read] = field(default_factory=dict)
@@ -148,9 +149,9 @@ class Outputs:
             if not self.force:
                 raise UsageError(f"输出文件“{target}”已存在;如需替换请加 --force(旧文件会保留备份)")
             if not own_output(target):
+                never = "--force 也不会替换它" if self.keep else "assess 不会替换它"
                 raise UsageError(
-                    f"“{target}”已存在,且不是 assess 生成的文件,--force 也不会替换它;"
-                    "请用 -o 换一个输出位置,或先把它移走"
+                    f"“{target}”已存在,且不是 assess 生成的文件,{never};请用 -o 换一个输出位置,或先把它移走"
                 )
         return target
 
@@ -188,8 +189,8 @@ class Outputs:
             payload = data.encode("utf-8") if isinstance(data, str) else data
             if isinstance(payload, bytes) and _same_bytes(target, payload):
                 return target  # nothing changes: no backup of an identical file
-            backup = keep_backup(target)
-            self.messages.append(f"已保留旧版本:{backup}")
+            if self.keep:
+                self.messages.append(f"已保留旧版本:{keep_backup(target)}")
             data = payload
         return write_atomic(target, data)
 

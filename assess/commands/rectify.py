@@ -8,13 +8,14 @@ as ``scorer`` (paths → list of ``UnitResult.to_dict()``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assess.errors import Finding, Location, OutputError, UsageError
 from assess.rectify.merge import MergeStats
@@ -38,6 +39,9 @@ from assess.rectify.model import (
     shown,
 )
 from assess.rectify.progress import Progress
+
+if TYPE_CHECKING:
+    from assess.commands.output import Outputs
 
 LEDGER_NAME = "整改台账.xlsx"
 JSON_NAME = "整改情况.json"
@@ -232,6 +236,8 @@ def run_rectify(
     from assess.rectify.progress import compute
     from assess.rectify.sheets import write_summary
     from assess.render.atomic import atomic_path
+    from assess.workbook.marker import LEDGER as LEDGER_KIND
+    from assess.workbook.marker import mark
 
     if not MIN_AS_OF <= as_of <= MAX_AS_OF:
         raise UsageError(
@@ -262,6 +268,9 @@ def run_rectify(
             raise UsageError(f"输出文件夹中已有整改台账“{target}”;如需在其基础上更新,请用 --ledger 指定它")
     else:
         target = Path(ledger)
+    outputs = _outputs(scheme_path, results, findings)
+    _check_ledger(outputs, target)
+    _check_documents(outputs, out_dir)
     for folder in {out_dir, target.parent}:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -306,6 +315,7 @@ def run_rectify(
                             f"更新前无法备份台账“{target}”({e.strerror or e}),台账未作任何修改",
                             Location(file=str(target)),
                         ) from None
+            mark(book.wb, LEDGER_KIND)  # never read back as a unit's data (workbook.marker)
             try:
                 with atomic_path(real) as tmp:
                     try:
@@ -336,8 +346,45 @@ def run_rectify(
     )
     if ledger_written:
         report.written.append(target)
-    report.written += _documents(report, out_dir, formats, issuer, title)
+    outputs.read([target], "整改台账")  # the documents never land on the ledger either
+    report.written += _documents(report, out_dir, formats, issuer, title, outputs)
     return report
+
+
+def _outputs(scheme: Path | str | None, results: list[Path], findings: list[Path]) -> Outputs:
+    """What rectify reads; its documents are remade each run, so replacing its own is allowed."""
+    from assess.commands.output import Outputs
+
+    outputs = Outputs(force=True, keep=False)
+    outputs.read(results, "评分结果或填报表")
+    outputs.read(findings, "问题清单")
+    if scheme is not None:
+        from assess.scheme.registry import resolve_scheme
+
+        with contextlib.suppress(UsageError):
+            outputs.read([resolve_scheme(str(scheme))], "考核方案")
+    return outputs
+
+
+def _check_ledger(outputs: Outputs, target: Path) -> None:
+    """The ledger is read and written by design, but it is never one of the other inputs."""
+    hit = outputs.input_of(target)
+    if hit is not None:
+        raise UsageError(
+            f"整改台账“{target}”与输入的{hit.role}“{hit.path}”是同一个文件;"
+            "assess 从不改写输入文件,请用 --ledger 指定另一个台账文件"
+        )
+
+
+def _check_documents(outputs: Outputs, out_dir: Path) -> None:
+    """Documents of an earlier run may be remade; anything else by those names stops the run
+    before the ledger is touched."""
+    if not out_dir.is_dir():
+        return
+    names = {f"{PROGRESS_NAME}.html", f"{PROGRESS_NAME}.doc", JSON_NAME}
+    for path in out_dir.iterdir():
+        if path.name in names or path.name.startswith(CHECKLIST_PREFIX):
+            outputs.check(path)
 
 
 def _documents(
@@ -346,9 +393,12 @@ def _documents(
     formats: set[str] | frozenset[str],
     issuer: str | None,
     title: str | None,
+    outputs: Outputs,
 ) -> list[Path]:
     from assess.rectify.documents import checklist_context, progress_context, render
-    from assess.render.atomic import safe_filename, write_atomic
+    from assess.render.atomic import safe_filename
+
+    write_atomic = outputs.write
 
     written: list[Path] = []
     as_of = report.as_of

@@ -60,6 +60,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 def workplace(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLES / "counties", tmp_path / "data")
     shutil.copy(EXAMPLES / "村级明细(全省).xlsx", tmp_path / "明细.xlsx")
+    shutil.copy(EXAMPLES / "督查发现问题清单.xlsx", tmp_path / "问题清单.xlsx")
     return tmp_path
 
 
