@@ -13,7 +13,7 @@ from typing import Any, cast
 from assess.errors import Finding, Location
 from assess.scheme.inputs import KIND_COUNT, KIND_PERCENT, InputSpec, ReadPlan
 from assess.workbook.data import ERROR, MISSING, OK, UnitData, Value
-from assess.workbook.names import closest, key_of
+from assess.workbook.names import closest, key_of, shown
 from assess.workbook.values import SUSPECT, fmt_number
 
 _units_memo: list[Any] = [None, frozenset(), {}]  # (plan.units, names, key → name) last used
@@ -46,7 +46,7 @@ def canonical_unit(name: str, plan: ReadPlan, loc: Location, findings: list[Find
         return match
     hint = closest(name, plan.units)
     tip = f",是否为“{hint}”?" if hint else ""
-    findings.append(Finding("unknown-unit", f"单位“{name}”不在考核方案的单位名单中{tip}", loc))
+    findings.append(Finding("unknown-unit", f"单位“{shown(name)}”不在考核方案的单位名单中{tip}", loc))
     return name
 
 

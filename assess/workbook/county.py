@@ -34,7 +34,7 @@ from assess.workbook.headers import (
     is_blank,
     keys,
 )
-from assess.workbook.names import clean, key_of, name_key
+from assess.workbook.names import clean, key_of, name_key, shown
 from assess.workbook.read import Book, column_letter, open_book
 from assess.workbook.rowmatch import (
     Layout,
@@ -196,7 +196,16 @@ def _unit_name(
 ) -> tuple[str, str]:
     if "unit" in labels and cell_text(labels["unit"][0]):
         value, sheet, cell = labels["unit"]
-        return clean(cell_text(value)), f"{sheet}!{cell}"
+        name = clean(cell_text(value))
+        if name:
+            return name, f"{sheet}!{cell}"
+        findings.append(  # only invisible characters (a bell, a zero-width space…)
+            Finding(
+                "missing-unit-name",
+                f"“单位名称”只有不可见的字符(“{shown(cell_text(value))}”),请填写单位名称",
+                Location(file=book.file, sheet=sheet, cell=cell),
+            )
+        )
     stem = book.path.stem
     findings.append(
         Finding(
@@ -262,7 +271,7 @@ def _read_rows(
                     h + 1 + i,
                     Finding(
                         "unknown-field",
-                        f"方案中没有指标“{text}”,是否为“{hint}”?",
+                        f"方案中没有指标“{shown(text)}”,是否为“{hint}”?",
                         Location(file=file, sheet=sheet, cell=f"{letter}{h + 2 + i}"),
                         "warning",
                     ),
@@ -286,11 +295,11 @@ def _read_rows(
             unknown = [t for t, v in zip(unknown, filled, strict=True) if _filled(v)]
     unknown_note = None
     if unknown:
-        shown = "”“".join(unknown[:3])
+        listed = "”“".join(shown(u) for u in unknown[:3])
         more = "等" if len(unknown) > 3 else ""
         unknown_note = Finding(
             "unknown-field",
-            f"另有 {len(unknown)} 项指标不在考核方案中,未读取(“{shown}”{more})",
+            f"另有 {len(unknown)} 项指标不在考核方案中,未读取(“{listed}”{more})",
             Location(file=file, sheet=sheet),
             "warning",
         )

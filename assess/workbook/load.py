@@ -24,7 +24,7 @@ from assess.workbook.data import MISSING, UnitData
 from assess.workbook.details import UnitTables, details_from_book, find_table_sheet
 from assess.workbook.detect import layout_of
 from assess.workbook.marker import TEMPLATE, label
-from assess.workbook.names import key_of
+from assess.workbook.names import key_of, shown
 from assess.workbook.read import Book, open_book, paused_gc
 from assess.workbook.split import allow as allow_split
 from assess.workbook.summary import summary_from_book
@@ -337,7 +337,7 @@ def _attach(spec: TableSpec, tables: UnitTables, index: dict[str, UnitData], fil
             out.append(
                 Finding(
                     "unknown-unit",
-                    f"明细表“{spec.name}”中的单位“{name}”({len(table)} 行)没有对应的填报数据,未使用",
+                    f"明细表“{spec.name}”中的单位“{shown(name)}”({len(table)} 行)没有对应的填报数据,未使用",
                     loc,
                     "warning",
                 )

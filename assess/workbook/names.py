@@ -90,6 +90,13 @@ KNOWN_UNITS = frozenset(
 )
 
 _SPACE_RE = re.compile(r"\s+")
+# Spaces and breaks, and what cannot be seen or printed: control characters (Cc: \x00-\x1f, DEL…),
+# format characters (Cf: zero-width spaces and joiners, BOM, bidi overrides such as U+202E),
+# surrogates, private-use and unassigned code points.  None of them belongs in a name or header.
+_INVISIBLE_RE = re.compile(
+    r"[\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]+"
+)
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
 _UNIT_RE = re.compile(r"^(.*?)[(\[【]([^()\[\]【】]*)[)\]】]$")
 _NUMBERING_RE = re.compile(
     r"^(?:[(]?[0-9]{1,3}[)]|[0-9]{1,3}(?:\.[0-9]{1,3})*[.、)](?![0-9])"
@@ -108,9 +115,41 @@ def clean(text: object) -> str:
     s = text if isinstance(text, str) else _number_text(text)
     if not s.isascii() and not unicodedata.is_normalized("NFKC", s):
         s = unicodedata.normalize("NFKC", s)
-    if " " in s or not s.isprintable():  # isprintable() is False for other spaces and breaks
-        return _SPACE_RE.sub("", s)
+    if " " in s or not s.isprintable():  # isprintable() is False for other spaces, breaks, controls
+        s = _INVISIBLE_RE.sub("", s)
+        if not s.isprintable():  # a rarer invisible code point (unassigned, private use…)
+            s = "".join(c for c in s if unicodedata.category(c) not in _HIDDEN_CATEGORIES)
     return s
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``value`` as quoted in a message: invisible characters made visible, long text cut short.
+
+    A cell may hold a bell, an escape sequence that recolours the terminal, a right-to-left
+    override that reverses what follows, or a megabyte of text; a message shows ``\\x07``,
+    ``<U+202E>`` and the first ``limit`` characters with how many more there were.
+    """
+    text = value if isinstance(value, str) else _number_text(value)
+    total = len(text)
+    if total > limit:
+        text = text[:limit]
+    if not text.isprintable():
+        text = "".join(map(_visible, text))
+    return f"{text}…(共 {total:,} 个字符)" if total > limit else text
+
+
+def visible(text: str) -> str:
+    """``text`` with its invisible characters written out (``\\x07``, ``<U+202E>``), not cut."""
+    return text if text.isprintable() else "".join(map(_visible, text))
+
+
+def _visible(c: str) -> str:
+    if c == " " or c.isprintable():
+        return c
+    if c in "\n\r\t":
+        return {"\n": "↵", "\r": "↵", "\t": " "}[c]
+    o = ord(c)
+    return f"\\x{o:02x}" if o < 0x100 else f"<U+{o:04X}>"
 
 
 _IS_NFKC = functools.partial(unicodedata.is_normalized, "NFKC")

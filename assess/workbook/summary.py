@@ -37,7 +37,7 @@ from assess.workbook.headers import (
     match_roles,
     spec_index,
 )
-from assess.workbook.names import clean_all, code_key, key_of, split_unit
+from assess.workbook.names import clean_all, code_key, key_of, shown, split_unit
 from assess.workbook.read import Book, Row, column_letter, open_book, paused_gc
 from assess.workbook.safety import fail
 from assess.workbook.values import parse_column, parse_value, parse_year, unit_factor
@@ -295,7 +295,7 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
                 result.findings.append(
                     Finding(
                         "unit-mismatch",
-                        f"列“{cell_text(rows[h][c])}”的单位“{unit}”与方案要求的“{spec.unit}”不一致,无法换算",
+                        f"列“{shown(cell_text(rows[h][c]))}”的单位“{shown(unit)}”与方案要求的“{spec.unit}”不一致,无法换算",
                         loc,
                     )
                 )

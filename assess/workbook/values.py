@@ -22,6 +22,7 @@ from assess.scheme.inputs import (
     KIND_TEXT,
 )
 from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK
+from assess.workbook.names import shown, visible
 
 Parsed = tuple[float | None, str, str]
 
@@ -235,7 +236,7 @@ def _parse_text(raw: str, kind: str, unit: str | None) -> Parsed:
         pass
     else:
         if v - v != 0.0:
-            return None, ERROR, f"数值无效或超出范围“{s}”"
+            return None, ERROR, f"数值无效或超出范围“{shown(s)}”"
         return _number(v, kind, unit)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s).strip(_STRIP)
@@ -274,8 +275,8 @@ def _parse_number_text(s: str, kind: str, unit: str | None) -> Parsed:
     if v is None:
         if _looks_like_date(s):
             return None, ERROR, "应为数值,实际为日期"
-        shown = s if len(s) <= 20 else s[:20] + "…"
-        return None, ERROR, f"应为数值,实际为文字“{shown}”"
+        cut = visible(s if len(s) <= 20 else s[:20] + "…")
+        return None, ERROR, f"应为数值,实际为文字“{cut}”"
     if not suffix or suffix == unit:
         return _number(v, kind, unit)
     if suffix in ("%", "‰") and (kind == KIND_PERCENT or unit == "%"):
@@ -293,7 +294,7 @@ def _parse_number_text(s: str, kind: str, unit: str | None) -> Parsed:
         return None, ERROR, f"单位“{suffix}”无法换算为{want}"
     out = v * factor
     if not math.isfinite(out):
-        return None, ERROR, f"数值无效或超出范围“{s}”"
+        return None, ERROR, f"数值无效或超出范围“{shown(s)}”"
     return out, OK, f"{s} 已换算为 {fmt_number(out)}{unit}"
 
 
