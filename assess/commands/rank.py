@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from assess.commands.common import (
 from assess.commands.output import Outputs, document_target, write_json
 from assess.commands.rank_brief import SUGGEST_FROM, brief_of, check_brief, check_size, write_brief
 from assess.commands.run import Run
-from assess.errors import EXIT_FINDINGS, DataError, Location, UsageError
+from assess.errors import EXIT_FINDINGS, DataError, UsageError
 from assess.scheme.plan import Plan
 
 RANK_FORMAT = "assess.rank/1"
@@ -270,20 +269,9 @@ def default_title(plan: Any) -> str:
 def load_previous(path: Path) -> dict[str, dict[str, Any]]:
     """Last year's results by unit name, from ``rank`` JSON or the xlsx ``rank`` wrote."""
     if path.suffix.lower() == ".json":
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataError(f"无法读取上年结果:{exc}", Location(file=str(path))) from None
-        units = doc.get("units") if isinstance(doc, dict) else doc
-        if not isinstance(units, list):
-            raise DataError("上年结果不是 assess rank 输出的 JSON(缺少 units 列表)", Location(file=str(path)))
-        out: dict[str, dict[str, Any]] = {}
-        for u in units:
-            if isinstance(u, dict) and isinstance(u.get("unit"), str):
-                out[u["unit"]] = {
-                    k: u.get(k) for k in ("rank", "overall_rank", "total", "grade", "group", "flags")
-                }
-        return out
+        from assess.scoring.results_file import load_previous_json
+
+        return load_previous_json(path)  # strict: NaN, duplicate keys, wrong types are refused
     if path.suffix.lower() == ".xlsx":
         from assess.render.ranking_xlsx import read_ranking_xlsx
 

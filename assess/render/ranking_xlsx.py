@@ -106,6 +106,8 @@ def _derive_places(units: dict[str, dict[str, Any]]) -> None:
 def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
     """Units' rank, total and grade from a workbook written by ``rank --format xlsx``."""
     from assess.errors import DataError, Location
+    from assess.scoring.results_file import previous_entry
+    from assess.workbook.names import clean
     from assess.workbook.read import open_book
 
     book = open_book(path)
@@ -123,16 +125,20 @@ def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
             continue
         i_group = head.index("分组") if "分组" in head else None
         basis = "overall_rank" if sheet == OVERALL_SHEET else "rank"
-        for row in rows[2:]:
-            if i_unit >= len(row) or not row[i_unit]:
+        for n, row in enumerate(rows[2:], start=3):
+            name = clean(row[i_unit]) if i_unit < len(row) and isinstance(row[i_unit], str) else ""
+            if not name:
                 continue
-            rank = row[i_rank]
-            out[str(row[i_unit]).strip()] = {
-                basis: int(rank) if isinstance(rank, (int, float)) else None,
-                "total": float(row[i_total]) if isinstance(row[i_total], (int, float)) else None,
-                "grade": row[i_grade] or None,
-                "group": row[i_group] if i_group is not None else None,
-            }
+
+            def at(i: int | None, row: list[Any] = row) -> Any:
+                return row[i] if i is not None and i < len(row) and row[i] != "" else None
+
+            # every value checked as a JSON file's are: a hand-edited cell gives a message, not a crash
+            out[name] = previous_entry(
+                path,
+                f"工作表“{sheet}”第 {n} 行",
+                {basis: at(i_rank), "total": at(i_total), "grade": at(i_grade), "group": at(i_group)},
+            )
     _derive_places(out)
     if not out:
         raise DataError(
