@@ -146,6 +146,14 @@ def compile_formula(text: str) -> Formula:
     )
 
 
+def _finite_constant(value: float) -> bool:
+    """Whether a constant is a finite float: an integer of 400 digits does not even convert."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _clip(text: str, limit: int = 60) -> str:
     text = "".join("↵" if c == "\n" else " " if ord(c) < 32 else c for c in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -221,7 +229,7 @@ class _Compiler:
             raise FormulaError(f"公式“{_clip(self.text)}”中不允许使用复数")
         if not isinstance(value, (int, float, str)):
             raise FormulaError(f"公式“{_clip(self.text)}”中只能使用数字和带引号的文字常量")
-        if isinstance(value, (int, float)) and not math.isfinite(float(value)):
+        if isinstance(value, (int, float)) and not _finite_constant(value):  # 1e999, or 401 digits
             raise FormulaError(f"公式“{_clip(self.text)}”中的数值超出范围")
         const = float(value) if isinstance(value, int) else value
         return lambda env: const
