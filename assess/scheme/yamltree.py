@@ -13,6 +13,7 @@ nested file is refused before it could overflow the C stack.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,7 @@ class Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*key, i), depth + 1, aliased) for i, item in enumerate(node.value)]
         try:
-            return self.scalar.construct_object(node)
+            value = self.scalar.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError):
             self._add(
                 node,
@@ -136,6 +137,18 @@ class Builder:
                 True,
             )
             return None
+        if isinstance(value, str) and not value.isprintable():
+            hidden = _hidden(value)
+            if hidden:
+                self._add(
+                    node,
+                    key,
+                    "scheme-yaml-value",
+                    f"文字“{_clip(_show(value))}”中有看不见的控制字符({'、'.join(hidden)}),"
+                    "多是从别处复制时带入的;请删除后重新输入这段文字",
+                    False,
+                )
+        return value
 
     def _mapping(self, node: yaml.MappingNode, key: Path_, depth: int, aliased: bool) -> Any:
         out: dict[str, Any] = {}
@@ -186,6 +199,26 @@ class Builder:
             )
             out[name] = self.build(v_node, sub, depth + 1, aliased)
         return out
+
+
+# Line breaks and tabs belong in long texts (``standard: |``); the other control and format
+# characters (a bell, an escape, a zero-width space, a right-to-left override) never do.
+_ALLOWED = frozenset("\n\r\t ")
+
+
+def _hidden(text: str) -> list[str]:
+    """The invisible characters of ``text`` that have no place in a scheme, as ``U+200B``."""
+    seen: list[str] = []
+    for c in text:
+        if c not in _ALLOWED and not c.isprintable() and unicodedata.category(c) in ("Cc", "Cf"):
+            name = f"U+{ord(c):04X}"
+            if name not in seen:
+                seen.append(name)
+    return seen[:5]
+
+
+def _show(text: str) -> str:
+    return "".join(c if c.isprintable() or c in _ALLOWED else f"<U+{ord(c):04X}>" for c in text)
 
 
 def _clip(text: Any, limit: int = 40) -> str:
