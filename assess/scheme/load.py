@@ -47,6 +47,8 @@ def _read_text(path: Path) -> tuple[str, bytes]:
         raise SchemeError(f"无法读取方案文件“{path}”:{exc.strerror or exc}") from None
     if path.is_dir():
         raise SchemeError(f"“{path}”是文件夹,不是方案文件")
+    if not path.is_file():
+        raise SchemeError(f"“{path}”不是普通文件(可能是管道或设备),不是方案文件")
     if size > MAX_BYTES:
         raise SchemeError(f"方案文件“{path}”大于 {MAX_BYTES // 1024 // 1024} MB,拒绝读取")
     try:

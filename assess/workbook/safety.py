@@ -101,6 +101,8 @@ def inspect_file(
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
             raise fail(path, "这是一个文件夹,不是文件")
+        if not stat.S_ISREG(st.st_mode):  # reading a pipe or a device would block or never end
+            raise fail(path, "不是普通文件(可能是管道或设备),请给出工作簿文件")
         size = st.st_size
         if size == 0:
             raise fail(path, "文件为空(0 字节),请重新导出或重新上传")
