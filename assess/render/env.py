@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import math
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -82,9 +84,12 @@ def num(value: Any, decimals: int = 2, *, thousands: bool = False) -> str:
             return DASH
         text = str(value)
         return text if text.strip() else DASH
-    decimals = max(0, int(decimals))
+    decimals = max(0, min(int(decimals), 12))
     quantum = Decimal(1).scaleb(-decimals)
-    rounded = d.quantize(quantum, rounding=ROUND_HALF_UP)
+    try:
+        rounded = d.quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than Decimal's 28 (a cell holding 1e25): say it in powers of ten
+        return f"{float(d):.{decimals}e}"
     if rounded == 0:
         rounded = abs(rounded)  # never show "-0.00"
     return f"{rounded:,.{decimals}f}" if thousands else f"{rounded:.{decimals}f}"
@@ -229,10 +234,20 @@ def bar_model(items: Any, max_value: Any = None) -> list[dict[str, Any]]:
 # Environment
 
 
+# Characters XML 1.0 cannot hold: Word refuses a .doc (MHT) or .docx that has one, and in HTML
+# they are invisible.  A cell's text may carry them (a bell, an escape from a pasted terminal).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _finalize(value: Any) -> Any:
-    """Every value printed into a document gets full-width punctuation in Chinese context."""
+    """Every value printed into a document gets full-width punctuation in Chinese context,
+    and loses the control characters no document can hold; no number prints as nan or inf."""
     if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        if not value.isprintable():
+            value = _CONTROL_RE.sub("", value)
         return zh_punct(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "—"
     return value
 
 

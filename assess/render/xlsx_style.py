@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from copy import copy
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -44,7 +45,7 @@ def put(
     and its compact style array copied to the cells that share it.
     """
     cell = ws.cell(row=row, column=col)
-    cell.value = value
+    cell.value = value = cell_value(value)
     align = align or (RIGHT if isinstance(value, (int, float)) else WRAP)
     cache: dict[tuple[int, int, int, str | None], tuple[Any, ...]] = ws.__dict__.setdefault(
         "_assess_styles", {}
@@ -69,6 +70,21 @@ def put(
     return cell
 
 
+MAX_CELL_TEXT = 32_767  # characters Excel keeps in one cell
+
+
+def cell_value(value: Any) -> Any:
+    """A value openpyxl can write and Excel can open: text without control characters (which
+    openpyxl refuses and XML cannot hold) and within Excel's length; no NaN or infinity."""
+    if isinstance(value, str):
+        if not value.isprintable():
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return value if len(value) <= MAX_CELL_TEXT else value[: MAX_CELL_TEXT - 1] + "…"
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def header(ws: Worksheet, row: int, names: Sequence[str], widths: Sequence[float]) -> None:
     for col, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
         put(ws, row, col, name, font=BOLD, fill=HEAD_FILL, align=CENTER)
@@ -77,7 +93,7 @@ def header(ws: Worksheet, row: int, names: Sequence[str], widths: Sequence[float
 
 def title(ws: Worksheet, text: str, ncols: int) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    cell = ws.cell(row=1, column=1, value=text)
+    cell = ws.cell(row=1, column=1, value=cell_value(text))
     cell.font = TITLE
     cell.alignment = CENTER
     ws.row_dimensions[1].height = 30

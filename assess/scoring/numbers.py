@@ -9,7 +9,7 @@ published 89.995 rounds half-up to 90.00 exactly as a clerk's calculator does.
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
-from math import floor, fsum
+from math import floor, fsum, isfinite
 
 _MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 _CLEAN = Decimal("1e-9")
@@ -96,10 +96,12 @@ def _fixed(value: float, decimals: int) -> str:
 
 def fmt(value: float | None, decimals: int = 2) -> str:
     """A number as people write it: no trailing zeros (60, 0.5, 2.33)."""
-    if value is None:
+    if value is None or not isfinite(value):  # NaN and infinity are never printed
         return "—"
     if -1e15 < value < 1e15 and value == int(value):  # whole numbers (most points and counts)
         return str(int(value))
+    if not -1e15 < value < 1e15:  # an absurd value (a cell holding 1e300): not 300 digits
+        return f"{value:.6g}"
     text = _fixed(value, decimals)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -108,12 +110,13 @@ def fmt(value: float | None, decimals: int = 2) -> str:
 
 def fmt_value(value: float | None, unit: str | None, *, fixed: bool = True) -> str:
     """A measured value with its unit: ``64.30%``, ``1,234.5 万元``, ``20 天``."""
-    if value is None:
+    if value is None or not isfinite(value):
         return "—"
     if unit == "%":
-        return f"{_fixed(value, 2)}%" if fixed else f"{fmt(value)}%"
+        return f"{_fixed(value, 2)}%" if fixed and -1e15 < value < 1e15 else f"{fmt(value)}%"
     text = fmt(value, 2)
-    if abs(value) >= 10000:  # grouped whether or not it has decimals: 19,815 and 30,398.28 alike
+    # grouped whether or not it has decimals: 19,815 and 30,398.28 alike (not 1e+30)
+    if abs(value) >= 10000 and "e" not in text:
         whole, dot, frac = text.partition(".")
         text = f"{int(whole):,}{dot}{frac}"
     return f"{text} {unit}" if unit else text
