@@ -45,6 +45,7 @@ from assess.scheme.plan import Plan
 from assess.scoring.engine import Prepared, score_prepared
 from assess.scoring.ranking import rank_cohort
 from assess.scoring.result import UnitResult
+from assess.workbook.names import shown
 
 # docs/analysis.md documents render_sensitivity here, beside run_sensitivity.
 __all__ = ["parse_vary", "render_sensitivity", "run_sensitivity"]
@@ -73,7 +74,7 @@ def parse_vary(texts: list[str]) -> dict[str, float]:
             kind = KEYS.get(key.strip().lower())
             if not sep or kind is None:
                 raise UsageError(
-                    f"--vary “{part}”应写成 weights=±10%、targets=±5% 或 bands=±5%(权重、目标值、分档界限)"
+                    f"--vary “{shown(part)}”应写成 weights=±10%、targets=±5% 或 bands=±5%(权重、目标值、分档界限)"
                 )
             number = raw.strip().lstrip("±").lstrip("+-").replace("+/-", "")
             percent = number.endswith(("%", "%"))
@@ -81,11 +82,13 @@ def parse_vary(texts: list[str]) -> dict[str, float]:
             try:
                 value = float(number)
             except ValueError:
-                raise UsageError(f"--vary “{part}”中的幅度“{raw}”不是数字,应写成 ±10%") from None
+                raise UsageError(
+                    f"--vary “{shown(part)}”中的幅度“{shown(raw)}”不是数字,应写成 ±10%"
+                ) from None
             if percent or value >= 1:
                 value /= 100
             if not 0 <= value < 1 or not math.isfinite(value):
-                raise UsageError(f"--vary “{part}”的幅度应在 0 至 100% 之间(不含 100%)")
+                raise UsageError(f"--vary “{shown(part)}”的幅度应在 0 至 100% 之间(不含 100%)")
             out[kind] = value
     return out
 

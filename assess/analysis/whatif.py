@@ -18,6 +18,7 @@ from assess.errors import UsageError
 from assess.scheme.plan import Plan
 from assess.scoring.engine import Prepared
 from assess.scoring.result import UnitResult
+from assess.workbook.names import shown
 
 # docs/analysis.md documents explain_unit here, beside the --set functions.
 __all__ = [
@@ -56,9 +57,9 @@ def parse_number(text: str) -> float:
     try:
         value = float(t)
     except ValueError:
-        raise UsageError(f"--set 的值“{text}”不是数字(可写 75、75%、是、否)") from None
+        raise UsageError(f"--set 的值“{shown(text)}”不是数字(可写 75、75%、是、否)") from None
     if not math.isfinite(value):
-        raise UsageError(f"--set 的值“{text}”不是有限的数字")
+        raise UsageError(f"--set 的值“{shown(text)}”不是有限的数字")
     return value
 
 
@@ -68,7 +69,7 @@ def parse_assignments(plan: Plan, texts: list[str]) -> list[Assignment]:
     out: list[Assignment] = []
     for text in texts:
         if "=" not in text:
-            raise UsageError(f"--set “{text}”应写成 编码=数值,如 --set 1.5=62 或 --set 产业资金=1200")
+            raise UsageError(f"--set “{shown(text)}”应写成 编码=数值,如 --set 1.5=62 或 --set 产业资金=1200")
         key, raw = text.split("=", 1)
         key = key.strip()
         value = parse_number(raw)
@@ -94,7 +95,7 @@ def parse_assignments(plan: Plan, texts: list[str]) -> list[Assignment]:
         if spec is not None:
             out.append(Assignment(key, spec.name, "input", spec.key, value, text))
             continue
-        raise UsageError(f"--set “{text}”:方案中没有编码或名称为“{key}”的指标或字段")
+        raise UsageError(f"--set “{shown(text)}”:方案中没有编码或名称为“{shown(key)}”的指标或字段")
     return out
 
 

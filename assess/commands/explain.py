@@ -9,6 +9,7 @@ from assess.commands.common import guard, load_plan, provenance, read_inputs
 from assess.commands.output import document_target, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, UsageError
+from assess.workbook.names import shown
 
 if TYPE_CHECKING:
     from assess.analysis.advice import Explanation
@@ -63,7 +64,11 @@ def run_explain(
     chosen = units or [u.unit for u in data.units]
     missing = [n for n in chosen if n not in {u.unit for u in members}]
     if missing:
-        raise UsageError(f"输入中没有单位“{'、'.join(missing)}”;可选:{'、'.join(sorted(names))}")
+        some = sorted(names)[:30]
+        more = f"等 {len(names):,} 个" if len(names) > len(some) else ""
+        raise UsageError(
+            f"输入中没有单位“{'、'.join(shown(n) for n in missing[:10])}”;可选:{'、'.join(some)}{more}"
+        )
     prepared = [prepare(plan, u) for u in members]
     rs = Rescorer(plan, prepared)
     explanations = [explain_unit(plan, rs, rs.index_of(n)) for n in chosen]
