@@ -61,4 +61,6 @@ def parse_date(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"{option} 的日期“{text}”无效,应写成 2024-12-31 的形式") from None
+        from assess.workbook.names import shown
+
+        raise UsageError(f"{option} 的日期“{shown(text)}”无效,应写成 2024-12-31 的形式") from None

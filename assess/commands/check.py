@@ -61,6 +61,10 @@ def _check_schemes(paths: list[Path]) -> CheckReport:
     for path in paths:
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise UsageError(f"“{path}”不是方案文件(.yaml);检查数据文件时请用 --scheme 指定方案")
+        if path.is_dir():
+            raise UsageError(f"“{path}”是文件夹,不是方案文件")
+        if path.exists() and not path.is_file():
+            raise UsageError(f"“{path}”不是普通文件(可能是管道或设备),不是方案文件")
         if not path.is_file():
             raise UsageError(f"找不到方案文件“{path}”")
         report.checked.append(str(path))

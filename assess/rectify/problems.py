@@ -10,7 +10,6 @@ from the scoring basis.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import string
 from collections.abc import Iterable, Mapping
@@ -55,17 +54,10 @@ class _Item:
 
 def load_results(path: Path) -> list[dict[str, Any]]:
     """The units of a score results JSON file (a list, or the ``assess.score/1`` wrapper)."""
+    from assess.scoring.results_file import read_json
+
     where = Location(file=str(path))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_constant=_no_constant)
-    except OSError as e:
-        raise DataError(f"无法读取评分结果文件({e.strerror or e})", where) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise DataError(f"评分结果文件不是有效的 JSON({shown(str(e), 120)})", where) from None
-    except ValueError as e:  # NaN, Infinity (from _no_constant), a number of thousands of digits
-        raise DataError(f"评分结果文件不是有效的 JSON:{shown(str(e), 120)}", where) from None
-    except RecursionError:
-        raise DataError("评分结果文件不是 assess 输出的 JSON:嵌套层数过多", where) from None
+    data = read_json(path, "评分结果")
     if isinstance(data, dict):
         fmt = data.get("format")
         if isinstance(fmt, str) and fmt.startswith(RESULT_FORMAT_PREFIX):

@@ -29,7 +29,7 @@ MAX_NAME = 200  # characters of a unit, group or grade name
 MAX_RANK = 100_000_000
 MAX_TOTAL = 1e9  # far beyond any score, far below overflow
 
-FIX = "请使用 assess rank --format json 输出的结果文件,不要手工修改"
+FIX = "请使用 assess score 或 assess rank 输出的 JSON 结果文件,不要手工修改"
 
 
 class _Refused(ValueError):

@@ -448,14 +448,14 @@ REGRESSIONS: list[tuple[str, Any, list[Any], int, str]] = [
         ["rank", "-s", "county-2024", COUNTY, "--previous", "{input}"],
         2,
         "错误:上年.json: 上年结果文件第 2 行第 27 列键“total”的取值为 NaN(非数或无穷大),JSON 中不允许;"
-        "请使用 assess rank --format json 输出的结果文件,不要手工修改",
+        "请使用 assess score 或 assess rank 输出的 JSON 结果文件,不要手工修改",
     ),
     (
         "deep-previous",
         lambda d: _write(d / "上年.json", "[" * 100_000 + "]" * 100_000),
         ["rank", "-s", "county-2024", COUNTY, "--previous", "{input}"],
         2,
-        "错误:上年.json: 上年结果文件中的列表或对象嵌套过深;请使用 assess rank --format json 输出的结果文件,不要手工修改",
+        "错误:上年.json: 上年结果文件中的列表或对象嵌套过深;请使用 assess score 或 assess rank 输出的 JSON 结果文件,不要手工修改",
     ),
     (
         "huge-integer-in-previous",
@@ -463,7 +463,7 @@ REGRESSIONS: list[tuple[str, Any, list[Any], int, str]] = [
         ["rank", "-s", "county-2024", COUNTY, "--previous", "{input}"],
         2,
         "错误:上年.json: 上年结果文件第 1 行第 37 列键“total”的整数“9999999999999999999999999999999999999999…"
-        "(共 5,000 个字符)”过长(5,000 位);请使用 assess rank --format json 输出的结果文件,不要手工修改",
+        "(共 5,000 个字符)”过长(5,000 位);请使用 assess score 或 assess rank 输出的 JSON 结果文件,不要手工修改",
     ),
     (
         "wrong-type-in-previous",
@@ -471,7 +471,7 @@ REGRESSIONS: list[tuple[str, Any, list[Any], int, str]] = [
         ["rank", "-s", "county-2024", COUNTY, "--previous", "{input}"],
         2,
         "错误:上年.json: 上年结果中“units[0].rank”应为名次(正整数),实际为文字“第一”;"
-        "请使用 assess rank --format json 输出的结果文件,不要手工修改",
+        "请使用 assess score 或 assess rank 输出的 JSON 结果文件,不要手工修改",
     ),
     (
         "duplicate-key-in-previous",
@@ -479,7 +479,7 @@ REGRESSIONS: list[tuple[str, Any, list[Any], int, str]] = [
         ["rank", "-s", "county-2024", COUNTY, "--previous", "{input}"],
         2,
         "错误:上年.json: 上年结果文件中键“units”在同一个对象中出现了两次;"
-        "请使用 assess rank --format json 输出的结果文件,不要手工修改",
+        "请使用 assess score 或 assess rank 输出的 JSON 结果文件,不要手工修改",
     ),
     (
         "401-digit-formula",

@@ -359,13 +359,16 @@ def test_control_and_zero_width_characters_and_long_text(tmp_path: Path) -> None
     [
         (
             '[{"unit": "浏阳市", "indicators": [{"id": "1.6", "lost": NaN}]}]',
-            "评分结果文件不是有效的 JSON:含有 NaN,不是有效的数值",
+            "评分结果文件第 1 行第 55 列键“lost”的取值为 NaN(非数或无穷大),JSON 中不允许;请使用 assess score 或 assess rank 输出的 JSON 结果文件,不要手工修改",
         ),
         (
             '[{"unit": "浏阳市", "indicators": 5}]',
             "评分结果文件的结构不对:单位“浏阳市”的 indicators 应为对象的列表;请使用 assess score 输出的 JSON",
         ),
-        ("[" * 100000 + "]" * 100000, "评分结果文件不是 assess 输出的 JSON:嵌套层数过多"),
+        (
+            "[" * 100000 + "]" * 100000,
+            "评分结果文件中的列表或对象嵌套过深;请使用 assess score 或 assess rank 输出的 JSON 结果文件,不要手工修改",
+        ),
     ],
     ids=["nan", "indicators-not-a-list", "deep"],
 )
@@ -380,16 +383,18 @@ def test_hostile_results_json(tmp_path: Path, payload: str, message: str) -> Non
     assert_unchanged(before)
 
 
-def test_huge_number_in_results_is_no_crash(tmp_path: Path) -> None:
+def test_huge_number_in_results_is_refused_by_name(tmp_path: Path) -> None:
+    """A 401-digit number is no figure assess wrote: refused with its place, never a crash."""
     data = [r.to_dict() for r in standard_results()]
     data[0]["indicators"][0]["value"] = 10**400
-    data[0]["indicators"][0]["target"] = 10**400
     results = tmp_path / "结果.json"
     results.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     before = snapshot(results)
     done = rectify("-s", SCHEME, results, "--as-of", "2025-03-31", "-o", tmp_path / "out", "--format", "json",
                    cwd=tmp_path)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    text = (tmp_path / "out" / "整改情况.json").read_text(encoding="utf-8")
-    assert "NaN" not in text and "Infinity" not in text
+    assert done.returncode == 2
+    assert (
+        "键“value”的整数“1000000000000000000000000000000000000000…(共 401 个字符)”过长(401 位)" in done.stderr
+    )
+    assert not (tmp_path / "out" / "整改情况.json").exists()
     assert_unchanged(before)
