@@ -83,12 +83,16 @@ class Finding:
 
 
 def shorten(text: object, limit: int = 80) -> str:
-    """A value fit for a one-line message: long text keeps its head and tail and says its length."""
+    """A path fit for a one-line message: long text keeps its head and its tail (where the
+    file's name and suffix are) and says its length; invisible characters are written out.
+    Values quoted from cells use :func:`assess.workbook.names.shown`, which keeps the head."""
+    from assess.workbook.names import visible
+
     value = str(text)
     if len(value) <= limit:
-        return value
+        return visible(value)
     head = limit * 2 // 3
-    return f"{value[:head]}…{value[-(limit - head - 1) :]}(共 {len(value):,} 个字符)"
+    return f"{visible(value[:head])}…{visible(value[-(limit - head - 1) :])}(共 {len(value):,} 个字符)"
 
 
 def os_error_text(exc: OSError) -> str:
