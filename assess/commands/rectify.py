@@ -230,7 +230,8 @@ def run_rectify(
     lock_timeout: float | None = None,
 ) -> RectifyReport:
     """Build or update the ledger and write the documents; see docs/rectify.md."""
-    from assess.rectify.ledger import LAYOUTS, new_ledger, open_ledger, write_meta
+    from assess.rectify.ledger import LAYOUTS, new_ledger, write_meta
+    from assess.rectify.ledger_read import open_ledger
     from assess.rectify.lock import DEFAULT_TIMEOUT, LedgerLock, real_path, refuse_if_open
     from assess.rectify.merge import merge
     from assess.rectify.progress import compute
