@@ -5,7 +5,7 @@ schemes and option values that a careless or hostile sender could produce:
 control and zero-width characters, right-to-left overrides, huge and tiny
 numbers, ``nan``/``inf``/``1e999`` as text, far dates, very long text, deep
 and malformed JSON.  Each run of ``score``, ``rank``, ``check``, ``explain``,
-``diff`` and ``template`` must end with exit code 0, 1 or 2, no traceback and
+``diff``, ``template`` and ``rectify`` must end with exit code 0, 1 or 2, no traceback and
 no internal error, leave every input's bytes as they were, and write no NaN or
 Infinity into any JSON.  The CLI runs in-process (click's CliRunner) so that a
 few hundred runs take seconds; fixed regressions at the end run through a real
@@ -572,3 +572,23 @@ def test_quiet_rank_still_says_why_it_exits_1(tmp_path: Path) -> None:
     assert "未计入:坏文件.xlsx:无法读取“坏文件.xlsx”" in got.stderr
     assert "已评分" not in got.stderr and "已写入" not in got.stderr
     _strict_json((tmp_path / "排名.json").read_text(encoding="utf-8"))
+
+
+@SETTINGS
+@given(
+    text=results_texts,
+    as_of=st.sampled_from(["2025-03-31", "9999-12-31", "0001-01-01", "2024-02-30", "明天"]),
+    formats=st.sets(st.sampled_from(["xlsx", "html", "doc", "json"]), min_size=1),
+)
+def test_hostile_rectify(
+    tmp_path_factory: pytest.TempPathFactory, text: str, as_of: str, formats: set[str]
+) -> None:
+    """rectify on a hostile results file, with the findings list beside it and odd dates."""
+    folder = tmp_path_factory.mktemp("rectify")
+    results = folder / "结果.json"
+    results.write_text(text, encoding="utf-8")
+    findings = ROOT / "examples" / "督查发现问题清单.xlsx"
+    out = folder / "整改"
+    args: list[Any] = ["rectify", "-s", "county-2024", results, "--findings", findings, "--as-of", as_of]
+    args += [a for f in sorted(formats) for a in ("--format", f)] + ["-o", out]
+    invoke(args, [results, findings], out)
