@@ -439,8 +439,8 @@ def raw_openpyxl(files: list[Path]) -> None:
 def rescore(scheme: Path, summary: Path, times: int) -> float:
     """Score, place and grade the whole cohort `times` times in-process, as sensitivity analysis does."""
     from assess.commands.common import load_plan, read_inputs
+    from assess.scoring.array.core import FastCohort
     from assess.scoring.engine import prepare, score_prepared
-    from assess.scoring.fast import FastCohort
     from assess.scoring.ranking import rank_cohort
 
     plan = load_plan(str(scheme))
@@ -513,6 +513,7 @@ def main() -> None:
     e2e = Cli(
         [
             "rank",
+            "--force",  # the same output file every round
             "-s",
             str(scheme),
             str(paths["counties"]),
@@ -561,6 +562,7 @@ def main() -> None:
     agg = Cli(
         [
             "rank",
+            "--force",  # the same output file every round
             "-s",
             str(scheme),
             str(paths["summary"]),
@@ -588,6 +590,7 @@ def main() -> None:
     vil = Cli(
         [
             "rank",
+            "--force",  # the same output file every round
             "-s",
             str(vscheme),
             str(paths["village_units"]),

@@ -19,7 +19,7 @@ What can vary (``--vary``):
   drawn per indicator (so the bands stay in order).
 
 Speed: the cohort is prepared and scored once by the engine; the runs use the
-array core ``assess.scoring.fast.FastCohort`` (numpy), which re-scores every
+array core ``assess.scoring.array.core.FastCohort`` (numpy), which re-scores every
 unit with the drawn parameters and equals the engine when nothing varies.
 Values, bonus, penalties and vetoes do not change between runs; bars are
 taken as in the nominal result.
@@ -102,7 +102,7 @@ def _draw(
     """One run's parameters: a ``Variation`` for the array core, and the same named for the listing."""
     import numpy as np
 
-    from assess.scoring.fast import Variation
+    from assess.scoring.array.core import Variation
 
     var = Variation()
     params: dict[str, Any] = {}
@@ -166,13 +166,21 @@ def run_sensitivity(
 
     The same ``seed`` gives the same runs; ``report.parameters`` lists every run's factors.
     """
-    from assess.scoring.fast import FastCohort
+    from assess.scoring.array.core import FastCohort
+    from assess.scoring.array.support import array_support
 
     if runs < 1:
         raise UsageError("--sensitivity 的运行次数应至少为 1")
     if len(prepared) < 2:
         raise UsageError("排名稳健性分析至少需要 2 个单位")
     ranges = parse_vary(vary)
+    reasons = array_support(plan, units=len(prepared))
+    if reasons:  # the runs would not reproduce the engine: no analysis rather than a wrong one
+        raise UsageError(
+            "排名稳健性分析用数组核心反复评分,本方案有它不能与逐单位评分完全一致的内容:"
+            + ";".join(reasons)
+            + "。请去掉 --sensitivity 后排名"
+        )
     results = score_prepared(plan, prepared, cohort=True)
     rank_cohort(plan, results)
     fc = FastCohort(plan, prepared, results)
@@ -249,7 +257,7 @@ def _summarise(
 
 def _leave_one_out(plan: Plan, fc: Any, results: list[UnitResult]) -> list[LeaveOut]:
     """Each indicator left out in turn (as 缺项 for every unit): the rank and grade shifts it causes."""
-    from assess.scoring.fast import Variation
+    from assess.scoring.array.core import Variation
 
     n = len(results)
     nominal = [r.rank or 0 for r in results]

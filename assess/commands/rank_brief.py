@@ -50,7 +50,7 @@ def brief_of(
     """On columns when the scheme allows it, else through the engine: the same table either way.
 
     ``firsts`` gives every unit's first pass (most done while the files were read)."""
-    from assess.scoring.columnar import brief_columns
+    from assess.scoring.array.columns import brief_columns
 
     brief = brief_columns(plan, data.units, last, overall=overall)
     if brief is not None:

@@ -11,8 +11,9 @@ import pytest
 from assess.commands.common import load_plan
 from assess.scheme.load import load_scheme
 from assess.scheme.plan import Plan, compile_plan
+from assess.scoring.array.columns import brief_columns
+from assess.scoring.array.support import array_support
 from assess.scoring.brief import Brief
-from assess.scoring.columnar import brief_columns, fits_columns
 from assess.scoring.engine import prepare, score_prepared
 from assess.scoring.ranking import rank_cohort
 from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, TableData, UnitData, Value
@@ -211,11 +212,19 @@ def test_what_columns_leave_to_the_engine(tmp_path: Path) -> None:
     plan = load_plan("county-2024")
     units = _units(plan, 4, 10)
     assert brief_columns(plan, units[:1]) is None  # one unit: cohort rules cannot be scored
+    text = _plan(
+        tmp_path,
+        ROOT / "indicators" / "county-2024.yaml",
+        ("when: 规模性返贫 == 1", 'when: 规模性返贫 == 1 and "是" == "是"'),
+    )
+    assert brief_columns(text, _units(text, 1, 10)) is None  # text in a formula
+    assert array_support(text, columns=True) == ["一票否决事项“发生规模性返贫”的条件含文字,无法按列计算"]
+    assert array_support(text) == []  # values from the engine's prepare: the array core can rank
+    assert array_support(plan, columns=True) == []  # rank --brief scores nothing early
     half_even = _plan(
         tmp_path, SCHEMES / "grades.yaml", ("full_score: 100", "full_score: 100\nrounding: {mode: half_even}")
     )
-    assert brief_columns(half_even, _units(half_even, 1, 10)) is None
-    assert fits_columns(plan) and not fits_columns(half_even)  # rank --brief scores nothing early
+    _same(half_even, _units(half_even, 1, 60))  # every rounding mode on columns, as the engine rounds
     refuse = _plan(
         tmp_path, SCHEMES / "grades.yaml", ("rule: {type: direct}}", "rule: {type: direct}, missing: refuse}")
     )

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from assess.commands.common import load_plan
+from assess.scoring.array.core import FastCohort, Variation
 from assess.scoring.engine import prepare, score_prepared
-from assess.scoring.fast import FastCohort, Variation
 from assess.scoring.ranking import rank_cohort
 from assess.workbook.data import TableData, UnitData, Value
 

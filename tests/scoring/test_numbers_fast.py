@@ -48,7 +48,72 @@ def test_known_ties() -> None:
 def test_array_round9_equals_python_round(values: list[float]) -> None:
     import numpy as np
 
-    from assess.scoring.fast import _round9
+    from assess.scoring.array.core import _round9
 
     got = _round9(np.array(values)).tolist()
     assert got == [round(v, 9) for v in values]
+
+
+@settings(derandomize=True, max_examples=600)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=-1e7, max_value=1e7, allow_nan=False),
+            st.integers(min_value=-(10**8), max_value=10**8).map(lambda n: n / 1000),  # ties at 2 places
+            st.integers(min_value=-(10**8), max_value=10**8).map(lambda n: n / 10**7),  # ties at 6 places
+            st.integers(min_value=-(10**6), max_value=10**6).map(
+                lambda n: n / 100 + 4.9e-10
+            ),  # cleaned to a step
+            st.integers(min_value=-(10**6), max_value=10**6).map(
+                lambda n: n / 1000 - 5e-10
+            ),  # at the cleaning tie
+            st.sampled_from([float("inf"), -float("inf"), 2.4996e-6, 1.00024999996, 0.29, -0.001]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(min_value=0, max_value=6),
+    st.sampled_from(["half_up", "half_even", "down"]),
+)
+def test_one_rounding_for_numbers_and_arrays(values: list[float], decimals: int, mode: str) -> None:
+    """The engine's rnd(x) and the array path's rnd.array(xs) are the Decimal reference, every mode."""
+    import numpy as np
+
+    rounder = Rounder(decimals, mode)
+    reference = [float(rounder.dec(v)) for v in values]
+    assert [rounder(v) for v in values] == reference
+    assert rounder.array(np.array(values)).tolist() == reference
+    assert np.isnan(rounder.array(np.array([np.nan, 1.0]))[0])
+
+
+@settings(derandomize=True, max_examples=300)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=-5000, max_value=5000), min_size=3, max_size=3), min_size=1, max_size=8
+    ),
+    st.integers(min_value=0, max_value=3),
+    st.sampled_from(["half_up", "half_even", "down"]),
+)
+def test_sums_of_rounded_scores_on_arrays(rows: list[list[int]], decimals: int, mode: str) -> None:
+    import numpy as np
+
+    rounder = Rounder(decimals, mode)
+    x = np.array(rows, dtype=float) / 10**decimals
+    counted = np.array([[(a + b) % 3 != 0 for b, _ in enumerate(r)] for a, r in enumerate(rows)])
+    want = [
+        rounder.sum([v for v, c in zip(r, m, strict=True) if c])
+        for r, m in zip(x.tolist(), counted.tolist(), strict=True)
+    ]
+    assert rounder.sum_array(x, counted).tolist() == want
+    parts = [[0, 2], [1]]  # one sum per part (the categories of a score table)
+    by_part = [
+        [rounder.sum([r[c] for c in cols if m[c]]) for cols in parts]
+        for r, m in zip(x.tolist(), counted.tolist(), strict=True)
+    ]
+    assert rounder.sum_array(x, counted, parts).tolist() == by_part
+    noisy = x + 3e-7 / 10**decimals  # off the grid: summed as the engine sums it
+    want = [
+        rounder.sum([v for v, c in zip(r, m, strict=True) if c])
+        for r, m in zip(noisy.tolist(), counted.tolist(), strict=True)
+    ]
+    assert rounder.sum_array(noisy, counted).tolist() == want

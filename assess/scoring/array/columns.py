@@ -3,17 +3,19 @@
 ``prepare`` and ``finish_unit`` build objects and basis text per unit, which
 is right for a county's score sheet and far too slow for 500,000 villages
 (about 100 µs each).  Here the same steps run once per field over every unit:
-``engine.prepare`` mirrored on columns (``vector_formula`` for formulas),
+``engine.prepare`` mirrored on columns (``formula`` for formulas),
 bonus, penalties and vetoes as ``total.py`` computes them, then
 ``FastCohort`` for scores, totals and places, bars and quotas as
 ``grades.py`` and ``ranking.py`` apply them.  No basis text is written.
 
 Detail tables are aggregated unit by unit (the same ``aggregate`` call as
-``prepare``), then used as columns.  When a scheme needs something columns
-cannot reproduce exactly (text in formulas, a rounding mode other than
-half-up, a refused missing value, a bar on a second-level score)
-``brief_columns`` returns None and the caller scores unit by unit; both ways
-give the same brief table (tested).
+``prepare``), then used as columns.  ``support.array_support`` decides whether a
+scheme can be scored on columns (formulas with text, bars on second-level
+scores, consequence conditions beyond the plain form…); the data may still
+need the engine (text where numbers belong, a blank the scheme refuses to
+score, a value some units report and others do not): ``brief_columns`` then
+returns None and the caller scores unit by unit; both ways give the same brief
+table (tested).
 """
 
 from __future__ import annotations
@@ -24,15 +26,17 @@ import numpy as np
 
 from assess.errors import Finding, Location
 from assess.scoring.aggregate import aggregate
+from assess.scoring.array.core import FastCohort
+from assess.scoring.array.formula import Column, VFn, clean, compile_vector
+from assess.scoring.array.support import array_support
 from assess.scoring.brief import Brief, consequences, previous_columns
-from assess.scoring.fast import FastCohort, _round
 from assess.scoring.rules import UNIT_RULES
-from assess.scoring.vector_formula import Column, VFn, clean, compile_vector
 from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK, UnitData
 
 if TYPE_CHECKING:
     from assess.scheme.formula import Formula
     from assess.scheme.plan import Plan
+    from assess.scoring.numbers import Rounder
 
 CODES = {OK: 0, MISSING: 1, NOT_APPLICABLE: 2, ERROR: 3}
 S_OK, S_MISSING, S_NA, S_ERROR = 0, 1, 2, 3
@@ -70,29 +74,14 @@ def brief_columns(
     *,
     overall: bool = False,
 ) -> Brief | None:
-    """The cohort's brief table computed on columns, or None when the scheme needs the engine."""
-    if len(units) < 2 or plan.scheme.rounding.mode != "half_up":
+    """The cohort's brief table computed on columns, or None when the scheme (``array_support``)
+    or the data (text where numbers belong, a refused blank) needs the engine."""
+    if array_support(plan, columns=True, units=len(units)):
         return None
     try:
         return _brief(plan, units, previous, overall)
     except _Refused:
         return None
-
-
-def fits_columns(plan: Plan) -> bool:
-    """Whether the scheme lets ``brief_columns`` score a cohort (its data still may not: text
-    where numbers belong, a refused blank); ``rank --brief`` then scores no unit on the way."""
-    if plan.scheme.rounding.mode != "half_up":
-        return False
-    formulas = [plan.fields[fid].formula for fid in plan.derived_order]
-    formulas += [ind.formula for ind in plan.indicators if ind.formula is not None]
-    formulas += [formula for _veto, formula in plan.vetoes] + [formula for _bar, formula in plan.bars]
-    if any(f is None or compile_vector(f) is None for f in formulas):
-        return False
-    if any(kind == "score" and ident in plan.parents for _bar, f in plan.bars for kind, ident in f.refs):
-        return False
-    bonus = plan.scheme.bonus
-    return bonus is None or all(i.rule.type == "bonus" or i.rule.type in UNIT_RULES for i in bonus.items)
 
 
 def _vector(formula: Formula) -> VFn:
@@ -338,23 +327,22 @@ def _section(plan: Plan, env: _Env, section: Any, item_score: Any) -> np.ndarray
     item order (as sum() adds them), then the section's cap, rounded once more."""
     if section is None:
         return np.zeros(env.n)
-    d = plan.scheme.rounding.decimals
     raw = np.zeros(env.n)
     for item in section.items:
         v, defined = env.column(item.field or item.id)
-        raw = raw + item_score(item, v, defined, d)
+        raw = raw + item_score(item, v, defined, plan.round)
     total = raw if section.cap is None else np.minimum(raw, section.cap)
-    return _round(total, d)
+    return plan.round.array(total)
 
 
 def _bonus(plan: Plan, env: _Env) -> np.ndarray:
     probe = FastCohort.__new__(FastCohort)  # _rule needs no cohort state for unit rules
 
-    def item_score(item: Any, v: np.ndarray, defined: np.ndarray, d: int) -> np.ndarray:
+    def item_score(item: Any, v: np.ndarray, defined: np.ndarray, rnd: Rounder) -> np.ndarray:
         score = np.zeros(env.n)  # 未填报,不加分
         idx = np.flatnonzero(defined)
         if idx.size:
-            score[idx] = _round(_bonus_rule(probe, item, v[idx], idx), d)
+            score[idx] = rnd.array(_bonus_rule(probe, item, v[idx], idx))
         return score
 
     return _section(plan, env, plan.scheme.bonus, item_score)
@@ -373,12 +361,12 @@ def _bonus_rule(probe: FastCohort, item: Any, v: np.ndarray, idx: np.ndarray) ->
 
 
 def _penalties(plan: Plan, env: _Env) -> np.ndarray:
-    def item_score(item: Any, v: np.ndarray, defined: np.ndarray, d: int) -> np.ndarray:
+    def item_score(item: Any, v: np.ndarray, defined: np.ndarray, rnd: Rounder) -> np.ndarray:
         count = np.where(defined, v, 0.0)
         deducted = count * item.per_item
         if item.cap is not None:
             deducted = np.minimum(deducted, item.cap)
-        return np.where(count > 0, _round(deducted, d), 0.0)
+        return np.where(count > 0, rnd.array(deducted), 0.0)
 
     return _section(plan, env, plan.scheme.penalties, item_score)
 
@@ -442,4 +430,4 @@ def _levels(
     return level, barred
 
 
-__all__ = ["brief_columns", "fits_columns"]
+__all__ = ["brief_columns"]

@@ -20,7 +20,16 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from assess.scheme.formula import _BINOPS, _CMPOPS, MAX_BASE, MAX_EXPONENT, Formula, normalise
+from assess.scheme.formula import (
+    _BINOPS,
+    _CMPOPS,
+    MAX_BASE,
+    MAX_EXPONENT,
+    Formula,
+    Undefined,
+    _pow,
+    normalise,
+)
 
 Column = tuple[np.ndarray, np.ndarray]  # (float64 values, bool defined)
 VEnv = Mapping[str, Column]
@@ -97,9 +106,18 @@ def _binop(node: ast.BinOp) -> VFn:
     if isinstance(node.op, ast.Pow):
 
         def power(env: VEnv, n: int) -> Column:
+            # Element by element through the engine's own _pow: numpy's power differs from
+            # Python's in the last bit for some operands (2.5 ** 2.5), and the two paths must
+            # give the same figures.  Formulas with a power are rare; the loop is cheap.
             (b, db), (e, de) = left(env, n), right(env, n)
-            ok = db & de & (np.abs(e) <= MAX_EXPONENT) & (np.abs(b) <= MAX_BASE)
-            out = np.power(b, e)
+            ok = np.array(db & de & (np.abs(e) <= MAX_EXPONENT) & (np.abs(b) <= MAX_BASE), ndmin=1)
+            b, e = np.broadcast_to(b, ok.shape), np.broadcast_to(e, ok.shape)
+            out = np.full(ok.shape, np.nan)
+            for i in np.flatnonzero(ok):
+                try:
+                    out[i] = _pow(float(b[i]), float(e[i]))
+                except Undefined:
+                    ok[i] = False
             return out, ok & np.isfinite(out)
 
         return power

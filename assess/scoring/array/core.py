@@ -1,4 +1,5 @@
-"""The scoring core on arrays, for re-scoring a cohort many times (sensitivity analysis).
+"""The scoring core on arrays, for re-scoring a cohort many times (sensitivity analysis)
+and for the brief table of large cohorts (``columns.py``); see the package docstring.
 
 ``FastCohort`` is built once from prepared units: a values matrix (units ×
 indicators), masks for missing and not-applicable values, the adjustments that
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assess.scoring.fast_standing import EPS, Standing
+from assess.scoring.array.standing import EPS, Standing
 from assess.workbook.data import NOT_APPLICABLE, OK
 
 if TYPE_CHECKING:
@@ -68,13 +69,6 @@ def _round9(x: np.ndarray) -> np.ndarray:
     if idx.size:
         out.flat[idx] = [round(v, 9) for v in x.flat[idx].tolist()]
     return out
-
-
-def _round(x: np.ndarray, decimals: int) -> np.ndarray:
-    """Half-up at the scheme's decimals, after removing float noise (as numbers.Rounder does)."""
-    scale = 10.0**decimals
-    clean = np.round(x, 9)
-    return np.floor(clean * scale + 0.5 + EPS) / scale
 
 
 class FastCohort(Standing):
@@ -138,7 +132,7 @@ class FastCohort(Standing):
         na: np.ndarray,
         **adjustments: Any,
     ) -> FastCohort:
-        """A cohort whose values and adjustments were computed on columns (``columnar.py``)."""
+        """A cohort whose values and adjustments were computed on columns (``columns.py``)."""
         self = cls.__new__(cls)
         self._setup(plan, units, groups, values, ok, na, **adjustments)
         return self
@@ -191,6 +185,18 @@ class FastCohort(Standing):
             else self.cat_points / self.cat_points.sum()
         )
         self.tie_break = [self._tie_key(k) for k in s.ranking.tie_break]
+        self.deduct_groups = [
+            (
+                group,
+                [
+                    i
+                    for i, ind in enumerate(inds)
+                    if ind.rule.type == "deduct" and getattr(ind.rule, "cap_group", None) == group.id
+                ],
+            )
+            for group in s.deduct_groups
+        ]
+        self.category_columns = [np.flatnonzero(self.category == c) for c in range(len(self.cat_points))]
         self.cohort = set(plan.cohort_indicators)
         self._part_values = parts
 
@@ -209,7 +215,6 @@ class FastCohort(Standing):
     def indicator_scores(self, var: Variation | None = None) -> np.ndarray:
         """Rounded scores (units × indicators); NaN where an indicator does not count."""
         var = var or Variation()
-        d = self.plan.scheme.rounding.decimals
         scores = np.where(self.ok | self.na, np.nan, 0.0)  # missing under "zero" scores 0
         for i, ind in enumerate(self.plan.indicators):
             if i in var.exclude:
@@ -226,7 +231,7 @@ class FastCohort(Standing):
                     continue
                 v = self.values[ok, i]
                 scores[ok, i] = self._rule(rule, v, ind.points, ind.direction, t, b, ok, i)
-        scores = _round(scores, d)
+        scores = self.plan.round.array(scores)
         return self._deduct_groups(scores)
 
     def _rule(
@@ -248,7 +253,7 @@ class FastCohort(Standing):
                 meets = v <= target if rule.inclusive else v < target  # exact, as rules._meets
             else:
                 meets = v >= target if rule.inclusive else v > target
-            return np.where(meets, points, min(rule.partial, points))
+            return np.where(meets, points, _clamp(rule.partial, points))
         if kind == "linear":
             floor, target = rule.floor * t, rule.target * t
             return np.clip(points * (v - floor) / (target - floor), 0.0, points)
@@ -277,7 +282,7 @@ class FastCohort(Standing):
                     hit &= (v < hi) | ((v == hi) & band.include_max)
                 hit &= ~done
                 score = band.score if band.score is not None else band.share * points
-                out[hit] = min(score, points)
+                out[hit] = _clamp(score, points)
                 done |= hit
             return out
         if kind == "ratio":
@@ -289,7 +294,7 @@ class FastCohort(Standing):
             cap = points if rule.cap is None else min(points, rule.cap)
             return points - np.minimum(np.maximum(v, 0.0) * rule.per_item, cap)
         if kind == "boolean":
-            return np.where((v != 0) == rule.expect, points, min(rule.partial, points))
+            return np.where((v != 0) == rule.expect, points, _clamp(rule.partial, points))
         if kind == "direct":
             raw = v / rule.scale * points if rule.scale else v
             return np.clip(raw, 0.0, points)
@@ -362,16 +367,18 @@ class FastCohort(Standing):
         return np.minimum(cap, np.maximum(floor, raw))
 
     def _deduct_groups(self, scores: np.ndarray) -> np.ndarray:
-        for group in self.plan.scheme.deduct_groups:
+        """As engine._apply_deduct_groups: in indicator order, the deduct indicators of a group
+        give back what exceeds its cap (a group's rule variants keep the rule's type and group)."""
+        for group, members in self.deduct_groups:
             used = np.zeros(self.n)
-            for i, ind in enumerate(self.plan.indicators):
-                if ind.rule.type != "deduct" or getattr(ind.rule, "cap_group", None) != group.id:
-                    continue
+            for i in members:
+                points = float(self.points[i])
                 col = scores[:, i]
-                deducted = np.where(np.isnan(col), 0.0, ind.points - col)
+                scored = ~np.isnan(col)
+                deducted = np.where(scored, points - col, 0.0)
                 allowed = np.maximum(0.0, np.minimum(deducted, group.cap - used))
-                kept = _round(ind.points - allowed, self.plan.scheme.rounding.decimals)  # as the engine
-                scores[:, i] = np.where(np.isnan(col), col, kept)
+                kept = self.plan.round.array(points - allowed)
+                scores[:, i] = np.where(scored & (allowed < deducted), kept, col)
                 used += allowed
         return scores
 
@@ -383,24 +390,21 @@ class FastCohort(Standing):
         (``scores``: this run's ``indicator_scores``, when the caller has them)."""
         var = var or Variation()
         s = self.plan.scheme
-        d = s.rounding.decimals
+        rnd = self.plan.round
         scores = self.indicator_scores(var) if scores is None else scores
         counted = ~np.isnan(scores)
         k = len(self.cat_points)
-        earned = np.zeros((self.n, k))
         applicable = np.zeros((self.n, k))
         leaf = np.zeros(k)
-        for c in range(k):
-            cols = self.category == c
-            earned[:, c] = np.where(counted[:, cols], scores[:, cols], 0.0).sum(axis=1)
+        earned = rnd.sum_array(scores, counted, self.category_columns)  # as rnd.sum per category
+        for c, cols in enumerate(self.category_columns):
             applicable[:, c] = np.where(counted[:, cols], self.points[cols], 0.0).sum(axis=1)
             leaf[c] = self.points[cols].sum()
-        earned = _round(earned, d)
         cat = earned.copy()
         if s.not_applicable == "rescale_category":
             partial = (applicable > 0) & (applicable < leaf)
             cat = np.where(
-                partial, _round(earned / np.where(applicable > 0, applicable, 1) * self.cat_points, d), earned
+                partial, rnd.array(earned / np.where(applicable > 0, applicable, 1) * self.cat_points), earned
             )
         weighted = var.weights is not None or any(c.weight is not None for c in s.categories)
         if weighted:
@@ -429,19 +433,26 @@ class FastCohort(Standing):
                 full_leaf = self.points.sum()
                 part = (total_app > 0) & (total_app < full_leaf - EPS)
                 base = np.where(part, base / np.where(total_app > 0, total_app, 1) * s.full_score, base)
-        base = _round(base, d)
+        base = rnd.array(base)
         if s.composition:
             base = self._compose(base)
         total = np.maximum(0.0, base + self.bonus - self.penalty)
         total = np.where(self.zero, 0.0, total)
-        return _round(total, d), cat
+        return rnd.array(total), cat
 
     def _compose(self, base: np.ndarray) -> np.ndarray:
+        """As total.finish_unit: each part's contribution in the same float operations."""
         s = self.plan.scheme
         combined = np.zeros(self.n)
         for part in s.composition:
             if part.source == "categories":
-                combined += base * part.weight
+                score = base / s.full_score * part.scale
             else:
-                combined += self._part_values[part.id] / part.scale * s.full_score * part.weight
-        return _round(combined, s.rounding.decimals)
+                score = self._part_values[part.id]
+            combined = combined + score / part.scale * s.full_score * part.weight
+        return self.plan.round.array(combined)
+
+
+def _clamp(score: float, points: float) -> float:
+    """rules._clamp."""
+    return max(0.0, min(points, score))

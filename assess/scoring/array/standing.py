@@ -1,4 +1,4 @@
-"""Places and grades on arrays: the ranking half of the array core (``fast.py``).
+"""Places and grades on arrays: the ranking half of the array core (``core.py``).
 
 Ties by the scheme's tie-breaks, shared or dense places, vetoes and bars as a
 floor under the grade, then quotas within groups before quotas over the
@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assess.scoring.ranking import quota_cut
+
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
-    from assess.scoring.fast import Variation
+    from assess.scoring.array.core import Variation
 
 EPS = 1e-9
 
@@ -44,9 +46,7 @@ class Standing:
         pid = list(self.plan.parents)[k]
         kids = [i for i, ind in enumerate(self.plan.indicators) if ind.parent == pid]
         cols = scores[:, kids]
-        total = np.where(np.isnan(cols), 0.0, cols).sum(axis=1)
-        d = self.plan.scheme.rounding.decimals
-        rounded = np.floor(np.round(total, 9) * 10.0**d + 0.5 + EPS) / 10.0**d  # as Rounder.sum
+        rounded = self.plan.round.sum_array(cols, ~np.isnan(cols))  # as total._parents: Rounder.sum
         return np.where(np.isnan(cols).all(axis=1), 0.0, rounded)
 
     def places(
@@ -141,8 +141,7 @@ class Standing:
                     ranked = members[level[members] == gi]
                     if len(ranked) <= allowed:
                         continue
-                    cut = allowed
-                    while 0 < cut < len(ranked) and ranks[ranked[cut - 1]] == ranks[ranked[cut]]:
-                        cut -= 1  # tied at the cut-off: demoted together, as ranking._apply_quotas
+                    # tied at the cut-off: kept together, by the engine's own rule
+                    cut = quota_cut(ranks[ranked].tolist(), allowed)
                     level[ranked[cut:]] = gi + 1
         return level
