@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 
 import assess
-from assess.render.punct import zh_punct
+from assess.render.punct import zh_punct, zh_spacing
 
 DASH = "—"  # shown for a missing value
 
@@ -240,12 +240,13 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _finalize(value: Any) -> Any:
-    """Every value printed into a document gets full-width punctuation in Chinese context,
-    and loses the control characters no document can hold; no number prints as nan or inf."""
+    """Every value printed into a document gets full-width punctuation in Chinese context and
+    no space between Chinese and numbers (公文 style), and loses the control characters no
+    document can hold; no number prints as nan or inf."""
     if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
         if not value.isprintable():
             value = _CONTROL_RE.sub("", value)
-        return zh_punct(value)
+        return zh_spacing(zh_punct(value))
     if isinstance(value, float) and not math.isfinite(value):
         return "—"
     return value

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from assess import __version__
 from assess.scoring.numbers import fmt, fmt_value
-from assess.scoring.ranking import gap_text, groups_of
+from assess.scoring.ranking import groups_of
+from assess.scoring.statistics import average_text, basis_note, worse_units
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -55,10 +56,9 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
         blocks.append({"title": f"{name}({len(members)} 个)", "rows": rows, "members": members})
     n = len(results)
     counts = {g: sum(1 for r in results if r.grade == g) for g in plan.grade_names}
-    overview = (
-        f"按照《{plan.scheme.title}》,对 {n} 个单位进行了考核评分。"
-        + ",".join(f"评为“{g}”的 {c} 个" for g, c in counts.items() if c)
-        + "。"
+    graded = ",".join(f"评为“{g}”的 {c} 个" for g, c in counts.items() if c)
+    overview = f"按照《{plan.scheme.title}》,对 {n} 个单位进行了考核评分。" + (
+        f"{graded}。" if graded else ""
     )
     grade_lines = []
     for g in plan.grade_names:
@@ -77,27 +77,20 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
         if not s.get("count"):
             continue
         ind = by_id[s["id"]]
-        below = []
-        for r in results:
-            v = next((i.value for i in r.indicators if i.id == s["id"]), None)
-            if v is None:
-                continue
-            worse = v > s["average"] if ind.direction == "lower" else v < s["average"]
-            if worse and abs(v - s["average"]) >= 0.005:
-                below.append(
-                    f"{r.unit} {fmt_value(v, ind.unit)}({gap_text(v, s['average'], ind.unit, ind.direction, '平均')})"
-                )
+        values = ((r.unit, next((i.value for i in r.indicators if i.id == s["id"]), None)) for r in results)
+        worse = worse_units(s, values)
+        name = s["name"] + ("(越低越好)" if s["direction"] == "lower" and s.get("yes") is None else "")
         stats_rows.append(
             [
                 s["id"],
-                {"text": s["name"], "align": "left"},
+                {"text": name, "align": "left"},
                 ind.unit or "",
                 str(s["count"]),
-                fmt_value(s["average"], ind.unit),
-                fmt_value(s["best"], ind.unit),
-                fmt_value(s["worst"], ind.unit),
+                average_text(s),
+                fmt_value(s.get("best"), ind.unit),
+                fmt_value(s.get("worst"), ind.unit),
                 {
-                    "text": ";".join(below[:8]) + (f" 等 {len(below)} 个" if len(below) > 8 else ""),
+                    "text": ";".join(worse[:8]) + (f" 等 {len(worse)} 个" if len(worse) > 8 else ""),
                     "align": "left",
                 },
             ]
@@ -112,6 +105,7 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
     return {
         "overview": overview,
         "grade_lines": grade_lines,
+        "notes": list(doc.get("notes") or []),  # e.g. a quota exceeded by a tie at its line
         "headers": headers,
         "widths": [5, 12, *([8] * ncat), 6, 6, 8, 6] + ([6] if has_prev else []),
         "num_cols": tuple(range(2, 2 + ncat + 3)),
@@ -122,6 +116,7 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
         "charts": charts,
         "full_score": plan.scheme.full_score + (plan.scheme.bonus.cap or 0 if plan.scheme.bonus else 0),
         "stats": stats_rows,
+        "stats_notes": basis_note(doc.get("statistics", [])),
         "provenance": (
             f"由 assess {__version__} 依据方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…)"
             f"和 {len(doc['provenance']['inputs'])} 个数据文件生成;各文件的 SHA-256 见 JSON 输出。"

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from assess.render.xlsx_style import BOLD, FONT, header, number_format, put, title, to_bytes
 from assess.scoring.numbers import fmt
+from assess.scoring.statistics import BASIS_WORDS, average_text
 from assess.workbook.marker import RANKING
 
 if TYPE_CHECKING:
@@ -68,15 +69,27 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
         ws.page_setup.orientation = "landscape"
         ws.print_title_rows = "2:2"
     st = wb.create_sheet("指标统计")
-    scols = ["编码", "指标", "单位", "参评数", "平均", "最好", "最差"]
+    scols = ["编码", "指标", "单位", "参评数", "平均", "平均口径", "最好", "最差", "越低越好"]
     title(st, "主要指标完成情况统计", len(scols))
-    header(st, 2, scols, [8, 36, 8, 8, 12, 12, 12])
+    header(st, 2, scols, [8, 36, 8, 8, 16, 24, 12, 12, 9])
     for row, s in enumerate((s for s in doc.get("statistics", []) if s.get("count")), start=3):
+        yes_no = s.get("yes") is not None
+        basis = "是否项:“是”的个数和占比" if yes_no else BASIS_WORDS.get(s.get("average_basis") or "", "")
         for col, value in enumerate(
-            [s["id"], s["name"], s.get("unit") or "", s["count"], s["average"], s["best"], s["worst"]],
+            [
+                s["id"],
+                s["name"],
+                s.get("unit") or "",
+                s["count"],
+                average_text(s) if yes_no else s.get("average"),
+                basis,
+                s.get("best"),
+                s.get("worst"),
+                "是" if s["direction"] == "lower" and not yes_no else "",
+            ],
             start=1,
         ):
-            put(st, row, col, value, number_format="0.00" if col >= 5 else None)
+            put(st, row, col, value, number_format="0.00" if isinstance(value, float) else None)
     st.freeze_panes = "C3"
     meta = wb.create_sheet("说明")
     meta["A1"], meta["B1"] = "format", MARKER

@@ -1,7 +1,7 @@
 """The brief ranking table of ``rank --brief``: every unit's place, total, grade and
 scores as columns, without basis text.
 
-Both ways of scoring fill the same ``Brief``: ``columnar.brief_columns`` on
+Both ways of scoring fill the same ``Brief``: ``array.columns.brief_columns`` on
 arrays for large cohorts, ``Brief.from_results`` from the engine's results
 otherwise; the writer (``render/brief_json.py``) does not know which.
 Consequences, last year's comparison and indicator statistics are computed
@@ -10,6 +10,7 @@ here on the columns, as ``ranking.py`` computes them on results.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -18,6 +19,7 @@ import numpy as np
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
     from assess.scoring.result import UnitResult
+    from assess.workbook.data import UnitData
 
 
 class CategoryScore(NamedTuple):
@@ -156,21 +158,32 @@ class Brief:
         groups = np.array([g or "" for g in self.group_ids]) if self.units else np.zeros(0, dtype=str)
         return np.lexsort((names, self.rank, groups))
 
-    def statistics(self) -> list[dict[str, Any]]:
-        """Average, best and worst value of each indicator, as ``ranking.indicator_statistics``."""
-        from assess.scoring.ranking import statistics_of
+    def statistics(self, data: Sequence[UnitData] = ()) -> list[dict[str, Any]]:
+        """The statistics appendix, as ``statistics.indicator_statistics`` computes it on results;
+        a pooled rate's numerators and denominators are read from the units' ``data``."""
+        from assess.scoring.statistics import pooled_parts, rate_sums, statistics_of, unit_parts
 
+        by_unit = {u.unit: u for u in data}
         by_id = {}
+        sums = {}
         for i, ind in enumerate(self.plan.indicators):
             col = self.values[:, i]
-            by_id[ind.id] = col[~np.isnan(col)].tolist()
-        return statistics_of(self.plan, by_id)
+            held = ~np.isnan(col)
+            by_id[ind.id] = col[held].tolist()
+            rp = pooled_parts(ind)
+            if rp is not None and by_unit:
+                rows = np.flatnonzero(held).tolist()
+                sums[ind.id] = rate_sums(unit_parts(self.plan, by_unit.get(self.units[u]), rp) for u in rows)
+        return statistics_of(self.plan, by_id, sums)
 
 
 def consequences(
     plan: Plan, brief: Brief, previous: dict[str, dict[str, Any]] | None
 ) -> dict[int, list[str]]:
-    """``ranking._flag_consequences`` on columns: tied units share a place, so a consequence."""
+    """``conditions.flag_consequences`` on columns for plain conditions (``conditions.plain``):
+    tied units share a place, so a consequence."""
+    from assess.scoring.conditions import places_of
+
     flags: dict[int, list[str]] = {}
     n = brief.n
     for c in plan.scheme.consequences:
@@ -189,10 +202,10 @@ def consequences(
             held = np.ones(len(members), dtype=bool)
             if c.bottom is not None:
                 below = len(ranked) - np.searchsorted(ranked, mine, side="right")
-                held &= below < c.bottom
+                held &= below < places_of(c.bottom, len(ranked))  # whole places: plain conditions only
             if c.top is not None:
                 above = np.searchsorted(ranked, mine, side="left")
-                held &= above < c.top
+                held &= above < places_of(c.top, len(ranked))
             for u in members[held].tolist():
                 if c.grade is not None and brief.grades[u] != c.grade:
                     continue

@@ -3,12 +3,13 @@ the comparison with last year's results."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from assess.scoring.numbers import _fixed, fmt
+from assess.scoring.conditions import flag_consequences
+from assess.scoring.numbers import fmt
+from assess.scoring.statistics import indicator_statistics as indicator_statistics  # re-exported
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -70,8 +71,11 @@ def rank_cohort(
     previous: dict[str, dict[str, Any]] | None = None,
     *,
     overall: bool = False,
-) -> None:
-    """Set rank, overall_rank, quota-adjusted grades, flags and year-on-year changes."""
+) -> list[str]:
+    """Set rank, overall_rank, quota-adjusted grades, flags and year-on-year changes.
+
+    Returns the notes a ranking document prints about the run (a quota exceeded by a tie)."""
+    notes: list[str] = []
     everyone = _order(plan, results)
     for r, place in zip(everyone, _places(plan, everyone), strict=True):
         r.overall_rank = place
@@ -79,17 +83,30 @@ def rank_cohort(
         ordered = _order(plan, members)
         for r, place in zip(ordered, _places(plan, ordered), strict=True):
             r.rank = place
-        _apply_quotas(plan, ordered, "group")
+        notes += _apply_quotas(plan, ordered, "group")
     if any(g.quota is not None and g.quota_within == "cohort" for g in plan.scheme.grades):
-        _apply_quotas(plan, everyone, "cohort")
+        notes += _apply_quotas(plan, everyone, "cohort")
     if previous is not None:
         compare_previous(results, previous, overall=overall)
-    _flag_consequences(plan, results, previous)
+    flag_consequences(plan, results, previous)
+    return notes
 
 
-def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> None:
+def quota_cut(places: Sequence[int], allowed: int) -> int:
+    """How many of the units holding a grade keep it under a quota of ``allowed``, ``places``
+    being their places in rank order (tie-breaks already applied).  Units still tied with the
+    last one inside the quota cannot be told apart: they all keep the grade, so the quota may
+    be exceeded by a tie; a quota of 0 admits nobody.  The array path calls this too."""
+    cut = min(allowed, len(places))
+    while 0 < cut < len(places) and places[cut - 1] == places[cut]:
+        cut += 1
+    return cut
+
+
+def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> list[str]:
     names = plan.grade_names
     n = len(ordered)
+    notes: list[str] = []
     for gi, grade in enumerate(plan.scheme.grades):
         if grade.quota is None or grade.quota_within != scope or gi + 1 >= len(names):
             continue
@@ -99,46 +116,29 @@ def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> None:
             continue
         where = "本组" if scope == "group" else "全体"
         place = (lambda r: r.rank) if scope == "group" else (lambda r: r.overall_rank)
-        # Units tied on the total and every tie-break cannot be told apart: at the cut-off
-        # they lose the grade together, so the quota is never exceeded.
-        cut = allowed
-        while 0 < cut < len(holders) and place(holders[cut - 1]) == place(holders[cut]):
-            cut -= 1
+        cut = quota_cut([place(r) or 0 for r in holders], allowed)
+        quota = f"“{grade.name}”等次名额为{where} {n} 个单位的 {fmt(grade.quota * 100)}%({allowed} 个)"
+        if cut > allowed:
+            tied = "、".join(r.unit for r in holders[allowed - 1 : cut])
+            label = f"{holders[0].group_name}:" if scope == "group" and holders[0].group_name else ""
+            notes.append(
+                f"{label}{quota};{tied}的总分及各同分比较项均相同,在名额线上并列,"
+                f"按考核方案一并评为“{grade.name}”,实际 {cut} 个,超出名额 {cut - allowed} 个。"
+            )
+            for r in holders[allowed:cut]:
+                r.grade_basis.append(
+                    f"{quota},本单位与名额内最后一名{holders[allowed - 1].unit}并列(总分及各同分比较项均相同),"
+                    f"并列单位一并保留“{grade.name}”等次,超出名额 {cut - allowed} 个"
+                )
         for i, r in enumerate(holders):
             if i < cut:
                 continue
             r.grade = names[gi + 1]
-            tie = "(与名额内最后一名并列,并列单位一并调整)" if i < allowed else ""
             r.grade_basis.append(
-                f"“{grade.name}”等次名额为{where} {n} 个单位的 {fmt(grade.quota * 100)}%({allowed} 个),"
-                f"本单位在达到“{grade.name}”等次的 {len(holders)} 个单位中按排名列第 {i + 1} 位{tie},"
+                f"{quota},本单位在达到“{grade.name}”等次的 {len(holders)} 个单位中按排名列第 {i + 1} 位,"
                 f"降为“{r.grade}”"
             )
-
-
-def _flag_consequences(
-    plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None
-) -> None:
-    for c in plan.scheme.consequences:
-        scopes = groups_of(results) if c.within == "group" else {NO_GROUP: results}
-        for members in scopes.values():
-            ordered = _order(plan, members)
-            places = [(r.rank if c.within == "group" else r.overall_rank) or 0 for r in ordered]
-            ranked = sorted(places)
-            for r, place in zip(ordered, places, strict=True):
-                if c.grade is not None and r.grade != c.grade:
-                    continue
-                # Tied units share a place, so they share a consequence: "bottom 2" holds a unit
-                # when fewer than 2 units rank strictly below it; "top 3" when fewer than 3 rank above.
-                if c.bottom is not None and len(ranked) - bisect_right(ranked, place) >= c.bottom:
-                    continue
-                if c.top is not None and bisect_left(ranked, place) >= c.top:
-                    continue
-                if c.years > 1:
-                    last = (previous or {}).get(r.unit)
-                    if last is None or (c.grade is not None and last.get("grade") != c.grade):
-                        continue
-                r.flags.append(c.name)
+    return notes
 
 
 def compare_previous(
@@ -175,52 +175,3 @@ def previous_entry(
         "rank_change": change,
         "total_change": round(total - prev_total, 6) if isinstance(prev_total, (int, float)) else None,
     }
-
-
-def indicator_statistics(plan: Plan, results: list[UnitResult]) -> list[dict[str, Any]]:
-    """Average, best and worst of each indicator's value across the cohort."""
-    by_id: dict[str, list[float]] = {ind.id: [] for ind in plan.indicators}
-    for r in results:
-        for i in r.indicators:
-            if i.value is not None and i.applicable and i.id in by_id:
-                by_id[i.id].append(i.value)
-    return statistics_of(plan, by_id)
-
-
-def statistics_of(plan: Plan, by_id: dict[str, list[float]]) -> list[dict[str, Any]]:
-    """The statistics of each indicator's usable values (in unit order: the average is their sum / n)."""
-    out: list[dict[str, Any]] = []
-    for ind in plan.indicators:
-        values = by_id[ind.id]
-        if not values:
-            out.append({"id": ind.id, "name": ind.name, "unit": ind.unit, "count": 0})
-            continue
-        lower = ind.direction == "lower"
-        out.append(
-            {
-                "id": ind.id,
-                "name": ind.name,
-                "unit": ind.unit,
-                "direction": ind.direction,
-                "count": len(values),
-                "average": sum(values) / len(values),
-                "best": min(values) if lower else max(values),
-                "worst": max(values) if lower else min(values),
-            }
-        )
-    return out
-
-
-def gap_text(
-    value: float | None, average: float | None, unit: str | None, direction: str, scope: str = "全省"
-) -> str:
-    """As 通报 texts say it: ``低于全省平均 8.06 个百分点``."""
-    if value is None or average is None:
-        return "—"
-    diff = value - average
-    gap = _fixed(abs(diff), 2)  # half-up, like the values printed beside it
-    if float(gap) == 0:
-        return f"与{scope}平均持平"
-    word = "高于" if diff > 0 else "低于"
-    amount = f"{gap} 个百分点" if unit == "%" else f"{gap}{' ' + unit if unit else ''}"
-    return f"{word}{scope}平均 {amount}"

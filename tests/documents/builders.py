@@ -148,7 +148,8 @@ def cli_documents() -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         for name, args in runs.items():
             result = CliRunner().invoke(main, [a.format(out=tmp) for a in args])
-            assert result.exit_code == 0, (name, result.output)
+            # 1: the examples hold two blank cells, which score and rank list as findings
+            assert result.exit_code in (0, 1), (name, result.output)
         out = Path(tmp)
         docs["explain.html"] = (out / "explain.html").read_text(encoding="utf-8")
         docs["diff.html"] = (out / "diff.html").read_text(encoding="utf-8")

@@ -39,14 +39,14 @@ def test_outputs_html_and_json(run: Run, results_file: Path, findings_file: Path
     for head in ("序号", "问题", "责任单位", "责任人", "整改措施", "整改时限", "状态"):
         assert f">{head}</p>" in html
     # documents carry full-width punctuation in Chinese text
-    assert "衔接资金支付率 60.20%，低于全省平均，失分 1.5 分" in html
+    assert "衔接资金支付率60.20%，低于全省平均，失分1.5分" in html  # 公文: no space by numbers
     assert "2025年4月30日" in html
     assert (
-        "截至2025年3月31日，浏阳市共 4 条，完成 0 条，正在整改 0 条，尚未开始 4 条，完成率 0.0%，逾期未完成 1 条。"
+        "截至2025年3月31日，浏阳市共4条，完成0条，正在整改0条，尚未开始4条，完成率0.0%，逾期未完成1条。"
         in html
     )
     progress = (out / "整改进展情况.html").read_text(encoding="utf-8")
-    assert "有逾期未完成整改问题的单位有：浏阳市（1 条），共 1 条" in progress
+    assert "有逾期未完成整改问题的单位有：浏阳市（1条），共1条" in progress
     assert "县委农村工作领导小组办公室" in progress
     data = json.loads((out / "整改情况.json").read_text(encoding="utf-8"))
     assert data["format"] == "assess.rectify/1" and data["as_of"] == "2025-03-31"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assess.scoring.numbers import Rounder, fmt, fmt_points, fmt_value
-from assess.scoring.ranking import gap_text
+from assess.scoring.statistics import gap_text
 
 
 @pytest.mark.parametrize(
@@ -75,11 +75,12 @@ def test_fmt_value_and_points() -> None:
 
 
 def test_gap_text() -> None:
-    assert gap_text(52.3, 60.36, "%", "higher", "全省") == "低于全省平均 8.06 个百分点"
+    assert gap_text(52.3, 60.36, "%", "全省") == "低于全省平均 8.06 个百分点"
     # 52.305 prints as 52.31%: the gap to 50 must read 2.31, not 2.30 (2.3049999… in binary)
     assert fmt_value(52.305, "%") == "52.31%"
-    assert gap_text(52.305, 50, "%", "higher", "全省") == "高于全省平均 2.31 个百分点"
-    assert gap_text(70.125, 70, "%", "higher", "全省") == "高于全省平均 0.13 个百分点"
-    assert gap_text(60.004, 60, "%", "higher") == "与全省平均持平"
-    assert gap_text(10, 8.5, "万元", "higher", "全市") == "高于全市平均 1.50 万元"
-    assert gap_text(None, 8.5, "%", "higher") == "—"
+    assert gap_text(52.305, 50, "%", "全省") == "高于全省平均 2.31 个百分点"
+    assert gap_text(70.125, 70, "%", "全省") == "高于全省平均 0.13 个百分点"
+    assert gap_text(60.004, 60, "%") == "与平均持平"
+    assert gap_text(10, 8.5, "万元", "全市") == "比全市平均多 1.50 万元"
+    assert gap_text(1.69, 2.2, None) == "低于平均 0.51"
+    assert gap_text(None, 8.5, "%") == "—"
