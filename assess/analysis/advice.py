@@ -24,8 +24,11 @@ class Change:
     needed: float
     feasible: bool = True
     note: str = ""
+    proposed: bool = True  # False: no value of this field reaches the goal (``note`` says why)
 
     def text(self) -> str:
+        if not self.proposed:
+            return self.note
         verb = "增加" if (self.current is None or self.needed >= self.current) else "减少"
         cur = num_text(self.current, self.unit)
         out = f"{self.name}由 {cur} {verb}到 {num_text(self.needed, self.unit)}"
@@ -37,7 +40,7 @@ class Change:
             "name": self.name,
             "unit": self.unit,
             "current": self.current,
-            "needed": self.needed,
+            "needed": self.needed if self.proposed else None,
             "feasible": self.feasible,
             "note": self.note,
         }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from assess.analysis.advice import Explanation, Gap, Suggestion
-from assess.analysis.aims import EPS, Aim, is_lower, scored_value
+from assess.analysis.aims import COUNT_UNITS, EPS, Aim, is_lower, scored_value
 from assess.analysis.rescore import Rescorer, input_keys, with_indicator, with_inputs
 from assess.analysis.suggest import bonus_suggestions, group_suggestions, grouped, unit_suggestions
 from assess.scheme.plan import Plan
@@ -45,7 +45,7 @@ def _joint_total(plan: Plan, rs: Rescorer, index: int, chosen: list[Suggestion])
         number = scored_value(
             Aim(s.needed or 0.0, s.strict, ""),
             is_lower(ind, ind.rule_for(p.group)),
-            ind.kind == "count" or s.rule == "deduct",
+            ind.kind == "count" or s.rule == "deduct" or ind.unit in COUNT_UNITS,
         )
         if ind.formula is None and ind.key in keys:
             inputs[ind.key] = number

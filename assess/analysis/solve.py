@@ -108,25 +108,40 @@ def solve_inputs(
         if slope <= 0:
             continue
         wanted = target - (STRICT_STEP if lower else -STRICT_STEP) * (1 if strict else 0)
-        x = _secant(lambda v, k=key: _derived_value(plan, ind, env, k, v), x0, g0, x0 + h, g1, wanted)
-        if x is None:
+        fn = lambda v, k=key: _derived_value(plan, ind, env, k, v)  # noqa: E731
+        found = _secant(fn, x0, g0, x0 + h, g1, wanted)
+        name, unit = _field_name(plan, key)
+        shown = num_text(target, ind.unit)
+        if found is None:
+            change = Change(key, name, unit, x0, x0, feasible=False, proposed=False)
+            change.note = f"增加{name}无法使{ind.name}达到 {shown}"
+            out.append(change)
             continue
         integer = _is_integer(plan, key, specs)
+        # toward the goal: whole numbers for counts, else the next millionth (never short of it)
         if integer:
-            x = float(math.floor(x + EPS) if lower else math.ceil(x - EPS))
-        x = round(x, 6)
-        name, unit = _field_name(plan, key)
+            x = float(math.floor(found + EPS) if lower else math.ceil(found - EPS))
+        else:
+            x = (math.floor(found * 1e6 + EPS) if lower else math.ceil(found * 1e6 - EPS)) / 1e6
         change = Change(key, name, unit, x0, x)
+        reached = fn(x)
         spec = specs.get(key)
         whole = spec.part_of if spec is not None else None
         limit = env.get(whole) if whole else None
-        if isinstance(limit, (int, float)) and x > float(limit) + EPS:
+        if reached is None or (reached < wanted - EPS if not lower else reached > wanted + EPS):
+            # e.g. 已完成 ÷ (已完成 + 未完成): more done only brings the rate nearer 100 %
+            change.feasible, change.proposed, change.needed = False, False, x0
+            change.note = f"{ind.name}随{name}增加只能趋近 {shown},无法达到"
+        elif isinstance(limit, (int, float)) and x > float(limit) + EPS:
             change.feasible = False
             wname, _u = _field_name(plan, whole or "")
             change.note = f"超过{wname} {num_text(float(limit), unit)},无法达到"
         elif spec is not None and spec.maximum is not None and x > spec.maximum + EPS:
             change.feasible = False
             change.note = f"超过上限 {num_text(float(spec.maximum), unit)},无法达到"
+        elif spec is not None and spec.minimum is not None and x < spec.minimum - EPS:
+            change.feasible = False
+            change.note = f"低于下限 {num_text(float(spec.minimum), unit)},无法达到"
         elif x < 0:
             change.feasible = False
             change.note = "须为负数,无法达到"

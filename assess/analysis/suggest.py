@@ -52,15 +52,51 @@ def unit_suggestions(plan: Plan, rs: Rescorer, index: int, result: UnitResult) -
         found = aims(ind, rule, value, res.score or 0.0, ind.points)
         for aim in found:
             number = scored_value(aim, lower, integer)
-            maximum = _max_of(plan, ind, specs)
-            feasible = not (maximum is not None and number > maximum + EPS and not lower)
+            why = _out_of_bounds(plan, ind, specs, p, number, lower, integer)
+            feasible = why is None
             new = with_indicator(plan, p, i, number)
             if ind.formula is None and ind.key in input_keys(plan):
                 new = with_inputs(plan, p, {ind.key: number})
             gain = plan.round(rs.total(index, new) - base)
             changes = solve_inputs(plan, ind, p, aim.value, lower, aim.strict) if ind.formula else []
-            out.append(_suggestion(plan, ind, rule, value, aim, lower, res.lost, gain, changes, feasible))
+            out.append(
+                _suggestion(plan, ind, rule, value, aim, lower, res.lost, gain, changes, feasible, why)
+            )
     return out
+
+
+def _out_of_bounds(
+    plan: Plan,
+    ind: PlanIndicator,
+    specs: Mapping[str, Any],
+    p: Any,
+    number: float,
+    lower: bool,
+    integer: bool,
+) -> str | None:
+    """Why a reported value of ``number`` cannot be had (None: it can): above the field's
+    maximum, above the whole it is part of (a count never above its total), below its minimum."""
+    unit = ind.unit
+    if not lower:
+        maximum = _max_of(plan, ind, specs)
+        if maximum is not None and number > maximum + EPS:
+            return f"超过取值上限 {num_text(maximum, unit)},无法达到"
+        spec = specs.get(ind.key)
+        whole = spec.part_of if spec is not None else None
+        limit = p.env.get(whole) if whole else None
+        if isinstance(limit, (int, float)) and number > float(limit) + EPS:
+            f = plan.fields.get(whole or "")
+            return f"超过{f.name if f is not None else whole} {num_text(float(limit), unit)},无法达到"
+        return None
+    spec = specs.get(ind.key)
+    minimum = spec.minimum if spec is not None else None
+    if minimum is None:
+        minimum = next((i.min for i, _c, _k in walk_indicators(plan.scheme) if i.id == ind.id), None)
+    if minimum is None and (integer or ind.unit == "%"):
+        minimum = 0.0
+    if minimum is not None and number < minimum - EPS:
+        return f"低于取值下限 {num_text(float(minimum), unit)},无法达到"
+    return None
 
 
 def _max_of(plan: Plan, ind: PlanIndicator, specs: Mapping[str, Any]) -> float | None:
@@ -83,6 +119,7 @@ def _suggestion(
     gain: float,
     changes: list[Change],
     feasible: bool,
+    why: str | None = None,
 ) -> Suggestion:
     target = aim_text(ind, aim, lower, value)
     if rule.type == "boolean":
@@ -111,7 +148,7 @@ def _suggestion(
     tail += said
     feasible = feasible and reachable
     if not feasible and not changes:
-        tail += "(超出取值上限,无法达到)"
+        tail += f"({why or '超出取值上限,无法达到'})"
     return Suggestion(
         id=ind.id,
         name=ind.name,

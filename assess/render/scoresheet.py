@@ -166,7 +166,7 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
     summary = (
         f"{r.unit}({r.group_name or '未分组'})按《{plan.scheme.title}》评分,总分 {plan.round.text(r.total)} 分"
         f"(基本得分 {plan.round.text(r.base_total)} 分,加分 {plan.round.text(r.bonus_total)} 分,"
-        f"扣分 {plan.round.text(r.penalty_total)} 分),等次为“{r.grade or '—'}”。"
+        f"扣分 {plan.round.text(r.penalty_total)} 分),等次为“{r.grade or '—'}”{'(暂定)' if r.provisional else ''}。"
         f"共 {len(lost)} 项指标失分,合计失分 {fmt(sum(i.lost for i in lost))} 分。"
     )
     incomplete = ""

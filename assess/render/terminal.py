@@ -84,7 +84,9 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
         lines.append(f"  扣分:-{plan.round.text(r.penalty_total)}")
     for v in r.vetoes:
         lines.append(f"  一票否决:{v.basis}")
-    lines.append(f"总分:{plan.round.text(r.total)}    等次:{r.grade or '—'}")
+    lines.append(
+        f"总分:{plan.round.text(r.total)}    等次:{r.grade or '—'}{'(暂定)' if r.provisional else ''}"
+    )
     for b in r.grade_basis:
         lines.append(f"  {b}")
     if r.incomplete:

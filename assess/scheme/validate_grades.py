@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from assess.scheme import model as m
 from assess.scheme.checker import EPS, Checker, num
+from assess.scoring.conditions import grade_choice, share_of
 
 
 def check_grades(chk: Checker) -> None:
@@ -40,24 +41,7 @@ def check_grades(chk: Checker) -> None:
                 f"等次“{bar.grade}”未在 grades 中定义",
             )
     for i, c in enumerate(s.consequences):
-        if c.grade is not None and c.grade not in chk.grade_names:
-            chk.add(
-                ("consequences", i, "grade"),
-                "unknown-grade",
-                f"等次“{c.grade}”未在 grades 中定义",
-            )
-        if c.grade is None and c.bottom is None and c.top is None:
-            chk.add(
-                ("consequences", i),
-                "consequence",
-                f"结果运用“{c.name}”须写 grade、bottom 或 top 中至少一项",
-            )
-        if c.bottom is not None and c.top is not None:
-            chk.add(
-                ("consequences", i),
-                "consequence",
-                f"结果运用“{c.name}”不能同时写 bottom 和 top",
-            )
+        _check_condition(chk, c, c.name, ("consequences", i), top=True)
     known = {c.id for c in s.categories} | chk.indicator_ids
     for i, ident in enumerate(s.ranking.tie_break):
         if ident not in known:
@@ -73,6 +57,38 @@ def check_grades(chk: Checker) -> None:
                 "unknown-group",
                 f"单位“{unit.name}”的分组“{unit.group}”未定义",
             )
+
+
+def _check_condition(
+    chk: Checker, c: m.Condition, name: str, at: tuple[str | int, ...], *, top: bool = False
+) -> None:
+    """A consequence's condition and, in turn, each of its ``any`` / ``all`` conditions."""
+    if c.grade is not None:
+        _wanted, unknown = grade_choice(c.grade, chk.grade_names)
+        for base in unknown:
+            chk.add((*at, "grade"), "unknown-grade", f"等次“{base}”未在 grades 中定义")
+    parts = (c.grade, c.bottom, c.top, c.any, c.all)
+    if all(p is None for p in parts):
+        where = f"结果运用“{name}”" if top else f"结果运用“{name}”的条件"
+        chk.add(at, "consequence", f"{where}须写 grade、bottom、top、any 或 all 中至少一项")
+    if c.bottom is not None and c.top is not None:
+        chk.add(at, "consequence", f"结果运用“{name}”不能同时写 bottom 和 top")
+    for key, spec in (("bottom", c.bottom), ("top", c.top)):
+        if isinstance(spec, int) and spec < 1:
+            chk.add((*at, key), "consequence", f"结果运用“{name}”的 {key} 应至少为 1,实际为 {spec}")
+        elif isinstance(spec, str):
+            share = share_of(spec)
+            if share is None or not 0 < share <= 100:
+                chk.add(
+                    (*at, key),
+                    "consequence",
+                    f"结果运用“{name}”的 {key}“{spec}”应为名次数(如 3)或百分比(如 10%,大于 0、不超过 100%)",
+                )
+    for key, items in (("any", c.any), ("all", c.all)):
+        if items is not None and not items:
+            chk.add((*at, key), "consequence", f"结果运用“{name}”的 {key} 不能为空")
+        for j, sub in enumerate(items or []):
+            _check_condition(chk, sub, name, (*at, key, j))
 
 
 def check_composition(chk: Checker) -> None:

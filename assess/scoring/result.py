@@ -130,6 +130,7 @@ class UnitResult:
     flags: list[str] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     previous: dict[str, Any] | None = None
+    provisional: str = ""  # why the grade is provisional (暂定): scored without the whole cohort
 
     @property
     def lost_points(self) -> float:
@@ -164,6 +165,8 @@ class UnitResult:
             "parts": self.parts,
             "findings": self.findings,
         }
+        if self.provisional:
+            out["provisional"] = self.provisional
         if self.previous is not None:
             out.update(self.previous)
         return out
