@@ -160,6 +160,47 @@ def read_inputs(
     return inputs
 
 
+REFUSAL_CODES = frozenset({"unreadable", "duplicate-unit"})  # said as 未计入, not again as problems
+PROBLEMS_SHOWN = 20  # data problems listed on stderr; the rest are counted
+
+
+def file_findings(data: Inputs) -> list[Finding]:
+    """Findings about the inputs that belong to no one unit (a column missing from a summary
+    table, a unit name not in the scheme…), without the refusals said on their own."""
+    from assess.workbook.load import SKIPPED
+
+    return [f for f in data.findings if f.code not in REFUSAL_CODES and f.code not in SKIPPED]
+
+
+def data_problems(data: Inputs) -> list[Finding]:
+    """Every error found while reading what was scored: blank required cells, words in numeric
+    fields, values out of range, likely fractions, words not among a rating's levels…
+
+    Scoring goes on (by the scheme's missing-value policy), but ``score`` and ``rank`` exit 1
+    and list them: a figure built on them must not go out unchecked.
+    """
+    out = [f for f in file_findings(data) if f.severity == "error"]
+    out += [f for u in data.units for f in u.findings if f.severity == "error"]
+    return out
+
+
+def problem_text(f: Finding) -> str:
+    """A data problem in one line: where (file and cell), then what."""
+    where = str(f.location)
+    return f"{where}:{f.message}" if where else f.message
+
+
+def problem_lines(problems: list[Finding]) -> list[str]:
+    """The stderr lines naming data problems: each with its file and cell, the first few."""
+    lines = [f"  数据问题:{problem_text(f)}" for f in problems[:PROBLEMS_SHOWN]]
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(
+            f"  ……另有 {len(problems) - PROBLEMS_SHOWN:,} 处数据问题,全部问题见 JSON 输出的 findings"
+            "或 assess check 的结果"
+        )
+    return lines
+
+
 def _place(unit: UnitData) -> str:
     return f"{Path(unit.file).name} {unit.where}".strip()
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from assess.commands.common import document, guard, json_chunks, load_plan, read_inputs
+from assess.commands.common import document, file_findings, guard, json_chunks, load_plan, read_inputs
 from assess.commands.output import FOLDER_FORMATS, write_each, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, UsageError
@@ -20,6 +21,7 @@ def run_score(
     force: bool,
     issuer: str | None = None,
 ) -> Run:
+    from assess.scoring.coverage import coverage, mark_provisional
     from assess.scoring.engine import score_units
     from assess.scoring.ranking import rank_cohort
 
@@ -34,21 +36,30 @@ def run_score(
         reasons = "\n".join(f"  {r['file']}: {r['reason']}" for r in data.refused)
         raise DataError("没有可评分的单位" + (f":\n{reasons}" if reasons else ""))
     results = score_units(plan, data.units)
+    cover = coverage(plan, [(r.unit, r.group) for r in results], ranking=len(results) > 1)
     if len(results) > 1:
         rank_cohort(plan, results)
+    mark_provisional(plan, results, cover)
     run = Run()
     run.messages.extend(data.notes)
+    run.messages.extend(cover.notes)  # each provisional grade says why in its basis
     for r in data.refused:
         run.messages.append(f"未评分:{r['file']}:{r['reason']}")
     if data.refused:
         run.exit_code = EXIT_FINDINGS
+    from assess.commands.rank import say_problems
+
+    say_problems(run, data)
     if fmt == "table":
         from assess.render.terminal import score_sheet
 
         run.stdout = "\n".join(score_sheet(plan, r) for r in results)
         return run
     if fmt == "json":
-        doc = document(plan, results, data.files, report_date=report_date)
+        extra: dict[str, Any] = {"findings": [f.to_dict() for f in file_findings(data)]}
+        if cover.notes:
+            extra["notes"] = cover.notes
+        doc = document(plan, results, data.files, report_date=report_date, extra=extra)
         return write_json(run, json_chunks(doc), output, outputs)
     assert output is not None
     from assess.render.scoresheet import render_score_sheet

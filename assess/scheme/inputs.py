@@ -18,7 +18,8 @@ KIND_AMOUNT = "amount"  # money; `unit` is 元, 万元 or 亿元 and text amount
 KIND_BOOL = "bool"  # 是/否, √/×, 有/无 → 1.0 / 0.0
 KIND_SCORE = "score"  # a score entered directly (direct rule)
 KIND_TEXT = "text"  # kept as text (for detail-table keys such as 村名称)
-KINDS = (KIND_NUMBER, KIND_PERCENT, KIND_COUNT, KIND_AMOUNT, KIND_BOOL, KIND_SCORE, KIND_TEXT)
+KIND_RATING = "rating"  # a word from the scheme's `levels` (好/较好/一般/较差) → its points
+KINDS = (KIND_NUMBER, KIND_PERCENT, KIND_COUNT, KIND_AMOUNT, KIND_BOOL, KIND_SCORE, KIND_TEXT, KIND_RATING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,15 @@ class InputSpec:
     maximum: float | None = None
     part_of: str | None = None  # key of a field this one may not exceed
     required: bool = True
+    # A percent field whose scoring lines are all this high (≥ FRACTION_SCALE): a value
+    # between 0 and 1 is then most likely a fraction (0.85 meant as 85 %), reported as an error.
+    scale: float | None = None
+    levels: tuple[tuple[str, float], ...] = ()  # rating words and their points (kind rating)
+
+
+# Smallest scoring line (target, floor, band edge…) from which a percent value below 1 is
+# taken for a fraction typed instead of a percentage (docs/workbooks.md 5.1).
+FRACTION_SCALE = 20.0
 
 
 @dataclass(frozen=True, slots=True)

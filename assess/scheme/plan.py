@@ -8,22 +8,30 @@ Scoring then touches only plain slotted objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assess.scheme import model as m
 from assess.scheme.formula import Formula, compile_formula
 from assess.scheme.inputs import ColumnSpec, InputSpec, ReadPlan, TableSpec
 from assess.scheme.load import LoadedScheme
+from assess.scheme.rates import average_basis
 from assess.scheme.walk import walk_indicators
 from assess.scoring.numbers import Rounder
 
 _AMOUNT_UNITS = {"元", "万元", "亿元"}
+# Units of things counted one by one: a field in one of them is a count (a whole number ≥ 0)
+# unless the scheme says otherwise with `kind`.
+COUNT_UNITS = frozenset({"人", "名", "个", "户", "项", "村", "次", "件", "所", "家", "条", "处", "座"})
 
 
-def infer_kind(kind: str | None, unit: str | None, rule_type: str | None = None) -> str:
+def infer_kind(
+    kind: str | None, unit: str | None, rule_type: str | None = None, levels: object = None
+) -> str:
     if kind:
         return kind
+    if levels:
+        return "rating"
     if rule_type == "boolean":
         return "bool"
     if rule_type == "direct":
@@ -34,7 +42,28 @@ def infer_kind(kind: str | None, unit: str | None, rule_type: str | None = None)
         return "percent"
     if unit in _AMOUNT_UNITS:
         return "amount"
+    if unit in COUNT_UNITS:
+        return "count"
     return "number"
+
+
+def _scoring_lines(rule: Any, variants: dict[str, Any]) -> float | None:
+    """The smallest positive line (target, floor, baseline, band edge) of a rule and its group
+    variants; None when the rule draws no line (rank, relative, minmax, direct…)."""
+    lines: list[float] = []
+    for r in (rule, *variants.values()):
+        for name in ("target", "floor", "baseline"):
+            v = r.__dict__.get(name)
+            if isinstance(v, (int, float)):
+                lines.append(float(v))
+        for band in r.__dict__.get("bands") or ():
+            lines += [float(x) for x in (band.min, band.max) if x is not None]
+    positive = [v for v in lines if v > 0]
+    return min(positive) if positive and len(positive) == len([v for v in lines if v != 0]) else None
+
+
+def _levels(levels: dict[str, float] | None) -> tuple[tuple[str, float], ...]:
+    return tuple((word, float(points)) for word, points in (levels or {}).items())
 
 
 @dataclass(slots=True)
@@ -60,6 +89,9 @@ class PlanIndicator:
     missing: str
     rectify: m.RectifyText | None
     position: int  # order in the scheme
+    missing_stated: bool = False  # the scheme (or the indicator) writes `missing`
+    levels: tuple[tuple[str, float], ...] = ()  # its value is a rating word turned into points
+    average: str | float = "mean"  # the cohort average of statistics: mean, pooled or a given figure
 
     def rule_for(self, group: str | None) -> Any:
         if group is not None and group in self.rules_by_group:
@@ -140,18 +172,20 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                     key=f.id,
                     code=f.code,
                     name=f.name,
-                    kind=infer_kind(f.kind, f.unit),
+                    kind=infer_kind(f.kind, f.unit, levels=f.levels),
                     unit=f.unit,
                     aliases=tuple(f.aliases) + ((f.id,) if f.id != f.name else ()),
                     minimum=f.min,
                     maximum=f.max,
                     part_of=f.part_of,
                     required=f.required,
+                    levels=_levels(f.levels),
                 )
             )
     derived_order = _topological([f for f in s.fields if f.formula], fields, name_aliases)
     indicators: list[PlanIndicator] = []
     parents: dict[str, m.Indicator] = {}
+    field_lines: dict[str, float] = {}  # field id → scoring lines of the indicators reading it
     parents_of = {c.id: ind.id for ind, _c, _k in walk_indicators(s) for c in ind.children}
     for ind, cat, _key in walk_indicators(s):
         if ind.children:
@@ -165,7 +199,11 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
             formula = compile_formula(ind.formula)
         elif ind.field:
             key = name_aliases.get(ind.field, ind.field)
-        kind = infer_kind(ind.kind, ind.unit, ind.rule.type)
+        kind = infer_kind(ind.kind, ind.unit, ind.rule.type, ind.levels)
+        variants = _variants(ind.rule, group_ids)
+        lines = _scoring_lines(ind.rule, variants)
+        if lines is not None and key != ind.id:  # the field it reads: its percent lines too
+            field_lines[key] = min(lines, field_lines.get(key, lines))
         if not ind.formula and not ind.field:
             inputs.append(
                 InputSpec(
@@ -179,6 +217,8 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                     if ind.min is not None
                     else (0.0 if kind in ("percent", "count") else None),
                     maximum=ind.max,
+                    scale=lines,
+                    levels=_levels(ind.levels),
                 )
             )
         indicators.append(
@@ -198,14 +238,24 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                 key=key,
                 formula=formula,
                 rule=ind.rule,
-                rules_by_group=_variants(ind.rule, group_ids),
+                rules_by_group=variants,
                 missing=ind.missing or s.missing,
+                missing_stated=ind.missing is not None or "missing" in s.model_fields_set,
                 rectify=ind.rectify,
                 position=len(indicators),
+                average=average_basis(ind.average, ind.formula),
             )
         )
     for extra in _extra_inputs(s):
         inputs.append(extra)
+    inputs = [
+        replace(spec, scale=field_lines[spec.key]) if spec.key in field_lines and spec.scale is None else spec
+        for spec in inputs
+    ]
+    rated = {spec.key: spec.levels for spec in inputs if spec.levels}
+    for pi in indicators:
+        if pi.formula is None and pi.key in rated:
+            pi.levels = rated[pi.key]
     tables = tuple(
         TableSpec(
             key=t.id,

@@ -258,7 +258,7 @@ def _unit_rule(plan: Plan, ind: PlanIndicator, p: Prepared, i: int) -> Indicator
     if fn is None:  # cohort rule: scored in the second pass
         return res
     score, basis = fn(value.value, ind.points, rule, ind.direction, ind.unit)
-    return _scored(plan, res, score, basis)
+    return _scored(plan, res, score, _rated(ind, p, basis) if ind.levels else basis)
 
 
 def _scored(plan: Plan, res: IndicatorResult, score: float, basis: str) -> IndicatorResult:
@@ -293,8 +293,21 @@ def _not_ok(
         return res
     res.score = 0.0
     res.lost = ind.points
-    res.basis = f"{why},按零分处理"
+    # Said as the scheme's rule only where the scheme writes one; else the 0 is provisional
+    # (the blank or bad cell is an error finding, and score/rank exit 1).
+    res.basis = f"{why},按方案计 0 分" if ind.missing_stated else f"{why},方案未规定缺数据如何计分,暂计 0 分"
     return res
+
+
+def _rated(ind: PlanIndicator, p: Prepared, basis: str) -> str:
+    """The basis of a rating indicator, led by the word reported and its points."""
+    v = p.unit.values.get(ind.key)
+    if v is None:
+        return basis
+    from assess.workbook.values import parse_rating
+
+    _n, status, note = parse_rating(v.raw, ind.levels)
+    return f"{note};{basis}" if status == OK and note else basis
 
 
 def _cohort_unscorable(ind: PlanIndicator, res: IndicatorResult) -> IndicatorResult:
@@ -335,7 +348,7 @@ def _score_cohort_indicator(
             value = p.values[i].value
             assert value is not None
             score, basis = R.COHORT_RULES[rule.type](value, ind.points, rule, ind.direction, ind.unit, stats)
-            _scored(plan, scores[u][i], score, basis)
+            _scored(plan, scores[u][i], score, _rated(ind, p, basis) if ind.levels else basis)
 
 
 def _apply_deduct_groups(plan: Plan, row: list[IndicatorResult]) -> None:

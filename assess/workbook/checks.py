@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from assess.errors import Finding, Location
-from assess.scheme.inputs import KIND_COUNT, KIND_PERCENT, InputSpec, ReadPlan
+from assess.scheme.inputs import FRACTION_SCALE, KIND_COUNT, KIND_PERCENT, InputSpec, ReadPlan
 from assess.workbook.data import ERROR, MISSING, OK, UnitData, Value
 from assess.workbook.names import closest, key_of, shown
-from assess.workbook.values import SUSPECT, fmt_number
+from assess.workbook.values import SUSPECT, fmt_number, typed_as_is
 
 _units_memo: list[Any] = [None, frozenset(), {}]  # (plan.units, names, key → name) last used
 
@@ -96,9 +96,19 @@ def _place(data: UnitData, v: Value) -> Location:
     return Location(file=data.file, sheet=sheet or None, cell=cell or None)
 
 
-_ANY, _COUNT, _PERCENT = 0, 1, 2
+_ANY, _COUNT, _PERCENT, _FRACTION = 0, 1, 2, 3
 _INF = float("inf")
 _bounds_memo: list[Any] = [None, []]  # (fields, their bounds) last used
+
+
+def likely_fraction(spec: InputSpec) -> bool:
+    """Whether a value between 0 and 1 in this field is most likely a fraction (0.85 for 85 %):
+    a percentage whose every scoring line is at least FRACTION_SCALE."""
+    return (
+        spec.scale is not None
+        and spec.scale >= FRACTION_SCALE
+        and (spec.kind == KIND_PERCENT or spec.unit == "%")
+    )
 
 
 def _bounds(specs: Sequence[InputSpec]) -> list[tuple[InputSpec, str, float, float, int]]:
@@ -115,6 +125,8 @@ def _bounds(specs: Sequence[InputSpec]) -> list[tuple[InputSpec, str, float, flo
     for s in specs:
         if s.kind == KIND_COUNT:
             mode = _COUNT
+        elif likely_fraction(s):
+            mode = _FRACTION
         elif s.maximum is None and (s.kind == KIND_PERCENT or s.unit == "%"):
             mode = _PERCENT
         else:
@@ -164,7 +176,16 @@ def check_unit(
             and not v.note
             and not n < lo
             and not n > hi
-            and (mode == _ANY or (n >= 0 and n.is_integer() if mode == _COUNT else 0.0 <= n <= 100.0))
+            and (
+                mode == _ANY
+                or (
+                    n >= 0 and n.is_integer()
+                    if mode == _COUNT
+                    else (n == 0.0 or n >= 1.0) and (n <= 100.0 or spec.maximum is not None)
+                    if mode == _FRACTION
+                    else 0.0 <= n <= 100.0
+                )
+            )
         ):
             continue  # a plain value: nothing to report
         loc = (cells.get(spec.key) if cells is not None else None) or _place(data, v)
@@ -184,7 +205,9 @@ def check_unit(
         if v.status != OK or v.number is None:
             continue
         n = v.number
-        if v.note.startswith(SUSPECT):
+        if mode == _FRACTION and 0.0 < n < 1.0 and typed_as_is(v.raw, n):
+            out.append(Finding("likely-fraction", fraction_message(spec, n), loc))
+        elif v.note.startswith(SUSPECT):
             out.append(
                 Finding(
                     "suspect-percent",
@@ -243,6 +266,15 @@ def check_unit(
                 )
             )
     return out
+
+
+def fraction_message(spec: InputSpec, n: float) -> str:
+    """What a likely fraction in a percent field is told: the value, its reading, the fix."""
+    hundred = fmt_number(round(n * 100, 8))
+    return (
+        f"“{spec.name}”填为 {fmt_number(n)},按 {fmt_number(n)}% 计明显偏低(本项计分以 "
+        f"{fmt_number(spec.scale or 0)}% 为界),多半是把 {hundred}% 写成了小数;如本意为 {hundred}%,请填写 {hundred}"
+    )
 
 
 def missing_tables(plan: ReadPlan, units: list[UnitData]) -> list[Finding]:

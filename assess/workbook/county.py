@@ -47,7 +47,7 @@ from assess.workbook.rowmatch import (
     unit_pairs_of,
 )
 from assess.workbook.safety import fail
-from assess.workbook.values import PercentCell, is_bare_number, parse_value, parse_year
+from assess.workbook.values import PercentCell, is_bare_number, parse_rating, parse_value, parse_year
 
 LABELS: dict[str, frozenset[str]] = {
     "unit": UNIT_HEADERS - keys("单位", "村", "县", "乡镇", "地区"),
@@ -318,6 +318,8 @@ def _read_rows(
             and (id(spec) in plain or (id(spec) in plain_percent and not 0.0 < abs(raw) < 1.0))
         ):
             number, status, note = raw, OK, ""  # what parse_value gives a finite float here
+        elif spec.levels:
+            number, status, note = parse_rating(raw, spec.levels)
         else:
             number, status, note = parse_value(raw, spec.kind, spec.unit)
         row_unit, factor = pairs[k] if pairs is not None else ("", 1.0)

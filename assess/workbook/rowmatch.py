@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, cast
 
-from assess.scheme.inputs import KIND_BOOL, KIND_PERCENT, KIND_TEXT, InputSpec, ReadPlan
+from assess.scheme.inputs import KIND_BOOL, KIND_PERCENT, KIND_RATING, KIND_TEXT, InputSpec, ReadPlan
 from assess.workbook.data import Value
 from assess.workbook.headers import cell_text, is_blank, spec_index
 from assess.workbook.names import clean, closest, code_key, key_of
@@ -38,7 +38,7 @@ class RowIndex:
         # ids of the fields whose value is a percentage, and of those whose
         # finite float needs no parsing (neither yes/no, text nor a percentage)
         self.percent = {id(s) for s in plan.inputs if s.kind == KIND_PERCENT or s.unit == "%"}
-        numeric = {id(s) for s in plan.inputs if s.kind not in (KIND_BOOL, KIND_TEXT)}
+        numeric = {id(s) for s in plan.inputs if s.kind not in (KIND_BOOL, KIND_TEXT, KIND_RATING)}
         self.plain = numeric - self.percent
         self.plain_percent = numeric & self.percent  # plain too unless 0 < |value| < 1
 

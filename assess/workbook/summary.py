@@ -20,6 +20,7 @@ from assess.workbook.checks import (
     check_unit,
     check_year,
     known_units,
+    likely_fraction,
 )
 from assess.workbook.data import OK, UnitData, Value
 from assess.workbook.details import dup_or
@@ -40,7 +41,7 @@ from assess.workbook.headers import (
 from assess.workbook.names import clean_all, code_key, key_of, shown, split_unit
 from assess.workbook.read import Book, Row, column_letter, open_book, paused_gc
 from assess.workbook.safety import fail
-from assess.workbook.values import parse_column, parse_value, parse_year, unit_factor
+from assess.workbook.values import parse_column, parse_rating, parse_value, parse_year, unit_factor
 
 
 class UnitList(list[UnitData]):
@@ -90,6 +91,8 @@ class _Columns:
         vals = numbers if not notes else [v for v in numbers if v is not None]
         if not vals or spec.kind == KIND_TEXT:
             return
+        if likely_fraction(spec) and min(vals) < 1.0:  # 0.85 where 85 (%) is meant
+            flagged.update(i for i, v in enumerate(numbers) if v is not None and 0.0 < v < 1.0)
         if lo is not None and min(vals) < lo:  # min/max in C; the scan only when something is off
             flagged.update(i for i, v in enumerate(numbers) if v is not None and v < lo)
         if hi is not None and max(vals) > hi:
@@ -450,6 +453,13 @@ def _parse(
     raw: list[Any], spec: InputSpec, factor: float, whole_percent: bool
 ) -> tuple[list[Any], list[Any], dict[int, tuple[str, str]]]:
     """(numbers, raw values, index → (status, note) of the cells that were not plain)."""
+    if spec.levels:
+        words = [parse_rating(v, spec.levels) for v in raw]
+        return (
+            [v for v, _st, _n in words],
+            raw,
+            {i: (st, n) for i, (_v, st, n) in enumerate(words) if st != OK},
+        )
     if spec.kind == KIND_TEXT:
         parsed = [parse_value(v, spec.kind, spec.unit) for v in raw]
         return [None] * len(raw), raw, {i: (st, n) for i, (_v, st, n) in enumerate(parsed) if st != OK or n}

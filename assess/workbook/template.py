@@ -34,6 +34,7 @@ KIND_WORDS = {
     "bool": "是/否",
     "score": "得分",
     "text": "文字",
+    "rating": "评价等次",
 }
 
 
@@ -41,6 +42,8 @@ def describe(spec: InputSpec) -> str:
     """What may be typed, in words (used in the instructions and input messages)."""
     if spec.kind == "bool":
         return "从下拉列表选择“是”或“否”"
+    if spec.levels:
+        return f"从下拉列表选择:{'、'.join(word for word, _p in spec.levels)}"
     if spec.kind == "percent":
         return "填百分数的数值,如 82.3 表示 82.3%(也可填 82.3%)"
     if spec.kind == "count":
@@ -57,6 +60,14 @@ def _validation(ws: Worksheet, spec: InputSpec, cell: str, *, note_column: bool 
     kind = spec.kind
     if kind == "bool":
         dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    elif spec.levels:  # a dropdown of the words; a prompt alone when they cannot be listed
+        listed = _listable(spec.levels)
+        words = ",".join(word for word, _p in spec.levels)
+        dv = (
+            DataValidation(type="list", formula1=f'"{words}"', allow_blank=True)
+            if listed
+            else DataValidation()
+        )
     elif kind == "percent":
         dv = DataValidation(
             type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True
@@ -76,15 +87,21 @@ def _validation(ws: Worksheet, spec: InputSpec, cell: str, *, note_column: bool 
         ";不适用请在“说明或佐证”列注明,数值留空或填“不适用”" if note_column else ";不适用的填“不适用”"
     )
     dv.showInputMessage = True
-    dv.showErrorMessage = kind in ("bool",)
+    dv.showErrorMessage = kind == "bool" or (bool(spec.levels) and _listable(spec.levels))
     ws.add_data_validation(dv)
     dv.add(cell)
+
+
+def _listable(levels: tuple[tuple[str, float], ...]) -> bool:
+    """Words that fit an Excel list validation: no comma or quote, 255 characters in all."""
+    words = [w for w, _p in levels]
+    return all(not any(c in w for c in ',"，') for w in words) and len(",".join(words)) <= 255
 
 
 def _number_format(spec: InputSpec) -> str:
     if spec.kind == "count":
         return "0"
-    if spec.kind == "bool":
+    if spec.kind in ("bool", "rating"):
         return "@"
     return "0.00"
 

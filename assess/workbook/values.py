@@ -18,6 +18,7 @@ from assess.scheme.inputs import (
     KIND_AMOUNT,
     KIND_BOOL,
     KIND_COUNT,
+    KIND_NUMBER,
     KIND_PERCENT,
     KIND_TEXT,
 )
@@ -219,6 +220,44 @@ def parse_value(raw: object, kind: str, unit: str | None) -> Parsed:
     return _parse_text(str(raw), kind, unit)
 
 
+def rating_words(levels: tuple[tuple[str, float], ...]) -> str:
+    """The words a rating may take, as said in messages: “好”“较好”“一般”“较差”."""
+    return "".join(f"“{word}”" for word, _points in levels)
+
+
+_levels_memo: dict[int, tuple[tuple[tuple[str, float], ...], dict[str, tuple[str, float]]]] = {}
+
+
+def parse_rating(raw: object, levels: tuple[tuple[str, float], ...]) -> Parsed:
+    """A rating word (好 / 较好 / 一般 / 较差…) as its points in ``levels``; never raises.
+
+    Words compare as names do (full-width folded, spaces dropped).  A blank is
+    missing, 不适用 not applicable; a number or another word is an error that
+    lists the words allowed.  The note of a word read says what it became.
+    """
+    from assess.scheme.model import level_key
+
+    memo = _levels_memo.get(id(levels))
+    if memo is None or memo[0] is not levels:
+        memo = _levels_memo[id(levels)] = (levels, {level_key(w): (w, p) for w, p in levels})
+    by_key = memo[1]
+    if raw is None or raw is NO_CACHED_VALUE:
+        return parse_value(raw, KIND_NUMBER, None)  # missing; a formula without its result
+    text = raw.strip(_STRIP) if isinstance(raw, str) else cell_text(raw)
+    key = level_key(text)
+    hit = by_key.get(key)
+    if hit is not None:
+        return hit[1], OK, f"评价为“{hit[0]}”,按方案折合 {fmt_number(hit[1])}"
+    if key in MISSING_MARKS:
+        return None, MISSING, ""
+    if key in NA_MARKS:
+        return None, NOT_APPLICABLE, ""
+    if text.startswith("#") and text.upper() in EXCEL_ERRORS:
+        return None, ERROR, f"单元格为错误值 {text.upper()}({EXCEL_ERRORS[text.upper()]})"
+    cut = visible(text if len(text) <= 20 else text[:20] + "…")
+    return None, ERROR, f"应填{rating_words(levels)}之一,实际为“{cut}”"
+
+
 def _parse_text(raw: str, kind: str, unit: str | None) -> Parsed:
     """Text cells: numbers typed as text, marks such as 不适用, suffixes, booleans."""
     s = raw.strip(_STRIP)
@@ -380,6 +419,15 @@ def _text_in_column(v: str, kind: str, unit: str | None, by_header: float) -> Pa
     if by_header != 1.0 and number is not None and status == OK and is_bare_number(v):
         number *= by_header
     return number, status, note
+
+
+def typed_as_is(raw: object, number: float) -> bool:
+    """Whether ``number`` is the bare number typed (0.85, "0.85"), not "0.85%" nor a cell
+    formatted as a percentage: only a bare number can be a fraction typed for a percentage."""
+    if type(raw) is PercentCell or not is_bare_number(raw):
+        return False
+    typed = _to_float(raw.replace(" ", "").replace("\u2212", "-")) if isinstance(raw, str) else float(raw)  # type: ignore[arg-type]
+    return typed is not None and abs(typed - number) <= 1e-12
 
 
 def is_bare_number(raw: object) -> bool:

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from assess import __version__
-from tests.cli.conftest import EXAMPLES, ROOT, invoke
+from tests.cli.conftest import COHORT_EXIT, EXAMPLES, ROOT, invoke
 
 
 def test_version(runner):
@@ -107,9 +107,9 @@ def test_score_single_unit_says_what_needs_a_cohort(runner, cohort):
 def test_score_json_is_deterministic_and_has_provenance(runner, cohort):
     first = invoke(runner, "score", "-s", "county-2024", str(cohort), "--format", "json")
     second = invoke(runner, "score", "-s", "county-2024", str(cohort), "--format", "json")
-    assert first.exit_code == 0
+    assert first.exit_code == COHORT_EXIT
     assert first.output == second.output
-    doc = json.loads(first.output)
+    doc = json.loads(first.stdout)
     assert doc["format"] == "assess.score/1"
     assert doc["provenance"]["scheme"]["id"] == "county-2024"
     assert len(doc["provenance"]["scheme"]["sha256"]) == 64
@@ -124,7 +124,7 @@ def test_score_json_is_deterministic_and_has_provenance(runner, cohort):
 def test_score_html_one_file_per_unit_and_no_silent_overwrite(runner, cohort, tmp_path):
     out = tmp_path / "得分表"
     result = invoke(runner, "score", "-s", "county-2024", str(cohort), "--format", "html", "-o", str(out))
-    assert result.exit_code == 0
+    assert result.exit_code == COHORT_EXIT
     assert len(list(out.glob("*.html"))) == 14
     again = invoke(runner, "score", "-s", "county-2024", str(cohort), "--format", "html", "-o", str(out))
     assert again.exit_code == 2
@@ -142,8 +142,8 @@ def test_score_one_document_names_the_file_written(runner, cohort, tmp_path):
 
 def test_rank_json_structure(runner, cohort):
     result = invoke(runner, "rank", "-s", "county-2024", str(cohort), "--format", "json", "-q")
-    assert result.exit_code == 0
-    doc = json.loads(result.output)
+    assert result.exit_code == COHORT_EXIT
+    doc = json.loads(result.stdout)
     assert doc["format"] == "assess.rank/1"
     assert len(doc["units"]) == 14
     ranks = {}
@@ -188,7 +188,7 @@ def test_rank_previous_adds_changes(runner, cohort, tmp_path):
     result = invoke(
         runner, "rank", "-s", "county-2024", str(cohort), "--format", "json", "-o", str(last), "-q"
     )
-    assert result.exit_code == 0
+    assert result.exit_code == COHORT_EXIT
     doc = json.loads(last.read_text(encoding="utf-8"))
     doc["units"] = [u for u in doc["units"] if u["unit"] != "浏阳市"]
     for u in doc["units"]:
@@ -198,7 +198,7 @@ def test_rank_previous_adds_changes(runner, cohort, tmp_path):
     result = invoke(
         runner, "rank", "-s", "county-2024", str(cohort), "--previous", str(last), "--format", "json", "-q"
     )
-    units = {u["unit"]: u for u in json.loads(result.output)["units"]}
+    units = {u["unit"]: u for u in json.loads(result.stdout)["units"]}
     assert units["浏阳市"]["rank_change"] == "新增"
     assert units["醴陵市"]["previous_rank"] == 3
     assert units["醴陵市"]["rank_change"] == f"↑{3 - units['醴陵市']['rank']}"
@@ -209,7 +209,7 @@ def test_rank_previous_adds_changes(runner, cohort, tmp_path):
 def test_rank_documents(runner, cohort, tmp_path, fmt):
     out = tmp_path / f"排名.{fmt}"
     result = invoke(runner, "rank", "-s", "county-2024", str(cohort), "--format", fmt, "-o", str(out), "-q")
-    assert result.exit_code == 0
+    assert result.exit_code == COHORT_EXIT
     assert out.stat().st_size > 1000
 
 
@@ -219,15 +219,15 @@ def test_rank_previous_from_xlsx(runner, cohort, tmp_path):
     result = invoke(
         runner, "rank", "-s", "county-2024", str(cohort), "--previous", str(out), "--format", "json", "-q"
     )
-    assert result.exit_code == 0
-    assert {u["rank_change"] for u in json.loads(result.output)["units"]} == {"持平"}
+    assert result.exit_code == COHORT_EXIT
+    assert {u["rank_change"] for u in json.loads(result.stdout)["units"]} == {"持平"}
 
 
 def test_summary_table_and_details_give_the_same_totals(runner, tmp_path):
     by_files = json.loads(
         invoke(
             runner, "rank", "-s", "county-2024", str(EXAMPLES / "counties"), "--format", "json", "-q"
-        ).output
+        ).stdout
     )
     summary = invoke(
         runner,
@@ -241,8 +241,8 @@ def test_summary_table_and_details_give_the_same_totals(runner, tmp_path):
         "json",
         "-q",
     )
-    assert summary.exit_code == 0, summary.output
-    totals = {u["unit"]: u["total"] for u in json.loads(summary.output)["units"]}
+    assert summary.exit_code == COHORT_EXIT, summary.output
+    totals = {u["unit"]: u["total"] for u in json.loads(summary.stdout)["units"]}
     assert totals == {u["unit"]: u["total"] for u in by_files["units"]}
 
 
@@ -335,11 +335,11 @@ def test_rank_sensitivity_is_seeded_and_listed(runner, cohort):
     first = invoke(runner, *args, "--seed", "7")
     again = invoke(runner, *args, "--seed", "7")
     other = invoke(runner, *args, "--seed", "8")
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == COHORT_EXIT, first.output
     assert first.output == again.output
-    doc = json.loads(first.output)
+    doc = json.loads(first.stdout)
     assert len(doc["sensitivity"]["parameters"]) == 30
-    assert json.loads(other.output)["sensitivity"]["parameters"] != doc["sensitivity"]["parameters"]
+    assert json.loads(other.stdout)["sensitivity"]["parameters"] != doc["sensitivity"]["parameters"]
 
 
 def test_rank_sensitivity_bad_vary_is_usage_error(runner, cohort):
@@ -360,8 +360,8 @@ def test_previous_compares_places_on_the_same_basis(
     last = tmp_path / f"上年{suffix}"
     fmt = suffix[1:]
     args = ["rank", "-s", "county-2024", str(cohort), "--format", fmt, "-o", str(last), "-q"]
-    assert invoke(runner, *args, *(["--overall"] if last_overall else [])).exit_code == 0
+    assert invoke(runner, *args, *(["--overall"] if last_overall else [])).exit_code == COHORT_EXIT
     now = ["rank", "-s", "county-2024", str(cohort), "--previous", str(last), "--format", "json", "-q"]
     result = invoke(runner, *now, *(["--overall"] if now_overall else []))
-    assert result.exit_code == 0, result.output
-    assert {u["rank_change"] for u in json.loads(result.output)["units"]} == {"持平"}
+    assert result.exit_code == COHORT_EXIT, result.output
+    assert {u["rank_change"] for u in json.loads(result.stdout)["units"]} == {"持平"}

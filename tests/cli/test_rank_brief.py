@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assess.render.brief_json import number_texts
-from tests.cli.conftest import EXAMPLES, invoke
+from tests.cli.conftest import COHORT_EXIT, EXAMPLES, invoke
 
 SUMMARY = EXAMPLES / "汇总表.xlsx"
 KEYS = [
@@ -36,7 +36,7 @@ KEYS = [
 
 def _rank(runner, *args: str) -> dict:
     result = invoke(runner, "rank", "-s", "county-2024", *args, "--format", "json", "-q")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == COHORT_EXIT, result.output
     return json.loads(result.stdout)
 
 
@@ -62,11 +62,11 @@ def test_brief_agrees_with_the_full_ranking(runner, cohort):
 
 
 def test_brief_of_workbooks_the_same_when_the_engine_must_score(runner, cohort, tmp_path):
-    """A scheme columns cannot score (half-even rounding) sends the workbooks, village tables
-    and all, through the engine as they are read: the same brief table as on columns."""
+    """A scheme columns cannot score (text in a veto's formula) sends the workbooks, village
+    tables and all, through the engine as they are read: the same brief table as on columns."""
     from assess.scheme.load import load_scheme
     from assess.scheme.plan import compile_plan
-    from assess.scoring.columnar import fits_columns
+    from assess.scoring.array.support import array_support
 
     scheme = (Path(__file__).resolve().parents[2] / "indicators" / "county-2024.yaml").read_text(
         encoding="utf-8"
@@ -74,18 +74,19 @@ def test_brief_of_workbooks_the_same_when_the_engine_must_score(runner, cohort, 
     on_columns = tmp_path / "columns.yaml"
     on_columns.write_text(scheme, encoding="utf-8")
     by_engine = tmp_path / "engine.yaml"
-    by_engine.write_text(scheme.replace("mode: half_up}", "mode: half_even}", 1), encoding="utf-8")
-    assert fits_columns(compile_plan(load_scheme(on_columns)))
-    assert not fits_columns(compile_plan(load_scheme(by_engine)))
+    by_engine.write_text(
+        scheme.replace("when: 规模性返贫 == 1", 'when: 规模性返贫 == 1 and "是" == "是"', 1), encoding="utf-8"
+    )
+    assert array_support(compile_plan(load_scheme(on_columns)), columns=True) == []
+    assert array_support(compile_plan(load_scheme(by_engine)), columns=True)
 
     def brief(path: Path) -> list[dict]:
         result = invoke(runner, "rank", "-s", str(path), str(cohort), "--brief", "--format", "json", "-q")
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == COHORT_EXIT, result.output
         return json.loads(result.stdout)["units"]
 
     fast, slow = brief(on_columns), brief(by_engine)
     assert len(fast) == 14 and any(u["scores"] != [None] * len(u["scores"]) for u in fast)
-    # Half-even and half-up differ only at exact ties of rounding, which these data do not reach.
     assert fast == slow
 
 
@@ -107,12 +108,12 @@ def test_village_incomes_too_large_to_add_up(runner, cohort):
         "utf-8",
     )
     full = invoke(runner, "rank", "-s", str(summed), str(cohort), "--format", "json", "-q")
-    assert full.exit_code == 0, full.output
+    assert full.exit_code == COHORT_EXIT, full.output
     units = {u["unit"]: u for u in json.loads(full.stdout)["units"]}
     (share,) = [i for i in units["古丈县"]["indicators"] if i["id"] == "2.4"]
-    assert share["basis"] == "数据有误(达标村数:明细表汇总结果超出数值范围(明细中的数过大)),按零分处理"
+    assert share["basis"] == "数据有误(达标村数:明细表汇总结果超出数值范围(明细中的数过大)),按方案计 0 分"
     brief = invoke(runner, "rank", "-s", str(summed), str(cohort), "--brief", "--format", "json", "-q")
-    assert brief.exit_code == 0, brief.output
+    assert brief.exit_code == COHORT_EXIT, brief.output
     for u in json.loads(brief.stdout)["units"]:
         assert (u["rank"], u["total"], u["grade"]) == tuple(
             units[u["unit"]][k] for k in ("rank", "total", "grade")
@@ -122,7 +123,7 @@ def test_village_incomes_too_large_to_add_up(runner, cohort):
 def test_brief_table_on_screen_is_the_ranking_table(runner):
     brief = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief")
     full = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY))
-    assert brief.exit_code == full.exit_code == 0
+    assert brief.exit_code == full.exit_code == COHORT_EXIT
     assert brief.stdout == full.stdout
     assert brief.stdout.splitlines()[0] == "【示范创建县】"
     assert "已评分 14 个单位;0 个输入未计入。" in brief.stderr
@@ -143,7 +144,7 @@ def test_brief_last_year_from_a_brief_file(runner, tmp_path):
         str(last),
         "-q",
     )
-    assert result.exit_code == 0
+    assert result.exit_code == COHORT_EXIT
     doc = _rank(runner, str(SUMMARY), "--brief", "--previous", str(last))
     assert {u["rank_change"] for u in doc["units"]} == {"持平"}
     assert all(u["total_change"] == 0 for u in doc["units"])
@@ -170,7 +171,7 @@ def test_brief_documents_are_the_ranking_documents(runner, tmp_path, fmt):
             out = tmp_path / f"排名{n}-{len(outs)}.{fmt}"
             args = ("rank", "-s", "county-2024", source, *brief, "--format", fmt, "-o", str(out))
             result = invoke(runner, *args, "--date", "2025-01-20", "--previous", str(previous), "-q")
-            assert result.exit_code == 0, result.output
+            assert result.exit_code == COHORT_EXIT, result.output
             outs.append(out)
         if fmt == "xlsx":
             assert _cells(outs[0]) == _cells(outs[1])
@@ -210,7 +211,7 @@ def test_a_large_full_ranking_suggests_brief(runner, tmp_path, monkeypatch):
 
     monkeypatch.setattr(rank, "SUGGEST_FROM", 10)
     result = invoke(runner, "rank", "-s", "county-2024", str(SUMMARY), "--format", "json")
-    assert result.exit_code == 0
+    assert result.exit_code == COHORT_EXIT
     assert "  单位较多(14 个):加 --brief 可输出精简排名表(不写计分依据),快得多、文件小得多" in result.stderr
 
 
@@ -234,7 +235,7 @@ def test_brief_json_on_disk_is_one_unit_a_line(runner, tmp_path: Path):
     result = invoke(
         runner, "rank", "-s", "county-2024", str(SUMMARY), "--brief", "--format", "json", "-o", str(out)
     )
-    assert result.exit_code == 0
+    assert result.exit_code == COHORT_EXIT
     assert result.stderr.splitlines()[-1] == f"已写入:{out}"
     text = out.read_text(encoding="utf-8")
     lines = text.splitlines()

@@ -126,7 +126,7 @@ def test_formula_zero_denominator_is_missing_with_reason(tmp_path: Path) -> None
     [res] = score_units(plan, [unit("甲县", {"已消除": 0, "监测对象": 0})])
     r = ind(res, "1.1")
     assert (r.value, r.status, r.score) == (None, "missing", 0.0)
-    assert r.basis == "无法计算(分母为 0),按零分处理"
+    assert r.basis == "无法计算(分母为 0),方案未规定缺数据如何计分,暂计 0 分"
 
 
 def test_formula_missing_input_names_it(tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ def test_formula_missing_input_names_it(tmp_path: Path) -> None:
     assert (r.status, r.score, r.basis) == (
         "missing",
         0.0,
-        "未填报(缺少 监测对象),按零分处理",
+        "未填报(缺少 监测对象),方案未规定缺数据如何计分,暂计 0 分",
     )
 
 
@@ -146,12 +146,15 @@ def test_formula_wrong_input_says_what_is_wrong(tmp_path: Path) -> None:
     wrong = {"已消除": 5, "监测对象": BAD}
     wrong_noted = {"已消除": BLANK, "监测对象": 5}
     [a, b] = score_units(plan, [unit("甲县", wrong), unit("乙县", wrong_noted)])
-    assert ind(a, "1.1").basis == "数据有误(监测对象 有误),按零分处理"
+    assert ind(a, "1.1").basis == "数据有误(监测对象 有误),方案未规定缺数据如何计分,暂计 0 分"
     units = [unit("丙县", {"已消除": BAD, "监测对象": BLANK})]
     units[0].values["已消除"].note = "单元格为错误值 #DIV/0!(除数为零)"
     [c] = score_units(plan, units)
-    assert ind(c, "1.1").basis == "数据有误(缺少 监测对象;已消除:单元格为错误值 #DIV/0!(除数为零)),按零分处理"
-    assert ind(b, "1.1").basis == "未填报(缺少 已消除),按零分处理"
+    assert (
+        ind(c, "1.1").basis
+        == "数据有误(缺少 监测对象;已消除:单元格为错误值 #DIV/0!(除数为零)),方案未规定缺数据如何计分,暂计 0 分"
+    )
+    assert ind(b, "1.1").basis == "未填报(缺少 已消除),方案未规定缺数据如何计分,暂计 0 分"
 
 
 def test_an_aggregate_too_large_for_a_float_is_an_error(tmp_path: Path) -> None:
@@ -188,8 +191,11 @@ def test_an_aggregate_too_large_for_a_float_is_an_error(tmp_path: Path) -> None:
         )
     a, b = score_units(plan, units)
     too_large = "明细表汇总结果超出数值范围(明细中的数过大)"
-    assert (ind(a, "1.1").status, ind(a, "1.1").basis) == ("error", f"数据有误({too_large}),按零分处理")
-    assert ind(a, "1.2").basis == f"数据有误(收入合计:{too_large}),按零分处理"
+    assert (ind(a, "1.1").status, ind(a, "1.1").basis) == (
+        "error",
+        f"数据有误({too_large}),方案未规定缺数据如何计分,暂计 0 分",
+    )
+    assert ind(a, "1.2").basis == f"数据有误(收入合计:{too_large}),方案未规定缺数据如何计分,暂计 0 分"
     assert (ind(b, "1.1").value, ind(b, "1.1").score) == (12.0, 5.0)
 
 

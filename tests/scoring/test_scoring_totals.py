@@ -115,13 +115,13 @@ def test_missing_zero(tmp_path: Path) -> None:
     [res] = score_units(three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": BLANK, "2.1": 35})])
     r = ind(res, "1.2")
     assert (r.status, r.score, r.lost, r.applicable) == ("missing", 0.0, 20, True)
-    assert r.basis == "未填报,按零分处理"
+    assert r.basis == "未填报,按方案计 0 分"
     assert res.total == 59.0  # 24 + 0 + 35, no rescaling
 
 
 def test_error_value_zero(tmp_path: Path) -> None:
     [res] = score_units(three(tmp_path), [unit("甲县", {"1.1": 24, "1.2": BAD, "2.1": 35})])
-    assert ind(res, "1.2").basis == "数据有误,按零分处理"
+    assert ind(res, "1.2").basis == "数据有误,按方案计 0 分"
 
 
 def test_missing_exclude_rescales(tmp_path: Path) -> None:
