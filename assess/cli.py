@@ -92,17 +92,21 @@ def schema_cmd(output: Path | None, force: bool) -> None:
 )
 @details_option
 @format_option(["table", "json"], "输出格式。")
-def check_cmd(scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, ...], fmt: str) -> None:
+@click.option("--strict", is_flag=True, help="把提醒也当作错误(有提醒时退出码为 1)。")
+def check_cmd(
+    scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, ...], fmt: str, strict: bool
+) -> None:
     """检查方案文件,或按方案检查填报的数据文件,一次列出全部问题。
 
     \b
     assess check 方案.yaml                     检查方案本身
     assess check --scheme 方案 数据文件...      按方案检查数据
-    退出码:0 无问题,1 发现问题,2 有文件无法读取或用法错误(其余问题照常列出)。
+    退出码:0 无错误(提醒照常列出),1 发现错误(--strict 时提醒也算),
+    2 有文件无法读取或用法错误(其余问题照常列出)。
     """
     from assess.commands.check import run_check
 
-    report = run_check(scheme, list(paths), list(details))
+    report = run_check(scheme, list(paths), list(details), strict=strict)
     click.echo(report.render(fmt or "table"), nl=False)
     _exit(report.exit_code)
 
@@ -184,6 +188,13 @@ def score_cmd(
 @click.option(
     "--jobs", "-j", type=click.IntRange(0, 64), default=0, metavar="N", help="并行读取的进程数,0 为自动。"
 )
+@click.option(
+    "--average",
+    "averages",
+    multiple=True,
+    metavar="编码=数值",
+    help="指标统计中该指标的平均值用给定的数(如公布的全省平均),如 --average 1.2=2.9;可多次指定。",
+)
 @force_option
 def rank_cmd(
     scheme: str,
@@ -203,6 +214,7 @@ def rank_cmd(
     seed: int,
     brief: bool,
     jobs: int,
+    averages: tuple[str, ...],
     force: bool,
 ) -> None:
     """为全部单位评分、排名、定等次,输出年度排名表(通报用)。
@@ -236,6 +248,7 @@ def rank_cmd(
             vary=list(vary),
             seed=seed,
             brief=brief,
+            averages=list(averages),
         )
     finally:
         if bar is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assess.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Finding, SchemeError, UsageError
@@ -48,10 +48,16 @@ class CheckReport:
         )
 
 
-def run_check(scheme: str | None, paths: list[Path], details: list[Path]) -> CheckReport:
-    if scheme is None:
-        return _check_schemes(paths)
-    return _check_data(scheme, paths, details)
+def run_check(
+    scheme: str | None, paths: list[Path], details: list[Path], *, strict: bool = False
+) -> CheckReport:
+    """Check schemes, or data files against a scheme; with ``strict`` every warning is an error."""
+    report = _check_schemes(paths) if scheme is None else _check_data(scheme, paths, details)
+    if strict:
+        report.findings = [
+            replace(f, severity="error") if f.severity == "warning" else f for f in report.findings
+        ]
+    return report
 
 
 def _check_schemes(paths: list[Path]) -> CheckReport:
@@ -69,10 +75,12 @@ def _check_schemes(paths: list[Path]) -> CheckReport:
             raise UsageError(f"找不到方案文件“{path}”")
         report.checked.append(str(path))
         try:
-            load_scheme(path)
+            loaded = load_scheme(path)
         except SchemeError as exc:
             report.findings.extend(exc.findings or [exc.to_finding()])
             report.unusable = report.unusable or not exc.findings
+        else:
+            report.findings.extend(loaded.warnings)  # a scheme without errors may still warn
     return report
 
 

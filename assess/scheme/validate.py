@@ -14,6 +14,7 @@ from assess.scheme.checker import Checker
 from assess.scheme.validate_formulas import check_formulas
 from assess.scheme.validate_grades import check_composition, check_grades
 from assess.scheme.validate_ids import check_ids
+from assess.scheme.validate_reach import check_reach
 from assess.scheme.validate_rectify import check_rectify
 from assess.scheme.validate_rules import check_indicators
 
@@ -28,6 +29,7 @@ def validate_scheme(loaded: LoadedScheme) -> list[Finding]:
     check_indicators(checker)
     check_grades(checker)
     check_composition(checker)
+    check_reach(checker)
     check_rectify(checker)
     checker.findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0))
     return checker.findings

@@ -49,11 +49,27 @@ def check_indicators(chk: Checker) -> None:
             continue
         if ind.field and ind.formula:
             chk.add(key, "value-source", f"指标 {ind.id} 不能同时有 field 和 formula")
-        _check_rule(chk, ind.rule, ind.points, ind.direction, (*key, "rule"), ind.id)
+        _check_rule(chk, ind.rule, ind.points, ind.direction, (*key, "rule"), ind.id, _value_range(chk, ind))
+    _check_caps(chk)
 
 
-def _check_rule(chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
+Range = tuple[float | None, float | None]
+
+
+def _value_range(chk: Checker, ind: m.Indicator) -> Range:
+    """The values the indicator can take as the scheme declares them: its own min and max,
+    else those of the field it reads."""
+    field = chk.fields.get(ind.field or "") or chk.fields.get(chk.field_names.get(ind.field or "", ""))
+    lo = ind.min if ind.min is not None else (field.min if field and not ind.formula else None)
+    hi = ind.max if ind.max is not None else (field.max if field and not ind.formula else None)
+    return lo, hi
+
+
+def _check_rule(
+    chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str, span: Range
+) -> None:
     _rule_params(chk, rule, points, direction, key, ident)
+    _reachable(chk, rule, points, direction, key, ident, span)
 
     for group, override in rule.by_group.items():
         gkey = (*key, "by_group", group)
@@ -83,6 +99,7 @@ def _check_rule(chk: Checker, rule: Any, points: float, direction: str, key: Pat
                 chk.add(where, "rule", f"分组覆盖参数无效:{message}")
             continue
         _rule_params(chk, variant, points, direction, gkey, ident)
+        _reachable(chk, variant, points, direction, gkey, ident, span)
 
 
 def _rule_params(chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
@@ -208,3 +225,105 @@ def _check_bands(chk: Checker, bands: list[m.Band], points: float, key: Path_, i
 
 def _gap(lo: float, hi: float) -> str:
     return f"恰为 {num(lo)} " if abs(hi - lo) < EPS else f"{num(lo)} 至 {num(hi)} 之间"
+
+
+def _reachable(
+    chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str, span: Range
+) -> None:
+    """Warn where no value can earn the indicator's full points, or a deduction cap is out of reach."""
+    t = rule.type
+    best: float | None = None  # the highest score the rule can give, where it is below points
+    where: Path_ = key
+    if t == "bands":
+        best = max(
+            min(b.score if b.score is not None else (b.share or 0) * points, points) for b in rule.bands
+        )
+        what = f"各档得分最高为 {num(best)}"
+        where = (*key, "bands")
+    elif t == "rank" and rule.scores:
+        best = max(*rule.scores, rule.others)
+        what = f"名次得分最高为 {num(best)}"
+        where = (*key, "scores")
+    elif t == "rank" and rule.first is not None:
+        best = max(rule.first, rule.others)
+        what = f"第 1 名得分 {num(best)}"
+        where = (*key, "first")
+    elif t == "relative" and rule.cap is not None:
+        best = rule.cap
+        what = f"的最高得分 cap 为 {num(best)}"
+        where = (*key, "cap")
+    elif t == "minmax":
+        best = (rule.base + rule.span) / 100 * points
+        what = f"的 base + span 为 {num(rule.base + rule.span)}(最高只能得分值的 {num(rule.base + rule.span)}%,即 {num(best)} 分)"
+    elif t == "deduct" and rule.cap is not None and rule.cap > points + EPS:
+        chk.add(
+            (*key, "cap"),
+            "cap-unreachable",
+            f"指标 {ident} 的扣分上限 {num(rule.cap)} 大于分值 {num(points)},最多只扣 {num(points)} 分,"
+            "上限达不到;请核对扣分上限或分值",
+            "warning",
+        )
+    if best is not None:
+        if best < points - EPS:
+            chk.add(
+                where,
+                "cap-unreachable",
+                f"指标 {ident} {what},达不到分值 {num(points)},任何单位都得不到满分",
+                "warning",
+            )
+        return
+    goal = {"threshold": "target", "linear": "target", "ratio": "target", "step": "baseline"}.get(t)
+    if goal is None:
+        return
+    target = getattr(rule, goal)
+    lower = rule.floor > rule.target if t == "linear" else direction == "lower"
+    edge = span[0] if lower else span[1]  # the best value the scheme allows
+    if edge is None:
+        return
+    bound = "下限 min" if lower else "上限 max"
+    if (edge > target + EPS) if lower else (edge < target - EPS):
+        why = f"{'低于' if lower else '高于'}取值{bound} {num(edge)}"
+    elif t == "threshold" and not rule.inclusive and abs(edge - target) < EPS:
+        why = f"等于取值{bound} {num(edge)},而 inclusive: false(恰好等于不算达标)"
+    else:
+        return
+    chk.add(
+        (*key, goal),
+        "cap-unreachable",
+        f"指标 {ident} 的 {goal} {num(target)} {why},任何单位都得不到满分",
+        "warning",
+    )
+
+
+def _check_caps(chk: Checker) -> None:
+    """Shared caps that nothing can reach: a deduction group's, the bonus total's."""
+    s = chk.s
+    members: dict[str, float] = {}
+    for ind, _cat, _key in walk_indicators(s):
+        rule = ind.rule
+        if not ind.children and rule is not None and rule.type == "deduct" and rule.cap_group:
+            members[rule.cap_group] = members.get(rule.cap_group, 0.0) + ind.points
+    for gi, g in enumerate(s.deduct_groups):
+        if g.id not in members:
+            chk.add(
+                ("deduct_groups", gi),
+                "empty-group",
+                f"扣分组“{g.name}”没有指标使用(没有指标写 cap_group: {g.id}),其扣分上限不起作用",
+                "warning",
+            )
+        elif g.cap > members[g.id] + EPS:
+            chk.add(
+                ("deduct_groups", gi, "cap"),
+                "cap-unreachable",
+                f"扣分组“{g.name}”的扣分上限 {num(g.cap)} 大于所含指标分值之和 {num(members[g.id])},上限达不到",
+                "warning",
+            )
+    if s.bonus and s.bonus.cap is not None:
+        total = sum(i.points for i in s.bonus.items)
+        if s.bonus.cap > total + EPS:
+            chk.add(
+                ("bonus", "cap"),
+                "cap-unreachable",
+                f"加分合计上限 {num(s.bonus.cap)} 大于各加分项分值之和 {num(total)},上限达不到",
+                "warning",
+            )

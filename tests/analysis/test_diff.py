@@ -50,7 +50,7 @@ NEW = """\
           - {id: "1.7", name: 改编码, points: 1, rule: {type: boolean}}
           - {id: "1.5", name: 问题数, points: 1, unit: 个, department: 丙局, rule: {type: deduct, per_item: 1}}
     grades:
-      - {name: 好, min: 90, quota: 0.3}
+      - {name: 好, min: 9.5, quota: 0.3}
       - {name: 一般, min: 0}
 """
 

@@ -91,13 +91,14 @@ def _small(tmp_path: Path, formula: str, fields: str):  # type: ignore[no-untype
     return load_plan(str(path))
 
 
-def test_a_name_that_is_also_another_fields_id_reads_that_field(tmp_path: Path) -> None:
-    """Field x is named "y" and field y exists too: a formula's "y" is field y, as before env_keys."""
-    from assess.workbook.data import UnitData, Value
+def test_a_name_that_is_also_another_fields_id_is_refused(tmp_path: Path) -> None:
+    """Field x is named "y" and field y exists too: a formula's "y" would be ambiguous, so the
+    scheme check refuses it (duplicate-name) rather than pick one silently."""
+    from assess.errors import SchemeError
 
-    plan = _small(tmp_path, "y / x * 100", "  - {id: x, name: y}\n  - {id: y, name: 上年}")
-    p = prepare(plan, UnitData("甲县", values={"x": Value(80.0), "y": Value(100.0)}))
-    assert p.values[0].value == 125.0
+    with pytest.raises(SchemeError) as caught:
+        _small(tmp_path, "y / x * 100", "  - {id: x, name: y}\n  - {id: y, name: 上年}")
+    assert [f.code for f in caught.value.findings] == ["duplicate-name"]
 
 
 def test_the_whole_of_a_part_is_in_the_env_for_explain(tmp_path: Path) -> None:
