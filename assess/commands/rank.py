@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from assess.commands.common import (
+    PROBLEMS_SHOWN,
     Inputs,
+    data_problems,
     document,
     encode_indicator,
+    file_findings,
     guard,
     json_chunks,
     load_plan,
+    problem_lines,
+    problem_text,
     read_inputs,
 )
 from assess.commands.output import Outputs, document_target, write_json
@@ -44,14 +50,20 @@ def run_rank(
     vary: list[str] | None = None,
     seed: int = 1,
     brief: bool = False,
+    averages: list[str] | None = None,
 ) -> Run:
-    from assess.scoring.columnar import fits_columns
+    from assess.scoring.array.support import array_support
+    from assess.scoring.coverage import coverage
     from assess.scoring.engine import first_pass, score_prepared, settled
     from assess.scoring.ranking import indicator_statistics, rank_cohort
 
     if brief:
         check_brief(fmt, sensitivity)
     plan = load_plan(scheme)
+    if averages:
+        from assess.scoring.statistics import apply_averages
+
+        apply_averages(plan, averages)
     outputs = guard(plan, force, inputs, details, 上年结果=[previous])
     if output is not None:
         document_target(output, fmt, outputs)  # refused before anything is read
@@ -78,7 +90,7 @@ def run_rank(
                 ]
 
     # The brief table scores the cohort on columns once all is read, when the scheme allows it.
-    watch = None if brief and fits_columns(plan) else on_units
+    watch = None if brief and not array_support(plan, columns=True) else on_units
     data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs, on_units=watch)
     if strict and (data.refused or any(f.severity == "error" for u in data.units for f in u.findings)):
         problems = [f"{r['file']}: {r['reason']}" for r in data.refused]
@@ -90,7 +102,13 @@ def run_rank(
     if brief:
         table = brief_of(plan, data, last, overall=overall, firsts=lambda: _firsts(plan, data, early)[0])
         run = _summary(data, table.units, last, quiet)
-        extra = _extra(plan, data, previous, overall, title, issuer, table.statistics())
+        extra = _extra(plan, data, previous, overall, title, issuer, table.statistics(data.units))
+        note_problems(extra, data)
+        seen = coverage(plan, zip(table.units, table.group_ids, strict=True), ranking=True).notes
+        if seen:  # what the cohort rules saw
+            extra["notes"] = [*seen, *extra.get("notes", [])]
+            if not quiet:
+                run.messages += [f"  {note}" for note in seen]
         return write_brief(
             run,
             plan,
@@ -106,7 +124,8 @@ def run_rank(
     firsts, ready = _firsts(plan, data, early, encoded)
     prepared = [p for p, _row in firsts]
     results = score_prepared(plan, prepared, cohort=len(prepared) > 1, rows=[row for _p, row in firsts])
-    rank_cohort(plan, results, last, overall=overall)
+    notes = coverage(plan, [(r.unit, r.group) for r in results], ranking=True).notes
+    notes += rank_cohort(plan, results, last, overall=overall)
     report = None
     if sensitivity:
         from assess.analysis.sensitivity import run_sensitivity
@@ -118,6 +137,11 @@ def run_rank(
             f"  单位较多({len(results)} 个):加 --brief 可输出精简排名表(不写计分依据),快得多、文件小得多"
         )
     extra = _extra(plan, data, previous, overall, title, issuer, indicator_statistics(plan, results))
+    if notes:  # what the cohort rules saw, a quota exceeded by a tie: JSON, document and summary
+        extra["notes"] = notes
+        if not quiet:
+            run.messages += [f"  {note}" for note in notes]
+    note_problems(extra, data)
     if fmt == "table":
         from assess.render.terminal import ranking_table
 
@@ -229,11 +253,42 @@ def _summary(data: Inputs, units: list[str], last: dict[str, Any] | None, quiet:
         run.messages.extend(f"  {note}" for note in data.notes)
     for r in data.refused:
         run.messages.append(f"  未计入:{r['file']}:{r['reason']}")
+    say_problems(run, data)
     if not quiet and last is not None:
         gone = sorted(set(last) - set(units))
         if gone:
             run.messages.append(f"  上年有、本年无的单位:{'、'.join(gone)}")
     return run
+
+
+def say_problems(run: Run, data: Inputs) -> None:
+    """Exit 1 and name every data problem (each cell), also with ``--quiet``: it is the reason."""
+    problems = data_problems(data)
+    if not problems:
+        return
+    run.exit_code = EXIT_FINDINGS
+    run.messages.append(
+        f"  有 {len(problems):,} 处数据问题,所涉指标按方案的缺数据规则计分(见计分依据);请核实更正后重新评分:"
+    )
+    run.messages.extend(problem_lines(problems))
+
+
+def note_problems(extra: dict[str, Any], data: Inputs) -> None:
+    """The data problems in the notes of the JSON and the document (the first few, by file name
+    and cell): a ranking built on them is not to be issued before they are checked."""
+    problems = data_problems(data)
+    if not problems:
+        return
+    lines = [
+        f"有 {len(problems):,} 处数据问题,所涉指标已按考核方案的缺数据规则计分,"
+        "核实更正并重新评分前,本排名不宜印发:"
+    ]
+    for f in problems[:PROBLEMS_SHOWN]:
+        where = replace(f.location, file=Path(f.location.file).name if f.location.file else None)
+        lines.append(problem_text(replace(f, location=where)))
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"另有 {len(problems) - PROBLEMS_SHOWN:,} 处,见 JSON 输出中各单位的 findings。")
+    extra["notes"] = [*extra.get("notes", []), *lines]
 
 
 def _extra(
@@ -254,6 +309,7 @@ def _extra(
         "groups": [{"id": g.id, "name": g.name} for g in plan.scheme.groups],
         "statistics": stats,
         "refused": data.refused,
+        "findings": [f.to_dict() for f in file_findings(data)],
     }
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Direction = Literal["higher", "lower"]
-Kind = Literal["number", "percent", "count", "amount", "bool", "score", "text"]
+Kind = Literal["number", "percent", "count", "amount", "bool", "score", "text", "rating"]
+ColumnKind = Literal["number", "percent", "count", "amount", "bool", "score", "text"]
+Levels = dict[str, Annotated[float, Field(ge=0)]]
 MissingPolicy = Literal["zero", "exclude", "refuse"]
 Within = Literal["group", "cohort"]
 
@@ -195,7 +197,7 @@ class RectifyText(_Model):
 class Column(_Model):
     id: str
     name: str
-    kind: Kind = "number"
+    kind: ColumnKind = "number"
     unit: str | None = None
     aliases: list[str] = Field(default_factory=list)
 
@@ -236,6 +238,14 @@ class DataField(_Model):
     formula: str | None = None
     aggregate: Aggregate | None = None
     required: bool = True
+    levels: Levels | None = Field(
+        None, description="评价等次及折合的数值,如 {好: 100, 较好: 85, 一般: 70, 较差: 50}"
+    )
+
+    @model_validator(mode="after")
+    def _levels(self) -> DataField:
+        check_levels(self.kind, self.levels, self.formula is not None or self.aggregate is not None)
+        return self
 
 
 class Indicator(_Model):
@@ -251,6 +261,11 @@ class Indicator(_Model):
     standard: str | None = Field(None, description="评分标准原文")
     field: str | None = Field(None, description="取值的字段 id")
     formula: str | None = Field(None, description="计算公式,引用字段 id")
+    average: Literal["mean", "pooled"] | float | None = Field(
+        None,
+        description="排名表统计中的平均值:mean 各单位算术平均,pooled 合计比率(分子之和 ÷ 分母之和),"
+        "或写一个数(如方案公布的全省平均);不写时由两项数据相除得出的比率为 pooled,其余为 mean",
+    )
     rule: Rule | None = None
     missing: MissingPolicy | None = None
     min: float | None = None
@@ -258,6 +273,67 @@ class Indicator(_Model):
     aliases: list[str] = Field(default_factory=list)
     rectify: RectifyText | None = None
     children: list[Indicator] = Field(default_factory=list, description="三级指标")
+    levels: Levels | None = Field(
+        None, description="评价等次及折合的数值,如 {好: 100, 较好: 85, 一般: 70, 较差: 50}"
+    )
+
+    @model_validator(mode="after")
+    def _levels(self) -> Indicator:
+        check_levels(self.kind, self.levels, self.formula is not None or self.field is not None)
+        return self
+
+    @field_validator("average", mode="before")
+    @classmethod
+    def _average(cls, value: object, info: ValidationInfo) -> object:
+        """A pooled average needs a rate formula to pool; a yes/no indicator has a share instead."""
+        from assess.scheme.rates import rate_parts
+
+        if value is None:
+            return value
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (str, int, float))
+            or (isinstance(value, str) and value not in ("mean", "pooled"))
+        ):
+            raise ValueError(f"average 应为 mean(算术平均)、pooled(合计比率)或一个数,实际为“{value}”")
+        if info.data.get("kind") == "bool":
+            raise ValueError("是否项在统计中列“是”的个数和占比,不写 average")
+        if value == "pooled" and rate_parts(info.data.get("formula")) is None:
+            raise ValueError(
+                "average: pooled(合计比率)只用于由两项数据相除得出的指标,须写 formula,形如“分子 / 分母 * 100”"
+            )
+        return value
+
+
+def check_levels(kind: str | None, levels: dict[str, float] | None, derived: bool) -> None:
+    """A rating (kind rating) lists its words with their points; nothing else has levels."""
+    if levels is None:
+        if kind == "rating":
+            raise ValueError(
+                "kind 为 rating(评价等次)时须用 levels 列出各等次及折合的数值,如 {好: 100, 较好: 85}"
+            )
+        return
+    if kind not in (None, "rating"):
+        raise ValueError(f"levels(评价等次)只用于 kind: rating,不能与 kind: {kind} 同用")
+    if derived:
+        raise ValueError("levels(评价等次)只用于直接填报的值,不能与 formula、field 或 aggregate 同用")
+    if len(levels) < 2:
+        raise ValueError("levels(评价等次)至少列出两个等次")
+    seen: dict[str, str] = {}
+    for word in levels:
+        key = level_key(word)
+        if not key:
+            raise ValueError("levels(评价等次)中有空白的等次名称")
+        if key in seen:
+            raise ValueError(f"levels(评价等次)中“{seen[key]}”与“{word}”写法相同,无法区分")
+        seen[key] = word
+
+
+def level_key(word: str) -> str:
+    """A rating word as compared: full-width folded, spaces dropped, case ignored."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", str(word)).split()).casefold()
 
 
 class Category(_Model):
@@ -346,13 +422,23 @@ class Bar(_Model):
     reason: str
 
 
-class Consequence(_Model):
-    name: str = Field(description="如 约谈、通报批评、通报表扬")
-    grade: str | None = None
-    bottom: int | None = Field(None, ge=1, description="组内倒数名次以内")
-    top: int | None = Field(None, ge=1, description="组内前几名以内")
+Places = int | str  # 3, or a share of the group written "10%" (checked in validate_grades)
+
+
+class Condition(_Model):
+    """结果运用的一个条件;各键同时满足,any 中至少一项、all 中每一项也须满足。"""
+
+    grade: str | list[str] | None = Field(None, description="等次,如 一般、一般及以下、好及以上,或等次列表")
+    bottom: Places | None = Field(None, description="组内倒数几名以内,如 3;或倒数百分之几,如 10%")
+    top: Places | None = Field(None, description="组内前几名以内,如 2;或前百分之几,如 10%")
     years: int = Field(1, ge=1, le=5, description="连续年数(需上年结果)")
     within: Within = "group"
+    any: list[Condition] | None = Field(None, description="其中至少一项成立(或)")
+    all: list[Condition] | None = Field(None, description="其中每一项都成立(且)")
+
+
+class Consequence(Condition):
+    name: str = Field(description="如 约谈、通报批评、通报表扬")
 
 
 class Ranking(_Model):
@@ -369,6 +455,7 @@ class Group(_Model):
     id: str
     name: str
     aliases: list[str] = Field(default_factory=list)
+    count: int | None = Field(None, ge=1, description="本组应参评的单位数;不写 units 时用于核对是否齐全")
 
 
 class UnitEntry(_Model):

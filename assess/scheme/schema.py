@@ -64,6 +64,7 @@ MODELS: dict[str, tuple[str, str | None]] = {
     "Grade": ("等次", "等次名称、分数线与名额比例。"),
     "Bar": ("等次限制", None),
     "Consequence": ("结果运用", "如 约谈、通报批评、通报表扬,及其适用条件。"),
+    "Condition": ("结果运用的条件", "各键同时满足;any 中至少一项成立,all 中每一项都成立。"),
     "Ranking": ("排名", "同分时的比较规则与名次写法。"),
 }
 
@@ -172,7 +173,8 @@ FIELDS: dict[str, str] = {
     "Grade.name": "等次名称,如 好、较好、一般、较差",
     "Grade.quota_within": "名额比例的计算范围:group 本组,cohort 全体",
     "Bar.reason": "理由,写入评定依据",
-    "Consequence.grade": "适用的等次",
+    "Consequence.grade": "适用的等次:等次名称、“一般及以下”“较好及以上”,或等次列表",
+    "Condition.grade": "适用的等次:等次名称、“一般及以下”“较好及以上”,或等次列表",
     "Ranking.ties": "同分名次:shared 并列且占位(1、1、3),dense 并列不占位(1、1、2)",
 }
 

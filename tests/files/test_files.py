@@ -58,7 +58,15 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 @pytest.fixture()
 def workplace(tmp_path: Path) -> Path:
+    """The examples with their two deliberately blank cells filled: a cohort that exits 0."""
+    from openpyxl import load_workbook
+
     shutil.copytree(EXAMPLES / "counties", tmp_path / "data")
+    for name, cell, value in (("永顺县", "D19", 21.5), ("泸溪县", "D28", 6.2)):
+        path = tmp_path / "data" / f"{name}.xlsx"
+        wb = load_workbook(path)
+        wb["指标数据"][cell] = value
+        wb.save(path)
     shutil.copy(EXAMPLES / "村级明细(全省).xlsx", tmp_path / "明细.xlsx")
     shutil.copy(EXAMPLES / "督查发现问题清单.xlsx", tmp_path / "问题清单.xlsx")
     return tmp_path
@@ -136,7 +144,8 @@ def test_a_filled_template_is_read(workplace: Path) -> None:
     wb["指标数据"]["D3"] = 120
     wb.save(workplace / "新县.xlsx")
     done = run(["score", "-s", "county-2024", "新县.xlsx", "--format", "json"], workplace)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # read as a unit: its many blanks are data problems
+    assert "数据问题:新县.xlsx 指标数据!D4:“已消除风险监测对象人数”未填写" in done.stderr
     assert [u["unit"] for u in json.loads(done.stdout)["units"]] == ["新县"]
 
 
