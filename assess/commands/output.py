@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assess.commands.run import Run
-from assess.errors import Location, OutputError, UsageError, os_error_text, shorten
+from assess.errors import OutputError, UsageError, os_error_text, shorten
 
 SUFFIX = {"json": ".json", "html": ".html", "doc": ".doc", "xlsx": ".xlsx"}
 FORMAT_OF = {".json": "json", ".html": "html", ".htm": "html", ".doc": "doc", ".xlsx": "xlsx"}
@@ -233,7 +232,7 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 def keep_backup(target: Path) -> Path:
     """Copy ``target`` to ``名称.备份-YYYYMMDD-HHMMSS.后缀`` beside it (``-2``… when taken)."""
-    from assess.render.atomic import atomic_path
+    from assess.render.atomic import copy_atomic
 
     stem = f"{target.stem}.备份-{time.strftime('%Y%m%d-%H%M%S')}"
     backup = target.with_name(f"{stem}{target.suffix}")
@@ -241,14 +240,7 @@ def keep_backup(target: Path) -> Path:
     while backup.exists():
         backup = target.with_name(f"{stem}-{n}{target.suffix}")
         n += 1
-    with atomic_path(backup) as tmp:
-        try:
-            shutil.copyfile(target, tmp)
-        except OSError as exc:
-            raise OutputError(
-                f"替换前无法备份“{target}”({exc.strerror or exc}),未写入任何文件",
-                Location(file=str(target)),
-            ) from None
+    copy_atomic(target, backup, f"替换前无法备份“{target}”({{error}}),未写入任何文件")
     return backup
 
 

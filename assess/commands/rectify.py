@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,7 +235,7 @@ def run_rectify(
     from assess.rectify.merge import merge
     from assess.rectify.progress import compute
     from assess.rectify.sheets import write_summary
-    from assess.render.atomic import atomic_path
+    from assess.render.atomic import atomic_path, copy_atomic
     from assess.workbook.marker import LEDGER as LEDGER_KIND
     from assess.workbook.marker import mark
 
@@ -308,14 +307,8 @@ def run_rectify(
             refuse_if_open(target)  # opened while this run was merging: still nothing written
             if existed and backup:
                 saved_backup = backup_path(real, as_of)
-                with atomic_path(saved_backup) as tmp:
-                    try:
-                        shutil.copyfile(real, tmp)
-                    except OSError as e:
-                        raise OutputError(
-                            f"更新前无法备份台账“{target}”({e.strerror or e}),台账未作任何修改",
-                            Location(file=str(target)),
-                        ) from None
+                refusal = f"更新前无法备份台账“{target}”({{error}}),台账未作任何修改"
+                copy_atomic(real, saved_backup, refusal)
             mark(book.wb, LEDGER_KIND)  # never read back as a unit's data (workbook.marker)
             try:
                 with atomic_path(real) as tmp:

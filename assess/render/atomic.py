@@ -270,6 +270,21 @@ def atomic_path(path: Path) -> Iterator[Path]:
                 os.close(held)
 
 
+def copy_atomic(source: Path, target: Path, refusal: str) -> None:
+    """Copy ``source`` to a new ``target`` (a backup) whole or not at all.
+
+    ``refusal`` is the Chinese message when the copy fails, with ``{error}``
+    where the system's reason goes: a failed backup stops what it protects.
+    """
+    import shutil
+
+    with atomic_path(target) as tmp:
+        try:
+            shutil.copyfile(source, tmp)
+        except OSError as exc:
+            raise OutputError(refusal.format(error=exc.strerror or exc), Location(file=str(source))) from None
+
+
 def write_atomic(path: Path, data: bytes | str | Iterable[str], encoding: str = "utf-8") -> Path:
     """Write ``data`` to ``path`` atomically; text is encoded with ``encoding``.
 

@@ -194,3 +194,24 @@ def test_safe_filename_never_escapes(tmp_path: Path) -> None:
         name = safe_filename(evil)
         assert "/" not in name and "\\" not in name and ".." not in name and "\x00" not in name
         assert (tmp_path / name).resolve().parent == tmp_path.resolve()
+
+
+def test_copy_atomic_failure_names_what_it_protects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A backup that cannot be made stops the replacement, and leaves no temporary file."""
+    import errno
+    import shutil
+
+    from assess.errors import OutputError
+    from assess.render.atomic import copy_atomic
+
+    source = tmp_path / "台账.xlsx"
+    source.write_bytes(b"old")
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    with pytest.raises(OutputError) as caught:
+        copy_atomic(source, tmp_path / "台账.备份.xlsx", "更新前无法备份台账({error}),台账未作任何修改")
+    assert caught.value.message == "更新前无法备份台账(No space left on device),台账未作任何修改"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["台账.xlsx"]
