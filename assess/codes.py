@@ -572,6 +572,16 @@ _SCHEME_CHECKS = (
         "写明 grade、bottom、top、any 或 all 中的一项;名次写整数(如 3)或百分比(如 10%)。",
     ),
     _c(
+        "bar",
+        "finding",
+        "方案",
+        "等次限制有误",
+        "等次限制(不得评为某等次)缺少条件,同时写了 bottom 和 top,名次比例写法有误,any / all 为空,"
+        "或连续年数(years)没有与名次(bottom、top)同写。",
+        "等次限制“连续两年排名末位的不得评为“好””的 years 须与 bottom 或 top 同写",
+        "写明 when、bottom、top、any 或 all 中的一项;years 只用于名次条件(上年名次取自 --previous)。",
+    ),
+    _c(
         "rectify-template",
         "finding",
         "方案",

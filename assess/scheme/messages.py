@@ -227,6 +227,11 @@ def pydantic_message(err: Any, data: Any, key: Path_, root: type[BaseModel] = Sc
     last = key[-1] if key else ""
     if kind == "missing":
         return f"缺少必填项“{err['loc'][-1]}”"
+    if kind == "extra_forbidden" and last == "grade" and err["loc"][:1] == ("bars",):
+        return (
+            "等次限制的条件不能写 grade:等次限制决定等次,不能以等次为条件;"
+            "条件可写 when、bottom、top、years、within、any、all"
+        )
     if kind == "extra_forbidden":
         return f"未知的键“{last}”" + _suggest(str(last), tuple(err["loc"]), root)
     if kind in ("union_tag_invalid", "union_tag_not_found"):

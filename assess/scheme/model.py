@@ -414,15 +414,26 @@ class Grade(_Model):
     quota_within: Within = "group"
 
 
-class Bar(_Model):
+Places = int | str  # 3, or a share of the group written "10%" (checked in validate_grades)
+
+
+class BarCondition(_Model):
+    """等次限制的一个条件;各键同时满足,any 中至少一项、all 中每一项也须满足。"""
+
+    when: str | None = Field(None, description="条件公式;veto 表示有一票否决事项")
+    bottom: Places | None = Field(None, description="组内倒数几名以内,如 3;或倒数百分之几,如 10%")
+    top: Places | None = Field(None, description="组内前几名以内,如 2;或前百分之几,如 10%")
+    years: int = Field(1, ge=1, le=5, description="连续年数(上年名次取自 --previous 的上年结果)")
+    within: Within = "group"
+    any: list[BarCondition] | None = Field(None, description="其中至少一项成立(或)")
+    all: list[BarCondition] | None = Field(None, description="其中每一项都成立(且)")
+
+
+class Bar(BarCondition):
     """不得评为某等次的条件。"""
 
     grade: str = Field(description="不得评为此等次(及更高等次)")
-    when: str = Field(description="条件公式;veto 表示有一票否决事项")
     reason: str
-
-
-Places = int | str  # 3, or a share of the group written "10%" (checked in validate_grades)
 
 
 class Condition(_Model):

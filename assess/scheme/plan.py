@@ -17,6 +17,7 @@ from assess.scheme.inputs import ColumnSpec, InputSpec, ReadPlan, TableSpec
 from assess.scheme.load import LoadedScheme
 from assess.scheme.rates import average_basis
 from assess.scheme.walk import walk_indicators
+from assess.scoring.conditions import formulas_of
 from assess.scoring.numbers import Rounder
 
 _AMOUNT_UNITS = {"元", "万元", "亿元"}
@@ -126,13 +127,14 @@ class Plan:
     group_names: dict[str, str]  # canonical id → display name
     unit_groups: dict[str, str]  # unit name → canonical group id
     vetoes: list[tuple[m.Veto, Formula]]
-    bars: list[tuple[m.Bar, Formula]]
+    bars: list[tuple[m.Bar, Formula]]  # a bar without ``when`` has the formula 1 (true)
     grade_names: list[str]
     round: Rounder
     cohort_indicators: list[int] = field(default_factory=list)  # indexes into indicators
     env_keys: tuple[str, ...] = ()  # the unit values scoring reads (see _env_reads)
     env_aliases: tuple[tuple[str, str], ...] = ()  # (name, field id) for the names scoring reads
     derived_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived field id → its names
+    bar_formulas: dict[str, Formula] = field(default_factory=dict)  # every ``when`` of the bars, by its text
     category_members: list[list[int]] = field(default_factory=list)  # indicator indexes per category
 
     def group_of(self, declared: str | None, unit: str) -> str | None:
@@ -291,7 +293,8 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
         group_names={g.id: g.name for g in s.groups},
         unit_groups=unit_groups,
         vetoes=[(v, compile_formula(v.when)) for v in s.vetoes],
-        bars=[(b, compile_formula(b.when)) for b in s.bars],
+        bars=[(b, compile_formula(b.when or "1")) for b in s.bars],
+        bar_formulas={text: compile_formula(text) for b in s.bars for text in formulas_of(b)},
         grade_names=[g.name for g in s.grades],
         round=Rounder(s.rounding.decimals, s.rounding.mode),
     )
@@ -330,7 +333,7 @@ def _env_reads(plan: Plan) -> set[str]:
     for f in plan.fields.values():
         if f.formula is not None:
             names.update(f.formula.names)
-    for _item, formula in (*plan.vetoes, *plan.bars):
+    for formula in (*(f for _item, f in plan.vetoes), *plan.bar_formulas.values()):
         names.update(formula.names)
     for section in (s.bonus, s.penalties):
         if section is not None:

@@ -70,7 +70,18 @@ def check_formulas(chk: Checker) -> None:
     for vi, veto in enumerate(s.vetoes):
         _formula(chk, veto.when, ("vetoes", vi, "when"), names, "一票否决条件", refs="value")
     for bi, bar in enumerate(s.bars):
-        _formula(chk, bar.when, ("bars", bi, "when"), names | {"veto"}, "等次限制条件")
+        for at, cond in _bar_conditions(bar, ("bars", bi)):
+            if cond.when is not None:
+                _formula(chk, cond.when, (*at, "when"), names | {"veto"}, "等次限制条件")
+
+
+def _bar_conditions(c: m.BarCondition, at: Path_) -> list[tuple[Path_, m.BarCondition]]:
+    """A bar's condition and those in its ``any`` / ``all``, each with its place in the scheme."""
+    out: list[tuple[Path_, m.BarCondition]] = [(at, c)]
+    for key, items in (("any", c.any), ("all", c.all)):
+        for j, sub in enumerate(items or []):
+            out += _bar_conditions(sub, (*at, key, j))
+    return out
 
 
 def _formula(

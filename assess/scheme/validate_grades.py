@@ -40,6 +40,7 @@ def check_grades(chk: Checker) -> None:
                 "unknown-grade",
                 f"等次“{bar.grade}”未在 grades 中定义",
             )
+        _check_bar(chk, bar, bar.reason, ("bars", i), top=True)
     for i, c in enumerate(s.consequences):
         _check_condition(chk, c, c.name, ("consequences", i), top=True)
     known = {c.id for c in s.categories} | chk.indicator_ids
@@ -71,24 +72,53 @@ def _check_condition(
     if all(p is None for p in parts):
         where = f"结果运用“{name}”" if top else f"结果运用“{name}”的条件"
         chk.add(at, "consequence", f"{where}须写 grade、bottom、top、any 或 all 中至少一项")
-    if c.bottom is not None and c.top is not None:
-        chk.add(at, "consequence", f"结果运用“{name}”不能同时写 bottom 和 top")
-    for key, spec in (("bottom", c.bottom), ("top", c.top)):
-        if isinstance(spec, int) and spec < 1:
-            chk.add((*at, key), "consequence", f"结果运用“{name}”的 {key} 应至少为 1,实际为 {spec}")
-        elif isinstance(spec, str):
-            share = share_of(spec)
-            if share is None or not 0 < share <= 100:
-                chk.add(
-                    (*at, key),
-                    "consequence",
-                    f"结果运用“{name}”的 {key}“{spec}”应为名次数(如 3)或百分比(如 10%,大于 0、不超过 100%)",
-                )
+    _places(chk, c, f"结果运用“{name}”", at, "consequence")
     for key, items in (("any", c.any), ("all", c.all)):
         if items is not None and not items:
             chk.add((*at, key), "consequence", f"结果运用“{name}”的 {key} 不能为空")
         for j, sub in enumerate(items or []):
             _check_condition(chk, sub, name, (*at, key, j))
+
+
+def _places(
+    chk: Checker, c: m.Condition | m.BarCondition, where: str, at: tuple[str | int, ...], code: str
+) -> None:
+    """``bottom`` / ``top`` of a consequence's or a bar's condition."""
+    if c.bottom is not None and c.top is not None:
+        chk.add(at, code, f"{where}不能同时写 bottom 和 top")
+    for key, spec in (("bottom", c.bottom), ("top", c.top)):
+        if isinstance(spec, int) and spec < 1:
+            chk.add((*at, key), code, f"{where}的 {key} 应至少为 1,实际为 {spec}")
+        elif isinstance(spec, str):
+            share = share_of(spec)
+            if share is None or not 0 < share <= 100:
+                chk.add(
+                    (*at, key),
+                    code,
+                    f"{where}的 {key}“{spec}”应为名次数(如 3)或百分比(如 10%,大于 0、不超过 100%)",
+                )
+
+
+def _check_bar(
+    chk: Checker, c: m.BarCondition, reason: str, at: tuple[str | int, ...], *, top: bool = False
+) -> None:
+    """A bar's condition and, in turn, each of its ``any`` / ``all`` conditions: the language
+    of consequences without ``grade`` (a bar decides the grade), with ``when`` formulas."""
+    where = f"等次限制“{reason}”"
+    if all(p is None for p in (c.when, c.bottom, c.top, c.any, c.all)):
+        chk.add(at, "bar", f"{where}{'' if top else '的条件'}须写 when、bottom、top、any 或 all 中至少一项")
+    _places(chk, c, where, at, "bar")
+    if c.years > 1 and c.bottom is None and c.top is None:
+        chk.add(
+            (*at, "years"),
+            "bar",
+            f"{where}的 years 须与 bottom 或 top 同写:上年只有名次可核对(取自 --previous 的上年结果)",
+        )
+    for key, items in (("any", c.any), ("all", c.all)):
+        if items is not None and not items:
+            chk.add((*at, key), "bar", f"{where}的 {key} 不能为空")
+        for j, sub in enumerate(items or []):
+            _check_bar(chk, sub, reason, (*at, key, j))
 
 
 def check_composition(chk: Checker) -> None:

@@ -8,6 +8,15 @@ one.  ``grade`` is a grade name, ``名称及以下`` / ``名称及以上`` or a 
 
 The array path (``scoring/brief.py``) evaluates only the plain form (one grade name, whole
 places, ``years`` with a grade); ``columnar_refusal`` says what else a scheme uses.
+
+Grade bars (等次限制, ``BarCondition``) take the same language without ``grade`` and with
+``when`` (a formula) instead.  A grade is decided in this order (docs/scheme.md, “等次的评定
+顺序”): the band of the total; vetoes; the bars that read formulas only (``grades.grade_unit``,
+unit by unit); places (totals and tie-breaks only, never grades); the bars that read places
+(``bottom`` / ``top`` / ``years`` anywhere in them: ``bar_places``, in the scheme's order);
+quotas within groups, then over the cohort; consequences.  A place-based bar's formulas are
+evaluated with the others and kept on the unit (``UnitResult.bar_tests``).  The array path
+does not evaluate ``any`` / ``all`` or places in bars: ``array_support`` refuses them.
 """
 
 from __future__ import annotations
@@ -18,8 +27,12 @@ from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
+from assess.scheme.model import BarCondition
+
 if TYPE_CHECKING:
-    from assess.scheme.model import Condition
+    from collections.abc import Mapping
+
+    from assess.scheme.model import Bar, Condition
     from assess.scheme.plan import Plan
     from assess.scoring.result import UnitResult
 
@@ -64,13 +77,29 @@ def places_of(spec: int | str, n: int) -> int:
     return max(count, 1 if n else 0)
 
 
-def _in_places(c: Condition, place: int, ranked: Sequence[int]) -> bool:
+def _in_places(c: Condition | BarCondition, place: int, ranked: Sequence[int]) -> bool:
     # Tied units share a place, so they share a consequence: "bottom 2" holds a unit when fewer
     # than 2 units rank strictly below it; "top 3" when fewer than 3 rank above it.
     n = len(ranked)
     if c.bottom is not None and n - bisect_right(ranked, place) >= places_of(c.bottom, n):
         return False
     return not (c.top is not None and bisect_left(ranked, place) >= places_of(c.top, n))
+
+
+def formulas_of(c: BarCondition) -> list[str]:
+    """Every ``when`` of a bar's condition and of its ``any`` / ``all`` conditions."""
+    out = [c.when] if c.when is not None else []
+    for sub in (*(c.any or ()), *(c.all or ())):
+        out += formulas_of(sub)
+    return out
+
+
+def placed(c: BarCondition) -> bool:
+    """Whether a bar reads places (``bottom``, ``top``, ``years`` anywhere in it): decided
+    after ranking (``bar_places``), not with the unit alone."""
+    if c.bottom is not None or c.top is not None or c.years > 1:
+        return True
+    return any(placed(sub) for sub in (*(c.any or ()), *(c.all or ())))
 
 
 def plain(c: Condition) -> bool:
@@ -118,34 +147,44 @@ class _Scopes:
 
 
 def holds(
-    c: Condition,
+    c: Condition | BarCondition,
     r: UnitResult,
     names: Sequence[str],
-    scopes: _Scopes,
+    scopes: _Scopes | None,
     previous: dict[str, dict[str, Any]] | None,
+    tests: Mapping[str, bool] | None = None,
 ) -> bool:
-    """Whether unit ``r`` meets condition ``c`` (grades and places already final)."""
-    if c.grade is not None and r.grade not in grade_choice(c.grade, names)[0]:
+    """Whether unit ``r`` meets condition ``c`` (grades and places already final; a bar's
+    ``when`` by ``tests``, its formulas' values for the unit; ``scopes`` only where places count)."""
+    if isinstance(c, BarCondition):  # a bar's own ``grade`` is the grade it bars, not a condition
+        if c.when is not None and not (tests or {}).get(c.when, False):
+            return False
+    elif c.grade is not None and r.grade not in grade_choice(c.grade, names)[0]:
         return False
     if c.bottom is not None or c.top is not None:
+        assert scopes is not None
         place = (r.rank if c.within == "group" else r.overall_rank) or 0
         scope = ("group", r.group or "") if c.within == "group" else ("cohort", "")
         if not _in_places(c, place, scopes.now[scope]):
             return False
-    if c.years > 1 and not _last_year(c, (previous or {}).get(r.unit), names, scopes):
+    if c.years > 1:
+        assert scopes is not None
+        if not _last_year(c, (previous or {}).get(r.unit), names, scopes):
+            return False
+    if c.all is not None and not all(holds(x, r, names, scopes, previous, tests) for x in c.all):
         return False
-    if c.all is not None and not all(holds(x, r, names, scopes, previous) for x in c.all):
-        return False
-    return c.any is None or any(holds(x, r, names, scopes, previous) for x in c.any)
+    return c.any is None or any(holds(x, r, names, scopes, previous, tests) for x in c.any)
 
 
-def _last_year(c: Condition, last: dict[str, Any] | None, names: Sequence[str], scopes: _Scopes) -> bool:
+def _last_year(
+    c: Condition | BarCondition, last: dict[str, Any] | None, names: Sequence[str], scopes: _Scopes
+) -> bool:
     """Last year's result meets the condition too: its grade meets ``grade``; where the
     condition names no grade, its place (in last year's group, from the file) meets
     ``bottom`` / ``top``.  Only last year's file is read, whatever ``years`` says."""
     if last is None:
         return False
-    if c.grade is not None:
+    if not isinstance(c, BarCondition) and c.grade is not None:
         return last.get("grade") in grade_choice(c.grade, names)[0]
     if c.bottom is None and c.top is None:
         return True
@@ -168,3 +207,33 @@ def flag_consequences(
         for r in order:
             if holds(c, r, names, scopes, previous):
                 r.flags.append(c.name)
+
+
+def hold_down(names: Sequence[str], r: UnitResult, bar: Bar, level: int, basis: list[str]) -> int:
+    """The grade index after ``bar`` held unit ``r`` (at ``level``) below its grade; the
+    reason goes to the basis and to ``barred``.  ``grades.grade_unit`` calls this too."""
+    if bar.grade not in names:
+        return level
+    barred = names.index(bar.grade)
+    if level > barred:
+        return level
+    new = min(barred + 1, len(names) - 1)
+    basis.append(f"{bar.reason},由“{names[level]}”降为“{names[new]}”")
+    r.barred.append(bar.reason)
+    return new
+
+
+def bar_places(plan: Plan, results: list[UnitResult], previous: dict[str, dict[str, Any]] | None) -> None:
+    """The bars that read places, once places are set and before quotas, in the scheme's order."""
+    bars = [bar for bar, _f in plan.bars if placed(bar)]
+    names = plan.grade_names
+    if not bars or not names:
+        return
+    scopes = _Scopes(results, previous)
+    for bar in bars:
+        for r in results:
+            if r.grade is None or not holds(bar, r, names, scopes, previous, r.bar_tests):
+                continue
+            level = names.index(r.grade)
+            new = hold_down(names, r, bar, level, r.grade_basis)
+            r.grade = names[new]

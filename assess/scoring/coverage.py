@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assess.scoring.conditions import placed
+
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
     from assess.scoring.result import UnitResult
@@ -49,6 +51,8 @@ def _what(plan: Plan, ranking: bool) -> str:
         parts.append(f"按排名、相对值或极差法计分的指标({'、'.join(ids)})")
     if ranking:
         parts.append("名次")
+    if any(placed(bar) for bar in plan.scheme.bars):
+        parts.append("按名次的等次限制")
     if any(g.quota is not None for g in plan.scheme.grades):
         parts.append("等次名额")
     if ranking and plan.scheme.consequences:
@@ -124,6 +128,7 @@ def mark_provisional(plan: Plan, results: list[UnitResult], cover: Coverage) -> 
     """``score`` on part of the cohort (one workbook, or fewer units than the scheme lists):
     the cohort indicators and the grade are provisional (暂定), and each unit says why."""
     quota = next((g for g in plan.scheme.grades if g.quota is not None), None)
+    bar = next((b for b in plan.scheme.bars if placed(b)), None)
     alone = len(results) == 1
     if not (alone or cover.short):
         return
@@ -134,6 +139,8 @@ def mark_provisional(plan: Plan, results: list[UnitResult], cover: Coverage) -> 
         elif alone and plan.cohort_indicators:
             ids = "、".join(plan.indicators[i].id for i in plan.cohort_indicators)
             why.append(f"指标 {ids} 按参评单位比较计分")
+        if bar is not None:
+            why.append(f"等次限制“{bar.reason}”按名次判断,须与其他单位一并排名后确定")
         if quota is not None:
             why.append(f"“{quota.name}”等次有名额限制,须与其他单位一并排名后确定")
         if cover.short and not alone:

@@ -1,5 +1,8 @@
 """Grades: the band a total falls in, then vetoes and bars that hold it down.
 
+Bars that read places (``bottom`` / ``top`` / ``years``) are left to ``conditions.bar_places``
+after the ranking; the order of it all is in ``conditions``' docstring.
+
 Quotas need the ranking and are applied in ``ranking.py``; everything here
 concerns one unit alone.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from assess.scoring.conditions import hold_down, holds, placed
 from assess.scoring.numbers import fmt
 
 if TYPE_CHECKING:
@@ -58,21 +62,22 @@ def grade_unit(plan: Plan, result: UnitResult, env: Mapping[str, object]) -> Non
         elif veto.effect == "zero":
             basis.append(f"发生一票否决事项“{veto.name}”,总分计为 0")
     # The bars also see the scores and whether a veto hit; the unit's env is left as it is.
-    bar_env: Mapping[str, object] = env
+    # Bars that read places wait for the ranking (conditions.bar_places): their formulas'
+    # values are kept for it.
     if plan.bars:
         bar_env = {
             **env,
             **{"score:" + ind.id: ind.score for ind in result.indicators},
             "veto": 1.0 if result.vetoes else 0.0,
         }
-    for bar, formula in plan.bars:
-        value, _why = formula.evaluate(bar_env)
-        if value and bar.grade in names:
-            barred = names.index(bar.grade)
-            if level <= barred:
-                new = min(barred + 1, len(names) - 1)
-                basis.append(f"{bar.reason},由“{names[level]}”降为“{names[new]}”")
-                result.barred.append(bar.reason)
-                level = new
+        tests = {text: bool(f.evaluate(bar_env)[0]) for text, f in plan.bar_formulas.items()}
+        later = False
+        for bar, _formula in plan.bars:
+            if placed(bar):
+                later = True
+            elif holds(bar, result, names, None, None, tests):
+                level = hold_down(names, result, bar, level, basis)
+        if later:
+            result.bar_tests = tests
     result.grade = names[level]
     result.grade_basis = basis

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from assess.scoring.conditions import flag_consequences
+from assess.scoring.conditions import bar_places, flag_consequences
 from assess.scoring.numbers import fmt
 from assess.scoring.statistics import indicator_statistics as indicator_statistics  # re-exported
 
@@ -79,10 +79,14 @@ def rank_cohort(
     everyone = _order(plan, results)
     for r, place in zip(everyone, _places(plan, everyone), strict=True):
         r.overall_rank = place
+    in_groups: list[list[UnitResult]] = []
     for members in groups_of(results).values():
         ordered = _order(plan, members)
         for r, place in zip(ordered, _places(plan, ordered), strict=True):
             r.rank = place
+        in_groups.append(ordered)
+    bar_places(plan, results, previous)  # places are final, quotas not yet applied
+    for ordered in in_groups:
         notes += _apply_quotas(plan, ordered, "group")
     if any(g.quota is not None and g.quota_within == "cohort" for g in plan.scheme.grades):
         notes += _apply_quotas(plan, everyone, "cohort")
@@ -103,6 +107,30 @@ def quota_cut(places: Sequence[int], allowed: int) -> int:
     return cut
 
 
+def quota_allowed(quota: float, n: int) -> int:
+    """Units a quota admits in a scope of ``n``: the decimal quota × n, rounded down."""
+    return int((Decimal(str(quota)) * n).to_integral_value(ROUND_FLOOR))
+
+
+def quota_text(grade: str, quota: float, scope: str, n: int, allowed: int) -> str:
+    """“好”等次名额为本组 10 个单位的 30%(3 个): the quota as the notes and the basis say it."""
+    where = "本组" if scope == "group" else "全体"
+    return f"“{grade}”等次名额为{where} {n} 个单位的 {fmt(quota * 100)}%({allowed} 个)"
+
+
+def quota_tie_note(
+    quota: str, grade: str, tied: Sequence[str], label: str | None, allowed: int, cut: int
+) -> str:
+    """The note of a quota exceeded by a tie at its line (``tied``: the last unit inside the
+    quota and those tied with it, in rank order); the array path (``array/standing.py``) calls
+    this too, so ``rank``, ``rank --brief`` and ``score`` print the same sentence."""
+    head = f"{label}:" if label else ""
+    return (
+        f"{head}{quota};{'、'.join(tied)}的总分及各同分比较项均相同,在名额线上并列,"
+        f"按考核方案一并评为“{grade}”,实际 {cut} 个,超出名额 {cut - allowed} 个。"
+    )
+
+
 def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> list[str]:
     names = plan.grade_names
     n = len(ordered)
@@ -110,21 +138,17 @@ def _apply_quotas(plan: Plan, ordered: list[UnitResult], scope: str) -> list[str
     for gi, grade in enumerate(plan.scheme.grades):
         if grade.quota is None or grade.quota_within != scope or gi + 1 >= len(names):
             continue
-        allowed = int((Decimal(str(grade.quota)) * n).to_integral_value(ROUND_FLOOR))
+        allowed = quota_allowed(grade.quota, n)
         holders = [r for r in ordered if r.grade == grade.name]
         if len(holders) <= allowed:
             continue
-        where = "本组" if scope == "group" else "全体"
         place = (lambda r: r.rank) if scope == "group" else (lambda r: r.overall_rank)
         cut = quota_cut([place(r) or 0 for r in holders], allowed)
-        quota = f"“{grade.name}”等次名额为{where} {n} 个单位的 {fmt(grade.quota * 100)}%({allowed} 个)"
+        quota = quota_text(grade.name, grade.quota, scope, n, allowed)
         if cut > allowed:
-            tied = "、".join(r.unit for r in holders[allowed - 1 : cut])
-            label = f"{holders[0].group_name}:" if scope == "group" and holders[0].group_name else ""
-            notes.append(
-                f"{label}{quota};{tied}的总分及各同分比较项均相同,在名额线上并列,"
-                f"按考核方案一并评为“{grade.name}”,实际 {cut} 个,超出名额 {cut - allowed} 个。"
-            )
+            label = holders[0].group_name if scope == "group" else None
+            tied = [r.unit for r in holders[allowed - 1 : cut]]
+            notes.append(quota_tie_note(quota, grade.name, tied, label, allowed, cut))
             for r in holders[allowed:cut]:
                 r.grade_basis.append(
                     f"{quota},本单位与名额内最后一名{holders[allowed - 1].unit}并列(总分及各同分比较项均相同),"

@@ -123,6 +123,7 @@ class UnitResult:
     grade_basis: list[str] = field(default_factory=list)
     band_grade: str | None = None  # the grade by score alone
     barred: list[str] = field(default_factory=list)  # reasons from bars and vetoes
+    bar_tests: dict[str, bool] = field(default_factory=dict)  # bars' formulas, for the place-based bars
     incomplete: list[str] = field(default_factory=list)  # indicator ids not scorable alone
     parts: list[dict[str, Any]] = field(default_factory=list)
     rank: int | None = None

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from assess.scoring.conditions import placed
+
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
 
@@ -29,7 +31,7 @@ ROUNDING_MODES = frozenset({"half_up", "half_even", "down"})
 # scheme is a refusal (see the module docstring).
 _KNOWN: dict[str, frozenset[str]] = {
     "Grade": frozenset({"name", "min", "quota", "quota_within"}),
-    "Bar": frozenset({"grade", "when", "reason"}),
+    "Bar": frozenset({"grade", "when", "reason", "bottom", "top", "years", "within", "any", "all"}),
     "Veto": frozenset({"id", "name", "when", "effect", "grade", "department", "rectify"}),
     "Ranking": frozenset({"tie_break", "ties"}),
     "Rounding": frozenset({"decimals", "mode"}),
@@ -76,6 +78,13 @@ def array_support(plan: Plan, *, columns: bool = False, units: int | None = None
             reasons.append(f"指标 {ind.id} 的计分规则 {'、'.join(odd)}")
         elif kinds & COHORT_RULES and kinds & UNIT_RULES:
             reasons.append(f"指标 {ind.id} 各组分别按排名类和非排名类规则计分")
+    for bar in s.bars:
+        # a floor under the grade on arrays: neither places (they move with every perturbation
+        # of --sensitivity) nor any / all; ``conditions.bar_places`` decides them after ranking
+        if placed(bar) or bar.any is not None or bar.all is not None:
+            reasons.append(
+                f"等次限制“{bar.reason}”的条件(名次、百分比名次、连续年数、any/all)不支持按数组计算"
+            )
     for veto in s.vetoes:
         if veto.effect not in VETO_EFFECTS:
             reasons.append(f"一票否决事项“{veto.name}”的处理方式 {veto.effect}")
