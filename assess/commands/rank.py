@@ -103,12 +103,13 @@ def run_rank(
         table = brief_of(plan, data, last, overall=overall, firsts=lambda: _firsts(plan, data, early)[0])
         run = _summary(data, table.units, last, quiet)
         extra = _extra(plan, data, previous, overall, title, issuer, table.statistics(data.units))
-        note_problems(extra, data)
         seen = coverage(plan, zip(table.units, table.group_ids, strict=True), ranking=True).notes
-        if seen:  # what the cohort rules saw
-            extra["notes"] = [*seen, *extra.get("notes", [])]
+        seen += table.notes
+        if seen:  # as on the engine path below: what the cohort rules saw, a quota exceeded by a tie
+            extra["notes"] = seen
             if not quiet:
                 run.messages += [f"  {note}" for note in seen]
+        note_problems(extra, data)
         return write_brief(
             run,
             plan,

@@ -61,8 +61,10 @@ def brief_of(
     done = firsts() if firsts is not None else [first_pass(plan, u) for u in data.units]
     prepared = [p for p, _row in done]
     results = score_prepared(plan, prepared, cohort=len(prepared) > 1, rows=[row for _p, row in done])
-    rank_cohort(plan, results, last, overall=overall)
-    return Brief.from_results(plan, results)
+    notes = rank_cohort(plan, results, last, overall=overall)
+    brief = Brief.from_results(plan, results)
+    brief.notes = notes
+    return brief
 
 
 def write_brief(

@@ -37,12 +37,13 @@ def run_score(
         raise DataError("没有可评分的单位" + (f":\n{reasons}" if reasons else ""))
     results = score_units(plan, data.units)
     cover = coverage(plan, [(r.unit, r.group) for r in results], ranking=len(results) > 1)
+    notes = list(cover.notes)  # each provisional grade says why in its basis
     if len(results) > 1:
-        rank_cohort(plan, results)
+        notes += rank_cohort(plan, results)  # a quota exceeded by a tie, as ``rank`` says it
     mark_provisional(plan, results, cover)
     run = Run()
     run.messages.extend(data.notes)
-    run.messages.extend(cover.notes)  # each provisional grade says why in its basis
+    run.messages.extend(notes)
     for r in data.refused:
         run.messages.append(f"未评分:{r['file']}:{r['reason']}")
     if data.refused:
@@ -57,8 +58,8 @@ def run_score(
         return run
     if fmt == "json":
         extra: dict[str, Any] = {"findings": [f.to_dict() for f in file_findings(data)]}
-        if cover.notes:
-            extra["notes"] = cover.notes
+        if notes:
+            extra["notes"] = notes
         doc = document(plan, results, data.files, report_date=report_date, extra=extra)
         return write_json(run, json_chunks(doc), output, outputs)
     assert output is not None

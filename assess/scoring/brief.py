@@ -79,6 +79,7 @@ class Brief:
     flags: dict[int, list[str]] = field(default_factory=dict)
     previous: list[dict[str, Any]] | None = None
     group_names: list[str | None] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # quotas exceeded by a tie (``rank_cohort``'s notes)
 
     @property
     def n(self) -> int:

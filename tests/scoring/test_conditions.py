@@ -103,6 +103,23 @@ def test_quota_tie_same_on_arrays() -> None:
     fast = brief_columns(plan, units, None)
     assert fast is not None
     assert fast.grades == Brief.from_results(plan, results).grades
+    assert fast.notes == ranked(plan, units)[1] != []
+
+
+def test_quota_tie_notes_same_on_arrays_in_input_order_of_groups() -> None:
+    # 二类县 comes first in the input: its note comes first on both paths
+    plan = plan_from_file("grades.yaml")
+    units = [county(name + "2", *rest, group=B) for name, *rest in SEVEN[1:]]  # type: ignore[misc]
+    units += [county(*row) for row in SEVEN]
+    _res, notes = ranked(plan, units)
+    assert notes[0] == (
+        "二类县:“好”等次名额为本组 6 个单位的 30%(1 个);B2、C2的总分及各同分比较项均相同,在名额线上并列,"
+        "按考核方案一并评为“好”,实际 2 个,超出名额 1 个。"
+    )
+    assert notes[1].startswith("一类县:") and len(notes) == 2
+    fast = brief_columns(plan, units, None)
+    assert fast is not None
+    assert fast.notes == notes
 
 
 # ---- the condition language -------------------------------------------------------

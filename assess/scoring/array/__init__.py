@@ -51,8 +51,8 @@ array path                                  engine
 ``standing.Standing.places``                ``ranking._order`` + ``ranking._places``
 ``standing.Standing._parent_score``         ``total._parents`` (a tie-break on a parent)
 ``standing.Standing.grades``                ``grades.band_grade`` + ``ranking._apply_quotas``
-                                            (``ranking.quota_cut``, called by both)
-``standing._allowed``                       ``ranking._apply_quotas`` (units a quota admits)
+                                            (``ranking.quota_cut``, ``quota_allowed``,
+                                            ``quota_tie_note``: called by both)
 ``Rounder.array`` / ``Rounder.sum_array``   ``Rounder.__call__`` / ``Rounder.sum``
 ==========================================  ====================================================
 

@@ -167,7 +167,9 @@ def _brief(
     cohort.floor_level = level
     place = cohort.places(totals, cats)
     overall_place = cohort.places(totals, cats, overall=True)
-    level = cohort.grades(totals, place, overall_place)
+    labels = [plan.group_names.get(g or "") or u.group for g, u in zip(groups, units, strict=True)]
+    notes: list[str] = []
+    level = cohort.grades(totals, place, overall_place, notes=notes, labels=labels)
     grade_names = plan.grade_names
     brief = Brief(
         plan=plan,
@@ -186,7 +188,8 @@ def _brief(
         vetoes={},
         barred=barred,
         findings=findings,
-        group_names=[plan.group_names.get(g or "") or u.group for g, u in zip(groups, units, strict=True)],
+        group_names=labels,
+        notes=notes,
     )
     for veto, hit in hits:
         for u in np.flatnonzero(hit).tolist():

@@ -8,23 +8,18 @@ sorting, never with one mask per group: 3,000 groups of 500,000 villages.
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, Decimal
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assess.scoring.ranking import quota_cut
+from assess.scoring.ranking import quota_allowed, quota_cut, quota_text, quota_tie_note
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
     from assess.scoring.array.core import Variation
 
 EPS = 1e-9
-
-
-def _allowed(quota: float, n: int) -> int:
-    """Units a quota admits, as ranking._apply_quotas counts them (the decimal quota, rounded down)."""
-    return int((Decimal(str(quota)) * n).to_integral_value(ROUND_FLOOR))
 
 
 class Standing:
@@ -104,12 +99,21 @@ class Standing:
         return place, self.grades(totals, place, overall)
 
     def grades(
-        self, totals: np.ndarray, place: np.ndarray, overall_place: np.ndarray | None = None
+        self,
+        totals: np.ndarray,
+        place: np.ndarray,
+        overall_place: np.ndarray | None = None,
+        *,
+        notes: list[str] | None = None,
+        labels: Sequence[str | None] = (),
     ) -> np.ndarray:
         """Grade index per unit (0 = best): bands, vetoes and bars, then quotas in rank order.
 
         Quotas within groups are applied first, then quotas over the cohort
-        (ranked by ``overall_place``), as ``ranking.rank_cohort`` does.
+        (ranked by ``overall_place``), as ``ranking.rank_cohort`` does.  ``notes``, when
+        given, receives ``ranking._apply_quotas``'s notes of quotas exceeded by a tie, in its
+        order (groups as they first appear in the input, then the cohort); ``labels`` are the
+        units' group names for them.
         """
         names = self.plan.grade_names
         if not names:
@@ -135,13 +139,23 @@ class Standing:
             ranks = place if within == "group" or overall_place is None else overall_place
             order = np.lexsort((unit_names, ranks, scopes))  # by scope, then rank order
             bounds = np.flatnonzero(np.diff(scopes[order])) + 1
+            said: list[tuple[int, str]] = []
             for members in np.split(order, bounds):
                 for gi, grade in scoped:
-                    allowed = _allowed(grade.quota or 0.0, len(members))
+                    allowed = quota_allowed(grade.quota or 0.0, len(members))
                     ranked = members[level[members] == gi]
                     if len(ranked) <= allowed:
                         continue
                     # tied at the cut-off: kept together, by the engine's own rule
                     cut = quota_cut(ranks[ranked].tolist(), allowed)
                     level[ranked[cut:]] = gi + 1
+                    if notes is not None and cut > allowed:
+                        quota = quota_text(grade.name, grade.quota or 0.0, within, len(members), allowed)
+                        tied = [self.units[u] for u in ranked[allowed - 1 : cut].tolist()]
+                        label = labels[int(ranked[0])] if within == "group" and labels else None
+                        said.append(
+                            (int(members.min()), quota_tie_note(quota, grade.name, tied, label, allowed, cut))
+                        )
+            if notes is not None:
+                notes += [text for _first, text in sorted(said, key=lambda x: x[0])]
         return level
