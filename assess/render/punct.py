@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 _SIMPLE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_CELL = re.compile(r"\$?[A-Z]{1,3}\$?\d")
 
 
 def _cjk(ch: str) -> bool:
@@ -32,6 +33,9 @@ def zh_punct(text: str) -> str:
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else ""
         nxt = text[i + 1] if i + 1 < n else ""
+        if ch == "!" and _CELL.match(text, i + 1):
+            out.append(ch)  # a cell reference (指标数据!D6) keeps Excel's own notation
+            continue
         if ch in _SIMPLE:
             digits = prev.isdigit() and nxt.isdigit()
             if not digits and (_cjk(prev) or _cjk(nxt) or (out and _cjk(out[-1]))):

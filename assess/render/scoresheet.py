@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess import __version__
-from assess.scoring.numbers import fmt, fmt_value
+from assess.scoring.numbers import fmt, fmt_grouped, fmt_value
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -26,7 +26,7 @@ def value_text(ind: IndicatorResult) -> str:
 def source_text(ind: IndicatorResult) -> str:
     if ind.inputs:
         parts = [
-            f"{i['name']} = {fmt(i['value']) if isinstance(i['value'], (int, float)) else '缺'}"
+            f"{i['name']} = {fmt_grouped(i['value']) if isinstance(i['value'], (int, float)) else '缺'}"
             + (f"({i['source']})" if i.get("source") else "")
             for i in ind.inputs
         ]

@@ -238,6 +238,16 @@ def fmt(value: float | None, decimals: int = 2) -> str:
     return "0" if text == "-0" else text
 
 
+def fmt_grouped(value: float | None, decimals: int = 2) -> str:
+    """:func:`fmt` with thousands separated (``19,526.3``), for figures quoted in documents."""
+    text = fmt(value, decimals)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, frac = digits.partition(".")
+    if not whole.isdigit() or len(whole) < 5:
+        return text
+    return f"{sign}{int(whole):,}{dot}{frac}"
+
+
 def fmt_value(value: float | None, unit: str | None, *, fixed: bool = True) -> str:
     """A measured value with its unit: ``64.30%``, ``1,234.5 万元``, ``20 天``."""
     if value is None or not isfinite(value):

@@ -1,6 +1,6 @@
 """Every sentence the ranking and score documents and ``explain`` print, over generated cohorts:
 no doubled words or punctuation ("低于平均平均", "。。"), numbers set close to Chinese in the
-documents (公文 style), differences of percentages in 个百分点, and statistics that follow
+documents (公文 style), thousands separated, differences of percentages in 个百分点, and statistics that follow
 each indicator's direction (issue 20, "Statistics and sentences")."""
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ DOUBLED_WORD = re.compile(rf"([{HAN}]{{2,4}})\1")
 DOUBLED_PUNCT = re.compile(r"([。，,、；;：:])\1|[。，；：][。，；：]")
 HAN_SPACE_NUMBER = re.compile(rf"[{HAN}] +[-+]?\d")
 NUMBER_SPACE_HAN = re.compile(rf"(?<=[{HAN}])[-+]?\d[\d,.]*%? +[{HAN}]")
+# Five or more digits in a row (not a date, a code or a decimal tail): 47093 where 47,093 is meant.
+UNSEPARATED = re.compile(r"(?<![\d,.\w/-])\d{5,}(?![\d/\w-])")
 PERCENT_GAP_AS_PERCENT = re.compile(r"(?:高于|低于|多|少)[^，。；（）]{0,8}平均 ?[\d.]+ ?%")
 PERCENT_GAP_WITHOUT_POINTS = re.compile(r"\d%（(?:高于|低于)平均[\d.]++(?!个百分点)")
 
@@ -135,6 +137,7 @@ def _check_sentences(lines: list[str], *, document: bool) -> None:
             assert not HAN_SPACE_NUMBER.search(line), line
             assert not NUMBER_SPACE_HAN.search(line), line
             assert not PERCENT_GAP_WITHOUT_POINTS.search(line), line
+            assert not UNSEPARATED.search(line), line
 
 
 def _check_statistics(plan: Plan, stats: list[dict[str, Any]], results: list[Any]) -> None:
