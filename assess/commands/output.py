@@ -232,14 +232,9 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 def keep_backup(target: Path) -> Path:
     """Copy ``target`` to ``名称.备份-YYYYMMDD-HHMMSS.后缀`` beside it (``-2``… when taken)."""
-    from assess.render.atomic import copy_atomic
+    from assess.render.atomic import copy_atomic, free_name
 
-    stem = f"{target.stem}.备份-{time.strftime('%Y%m%d-%H%M%S')}"
-    backup = target.with_name(f"{stem}{target.suffix}")
-    n = 2
-    while backup.exists():
-        backup = target.with_name(f"{stem}-{n}{target.suffix}")
-        n += 1
+    backup = free_name(target, f"{target.stem}.备份-{time.strftime('%Y%m%d-%H%M%S')}", target.suffix)
     copy_atomic(target, backup, f"替换前无法备份“{target}”({{error}}),未写入任何文件")
     return backup
 

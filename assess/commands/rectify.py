@@ -203,13 +203,9 @@ def _finding_problems(paths: list[Path], findings: list[Finding]) -> list[Proble
 
 def backup_path(ledger: Path, as_of: dt.date) -> Path:
     """``台账.20250331.bak.xlsx`` beside the ledger; ``-2``, ``-3`` … when taken."""
-    stem = f"{ledger.stem}.{as_of:%Y%m%d}"
-    candidate = ledger.with_name(f"{stem}.bak{ledger.suffix}")
-    n = 2
-    while candidate.exists():
-        candidate = ledger.with_name(f"{stem}-{n}.bak{ledger.suffix}")
-        n += 1
-    return candidate
+    from assess.render.atomic import free_name
+
+    return free_name(ledger, f"{ledger.stem}.{as_of:%Y%m%d}", f".bak{ledger.suffix}")
 
 
 def run_rectify(

@@ -270,6 +270,17 @@ def atomic_path(path: Path) -> Iterator[Path]:
                 os.close(held)
 
 
+def free_name(beside: Path, stem: str, suffix: str) -> Path:
+    """``stem + suffix`` beside ``beside``, or ``stem-2``, ``stem-3`` … when taken: a backup
+    never replaces an earlier one."""
+    candidate = beside.with_name(f"{stem}{suffix}")
+    n = 2
+    while candidate.exists():
+        candidate = beside.with_name(f"{stem}-{n}{suffix}")
+        n += 1
+    return candidate
+
+
 def copy_atomic(source: Path, target: Path, refusal: str) -> None:
     """Copy ``source`` to a new ``target`` (a backup) whole or not at all.
 
