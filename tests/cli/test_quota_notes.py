@@ -15,8 +15,15 @@ from tests.cli.conftest import invoke
 
 SCHEME = Path(__file__).resolve().parents[1] / "scoring" / "schemes" / "grades.yaml"
 # total = 1.1 + 6.1 × 30 / 100 + 3.1; 好 90 (quota 30 %), tie_break ["1", "6", "3"]
-from tests.scoring.test_conditions import SEVEN  # noqa: E402  (the same seven units, one tie)
-
+SEVEN = [
+    ("A", 40, 100, 28),  # 98
+    ("B", 40, 100, 26),  # 96
+    ("C", 40, 100, 26),  # 96, tied with B on the total and every tie-break
+    ("D", 40, 100, 22),  # 92
+    ("E", 40, 100, 15),  # 85
+    ("F", 40, 100, 5),  # 75
+    ("G", 35, 100, 0),  # 65
+]
 SEEN = (
     "名次、等次名额和结果运用按本次一并评分的 7 个单位计算(一类县 7 个);"
     "方案未写明应参评的单位(units)或各组单位数(groups 的 count),无法核对是否齐全。"
