@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # full: 3,000 counties, 500,000 villages
     python benchmarks/run.py --quick    # 300 counties, 50,000 villages (under a minute once cached)
+    python benchmarks/run.py --sources-only   # case 6 alone: counties with five other data sources
 
 Data are generated once into benchmarks/.cache/ (reused while the generator's
 version stays the same).  Every case prints its figures and the ratios
@@ -24,8 +25,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assess.scheme.inputs import InputSpec
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -52,6 +57,9 @@ def bench_scheme(cache: Path) -> Path:
     data = yaml.safe_load((ROOT / "indicators" / "county-2024.yaml").read_text(encoding="utf-8"))
     data["units"] = []
     data["id"] = "bench-county"
+    # Every value from the county's own workbook, as in every earlier round (the bundled scheme
+    # now declares sources: the multi-source case, :func:`multi_scheme`, declares its own).
+    data.pop("sources", None)
     path = cache / "bench-county.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -96,13 +104,21 @@ fields:
     return path
 
 
-def make_counties(folder: Path, count: int) -> None:
+def make_counties(
+    folder: Path, count: int, specs: Sequence[InputSpec] | None = None, bounded: bool = False
+) -> None:
+    """County workbooks holding ``specs`` (default: every input of the bundled scheme).
+
+    With ``bounded``, a value is kept within its field's declared bounds (the first case's
+    data predate this and keep their out-of-range scores: regenerating would change them).
+    """
     from openpyxl import Workbook
 
     from assess.commands.common import load_plan
 
     plan = load_plan(str(ROOT / "indicators" / "county-2024.yaml"))
-    specs = plan.read.inputs
+    if specs is None:
+        specs = plan.read.inputs
     rng = random.Random(9)
     folder.mkdir(parents=True, exist_ok=True)
     groups = [g.name for g in plan.scheme.groups]
@@ -135,6 +151,8 @@ def make_counties(folder: Path, count: int) -> None:
                 value = 500
             if spec.key == "已整改问题数":
                 value = 900
+            if bounded and isinstance(value, float) and spec.maximum is not None and value > spec.maximum:
+                value = round(rng.uniform(max(spec.minimum or 0, spec.maximum / 2), spec.maximum), 2)
             ws.append([spec.code or spec.key, spec.name, spec.unit or "", value, None])
         for extra in range(EXTRA_ROWS):
             ws.append([f"X{extra:03d}", f"补充统计指标{extra:03d}", "个", rng.randint(0, 999), None])
@@ -216,6 +234,181 @@ def make_summary(path: Path, counties: Path) -> None:
             )
         ws.append(row)
     wb.save(path)
+
+
+# The multi-source round: the counties report only their own fields; three departments, a
+# target table and a findings list (10 problems per county on average) supply the rest.
+MULTI_VERSION = 2
+FINDINGS_PER_UNIT = 10
+MULTI_SOURCES: list[dict[str, object]] = [
+    {"id": "县级填报", "kind": "unit", "name": "县市区乡村振兴实绩考核数据填报表"},
+    {
+        "id": "财政",
+        "name": "衔接资金支付进度表",
+        "department": "省财政厅",
+        "fields": ["衔接资金总额", "产业资金", "已支付资金"],
+    },
+    {"id": "统计", "name": "农村居民收入增速统计表", "department": "省统计局", "fields": ["2.2", "2.3"]},
+    {
+        "id": "人社",
+        "name": "脱贫劳动力务工就业统计表",
+        "department": "省人力资源社会保障厅",
+        "fields": ["务工规模", "上年务工规模"],
+    },
+    {"id": "目标", "name": "目标任务分解表", "department": "省农业农村厅", "fields": ["播种任务"]},
+    {
+        "id": "督查",
+        "kind": "findings",
+        "name": "督查暗访和审计发现问题清单",
+        "department": "省委农办",
+        "counts": [
+            {"field": "1.10", "categories": ["三保障", "饮水安全"]},
+            {
+                "field": "6.3",
+                "origins": ["督查", "暗访"],
+                "categories": ["作风问题", "形式主义", "产业发展", "基础设施"],
+                "severities": {"一般": 1, "较重": 1.5, "严重": 2},
+            },
+            {"field": "P1", "categories": ["数据弄虚作假"]},
+        ],
+    },
+]
+# (category, weight): what the findings list holds; 数据弄虚作假 is rare, as it is in practice.
+# 三保障, 饮水安全 and 数据弄虚作假 come from any origin; the others from 督查 or 暗访 (6.3), but
+# for 资金管理 found by 审计, which no rule counts (about 2 % of rows: a warning each).
+FINDING_CATEGORIES = [
+    ("三保障", 12),
+    ("饮水安全", 8),
+    ("作风问题", 15),
+    ("形式主义", 10),
+    ("数据弄虚作假", 1),
+    ("产业发展", 20),
+    ("基础设施", 16),
+    ("资金管理", 2),
+]
+ANY_ORIGIN = ("三保障", "饮水安全", "数据弄虚作假")
+FINDING_ORIGINS = ["督查", "暗访", "审计", "巡视", "信访"]
+SEVERITIES = ["一般", "一般", "一般", "较重", "严重"]
+
+
+def multi_scheme(cache: Path) -> Path:
+    """The benchmark scheme with ``sources:`` (:data:`MULTI_SOURCES`)."""
+    import yaml
+
+    data = yaml.safe_load(bench_scheme(cache).read_text(encoding="utf-8"))
+    data["id"] = "bench-county-sources"
+    data["sources"] = MULTI_SOURCES
+    path = cache / "bench-county-sources.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def make_department(path: Path, spec: object, counties: int, seed: int) -> None:
+    """A department's sheet: a title row, 序号, 县市区, its fields by name, other columns, 备注."""
+    from openpyxl import Workbook
+
+    from assess.sources.spec import SourceSpec
+
+    assert isinstance(spec, SourceSpec)
+    rng = random.Random(seed)
+    specs = spec.read.inputs
+    wb = Workbook()  # not write_only: shared strings and a declared range, as office suites write
+    ws = wb.active
+    ws.title = spec.name[:31]
+    ws.append([f"2024年度{spec.name}"])
+    extra = ["高标准农田建设任务(万亩)", "耕地保有量任务(万亩)"] if spec.id == "目标" else []
+    ws.append(
+        ["序号", "县市区", *(f"{s.name}({s.unit})" if s.unit else s.name for s in specs), *extra, "备注"]
+    )
+    order = list(range(counties))
+    rng.shuffle(order)  # a department sorts its own way
+    for i, n in enumerate(order):
+        total = round(rng.uniform(1000, 5000), 2)
+        row: list[object] = [i + 1, f"测试县{n:04d}"]
+        got: dict[str, object] = {}
+        for s in specs:
+            if s.key == "衔接资金总额":
+                value: object = total
+            elif s.part_of == "衔接资金总额":
+                value = round(total * rng.uniform(0.5, 0.95), 2)
+            elif s.key == "上年务工规模" and isinstance(got.get("务工规模"), int):
+                value = round(got["务工规模"] * rng.uniform(0.9, 1.1))  # type: ignore[operator]
+            elif s.kind == "count":
+                value = rng.randint(1000, 9000)
+            elif s.unit == "%":
+                value = round(rng.uniform(2, 10), 2)
+            else:
+                value = round(rng.uniform(10, 1000), 2)
+            got[s.key] = value
+            row.append(value)
+        row += [round(rng.uniform(1, 50), 1) for _ in extra]
+        ws.append([*row, None])
+    wb.save(path)
+
+
+def _origin(rng: random.Random, category: str) -> str:
+    if category in ANY_ORIGIN:
+        return rng.choice(FINDING_ORIGINS)
+    return "审计" if category == "资金管理" else rng.choice(["督查", "暗访"])
+
+
+def make_findings(path: Path, rows: int, counties: int) -> None:
+    """A findings list: one row per problem (columns as assess/rectify/findings.py reads them)."""
+    from openpyxl import Workbook
+
+    rng = random.Random(5)
+    wb = Workbook()  # see make_department
+    ws = wb.active
+    ws.title = "问题清单"
+    ws.append(["序号", "单位", "问题来源", "问题类别", "问题描述", "严重程度", "责任单位", "整改时限"])
+    names = [c for c, _w in FINDING_CATEGORIES]
+    weights = [w for _c, w in FINDING_CATEGORIES]
+    for r in range(rows):
+        category = rng.choices(names, weights)[0]
+        village = rng.randint(1, 30)
+        ws.append(
+            [
+                r + 1,
+                f"测试县{rng.randrange(counties):04d}",
+                _origin(rng, category),
+                category,
+                f"抽查发现村{village:02d}存在{category}方面的问题,台账记录与实际情况不符(问题编号 {r + 1:06d})",
+                rng.choice(SEVERITIES),
+                "县乡村振兴局",
+                "2025-06-30",
+            ]
+        )
+    wb.save(path)
+
+
+def prepare_multi(cache: Path, counties: int) -> tuple[Path, Path, dict[str, Path]]:
+    """The multi-source round under ``cache/multi``: (scheme, county folder, source id → file)."""
+    from assess.commands.common import load_plan
+    from assess.sources.spec import FINDINGS, UNIT
+
+    scheme = multi_scheme(cache)
+    plan = load_plan(str(scheme))
+    base = cache / "multi"
+    folder = base / "counties"
+    files = {s.id: base / "sources" / f"{s.id}.xlsx" for s in plan.sources if s.kind != UNIT}
+    stamp = base / "stamp.json"
+    want = {"version": MULTI_VERSION, "counties": counties, "findings": counties * FINDINGS_PER_UNIT}
+    if stamp.exists() and json.loads(stamp.read_text()) == want and all(p.exists() for p in files.values()):
+        return scheme, folder, files
+    if base.exists():
+        shutil.rmtree(base)
+    (base / "sources").mkdir(parents=True)
+    t = time.perf_counter()
+    print(f"生成多来源测试数据:{counties} 个只含本县数据的填报表、{len(files)} 个来源文件……", flush=True)
+    make_counties(folder, counties, plan.own_read.inputs, bounded=True)
+    for i, spec in enumerate(plan.sources):
+        if spec.kind == FINDINGS:
+            make_findings(files[spec.id], counties * FINDINGS_PER_UNIT, counties)
+        elif spec.kind != UNIT:
+            make_department(files[spec.id], spec, counties, seed=20 + i)
+    stamp.write_text(json.dumps(want))
+    print(f"  用时 {time.perf_counter() - t:.0f} 秒", flush=True)
+    return scheme, folder, files
 
 
 def prepare(cache: Path, counties: int, villages: int) -> dict[str, Path]:
@@ -391,6 +584,43 @@ def read_counties(plan: object, files: list[Path], jobs: int) -> None:
     read_all(files, plan, jobs=jobs)  # type: ignore[arg-type]
 
 
+def raw_parts(units: list[Path], files: dict[str, Path], spent: dict[str, list[float]]) -> float:
+    """:func:`raw_calamine` of the units' workbooks and of each source's file, each part timed."""
+    t = timed(lambda: raw_calamine(units))
+    spent.setdefault("", []).append(t)
+    for sid, f in files.items():
+        dt = timed(lambda f=f: raw_calamine([f]))  # type: ignore[misc]
+        spent.setdefault(sid, []).append(dt)
+        t += dt
+    return t
+
+
+def read_sources(plan: object, files: dict[str, Path], spent: dict[str, list[float]]) -> float:
+    """What `rank` reads before the units' workbooks: each other source through read_source.
+
+    With the command's garbage-collection settings (assess/runtime.py), as `rank` reads them.
+    """
+    import gc
+
+    from assess.runtime import tune_gc
+    from assess.scheme.plan import Plan
+    from assess.sources.merge import read_source
+
+    assert isinstance(plan, Plan)
+    total = 0.0
+    before = gc.get_threshold()
+    tune_gc()
+    try:
+        for spec in plan.sources:
+            if spec.id in files:
+                dt = timed(lambda spec=spec: read_source(spec, [files[spec.id]], plan))  # type: ignore[misc]
+                spent.setdefault(spec.id, []).append(dt)
+                total += dt
+    finally:
+        gc.set_threshold(*before)
+    return total
+
+
 _READ_ONE = """
 import resource, sys, time
 from pathlib import Path
@@ -494,9 +724,19 @@ def main() -> None:
         action="store_true",
         help="不运行“村作为评分单位”一项(完整规模下每轮约 25 秒)",
     )
+    ap.add_argument("--sources-only", action="store_true", help="只运行第 6 项(多来源)")
     ns = ap.parse_args()
     counties, villages = (300, 50_000) if ns.quick else (3000, 500_000)
     cache = ns.cache / ("quick" if ns.quick else "full")
+    if ns.sources_only:
+        cache.mkdir(parents=True, exist_ok=True)
+        out = Path(tempfile.mkdtemp(prefix="assess-bench-"))
+        print(
+            f"机器:{platform.machine()},{os.cpu_count()} 核;Python {platform.python_version()};重复 {ns.repeat} 次取中位数"
+        )
+        multi_case(cache, counties, out, ns.repeat)
+        shutil.rmtree(out, ignore_errors=True)
+        return
     paths = prepare(cache, counties, villages)
     scheme = bench_scheme(cache)
     vscheme = village_scheme(cache)
@@ -646,7 +886,61 @@ def main() -> None:
     print(f"\n5. 重复评分:{counties} 个单位 × {times} 次(进程内,已读入的数据)")
     t_rs = rescore(scheme, paths["summary"], times)
     print(f"   用时 {t_rs:.2f} s;/ 一次读取 {t_cal:.2f} s = {t_rs / t_cal:.2f}(目标 < 5)")
+    multi_case(cache, counties, out, r)
     shutil.rmtree(out, ignore_errors=True)
+
+
+def multi_case(cache: Path, counties: int, out: Path, r: int) -> None:
+    """6. The multi-source round: end to end against the raw read of every input file."""
+    from assess.commands.common import load_plan
+    from assess.sources.spec import KIND_WORDS
+
+    scheme, folder, sources = prepare_multi(cache, counties)
+    plan = load_plan(str(scheme))
+    files = sorted(folder.glob("*.xlsx"))
+    print(
+        f"\n6. 多来源:{len(files)} 个只含本县数据的县级填报表;部门报表和目标任务表 {len(sources) - 1} 个"
+        f"(各 {counties} 行);问题清单 {counties * FINDINGS_PER_UNIT} 行"
+    )
+    data = [a for sid, f in sources.items() for a in ("--data", f"{sid}={f}")]
+    e2e = Cli(
+        ["rank", "--force", "-s", str(scheme), str(folder), *data]
+        + ["--format", "json", "-o", str(out / "m.json"), "-q"]
+    )
+    raw: dict[str, list[float]] = {}
+    got: dict[str, list[float]] = {}
+    c6 = rounds(
+        {
+            "cal": lambda: raw_parts(files, sources, raw),
+            "e2e": e2e,
+            "src": lambda: read_sources(plan, sources, got),
+            "units": lambda: timed(lambda: read_counties(plan.own_read, files, 0)),
+        },
+        r,
+    )
+    t_cal = med(c6, "cal")
+    raw_src = [sum(raw[sid][i] for sid in sources) for i in range(len(c6["cal"]))]  # per round
+    print(
+        f"   calamine 单进程原始读取全部输入 {t_cal:7.2f} s(县级填报表 {statistics.median(raw['']):.2f} s,"
+        f"来源文件 {statistics.median(raw_src):.2f} s)"
+    )
+    print(
+        f"   assess rank 端到端      {med(c6, 'e2e'):7.2f} s   CPU {e2e.cpu:.2f} s(含工作进程)   "
+        f"峰值内存 {e2e.peak:.0f} MiB(单个进程)/ {e2e.tree:.0f} MiB(各进程同时合计)"
+    )
+    print(f"   端到端 / 原始读取 = {ratio(c6, 'e2e', 'cal'):.2f}(目标 ≤ 1.5)")
+    src_ratio = statistics.median(a / b for a, b in zip(c6["src"], raw_src, strict=True))
+    print(
+        f"   读取来源(read_source,进程内)合计 {med(c6, 'src'):7.2f} s;对来源文件原始读取之比 {src_ratio:.2f}"
+    )
+    kinds = {s.id: KIND_WORDS.get(s.kind, s.kind) for s in plan.sources}
+    for sid in sources:
+        mine, base = statistics.median(got[sid]), statistics.median(raw[sid])
+        print(f"     {sid}({kinds[sid]}){mine:7.3f} s,原始读取 {base:.3f} s,比值 {mine / base:.2f}")
+    print(
+        f"   读取县级填报表(read_all,多进程){med(c6, 'units'):7.2f} s;比值 {ratio(c6, 'units', 'cal'):.2f}"
+        "(对全部输入的原始读取)"
+    )
 
 
 if __name__ == "__main__":

@@ -4,8 +4,12 @@ Fourteen county workbooks across the scheme's three groups, messy the way
 real returns are (merged title rows and renamed headers, percentages typed as
 text, amounts in 亿元, 不适用 and blank cells, one .xls and one .ods made with
 LibreOffice when it is installed), the same cohort as one summary table, and
-a province-wide village detail table.  Figures are plausible in magnitude for
-county reports; a fixed seed makes every run identical.
+a province-wide village detail table.  The counties report only what the
+scheme's unit source asks for; the other sources (财政/, 统计/, 第三方/, 目标/,
+督查/) are written beside ``counties/`` by ``make_sources.py`` from the same
+draws, so the figures are those the county workbooks carried before the
+scheme had ``sources:``.  Figures are plausible in magnitude for county
+reports; a fixed seed makes every run identical.
 
     python examples/make_examples.py
 """
@@ -24,6 +28,8 @@ from openpyxl.styles import Alignment, Font
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+
+from make_sources import write_sources  # noqa: E402  (beside this script)
 
 from assess.commands.common import load_plan  # noqa: E402
 from assess.scheme.inputs import InputSpec  # noqa: E402
@@ -100,7 +106,7 @@ QUIRKS: dict[str, dict[str, object]] = {
     "泸溪县": {"messy_header": True, "blank": ["2.5"]},
     "保靖县": {"set": {"规模性返贫": "是"}},
     "古丈县": {"set": {"3.5": "不适用", "P1": 1}},
-    "永顺县": {"set": {"衔接资金总额": "3.12亿元"}, "blank": ["1.4"]},
+    "永顺县": {"set": {"衔接资金总额": "3.12亿元"}, "blank": ["1.4"]},  # 3.12亿元 in the 财政 table
     "安化县": {"set": {"3.5": "不适用"}},
     "新化县": {"convert": "xls"},
     "城步县": {"convert": "ods"},
@@ -209,12 +215,14 @@ def convert(path: Path, target: str) -> Path | None:
 def main() -> None:
     rng = random.Random(SEED)
     plan = load_plan(str(HERE.parent / "indicators" / "county-2024.yaml"))
-    specs = plan.read.inputs
+    specs = plan.own_read.inputs  # what the counties report; the other sources give the rest
     groups = plan.group_names
     counties = HERE / "counties"
-    if counties.exists():
-        shutil.rmtree(counties)
+    for folder in [counties, *(HERE / s.id for s in plan.sources if s.kind != "unit")]:
+        if folder.exists():
+            shutil.rmtree(folder)
     counties.mkdir()
+    drawn: dict[str, dict[str, object]] = {}
     summary = Workbook()
     ws = summary.active
     ws.title = "汇总表"
@@ -231,6 +239,7 @@ def main() -> None:
         values = county_values(rng, unit)
         quirk = QUIRKS.get(unit, {})
         values.update(quirk.get("set", {}))  # type: ignore[arg-type]
+        drawn[unit] = values
         villages = [
             (
                 name,
@@ -253,7 +262,9 @@ def main() -> None:
             ds.append([unit, *v])
     summary.save(HERE / "汇总表.xlsx")
     details.save(HERE / "村级明细(全省).xlsx")
+    others = write_sources(HERE, plan, drawn, SEED)
     print(f"已生成 {len(plan.scheme.units)} 个县级填报表、汇总表和村级明细:{HERE}")
+    print("其他数据来源:" + "、".join(str(p.relative_to(HERE)) for p in others))
 
 
 if __name__ == "__main__":
