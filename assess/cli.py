@@ -19,6 +19,7 @@ from assess import __version__
 from assess.cli_i18n import install as _install_i18n
 from assess.cli_options import (
     FORMATS,
+    data_option,
     date_option,
     details_option,
     force_option,
@@ -26,6 +27,7 @@ from assess.cli_options import (
     inputs_argument,
     output_option,
     parse_date,
+    previous_option,
     scheme_option,
 )
 
@@ -91,10 +93,16 @@ def schema_cmd(output: Path | None, force: bool) -> None:
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="方案或数据文件..."
 )
 @details_option
+@data_option
 @format_option(["table", "json"], "输出格式。")
 @click.option("--strict", is_flag=True, help="把提醒也当作错误(有提醒时退出码为 1)。")
 def check_cmd(
-    scheme: str | None, paths: tuple[Path, ...], details: tuple[Path, ...], fmt: str, strict: bool
+    scheme: str | None,
+    paths: tuple[Path, ...],
+    details: tuple[Path, ...],
+    data: tuple[str, ...],
+    fmt: str,
+    strict: bool,
 ) -> None:
     """检查方案文件,或按方案检查填报的数据文件,一次列出全部问题。
 
@@ -106,7 +114,7 @@ def check_cmd(
     """
     from assess.commands.check import run_check
 
-    report = run_check(scheme, list(paths), list(details), strict=strict)
+    report = run_check(scheme, list(paths), list(details), strict=strict, data=list(data))
     click.echo(report.render(fmt or "table"), nl=False)
     _exit(report.exit_code)
 
@@ -115,17 +123,21 @@ def check_cmd(
 @scheme_option
 @inputs_argument
 @details_option
+@data_option
 @format_option(
     FORMATS, "table 屏幕表格;json;html 可用 Word/WPS 打开的得分表;doc 单文件 Word 文档;xlsx 工作簿。"
 )
 @output_option
 @date_option
 @click.option("--issuer", metavar="发文单位", help="得分表落款的发文单位(评分单位)。")
+@previous_option
 @force_option
 def score_cmd(
     scheme: str,
     inputs: tuple[Path, ...],
     details: tuple[Path, ...],
+    data: tuple[str, ...],
+    previous: tuple[str, ...],
     fmt: str | None,
     output: Path | None,
     report_date: str | None,
@@ -141,7 +153,18 @@ def score_cmd(
 
     parse_date(report_date, "--date")
     chosen = _score_format(fmt, output)
-    run = run_score(scheme, list(inputs), list(details), chosen, output, report_date, force, issuer)
+    run = run_score(
+        scheme,
+        list(inputs),
+        list(details),
+        chosen,
+        output,
+        report_date,
+        force,
+        issuer,
+        data_opts=list(data),
+        previous=list(previous),
+    )
     echo_run(run)
 
 
@@ -149,12 +172,8 @@ def score_cmd(
 @scheme_option
 @inputs_argument
 @details_option
-@click.option(
-    "--previous",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    metavar="上年结果",
-    help="上年 assess rank 输出的 JSON 或 xlsx,用于排名变化和连续两年的情形。",
-)
+@data_option
+@previous_option
 @click.option("--overall", is_flag=True, help="分组之外再列出全体单位的总排名。")
 @format_option(FORMATS, "输出格式。")
 @output_option
@@ -200,7 +219,8 @@ def rank_cmd(
     scheme: str,
     inputs: tuple[Path, ...],
     details: tuple[Path, ...],
-    previous: Path | None,
+    data: tuple[str, ...],
+    previous: tuple[str, ...],
     overall: bool,
     fmt: str | None,
     output: Path | None,
@@ -232,7 +252,8 @@ def rank_cmd(
             scheme,
             list(inputs),
             list(details),
-            previous=previous,
+            data_opts=list(data),
+            previous=list(previous),
             overall=overall,
             fmt=fmt,
             output=output,
@@ -300,36 +321,51 @@ def echo_run(run: Any) -> None:
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="文件.xlsx",
-    help="要生成的填报模板。",
+    type=click.Path(path_type=Path),
+    metavar="文件.xlsx|文件夹",
+    help="要生成的填报模板;--source all 或有多个评分方时为文件夹。",
 )
 @click.option(
     "--layout",
     type=click.Choice(["county", "summary"]),
     default="county",
     show_default=True,
-    help="county 一县一表;summary 多单位汇总表。",
+    help="单位填报模板的样式:county 一县一表;summary 多单位汇总表。",
 )
 @click.option(
     "--units",
     "units_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     metavar="单位清单",
-    help="单位清单(xlsx 或 csv,第一列为单位名称,可有分组列)。",
+    help="单位清单(xlsx 或 csv,第一列为单位名称,可有分组列);汇总表和来源的模板不写时用方案的单位名单。",
 )
 @click.option("--unit", "unit_name", metavar="单位名称", help="预先填好的单位名称(一县一表)。")
+@click.option(
+    "--source",
+    metavar="来源",
+    help="生成方案中某个数据来源(部门报表、问题清单、评分表)的模板,写来源的编号或名称;"
+    "all 生成全部来源的模板(-o 为文件夹)。不写时生成单位自己的填报模板。",
+)
 @force_option
 def template_cmd(
-    scheme: str, output: Path, layout: str, units_file: Path | None, unit_name: str | None, force: bool
+    scheme: str,
+    output: Path,
+    layout: str,
+    units_file: Path | None,
+    unit_name: str | None,
+    source: str | None,
+    force: bool,
 ) -> None:
-    """生成填报模板:填报说明、锁定的编码和名称、数据有效性和数字格式。"""
+    """生成填报模板:填报说明、锁定的编码和名称、数据有效性和数字格式;方案有数据来源时每个来源一个模板。"""
     from assess.commands.template import run_template
 
-    written, said = run_template(scheme, output, layout, units_file, unit_name, force)
-    for line in said:
+    made = run_template(scheme, output, layout, units_file, unit_name, force, source)
+    for line in made.messages:
         click.echo(line, err=True)
-    click.echo(f"已生成填报模板:{written}", err=True)
+    for path, what in made.written:
+        click.echo(f"已生成{what}:{path}", err=True)
+    for line in made.notes:
+        click.echo(line, err=True)
 
 
 @main.command("rectify", context_settings=CONTEXT)
@@ -379,6 +415,7 @@ def template_cmd(
     metavar="文件夹",
     help="输出文件夹。",
 )
+@data_option
 @click.option("--no-backup", is_flag=True, help="更新台账时不保留旧版本备份。")
 @click.option("--title", metavar="标题", help="文档标题。")
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位。")
@@ -391,6 +428,7 @@ def rectify_cmd(
     layout: str,
     formats: tuple[str, ...],
     output: Path,
+    data: tuple[str, ...],
     no_backup: bool,
     title: str | None,
     issuer: str | None,
@@ -414,6 +452,7 @@ def rectify_cmd(
         not no_backup,
         issuer,
         title,
+        data_opts=list(data),
     )
     echo_run(run)
 

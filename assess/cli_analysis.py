@@ -8,6 +8,7 @@ import click
 
 from assess.cli import CONTEXT, echo_run, main
 from assess.cli_options import (
+    data_option,
     date_option,
     details_option,
     force_option,
@@ -56,6 +57,7 @@ from assess.cli_options import (
 )
 @output_option
 @date_option
+@data_option
 @force_option
 def explain_cmd(
     scheme: str,
@@ -68,6 +70,7 @@ def explain_cmd(
     fmt: str | None,
     output: Path | None,
     report_date: str | None,
+    data: tuple[str, ...],
     force: bool,
 ) -> None:
     """得分差距分析:距上一等次、上一名次差多少分,哪些指标最容易补回分数。
@@ -97,6 +100,7 @@ def explain_cmd(
         report_date=report_date,
         limit=top,
         force=force,
+        data_opts=list(data),
     )
     echo_run(run)
 

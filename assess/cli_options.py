@@ -34,6 +34,22 @@ details_option = click.option(
     metavar="明细表",
     help="全省(全市)汇总的明细表文件(每行一个村、户或项目,含所属单位列),可多次指定。",
 )
+data_option = click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="来源=文件",
+    help="方案中某个数据来源(部门报表、第三方评分、问题清单、目标任务表、评议表)的文件或文件夹,"
+    "如 --data 财政=支付进度.xlsx;可多次指定。不写时在填报表所在文件夹中找以来源命名的子文件夹。",
+)
+previous_option = click.option(
+    "--previous",
+    "previous",
+    multiple=True,
+    metavar="[年份=]往年结果",
+    help="往年 assess rank 输出的 JSON 或 xlsx,或存放它们的文件夹,用于较上年的排名变化、历年得分和"
+    "“连续两年/三年”的情形;可多次指定。文件中看不出年份时写成 --previous 2023=文件。",
+)
 date_option = click.option(
     "--date", "report_date", metavar="日期", help="文档落款日期,如 2024-12-31(默认不写日期)。"
 )

@@ -189,6 +189,13 @@ class DataError(AssessError):
     code = "data"
 
 
+class HistoryError(DataError):
+    """Earlier years' results (``--previous``) that cannot be used together: a year unknown,
+    not earlier than the scheme's, or given twice."""
+
+    code = "history"
+
+
 class LedgerError(AssessError):
     """A rectification ledger or findings file whose structure is broken."""
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sample_round import copy_sources
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,6 +48,7 @@ def test_wheel_contains_schemes_and_templates(wheel: Path) -> None:
     assert "assess/bundled/templates/base.html.j2" in names
     assert "assess/bundled/templates/ranking.html.j2" in names
     assert "assess/cli.py" in names
+    assert "assess/sources/merge.py" in names
 
 
 def test_installed_wheel_runs_outside_the_source_tree(wheel: Path, tmp_path: Path) -> None:
@@ -58,6 +61,7 @@ def test_installed_wheel_runs_outside_the_source_tree(wheel: Path, tmp_path: Pat
     work = tmp_path / "work"
     work.mkdir()
     shutil.copy(ROOT / "examples" / "counties" / "浏阳市.xlsx", work / "浏阳市.xlsx")
+    copy_sources(work)  # county-2024's other sources (财政/, 督查/ …) beside the workbook
     env = {**os.environ, "PYTHONPATH": str(target)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

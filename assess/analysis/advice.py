@@ -149,4 +149,9 @@ def value_text(ind: PlanIndicator, value: float | None) -> str:
         return "未填报"
     if ind.kind == "bool" or ind.rule.type == "boolean":
         return "“是”" if value else "“否”"
+    if ind.rule.type == "ladder":  # its value is the share of the word reported
+        from assess.analysis.aims import level_word
+
+        word = level_word(ind, value)
+        return f"“{word}”" if word is not None else f"按 {fmt_value(value * 100, '%', fixed=False)} 计"
     return fmt_value(value, ind.unit)

@@ -18,6 +18,8 @@ from assess.analysis.diff_words import (
     PARAM_WORDS,
     RULE_WORDS,
     direction,
+    line_text,
+    override_text,
     param_text,
     quota_text,
     rule_brief,
@@ -65,8 +67,8 @@ def _rule_changes(ident: str, name: str, unit: str | None, old: Any, new: Any) -
                 "目标值",
                 ident,
                 name,
-                value_text(a.get("target"), unit),
-                value_text(b.get("target"), unit),
+                line_text(a.get("target"), unit),
+                line_text(b.get("target"), unit),
                 direction(a.get("target"), b.get("target")),
             )
         )
@@ -88,8 +90,8 @@ def _rule_changes(ident: str, name: str, unit: str | None, old: Any, new: Any) -
                     "目标值",
                     ident,
                     name,
-                    value_text(ta if ta is not None else a.get("target"), unit),
-                    value_text(tb if tb is not None else b.get("target"), unit),
+                    line_text(ta if ta is not None else a.get("target"), unit),
+                    line_text(tb if tb is not None else b.get("target"), unit),
                     f"{group}{direction(ta, tb)}",
                 )
             )
@@ -162,6 +164,17 @@ def diff_schemes(old: m.Scheme, new: m.Scheme) -> SchemeDiff:
                 )
             )
         ch.extend(_rule_changes(i, ni.name, ni.unit, oi.rule, ni.rule))
+        if oi.override != ni.override:
+            ch.append(
+                Change(
+                    "计分规则",
+                    i,
+                    ni.name,
+                    override_text(oi.override),
+                    override_text(ni.override),
+                    "得分调整(override)改变",
+                )
+            )
         if _dept(oi, oc) != _dept(ni, nc):
             ch.append(Change("责任单位", i, ni.name, _dept(oi, oc) or "无", _dept(ni, nc) or "无"))
         if oc.id != nc.id:
@@ -196,6 +209,14 @@ def _categories(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
             ch.append(Change("一级指标", cid, o.name, f"{fmt(o.points)} 分", "", "删除一级指标"))
 
 
+def _count_text(count: int | dict[str, int] | None) -> str:
+    if count is None:
+        return "不限"
+    if isinstance(count, int):
+        return f"{count} 个"
+    return "、".join(f"{group} {k} 个" for group, k in count.items())
+
+
 def _scheme_level(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
     if old.full_score != new.full_score:
         ch.append(Change("其他", "", "满分", fmt(old.full_score), fmt(new.full_score)))
@@ -210,6 +231,12 @@ def _scheme_level(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
             ch.append(Change("等次", "", name, f"{fmt(x.min)} 分", f"{fmt(y.min)} 分", "分数线调整"))
         if x.quota != y.quota:
             ch.append(Change("等次", "", name, quota_text(x.quota), quota_text(y.quota), "名额比例调整"))
+        if x.quota_count != y.quota_count:
+            ch.append(
+                Change(
+                    "等次", "", name, _count_text(x.quota_count), _count_text(y.quota_count), "名额个数调整"
+                )
+            )
     va = {v.id: v for v in old.vetoes}
     vb = {v.id: v for v in new.vetoes}
     for vid in sorted(set(va) | set(vb)):

@@ -14,8 +14,15 @@ import math
 from assess.analysis.advice import Explanation, Gap, Suggestion
 from assess.analysis.aims import COUNT_UNITS, EPS, Aim, is_lower, scored_value
 from assess.analysis.rescore import Rescorer, input_keys, with_indicator, with_inputs
-from assess.analysis.suggest import bonus_suggestions, group_suggestions, grouped, unit_suggestions
+from assess.analysis.suggest import (
+    bonus_suggestions,
+    group_suggestions,
+    grouped,
+    override_notes,
+    unit_suggestions,
+)
 from assess.scheme.plan import Plan
+from assess.scoring.engine import rule_of
 from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.result import UnitResult
 
@@ -44,7 +51,7 @@ def _joint_total(plan: Plan, rs: Rescorer, index: int, chosen: list[Suggestion])
         ind = plan.indicators[i]
         number = scored_value(
             Aim(s.needed or 0.0, s.strict, ""),
-            is_lower(ind, ind.rule_for(p.group)),
+            is_lower(ind, rule_of(plan, ind, p) or ind.rule_for(p.group)),
             ind.kind == "count" or s.rule == "deduct" or ind.unit in COUNT_UNITS,
         )
         if ind.formula is None and ind.key in keys:
@@ -98,6 +105,7 @@ def explain_unit(plan: Plan, rs: Rescorer, index: int) -> Explanation:
     result = rs.results[index]
     suggestions = unit_suggestions(plan, rs, index, result) + group_suggestions(plan, rs, index, result)
     bonus, notes = bonus_suggestions(plan, result)
+    notes += override_notes(plan, rs, index, result)
     suggestions = grouped(suggestions)
     everything = suggestions + bonus
     all_best = _best_per_indicator(everything)
@@ -162,6 +170,13 @@ def _grade_gap(
         scope = "本组" if grade.quota_within == "group" and r.group else "全体"
         share = fmt_value(grade.quota * 100, "%", fixed=False)
         blockers.append(f"“{nxt}”等次有名额限制({scope}单位数的 {share}),达到分数线还须在名额之内")
+    elif grade.quota_count is not None:
+        from assess.scoring.ranking import count_for
+
+        scope = "本组" if grade.quota_within == "group" and r.group else "全体"
+        count = count_for(plan, grade.quota_count, r.group if grade.quota_within == "group" else None)
+        if count is not None:
+            blockers.append(f"“{nxt}”等次有名额限制({scope} {count} 个),达到分数线还须在名额之内")
     target = f"“{nxt}”等次(分数线 {fmt(line)} 分)"
     if hard:
         head = f"总分已达到{target}" if needed <= EPS else f"距{target}差 {plan.round.text(needed)} 分"
@@ -171,7 +186,7 @@ def _grade_gap(
         return Gap(
             target,
             0.0,
-            bool(r.barred) or grade.quota is not None,
+            bool(r.barred) or grade.quota is not None or grade.quota_count is not None,
             f"总分已达到{target},未评为“{nxt}”是因为:{why}。",
             blockers,
         )
@@ -197,6 +212,8 @@ def _grade_gap(
 def _rank_gap(
     plan: Plan, rs: Rescorer, index: int, r: UnitResult, suggestions: list[Suggestion], max_total: float
 ) -> Gap:
+    if not r.ranked:
+        return Gap("名次", None, False, "方案规定该单位只评分、定等次,不参加排名(ranked: false),没有名次。")
     if r.rank is None:
         return Gap("名次", None, False, "单独评分,没有名次;用 --cohort 指定同批参评单位后可计算名次差距。")
     scope = "组内" if r.group else ""

@@ -150,8 +150,17 @@ class Rescorer:
 
     def changes_cohort(self, index: int, p: Prepared) -> bool:
         old = self.prepared[index]
-        return any(
+        if any(
             (old.values[i].value, old.values[i].status) != (p.values[i].value, p.values[i].status)
+            for i in self._cohort_set
+        ):
+            return True
+        # a cohort indicator's 得分调整 decided otherwise: its score is the cohort pass's to give
+        from assess.scoring.overrides import holding
+
+        inds = self.plan.indicators
+        return any(
+            inds[i].overrides and holding(inds[i], old.env) != holding(inds[i], p.env)
             for i in self._cohort_set
         )
 
@@ -191,4 +200,5 @@ class Rescorer:
         new.grade, basis = self._graded[u]
         new.grade_basis = list(basis)
         new.flags, new.rank, new.overall_rank, new.previous = [], None, None, None
+        new.awards, new.notes = None, []
         return new

@@ -60,7 +60,7 @@ KEYS = {
     "档次": "bands",
     "分档": "bands",
 }
-VARIED_RULES = ("threshold", "linear", "ratio", "step")
+VARIED_RULES = ("threshold", "linear", "ratio", "step", "base")
 
 
 def parse_vary(texts: list[str]) -> dict[str, float]:
@@ -153,7 +153,8 @@ def _caps(plan: Plan, varied: list[int], kind: str) -> dict[int, float]:
                 ]
             else:
                 edges = []
-            highest = max([highest, *(e for e in edges if 0 < e <= 100)])
+            # a line each unit takes from a field (按本单位目标计分) is no number to scale here
+            highest = max([highest, *(e for e in edges if isinstance(e, (int, float)) and 0 < e <= 100)])
         if highest > 0:
             out[i] = 100.0 / highest
     return out

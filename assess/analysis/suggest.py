@@ -18,9 +18,43 @@ from assess.analysis.solve import solve_inputs
 from assess.scheme.plan import Plan, PlanIndicator
 from assess.scheme.walk import id_key, walk_indicators
 from assess.scoring import rules as R
+from assess.scoring.engine import rule_of
 from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.result import UnitResult
 from assess.workbook.data import OK
+
+
+def overridden(plan: Plan, ind: PlanIndicator, p: Any) -> Any:
+    """The override (得分调整) that decides the indicator's score for this unit whatever its value,
+    if any (one whose condition reads the indicator's own value may stop holding: not this)."""
+    if not ind.overrides:
+        return None
+    from assess.scoring.overrides import holding
+
+    item = holding(ind, p.env)[0]
+    formula = next((f for o, f in ind.overrides if o is item), None)
+    if formula is None:
+        return None
+    names = {plan.name_aliases.get(n, n) for n in formula.names}
+    own = ("value", ind.id) in formula.refs or (ind.formula is None and ind.key in names)
+    if ind.formula is not None:  # a computed value moves with the fields it is computed from
+        own = own or bool(names & {plan.name_aliases.get(n, n) for n in ind.formula.names})
+    return None if own else item
+
+
+def override_notes(plan: Plan, rs: Rescorer, index: int, result: UnitResult) -> list[str]:
+    """Indicators a fact scores whatever their value: no value to aim at, said instead."""
+    p = rs.prepared[index]
+    out = []
+    for i, ind in enumerate(plan.indicators):
+        res = result.indicators[i]
+        item = overridden(plan, ind, p)
+        if item is not None and res.score is not None and res.lost > EPS:
+            out.append(
+                f"指标 {ind.id}“{ind.name}”因“{item.reason}”按得分调整计 {fmt(res.score)} 分,"
+                "提高该项数值不能增加得分"
+            )
+    return out
 
 
 def _deduct_group_note(plan: Plan, ind: PlanIndicator) -> str:
@@ -40,7 +74,11 @@ def unit_suggestions(plan: Plan, rs: Rescorer, index: int, result: UnitResult) -
         res = result.indicators[i]
         if not res.applicable or res.lost <= EPS:
             continue
-        rule = ind.rule_for(p.group)
+        rule = rule_of(plan, ind, p)  # with the unit's own target where the rule takes one from a field
+        if rule is None:  # its own target is blank or wrong: no value to aim at
+            continue
+        if overridden(plan, ind, p) is not None:  # a fact decides its score (得分调整): said in the notes
+            continue
         value = p.values[i].value if p.values[i].status == OK else None
         if rule.type in R.COHORT_RULES:
             s = _cohort_suggestion(plan, rs, index, i, ind, rule, value, res.score or 0.0, base)
@@ -122,10 +160,19 @@ def _suggestion(
     why: str | None = None,
 ) -> Suggestion:
     target = aim_text(ind, aim, lower, value)
+    line = "baseline" if rule.type == "step" else "target"
+    if type(rule) is R.OwnLines and line in rule.own and aim.value == getattr(rule, line):
+        target += f"(本单位{R.OWN_WORDS[line]})"  # the unit's own target, not one for all
     if rule.type == "boolean":
         head = f"{ind.name}需由{value_text(ind, value)}改为{target}"
     elif rule.type == "deduct":
         head = f"{ind.name}需由 {num_text(value, ind.unit or '个')} 减少到 {target}"
+    elif rule.type == "ladder":  # words, quoted: no spaces around them
+        head = (
+            f"{ind.name}(未填报)需达到{target}"
+            if value is None
+            else f"{ind.name}需由{value_text(ind, value)}提高到{target}"
+        )
     elif value is None:
         head = f"{ind.name}(未填报)需达到 {target}"
     else:
@@ -137,6 +184,8 @@ def _suggestion(
         "最高档": "方可进入最高档",
         "少扣一档": "方可少扣一档",
         "开始少扣分": "方开始少扣分",
+        "达到目标": "方可得基本分",
+        "最高分": "方可得最高分",
     }.get(aim.label, "")
     note = ""
     if gain <= EPS:

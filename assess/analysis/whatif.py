@@ -63,6 +63,19 @@ def parse_number(text: str) -> float:
     return value
 
 
+def _level_value(plan: Plan, key: str, raw: str) -> float | None:
+    """A word of a rating or ladder (``--set 2.3=基本完成``) as the number it is read as."""
+    from assess.scheme.model import level_key
+
+    ind = next((i for i in plan.indicators if key in (i.id, i.name)), None)
+    target = ind.key if ind is not None and ind.formula is None else plan.name_aliases.get(key, key)
+    spec = next((s for s in plan.read.inputs if target in (s.key, s.name)), None)
+    if spec is None or not spec.levels:
+        return None
+    word = level_key(raw)
+    return next((number for w, number in spec.levels if level_key(w) == word), None)
+
+
 def parse_assignments(plan: Plan, texts: list[str]) -> list[Assignment]:
     """``1.2.3=75``, ``产业资金=1200``, ``消除风险人数=3000``: indicator or field, by id or name."""
     keys = input_keys(plan)
@@ -72,7 +85,9 @@ def parse_assignments(plan: Plan, texts: list[str]) -> list[Assignment]:
             raise UsageError(f"--set “{shown(text)}”应写成 编码=数值,如 --set 1.5=62 或 --set 产业资金=1200")
         key, raw = text.split("=", 1)
         key = key.strip()
-        value = parse_number(raw)
+        value = _level_value(plan, key, raw)
+        if value is None:
+            value = parse_number(raw)
         ind = next((i for i in plan.indicators if key in (i.id, i.name)), None)
         if ind is not None:
             if ind.formula is None and ind.key in keys:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assess.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Finding, SchemeError, UsageError
+from assess.sources.receipt import Receipt
 
 
 @dataclass
@@ -15,6 +16,7 @@ class CheckReport:
     checked: list[str] = field(default_factory=list)
     what: str = "方案"
     notes: list[str] = field(default_factory=list)  # files a folder read passed over
+    receipt: Receipt | None = None  # per data source: units covered, missing, extra (回执)
 
     unusable: bool = False  # an input could not be read at all (exit code 2)
 
@@ -36,6 +38,7 @@ class CheckReport:
             "errors": sum(f.severity == "error" for f in self.findings),
             "warnings": sum(f.severity == "warning" for f in self.findings),
             "findings": [f.to_dict() for f in self.findings],
+            **({"receipt": self.receipt.to_dict()} if self.receipt else {}),
         }
 
     def render(self, fmt: str) -> str:
@@ -43,16 +46,26 @@ class CheckReport:
             return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
         from assess.render.terminal import findings_table
 
-        return findings_table(self.findings, self.checked, self.what) + "".join(
-            f"{note}\n" for note in self.notes
+        receipt = "".join(f"{line}\n" for line in self.receipt.lines()) if self.receipt else ""
+        return (
+            receipt
+            + findings_table(self.findings, self.checked, self.what)
+            + "".join(f"{note}\n" for note in self.notes)
         )
 
 
 def run_check(
-    scheme: str | None, paths: list[Path], details: list[Path], *, strict: bool = False
+    scheme: str | None,
+    paths: list[Path],
+    details: list[Path],
+    *,
+    strict: bool = False,
+    data: list[str] | None = None,
 ) -> CheckReport:
     """Check schemes, or data files against a scheme; with ``strict`` every warning is an error."""
-    report = _check_schemes(paths) if scheme is None else _check_data(scheme, paths, details)
+    if scheme is None and data:
+        raise UsageError("--data 须与 --scheme 一起使用")
+    report = _check_schemes(paths) if scheme is None else _check_data(scheme, paths, details, data or [])
     if strict:
         report.findings = [
             replace(f, severity="error") if f.severity == "warning" else f for f in report.findings
@@ -84,16 +97,23 @@ def _check_schemes(paths: list[Path]) -> CheckReport:
     return report
 
 
-def _check_data(scheme: str, paths: list[Path], details: list[Path]) -> CheckReport:
-    from assess.commands.common import load_plan, read_inputs
+def _check_data(scheme: str, paths: list[Path], details: list[Path], data: list[str]) -> CheckReport:
+    from assess.commands.common import load_plan, locate, read_inputs
 
     plan = load_plan(scheme)
-    inputs = read_inputs(plan, paths, details=details)
+    located = locate(plan, paths, data)
+    inputs = read_inputs(plan, paths, details=details, located=located)
     report = CheckReport(what="数据文件")
     report.checked = [str(p) for p in inputs.files]
     report.notes = inputs.notes
+    report.receipt = inputs.receipt
     report.findings.extend(inputs.findings)
     report.unusable = any(f.code == "unreadable" for f in inputs.findings)
+    lines = any(ind.own_lines for ind in plan.indicators)  # targets per unit (按本单位目标计分)
     for unit in inputs.units:
+        if lines:
+            from assess.scoring.unit_lines import check_lines
+
+            check_lines(plan, unit)  # a task of 0 a ratio would divide by: said before scoring
         report.findings.extend(unit.findings)
     return report

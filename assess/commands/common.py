@@ -15,6 +15,7 @@ from assess.commands.output import Outputs, data_role
 from assess.errors import Finding, Location, UsageError
 from assess.scheme.plan import Plan
 from assess.scoring.result import RESULT_FORMAT, UnitResult
+from assess.sources.receipt import Receipt
 from assess.workbook.data import UnitData
 
 DATA_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"}
@@ -34,15 +35,20 @@ def guard(
     force: bool,
     data: Iterable[Path] = (),
     details: Iterable[Path] = (),
+    located: dict[str, list[Path]] | None = None,
     **others: Iterable[Path | None],
 ) -> Outputs:
     """The command's :class:`Outputs`, knowing every file it reads and what each is.
 
-    ``others`` maps a role (上年结果, 问题清单…) to its files.
+    ``located`` maps a data source to its files (:func:`locate`); ``others`` maps
+    a role (上年结果, 问题清单…) to its files.
     """
     outputs = Outputs(force)
     outputs.read(data, data_role(plan.scheme.level))
     outputs.read(details, "明细表")
+    for sid, files in (located or {}).items():
+        spec = next(s for s in plan.sources if s.id == sid)
+        outputs.read(files, f"来源“{sid}”{spec.title}的数据")
     outputs.read([Path(plan.path)], "考核方案")
     for role, paths in others.items():
         outputs.read(paths, role)
@@ -104,6 +110,20 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def locate(plan: Plan, paths: Iterable[Path], data: Iterable[str] = ()) -> dict[str, list[Path]]:
+    """Each data source's files: ``--data 源=路径``, else a folder named after it in or beside the data."""
+    if not plan.sources:
+        if tuple(data):
+            from assess.sources.locate import parse_data
+
+            parse_data(tuple(data), plan.sources)  # refused with its message
+        return {}
+    from assess.sources.locate import parse_data, subfolders
+
+    given = parse_data(tuple(data), plan.sources)
+    return {**given, **subfolders(list(paths), plan.sources, given)}
+
+
 @dataclass
 class Inputs:
     units: list[UnitData]
@@ -111,6 +131,7 @@ class Inputs:
     refused: list[dict[str, str]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files passed over, said on stderr
+    receipt: Receipt | None = None  # per data source: units covered, missing, extra (回执)
 
 
 def read_inputs(
@@ -121,15 +142,43 @@ def read_inputs(
     progress: Any = None,
     jobs: int = 0,
     on_units: Any = None,
+    located: dict[str, list[Path]] | None = None,
 ) -> Inputs:
-    """Read every input, never stopping at a bad file; duplicates are refused by name."""
+    """Read every input, never stopping at a bad file; duplicates are refused by name.
+
+    With data sources (``located``: see :func:`locate`), the other sources are
+    read first and merged onto each unit as its workbook arrives.
+    """
     from assess.workbook.load import SKIPPED, read_all
 
     notes: list[str] = []
-    files = expand_inputs(paths, notes)
-    units, findings = read_all(
-        files, plan.read, details=details or [], progress=progress, jobs=jobs, on_units=on_units
-    )
+    merger, source_files = None, []
+    if plan.sources:
+        from assess.sources.merge import Merger, read_source
+        from assess.sources.spec import UNIT
+
+        read = []
+        for spec in plan.sources:
+            if spec.kind != UNIT:
+                given = located.get(spec.id, []) if located else []
+                files_of = expand_inputs(given, notes) if given else []
+                notes += [f"来源“{spec.id}”的文件取自文件夹“{p}”" for p in given if p.is_dir()]
+                source_files += files_of
+                read.append(read_source(spec, files_of, plan))
+        merger = Merger(plan, read)
+        on_units = merger.wrap(on_units)
+    own = any(s.kind == "unit" for s in plan.sources) or not plan.sources
+    files = expand_inputs(paths, notes) if own or paths else []
+    if own:
+        units, findings = read_all(
+            files, plan.own_read, details=details or [], progress=progress, jobs=jobs, on_units=on_units
+        )
+    else:
+        from assess.sources.merge import units_from_sources
+
+        assert merger is not None
+        units, findings = units_from_sources(plan, merger.sources), []
+        on_units(units)
     named = {str(p) for p in paths}
     inputs = Inputs([], [], [], [], notes)
     for f in findings:
@@ -142,10 +191,11 @@ def read_inputs(
         if f.code == "unreadable" or f.code in SKIPPED:
             inputs.refused.append({"file": f.location.file or "", "reason": f.message})
     skipped = {f.location.file for f in findings if f.code in SKIPPED}
-    inputs.files = [p for p in files if str(p) not in skipped] + list(details or [])
+    inputs.files = [p for p in files if str(p) not in skipped] + list(details or []) + source_files
     names = list(map(attrgetter("unit"), units))
     if len(set(names)) == len(names):  # no name twice (in C: 500,000 villages in milliseconds)
         inputs.units = units
+        _receipt(inputs, merger, files)
         return inputs
     seen: dict[str, UnitData] = {}
     for unit in units:
@@ -157,7 +207,15 @@ def read_inputs(
             continue
         seen[unit.unit] = unit
         inputs.units.append(unit)
+    _receipt(inputs, merger, files)
     return inputs
+
+
+def _receipt(inputs: Inputs, merger: Any, own: list[Path]) -> None:
+    if merger is None:
+        return
+    inputs.receipt = merger.finish(inputs.units, own)
+    inputs.findings.extend(inputs.receipt.findings)
 
 
 REFUSAL_CODES = frozenset({"unreadable", "duplicate-unit"})  # said as 未计入, not again as problems

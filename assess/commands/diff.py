@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,27 @@ from assess.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
     from assess.analysis.diff_report import SchemeDiff
+    from assess.scheme.plan import Plan
+
+
+def borrow_sources(plan: Plan, donor: Plan) -> Plan:
+    """``plan`` reading the data as ``donor`` does, when ``plan`` has no ``sources:`` of its own.
+
+    Last year's scheme on this year's round: the counties' workbooks hold only what they
+    report, the rest is in the round's other sources.  Each source gives ``plan`` those of
+    its values that ``plan`` has as inputs too; a source giving none of them is left out.
+    """
+    if plan.sources or not donor.sources:
+        return plan
+    from assess.sources.spec import UNIT, compile_sources
+
+    sources, own = compile_sources(donor.scheme, plan.read, plan.name_aliases)
+    sources = tuple(s for s in sources if s.kind == UNIT or s.keys)
+    if all(s.kind == UNIT for s in sources):
+        return plan
+    borrowed = copy.copy(plan)
+    borrowed.sources, borrowed.unit_read = sources, own
+    return borrowed
 
 
 def run_diff(
@@ -26,11 +48,13 @@ def run_diff(
     force: bool = False,
 ) -> Run:
     from assess.analysis.diff import diff_schemes, side_by_side
-    from assess.commands.common import guard, load_plan, read_inputs
+    from assess.commands.common import guard, load_plan, locate, read_inputs
 
     old_plan = load_plan(old)
     new_plan = load_plan(new)
-    outputs = guard(new_plan, force, data, details)
+    readers = (borrow_sources(old_plan, new_plan), borrow_sources(new_plan, old_plan))
+    located = [locate(plan, data) for plan in readers] if data else [{}, {}]
+    outputs = guard(readers[1], force, data, details, located[1])
     outputs.read([Path(old_plan.path)], "原方案")
     if output is not None:
         document_target(output, fmt, outputs)
@@ -41,8 +65,14 @@ def run_diff(
         from assess.scoring.ranking import rank_cohort
 
         scored = []
-        for plan in (old_plan, new_plan):
-            inputs = read_inputs(plan, data, details=details)
+        for plan, original, found in zip(readers, (old_plan, new_plan), located, strict=True):
+            if plan is not original:
+                donor = new_plan if original is old_plan else old_plan
+                result.notes.append(
+                    f"方案 {plan.scheme.id} 没有写数据来源(sources),按方案 {donor.scheme.id} "
+                    f"的数据来源({'、'.join(s.id for s in plan.sources)})读取各单位的数据。"
+                )
+            inputs = read_inputs(plan, data, details=details, located=found)
             if not inputs.units:
                 raise UsageError(f"按方案 {plan.scheme.id} 没有读到可评分的单位")
             results = score_units(plan, inputs.units)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assess.commands.common import guard, load_plan, provenance, read_inputs
+from assess.commands.common import guard, load_plan, locate, provenance, read_inputs
 from assess.commands.output import document_target, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, UsageError
@@ -34,6 +34,7 @@ def run_explain(
     report_date: str | None,
     limit: int = 0,
     force: bool = False,
+    data_opts: list[str] | None = None,
 ) -> Run:
     from assess.analysis.gaps import explain_unit
     from assess.analysis.rescore import Rescorer
@@ -42,10 +43,11 @@ def run_explain(
 
     plan = load_plan(scheme)
     assignments = parse_assignments(plan, sets)  # usage errors before any file is read
-    outputs = guard(plan, force, [*inputs, *cohort], details)
+    located = locate(plan, [*inputs, *cohort], data_opts or [])
+    outputs = guard(plan, force, [*inputs, *cohort], details, located)
     if output is not None:
         document_target(output, fmt, outputs)
-    data = read_inputs(plan, inputs, details=details)
+    data = read_inputs(plan, inputs, details=details, located=located)
     run = Run(messages=list(data.notes))
     refused = list(data.refused)
     if not data.units:
@@ -55,7 +57,7 @@ def run_explain(
     names = {u.unit for u in members}
     files = list(data.files)
     if cohort:
-        peers = read_inputs(plan, cohort, details=details)
+        peers = read_inputs(plan, cohort, details=details, located=located)
         run.messages.extend(note for note in peers.notes if note not in run.messages)
         # The unit's own file may sit in the cohort folder: it counts once.
         refused += [r for r in peers.refused if "重复出现" not in r["reason"] or not _own(r, names)]
@@ -245,8 +247,8 @@ def render_explain(
             [
                 s.id,
                 s.name,
-                _current(s),
-                _needed(s),
+                _current(s, plan),
+                _needed(s, plan),
                 {"text": fmt(s.lost) if s.lost else "", "num": True},
                 {"text": plan.round.text(s.gain), "num": True, "bold": s.gain > 0},
                 {"text": s.text, "align": "left"},
@@ -308,23 +310,39 @@ def render_explain(
     return html
 
 
-def _current(s: Any) -> str:
+def _word(s: Any, plan: Plan, value: float | None) -> str | None:
+    """A ladder's value as the word reported (its value is the word's share of the points)."""
+    from assess.analysis.aims import level_word
+
+    if s.rule != "ladder":
+        return None
+    ind = next((i for i in plan.indicators if i.id == s.id), None)
+    return level_word(ind, value) if ind is not None else None
+
+
+def _current(s: Any, plan: Plan) -> str:
     from assess.scoring.numbers import fmt_value
 
     if s.kind == "bonus":
         return fmt_value(s.current, "分")
     if s.rule == "boolean":
         return "是" if s.current else "否"
+    word = _word(s, plan, s.current)
+    if word is not None:
+        return word
     return fmt_value(s.current, s.unit)
 
 
-def _needed(s: Any) -> str:
+def _needed(s: Any, plan: Plan) -> str:
     from assess.scoring.numbers import fmt_value
 
     if s.kind == "bonus":
         return fmt_value(s.needed, "分")
     if s.rule == "boolean":
         return "是" if s.needed else "否"
+    word = _word(s, plan, s.needed)
+    if word is not None:
+        return word
     text = fmt_value(s.needed, s.unit)
     if s.strict:
         text += " 以下" if s.current is not None and s.needed < s.current else " 以上"

@@ -1,4 +1,4 @@
-"""``assess rank``: score every unit, rank within groups, grade, compare with last year."""
+"""``assess rank``: score every unit, rank within groups, grade, compare with earlier years."""
 
 from __future__ import annotations
 
@@ -16,15 +16,18 @@ from assess.commands.common import (
     guard,
     json_chunks,
     load_plan,
+    locate,
     problem_lines,
     problem_text,
     read_inputs,
 )
 from assess.commands.output import Outputs, document_target, write_json
+from assess.commands.previous import Previous, read_previous
 from assess.commands.rank_brief import SUGGEST_FROM, brief_of, check_brief, check_size, write_brief
 from assess.commands.run import Run
-from assess.errors import EXIT_FINDINGS, DataError, UsageError
+from assess.errors import EXIT_FINDINGS, DataError
 from assess.scheme.plan import Plan
+from assess.scoring.history import History
 
 RANK_FORMAT = "assess.rank/1"
 
@@ -34,7 +37,8 @@ def run_rank(
     inputs: list[Path],
     details: list[Path],
     *,
-    previous: Path | None,
+    data_opts: list[str] | None = None,
+    previous: list[str] | None,
     overall: bool,
     fmt: str,
     output: Path | None,
@@ -64,10 +68,12 @@ def run_rank(
         from assess.scoring.statistics import apply_averages
 
         apply_averages(plan, averages)
-    outputs = guard(plan, force, inputs, details, 上年结果=[previous])
+    located = locate(plan, inputs, data_opts or [])
+    prior = read_previous(plan, previous or [])  # strict: a file refused names its place
+    last = prior.history
+    outputs = guard(plan, force, inputs, details, located, 上年结果=prior.files)
     if output is not None:
-        document_target(output, fmt, outputs)  # refused before anything is read
-    last = load_previous(previous) if previous else None
+        document_target(output, fmt, outputs)  # refused before the data are read
     early: dict[int, tuple[Any, Any, Any]] = {}
     final = settled(plan) if fmt == "json" and not brief else []
     encoded: dict[int, list[str | None]] = {}  # id(unit) → its settled indicators as JSON
@@ -91,7 +97,9 @@ def run_rank(
 
     # The brief table scores the cohort on columns once all is read, when the scheme allows it.
     watch = None if brief and not array_support(plan, columns=True) else on_units
-    data = read_inputs(plan, inputs, details=details, progress=progress, jobs=jobs, on_units=watch)
+    data = read_inputs(
+        plan, inputs, details=details, progress=progress, jobs=jobs, on_units=watch, located=located
+    )
     if strict and (data.refused or any(f.severity == "error" for u in data.units for f in u.findings)):
         problems = [f"{r['file']}: {r['reason']}" for r in data.refused]
         problems += [str(f) for u in data.units for f in u.findings if f.severity == "error"]
@@ -102,13 +110,14 @@ def run_rank(
     if brief:
         table = brief_of(plan, data, last, overall=overall, firsts=lambda: _firsts(plan, data, early)[0])
         run = _summary(data, table.units, last, quiet)
-        extra = _extra(plan, data, previous, overall, title, issuer, table.statistics(data.units))
+        extra = _extra(plan, data, prior, overall, title, issuer, table.statistics(data.units))
         seen = coverage(plan, zip(table.units, table.group_ids, strict=True), ranking=True).notes
         seen += table.notes
         if seen:  # as on the engine path below: what the cohort rules saw, a quota exceeded by a tie
             extra["notes"] = seen
             if not quiet:
                 run.messages += [f"  {note}" for note in seen]
+        say_history(run, extra, prior, quiet)
         note_problems(extra, data)
         return write_brief(
             run,
@@ -137,20 +146,21 @@ def run_rank(
         run.messages.append(
             f"  单位较多({len(results)} 个):加 --brief 可输出精简排名表(不写计分依据),快得多、文件小得多"
         )
-    extra = _extra(plan, data, previous, overall, title, issuer, indicator_statistics(plan, results))
+    extra = _extra(plan, data, prior, overall, title, issuer, indicator_statistics(plan, results))
     if notes:  # what the cohort rules saw, a quota exceeded by a tie: JSON, document and summary
         extra["notes"] = notes
         if not quiet:
             run.messages += [f"  {note}" for note in notes]
+    say_history(run, extra, prior, quiet)
     note_problems(extra, data)
     if fmt == "table":
         from assess.render.terminal import ranking_table
 
-        run.stdout = ranking_table(plan, results, overall=overall, with_previous=last is not None)
+        run.stdout = ranking_table(plan, results, overall=overall, with_previous=prior.given)
         if report is not None:
             run.stdout += "\n" + report.table()
         return run
-    ordered = sorted(results, key=lambda r: (r.group or "", r.rank or 0, r.unit))
+    ordered = sorted(results, key=lambda r: (r.group or "", r.rank is None, r.rank or 0, r.unit))
     doc = document(plan, ordered, data.files, report_date=report_date, kind=RANK_FORMAT, extra=extra)
     if report is not None:
         doc["sensitivity"] = report.to_dict()
@@ -240,7 +250,7 @@ def _firsts(
     return firsts, ready
 
 
-def _summary(data: Inputs, units: list[str], last: dict[str, Any] | None, quiet: bool) -> Run:
+def _summary(data: Inputs, units: list[str], last: History, quiet: bool) -> Run:
     """The run with its exit code and the lines said on stderr about what was counted.
 
     ``quiet`` drops the summary, never the reason for a non-zero exit: each
@@ -255,11 +265,28 @@ def _summary(data: Inputs, units: list[str], last: dict[str, Any] | None, quiet:
     for r in data.refused:
         run.messages.append(f"  未计入:{r['file']}:{r['reason']}")
     say_problems(run, data)
-    if not quiet and last is not None:
-        gone = sorted(set(last) - set(units))
+    latest = last.latest
+    if not quiet and latest is not None:
+        gone = sorted(set(latest.units) - set(units))
         if gone:
-            run.messages.append(f"  上年有、本年无的单位:{'、'.join(gone)}")
+            when = "上年" if latest.year == last.year - 1 else f"{latest.year} 年"
+            run.messages.append(f"  {when}有、本年无的单位:{'、'.join(gone)}")
     return run
+
+
+def say_history(run: Run, extra: dict[str, Any], prior: Previous, quiet: bool) -> None:
+    """What the earlier years' results make the ranking say: notes (“较上年” against an older
+    year), warnings (a folder's files passed over, another scheme), and without ``--previous``
+    the conditions of years running left undecided (on the screen only)."""
+    if prior.notes:
+        extra["notes"] = [*extra.get("notes", []), *prior.notes]
+    if prior.findings:
+        extra["findings"] = [*extra.get("findings", []), *(f.to_dict() for f in prior.findings)]
+    if quiet:
+        return
+    run.messages += [f"  {note}" for note in prior.notes]
+    run.messages += prior.messages()
+    run.messages += [f"  {text[:-1]};往年结果用 --previous 给出。" for text in prior.history.pending]
 
 
 def say_problems(run: Run, data: Inputs) -> None:
@@ -295,7 +322,7 @@ def note_problems(extra: dict[str, Any], data: Inputs) -> None:
 def _extra(
     plan: Plan,
     data: Inputs,
-    previous: Path | None,
+    prior: Previous,
     overall: bool,
     title: str | None,
     issuer: str | None,
@@ -306,7 +333,7 @@ def _extra(
         "title": title or default_title(plan),
         "issuer": issuer or plan.scheme.issuer,
         "overall": overall,
-        "previous": str(previous.name) if previous else None,
+        **(prior.head() if prior.given else {"previous": None}),
         "groups": [{"id": g.id, "name": g.name} for g in plan.scheme.groups],
         "statistics": stats,
         "refused": data.refused,
@@ -321,16 +348,3 @@ def _tables_signature(unit: Any) -> tuple[tuple[str, int], ...]:
 def default_title(plan: Any) -> str:
     level = {"county": "县市区", "township": "乡镇", "village": "村", "city": "市州", "province": "省"}
     return f"{plan.scheme.year} 年度{level.get(plan.scheme.level, '')}乡村振兴实绩考核结果排名"
-
-
-def load_previous(path: Path) -> dict[str, dict[str, Any]]:
-    """Last year's results by unit name, from ``rank`` JSON or the xlsx ``rank`` wrote."""
-    if path.suffix.lower() == ".json":
-        from assess.scoring.results_file import load_previous_json
-
-        return load_previous_json(path)  # strict: NaN, duplicate keys, wrong types are refused
-    if path.suffix.lower() == ".xlsx":
-        from assess.render.ranking_xlsx import read_ranking_xlsx
-
-        return read_ranking_xlsx(path)
-    raise UsageError(f"上年结果“{path.name}”应为 assess rank 输出的 .json 或 .xlsx")

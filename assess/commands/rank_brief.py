@@ -18,6 +18,7 @@ from assess.commands.run import Run
 from assess.errors import UsageError
 from assess.scheme.plan import Plan
 from assess.scoring.brief import Brief
+from assess.scoring.history import Previous
 
 BRIEF_FORMAT = "assess.rank-brief/1"
 SUGGEST_FROM = 20_000  # units; a full ranking this large suggests --brief
@@ -42,7 +43,7 @@ def check_size(fmt: str, count: int) -> None:
 def brief_of(
     plan: Plan,
     data: Inputs,
-    last: dict[str, dict[str, Any]] | None,
+    last: Previous,
     *,
     overall: bool,
     firsts: Callable[[], list[tuple[Any, Any]]] | None = None,

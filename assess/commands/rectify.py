@@ -223,6 +223,7 @@ def run_rectify(
     *,
     scorer: Scorer | None = None,
     lock_timeout: float | None = None,
+    sources: list[Path] | None = None,
 ) -> RectifyReport:
     """Build or update the ledger and write the documents; see docs/rectify.md."""
     from assess.rectify.ledger import LAYOUTS, new_ledger, write_meta
@@ -264,7 +265,7 @@ def run_rectify(
             raise UsageError(f"输出文件夹中已有整改台账“{target}”;如需在其基础上更新,请用 --ledger 指定它")
     else:
         target = Path(ledger)
-    outputs = _outputs(scheme_path, results, findings)
+    outputs = _outputs(scheme_path, results, findings, sources)
     _check_ledger(outputs, target)
     _check_documents(outputs, out_dir)
     for folder in {out_dir, target.parent}:
@@ -341,13 +342,16 @@ def run_rectify(
     return report
 
 
-def _outputs(scheme: Path | str | None, results: list[Path], findings: list[Path]) -> Outputs:
+def _outputs(
+    scheme: Path | str | None, results: list[Path], findings: list[Path], sources: list[Path] | None = None
+) -> Outputs:
     """What rectify reads; its documents are remade each run, so replacing its own is allowed."""
     from assess.commands.output import Outputs
 
     outputs = Outputs(force=True, keep=False)
     outputs.read(results, "评分结果或填报表")
     outputs.read(findings, "问题清单")
+    outputs.read(sources or [], "数据来源文件")
     if scheme is not None:
         from assess.scheme.registry import resolve_scheme
 

@@ -11,14 +11,16 @@ from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS
 
 
-def score_workbooks(scheme: str, paths: list[Path]) -> list[dict[str, Any]]:
+def score_workbooks(
+    scheme: str, paths: list[Path], data_opts: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Workbooks given to ``rectify`` are scored as one cohort, as ``assess rank`` would."""
-    from assess.commands.common import load_plan, read_inputs
+    from assess.commands.common import load_plan, locate, read_inputs
     from assess.scoring.engine import score_units
     from assess.scoring.ranking import rank_cohort
 
     plan = load_plan(scheme)
-    data = read_inputs(plan, paths)
+    data = read_inputs(plan, paths, located=locate(plan, paths, data_opts or []))
     results = score_units(plan, data.units)
     if len(results) > 1:
         rank_cohort(plan, results)
@@ -37,8 +39,13 @@ def run_rectify_cli(
     backup: bool,
     issuer: str | None,
     title: str | None,
+    data_opts: list[str] | None = None,
 ) -> Run:
+    from assess.commands.common import load_plan, locate
     from assess.commands.rectify import run_rectify
+
+    workbooks = [p for p in results if p.suffix.lower() != ".json"]
+    located = locate(load_plan(scheme), workbooks, data_opts or []) if workbooks or data_opts else {}
 
     report = run_rectify(
         scheme,
@@ -52,7 +59,8 @@ def run_rectify_cli(
         backup,
         issuer,
         title,
-        scorer=lambda paths: score_workbooks(scheme, paths),
+        scorer=lambda paths: score_workbooks(scheme, paths, data_opts),
+        sources=[p for files in located.values() for p in files],
     )
     run = Run(written=list(report.written))
     for finding in report.findings:

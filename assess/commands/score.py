@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assess.commands.common import document, file_findings, guard, json_chunks, load_plan, read_inputs
+from assess.commands.common import (
+    document,
+    file_findings,
+    guard,
+    json_chunks,
+    load_plan,
+    locate,
+    read_inputs,
+)
 from assess.commands.output import FOLDER_FORMATS, write_each, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, UsageError
@@ -20,18 +28,24 @@ def run_score(
     report_date: str | None,
     force: bool,
     issuer: str | None = None,
+    *,
+    data_opts: list[str] | None = None,
+    previous: list[str] | None = None,
 ) -> Run:
+    from assess.commands.previous import read_previous
     from assess.scoring.coverage import coverage, mark_provisional
     from assess.scoring.engine import score_units
-    from assess.scoring.ranking import rank_cohort
+    from assess.scoring.ranking import compare_previous, rank_cohort
 
     plan = load_plan(scheme)
-    outputs = guard(plan, force, inputs, details)
+    located = locate(plan, inputs, data_opts or [])
+    prior = read_previous(plan, previous or [])  # earlier years: the trend line, years running
+    outputs = guard(plan, force, inputs, details, located, 上年结果=prior.files)
     if fmt in FOLDER_FORMATS and output is None:
         raise UsageError(f"{fmt} 格式须用 -o 指定输出文件(单个单位)或文件夹(多个单位)")
     if output is not None and (fmt == "json" or output.suffix):
         outputs.file(output, fmt)  # refused before anything is read
-    data = read_inputs(plan, inputs, details=details)
+    data = read_inputs(plan, inputs, details=details, located=located)
     if not data.units:
         reasons = "\n".join(f"  {r['file']}: {r['reason']}" for r in data.refused)
         raise DataError("没有可评分的单位" + (f":\n{reasons}" if reasons else ""))
@@ -39,11 +53,17 @@ def run_score(
     cover = coverage(plan, [(r.unit, r.group) for r in results], ranking=len(results) > 1)
     notes = list(cover.notes)  # each provisional grade says why in its basis
     if len(results) > 1:
-        notes += rank_cohort(plan, results)  # a quota exceeded by a tie, as ``rank`` says it
+        # a quota exceeded by a tie, a condition of years running undecided, as ``rank`` says it
+        notes += rank_cohort(plan, results, prior.history)
+    else:
+        compare_previous(results, prior.history)  # the unit's history: its trend line
+    notes += prior.notes
     mark_provisional(plan, results, cover)
     run = Run()
     run.messages.extend(data.notes)
     run.messages.extend(notes)
+    run.messages.extend(line.strip() for line in prior.messages())
+    run.messages.extend(f"{text[:-1]};往年结果用 --previous 给出。" for text in prior.history.pending)
     for r in data.refused:
         run.messages.append(f"未评分:{r['file']}:{r['reason']}")
     if data.refused:
@@ -57,7 +77,9 @@ def run_score(
         run.stdout = "\n".join(score_sheet(plan, r) for r in results)
         return run
     if fmt == "json":
-        extra: dict[str, Any] = {"findings": [f.to_dict() for f in file_findings(data)]}
+        extra: dict[str, Any] = {"findings": [f.to_dict() for f in [*file_findings(data), *prior.findings]]}
+        if prior.given:
+            extra.update(prior.head())
         if notes:
             extra["notes"] = notes
         doc = document(plan, results, data.files, report_date=report_date, extra=extra)

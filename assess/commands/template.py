@@ -1,11 +1,18 @@
-"""``assess template``: a fill-in workbook for one county or for a summary of many units."""
+"""``assess template``: a fill-in workbook for one county or for a summary of many units, and one
+per data source of the scheme (a department's table, a findings list, each rater's sheet)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assess.commands.common import load_plan
 from assess.errors import UsageError
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.sources.spec import SourceSpec
 
 
 def read_unit_list(path: Path) -> list[tuple[str, str | None]]:
@@ -38,33 +45,159 @@ def read_unit_list(path: Path) -> list[tuple[str, str | None]]:
     return out
 
 
-def run_template(
-    scheme: str, output: Path, layout: str, units_file: Path | None, unit: str | None, force: bool
-) -> tuple[Path, list[str]]:
-    """The template written, and what was said about an earlier file it replaced."""
-    from assess.commands.common import guard
-    from assess.workbook.template import county_template, summary_template
+@dataclass
+class Made:
+    """What ``assess template`` wrote, and what it says about it on stderr."""
 
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"模板文件“{output}”的扩展名应为 .xlsx")
+    written: list[tuple[Path, str]] = field(default_factory=list)  # (file, what it is)
+    messages: list[str] = field(default_factory=list)  # earlier files kept as backups
+    notes: list[str] = field(default_factory=list)  # the sources the unit's template leaves out
+
+
+def run_template(
+    scheme: str,
+    output: Path,
+    layout: str,
+    units_file: Path | None,
+    unit: str | None,
+    force: bool,
+    source: str | None = None,
+) -> Made:
+    """The unit's template (``source`` None), or the templates of one source or of ``all``.
+
+    ``output`` is a file for one template, a folder for several (``all``, a
+    ratings source with several raters), named ``来源编号_来源名称[_评分方].xlsx``.
+    """
+    from assess.commands.common import guard
+
     plan = load_plan(scheme)
     outputs = guard(plan, force, 单位清单=[units_file])
-    outputs.file(output, "xlsx")
     units = read_unit_list(units_file) if units_file else []
-    if layout == "summary":
-        if not units and plan.scheme.units:
-            groups = plan.group_names
-            units = [
-                (u.name, groups.get(plan.group_ids.get(u.group or "", ""), u.group))
-                for u in plan.scheme.units
-            ]
-        data = summary_template(plan, units)
+    made = Made(messages=outputs.messages)
+    if source is None:
+        _xlsx(output)
+        if plan.sources and not plan.own_read.inputs:
+            raise UsageError(
+                "方案中的每项数据都由其他来源提供,没有单位自己填报的数据;"
+                f"请用 --source 生成各来源的模板(方案中的来源:{_known(plan)})"
+            )
+        outputs.file(output, "xlsx")
+        written = outputs.write(output, _unit_template(plan, layout, units, unit))
+        made.written.append((written, "填报模板"))
+        made.notes = others_note(plan, scheme)
+        return made
+    items = _items(plan, _chosen(plan, source), layout, units, unit)
+    if output.suffix.lower() == ".xlsx":
+        if len(items) > 1:
+            raise UsageError(f"{_several(source, items)},-o 应为文件夹(每个模板一个文件)")
+        targets = [outputs.file(output, "xlsx")]
     else:
-        if len(units) > 1:
-            raise UsageError("一县一表的模板只能预填一个单位;多个单位请用 --layout summary,或逐个生成")
-        name, group = units[0] if units else (unit, None)
-        if name and group is None and name in plan.unit_groups:
-            group = plan.group_names.get(plan.unit_groups[name])
-        data = county_template(plan, name, group)
-    written = outputs.write(output, data)
-    return written, outputs.messages
+        if output.suffix and not output.is_dir():
+            raise UsageError(f"-o “{output}”应为模板文件(.xlsx)或文件夹")
+        targets = outputs.folder(output, [stem for stem, _what, _data in items], "xlsx")
+    for target, (_stem, what, data) in zip(targets, items, strict=True):
+        made.written.append((outputs.write(target, data), what))
+    return made
+
+
+Item = tuple[str, str, bytes]  # (file name without .xlsx, what it is, its bytes)
+
+
+def _chosen(plan: Plan, source: str) -> list[SourceSpec]:
+    from assess.sources.locate import find_source
+
+    if not plan.sources:
+        raise UsageError("方案没有写数据来源(sources),不能用 --source;不写 --source 即生成单位的填报模板")
+    if source.strip().lower() == "all":
+        return list(plan.sources)
+    spec = find_source(source.strip(), plan.sources)
+    if spec is None:
+        raise UsageError(
+            f"--source “{source}”不在方案的数据来源中(方案中的来源:{_known(plan)});"
+            "写来源的编号或名称,或写 all 生成全部来源的模板"
+        )
+    return [spec]
+
+
+def _items(
+    plan: Plan, chosen: list[SourceSpec], layout: str, units: list[tuple[str, str | None]], unit: str | None
+) -> list[Item]:
+    from assess.sources.spec import RATINGS, UNIT
+    from assess.workbook.source_template import source_template
+
+    if unit and all(s.kind != UNIT for s in chosen):
+        raise UsageError(f"--unit 只用于单位的填报模板;来源“{chosen[0].id}”的模板每行一个单位")
+    rows = units or scheme_units(plan)
+    out: list[Item] = []
+    for spec in chosen:
+        stem = spec.id if spec.name == spec.id else f"{spec.id}_{spec.name}"
+        named = f"来源“{spec.id}”{spec.title}的"
+        if spec.kind == UNIT:  # a unit list gives the rows of the others: one county is prefilled
+            own = units if layout == "summary" or len(units) <= 1 else []
+            out.append((stem, f"{named}填报模板", _unit_template(plan, layout, own, unit)))
+        elif spec.kind == RATINGS and spec.raters:
+            for rater in spec.raters:
+                what = f"{named}评分表模板(评分方:{rater.name})"
+                out.append((f"{stem}_{rater.name}", what, source_template(plan, spec, rows, rater)))
+        else:
+            what = named + {"findings": "问题清单模板", "ratings": "评分表模板"}.get(spec.kind, "填报模板")
+            out.append((stem, what, source_template(plan, spec, rows)))
+    return out
+
+
+def _several(source: str, items: list[Item]) -> str:
+    if source.strip().lower() == "all":
+        return f"--source all 为每个来源各生成一个模板(共 {len(items)} 个)"
+    return f"来源“{source.strip()}”有 {len(items)} 个评分方,每个评分方一个模板"
+
+
+def _xlsx(output: Path) -> None:
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"模板文件“{output}”的扩展名应为 .xlsx")
+
+
+def _known(plan: Plan) -> str:
+    return "、".join(s.id for s in plan.sources)
+
+
+def scheme_units(plan: Plan) -> list[tuple[str, str | None]]:
+    """The scheme's unit list with each unit's group as shown (its name)."""
+    groups = plan.group_names
+    return [(u.name, groups.get(plan.group_ids.get(u.group or "", ""), u.group)) for u in plan.scheme.units]
+
+
+def _unit_template(plan: Plan, layout: str, units: list[tuple[str, str | None]], unit: str | None) -> bytes:
+    from assess.workbook.template import county_template, summary_template
+
+    if layout == "summary":
+        return summary_template(plan, units or scheme_units(plan))
+    if len(units) > 1:
+        raise UsageError("一县一表的模板只能预填一个单位;多个单位请用 --layout summary,或逐个生成")
+    name, group = units[0] if units else (unit, None)
+    if name and group is None and name in plan.unit_groups:
+        group = plan.group_names.get(plan.unit_groups[name])
+    return county_template(plan, name, group)
+
+
+def others_note(plan: Plan, scheme: str) -> list[str]:
+    """The stderr lines saying what the unit's template leaves out, and how to make the rest."""
+    from assess.sources.spec import KIND_WORDS, UNIT
+
+    others = [s for s in plan.sources if s.kind != UNIT]
+    if not others:
+        return []
+    lines = [
+        f"此模板只含单位自己填报的 {len(plan.own_read.inputs)} 项;"
+        "以下数据由方案中的其他来源提供,不在此模板中:"
+    ]
+    for s in others:
+        names = [f.name for f in s.read.inputs]
+        shown = "、".join(names[:5]) + (f" 等 {len(names)} 项" if len(names) > 5 else "")
+        lines.append(f"  {s.id}({KIND_WORDS[s.kind]}){s.title}:{shown}")
+    quoted = f'"{scheme}"' if any(c.isspace() for c in scheme) else scheme
+    first = others[0].id
+    lines.append(
+        f"生成这些来源的模板:assess template -s {quoted} --source {first} -o {first}.xlsx;"
+        "全部来源:--source all -o 文件夹"
+    )
+    return lines

@@ -6,6 +6,11 @@ One row per finding.  Required columns: 单位名称, 问题来源, 问题类别
 and a list of aliases, in the first rows of every sheet (a title row above
 the header is fine).  Cells that cannot be used become findings with their
 cell; a file without the required columns raises a LedgerError.
+
+The header detection (:func:`find_headers`) and the reading of a row
+(:func:`row_values`, :func:`not_a_problem`) are shared with the findings data
+source (``assess/sources/findings.py``), so one list feeds both the scores and
+the ledger.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from assess.rectify.model import (
     shown,
 )
 from assess.workbook.names import key_of
-from assess.workbook.read import column_letter, open_book
+from assess.workbook.read import Book, column_letter, open_book
 
 HEADER_ROWS = 10  # how far down the header row is looked for
 
@@ -58,38 +63,76 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class _Header:
+class Header:
     sheet: str
     row: int  # 0-based
     columns: dict[str, int]  # canonical name → 0-based column
 
 
-def _lookup() -> dict[str, str]:
+def lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Every spelling of a column (its name and aliases, as :func:`key_of` keys) → its name."""
     out: dict[str, str] = {}
-    for name, aliases in ALIASES.items():
-        for a in (name, *aliases):
+    for name, others in aliases.items():
+        for a in (name, *others):
             out[key_of(a)] = name
     return out
 
 
-_KEYS = _lookup()
+_KEYS = lookup(ALIASES)
 
 
-def _header_in(sheet: str, rows: list[list[Any]]) -> _Header | None:
+def header_in(sheet: str, rows: list[list[Any]], keys: dict[str, str] = _KEYS) -> Header | None:
     """The row with the most known column names (at least two), in the first rows."""
-    best: _Header | None = None
+    best: Header | None = None
     for r, row in enumerate(rows[:HEADER_ROWS]):
         cols: dict[str, int] = {}
         for c, cell in enumerate(row):
-            name = _KEYS.get(key_of(cell)) if isinstance(cell, str) else None
+            name = keys.get(key_of(cell)) if isinstance(cell, str) else None
             if name and name not in cols:
                 cols[name] = c
         if len(cols) >= 2 and (best is None or len(cols) > len(best.columns)):
-            best = _Header(sheet, r, cols)
+            best = Header(sheet, r, cols)
     return best
 
 
-def _text(value: Any) -> str:
+def find_headers(
+    book: Book, required: tuple[str, ...], keys: dict[str, str] = _KEYS
+) -> tuple[list[Header], Header | None]:
+    """The header of every visible sheet that has all ``required`` columns, and, when none has,
+    the best partial header found (for the message naming the missing columns)."""
+    headers: list[Header] = []
+    best: Header | None = None
+    for info in book.sheets:
+        if info.visible != "visible":
+            continue
+        h = header_in(info.name, book.rows(info.name), keys)
+        if h is None:
+            continue
+        if all(n in h.columns for n in required):
+            headers.append(h)
+        elif best is None or len(h.columns) > len(best.columns):
+            best = h
+    return headers, best
+
+
+def missing_columns(best: Header | None, required: tuple[str, ...]) -> tuple[list[str], str]:
+    """The required columns the best partial header lacks, and where that header was taken from."""
+    missing = [n for n in required if best is None or n not in best.columns]
+    where = f"(已将工作表“{best.sheet}”第 {best.row + 1} 行作为表头)" if best is not None else ""
+    return missing, where
+
+
+def row_values(h: Header, row: list[Any]) -> dict[str, str]:
+    """The text of every known column of one row (blank cells as "")."""
+    return {n: cell_text(row[c] if c < len(row) else None) for n, c in h.columns.items()}
+
+
+def not_a_problem(values: dict[str, str]) -> bool:
+    """A row holding only numbers (a serial number, a count), or a totals row."""
+    return all(not v or v.isdigit() for v in values.values()) or values.get("单位名称") in ("合计", "总计")
+
+
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -124,21 +167,9 @@ def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
     out: list[Problem] = []
     seen: dict[str, str] = {}
     with open_book(path) as book:
-        headers: list[_Header] = []
-        best: _Header | None = None
-        for info in book.sheets:
-            if info.visible != "visible":
-                continue
-            h = _header_in(info.name, book.rows(info.name))
-            if h is None:
-                continue
-            if all(n in h.columns for n in REQUIRED):
-                headers.append(h)
-            elif best is None or len(h.columns) > len(best.columns):
-                best = h
+        headers, best = find_headers(book, REQUIRED)
         if not headers:
-            missing = [n for n in REQUIRED if best is None or n not in best.columns]
-            where = f"(已将工作表“{best.sheet}”第 {best.row + 1} 行作为表头)" if best is not None else ""
+            missing, where = missing_columns(best, REQUIRED)
             raise LedgerError(
                 f"督查发现问题清单 {path.name} 缺少必需的列:{'、'.join(missing)}{where}。"
                 f"必需的列为:{'、'.join(REQUIRED)}",
@@ -166,7 +197,7 @@ def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
 
 
 def _row_problem(
-    h: _Header, row: list[Any], r: int, file: str, origin: str, findings: list[Finding]
+    h: Header, row: list[Any], r: int, file: str, origin: str, findings: list[Finding]
 ) -> Problem | None:
     def cell(name: str) -> Any:
         c = h.columns.get(name)
@@ -178,7 +209,7 @@ def _row_problem(
             return Location(file=file, sheet=h.sheet, row=r + 1)
         return Location(file=file, sheet=h.sheet, cell=f"{column_letter(c)}{r + 1}")
 
-    values = {n: _text(cell(n)) for n in h.columns}
+    values = row_values(h, row)
     if not any(values.values()):
         return None
     for name, text in values.items():
@@ -193,11 +224,8 @@ def _row_problem(
                     "warning",
                 )
             )
-    if all(not v or v.isdigit() for v in values.values()) or values.get("单位名称") in (
-        "合计",
-        "总计",
-    ):
-        return None  # a row holding only numbers, or a totals row
+    if not_a_problem(values):
+        return None
     missing = [n for n in REQUIRED if not values.get(n)]
     if missing:
         findings.append(
@@ -264,4 +292,16 @@ def _row_problem(
     )
 
 
-__all__ = ["ALIASES", "REQUIRED", "read_findings"]
+__all__ = [
+    "ALIASES",
+    "REQUIRED",
+    "Header",
+    "cell_text",
+    "find_headers",
+    "header_in",
+    "lookup",
+    "missing_columns",
+    "not_a_problem",
+    "read_findings",
+    "row_values",
+]

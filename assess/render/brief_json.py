@@ -84,11 +84,28 @@ _LINE = (
     '"grade": %s, "bonus_total": %s, "penalty_total": %s, "categories": %s, "scores": %s, '
     '"vetoes": %s, "barred": %s, "flags": %s, "findings": %s%s}'
 )
+_PARTS = '"parts": %s, '  # after "categories" when the scheme has ``composition``
+
+
+def _line(brief: Brief) -> str:
+    if brief.parts is None:
+        return _LINE
+    at = _LINE.index('"scores"')
+    return _LINE[:at] + _PARTS + _LINE[at:]
+
+
 _SEP = ",\n    "
 
 
+def _places(col: np.ndarray) -> np.ndarray:
+    """Places as JSON; 0 (a unit graded but not ranked) is ``null``, as in the full JSON."""
+    texts = np.array(list(map(str, col.tolist())), dtype=object)
+    texts[col == 0] = "null"
+    return texts
+
+
 def _columns(brief: Brief) -> list[np.ndarray]:
-    """The text of every field of every unit, one object array per field, in ``_LINE`` order."""
+    """The text of every field of every unit, one object array per field, in ``_line`` order."""
     d = brief.plan.scheme.rounding.decimals
     n = brief.n
     previous = (
@@ -96,17 +113,25 @@ def _columns(brief: Brief) -> list[np.ndarray]:
         if brief.previous
         else np.array([""] * n, dtype=object)
     )
+    if brief.awards is not None:  # the scheme has awards: every unit says its own (``"awards": []``)
+        given = brief.awards
+        previous = np.array(
+            [f', "awards": {_dumps(given.get(u, []))}{tail}' for u, tail in enumerate(previous.tolist())],
+            dtype=object,
+        )
+    parts = [] if brief.parts is None else [_matrix(brief.parts, d)]
     return [
         np.array(list(map(encode_basestring, brief.units)), dtype=object),
         _strings(brief.group_names or [None] * n),
         _strings(brief.group_ids),
-        np.array(list(map(str, brief.rank.tolist())), dtype=object),
-        np.array(list(map(str, brief.overall_rank.tolist())), dtype=object),
+        _places(brief.rank),
+        _places(brief.overall_rank),
         number_texts(brief.total, d),
         _strings(brief.grades),
         number_texts(brief.bonus, d),
         number_texts(brief.penalty, d),
         _matrix(brief.categories, d),
+        *parts,
         _matrix(brief.scores, d),
         _sparse(n, brief.vetoes),
         _sparse(n, brief.barred),
@@ -124,7 +149,7 @@ def _batches(brief: Brief, size: int = BATCH) -> Iterator[str]:
     joined once, all in C (formatting line by line cost 4 µs a unit).
     """
     columns = _columns(brief)
-    parts = _LINE.split("%s")
+    parts = _line(brief).split("%s")
     parts[0] = _SEP + parts[0]
     # A field with one text for every unit (no vetoes, no bonus…) joins the template instead.
     for j in range(len(columns) - 1, -1, -1):
@@ -156,6 +181,16 @@ def brief_chunks(head: dict[str, Any], brief: Brief) -> Iterator[str]:
     head = {
         **head,
         "categories": [{"id": c.id, "name": c.name, "points": c.points} for c in plan.categories],
+        **(
+            {
+                "parts": [
+                    {"id": p.id, "name": p.name, "weight": p.weight, "scale": float(p.scale)}
+                    for p in plan.scheme.composition
+                ]
+            }
+            if plan.scheme.composition
+            else {}
+        ),
         "indicators": [
             {"id": i.id, "name": i.name, "category": plan.categories[i.category].id, "points": i.points}
             for i in plan.indicators

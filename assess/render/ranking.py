@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from assess import __version__
 from assess.scoring.numbers import fmt, fmt_value
-from assess.scoring.ranking import groups_of
+from assess.scoring.ranking import groups_of, place_text, table_key
 from assess.scoring.statistics import average_text, basis_note, worse_units
 
 if TYPE_CHECKING:
@@ -17,15 +17,41 @@ if TYPE_CHECKING:
 CHART_LIMIT = 150
 
 
+def part_headers(plan: Plan) -> list[str]:
+    """One column per ``composition`` part, before the total: the part's weighted points, headed
+    by the most it can give, e.g. “日常考核(折算 30 分)” (30% of a full score of 100)."""
+    full = plan.scheme.full_score
+    return [f"{p.name}(折算 {fmt(p.weight * full)} 分)" for p in plan.scheme.composition]
+
+
+def part_points(plan: Plan, r: Any) -> list[float | None]:
+    """A unit's weighted points of each part (``UnitResult`` or ``BriefRow``), in the scheme's order."""
+    got = {p["id"]: p.get("weighted") for p in r.parts}
+    return [got.get(p.id) for p in plan.scheme.composition]
+
+
+def part_note(plan: Plan) -> str:
+    """What the part columns hold, under the ranking tables ("" without ``composition``)."""
+    s = plan.scheme
+    if not s.composition:
+        return ""
+    heads = "".join(f"“{h}”" for h in part_headers(plan))
+    own = next((p.name for p in s.composition if p.source == "categories"), "")
+    return (
+        f"{heads}为各部分按权重折算的得分(部分得分 ÷ 该部分满分 × 权重 × 满分 {fmt(s.full_score)} 分),"
+        "各部分相加为基本得分,再计加分、扣分得总分" + (f";各一级指标得分为“{own}”的组成。" if own else "。")
+    )
+
+
 def _blocks(plan: Plan, results: list[UnitResult], overall: bool) -> list[tuple[str, list[UnitResult]]]:
     if overall or not plan.scheme.groups:
-        return [("全体参评单位", sorted(results, key=lambda r: (r.overall_rank or 0, r.unit)))]
+        return [("全体参评单位", sorted(results, key=lambda r: table_key(r, overall=True)))]
     grouped = groups_of(results)
     order = list(plan.group_names) + [""]
     out = []
     for gid in sorted(grouped, key=lambda g: order.index(g) if g in order else len(order)):
         name = plan.group_names.get(gid, "未分组") if gid else "未分组"
-        out.append((name, sorted(grouped[gid], key=lambda r: (r.rank or 0, r.unit))))
+        out.append((name, sorted(grouped[gid], key=table_key)))
     return out
 
 
@@ -33,7 +59,17 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
     rnd = plan.round
     cats = plan.scheme.categories
     has_prev = doc.get("previous") is not None
-    headers = ["排名", "单位", *[f"{c.name}({fmt(c.points)})" for c in cats], "加分", "扣分", "总分", "等次"]
+    parts = part_headers(plan)
+    headers = [
+        "排名",
+        "单位",
+        *[f"{c.name}({fmt(c.points)})" for c in cats],
+        *parts,
+        "加分",
+        "扣分",
+        "总分",
+        "等次",
+    ]
     if has_prev:
         headers.append("较上年")
     blocks = []
@@ -42,9 +78,10 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
         for r in members:
             scores = {c.id: c.score for c in r.categories}
             row: list[Any] = [
-                {"text": str(r.overall_rank if doc.get("overall") else r.rank)},
+                {"text": place_text(r.overall_rank if doc.get("overall") else r.rank)},
                 {"text": r.unit, "align": "left"},
                 *[{"text": rnd.text(scores[c.id]), "num": True} for c in cats],
+                *[{"text": rnd.text(v), "num": True} for v in part_points(plan, r)],
                 {"text": rnd.text(r.bonus_total), "num": True},
                 {"text": rnd.text(r.penalty_total), "num": True},
                 {"text": rnd.text(r.total), "num": True, "bold": True},
@@ -62,9 +99,12 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
     )
     grade_lines = []
     for g in plan.grade_names:
-        names = [r.unit for r in sorted(results, key=lambda r: (r.group or "", r.rank or 0)) if r.grade == g]
+        names = [
+            r.unit for r in sorted(results, key=lambda r: (r.group or "", *table_key(r))) if r.grade == g
+        ]
         if names:
             grade_lines.append(f"“{g}”等次({len(names)} 个):{'、'.join(names)}。")
+    award_lines = _award_lines(plan, results)
     flagged = []
     for flag in sorted({f for r in results for f in r.flags}):
         names = [r.unit for r in results if flag in r.flags]
@@ -101,16 +141,18 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
         for b in blocks
         if len(results) <= CHART_LIMIT
     ]
-    ncat = len(cats)
+    ncat = len(cats) + len(parts)
     return {
         "overview": overview,
         "grade_lines": grade_lines,
+        "award_lines": award_lines,  # 授予浏阳市、宁乡市“标兵县”称号
         "notes": list(doc.get("notes") or []),  # e.g. a quota exceeded by a tie at its line
         "headers": headers,
         "widths": [5, 12, *([8] * ncat), 6, 6, 8, 6] + ([6] if has_prev else []),
         "num_cols": tuple(range(2, 2 + ncat + 3)),
         "decimals": plan.scheme.rounding.decimals,
         "blocks": blocks,
+        "part_note": part_note(plan),
         "flagged": flagged,
         "vetoed": vetoed,
         "charts": charts,
@@ -122,6 +164,22 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
             f"和 {len(doc['provenance']['inputs'])} 个数据文件生成;各文件的 SHA-256 见 JSON 输出。"
         ),
     }
+
+
+def _award_lines(plan: Plan, results: list[UnitResult]) -> list[str]:
+    """One sentence per award of the scheme that someone received, its units in table order:
+    a list's title (授予…“标兵县”称号), or a prize for places (…获“一等奖”)."""
+    lines = []
+    order = sorted(results, key=lambda r: (r.group or "", *table_key(r)))
+    for award in plan.scheme.awards:
+        names = [r.unit for r in order if award.name in (r.awards or ())]
+        if not names:
+            continue
+        if award.places is None:
+            lines.append(f"授予{'、'.join(names)}“{award.name}”称号。")
+        else:
+            lines.append(f"{'、'.join(names)}获“{award.name}”。")
+    return lines
 
 
 def render_ranking(plan: Plan, results: list[UnitResult], doc: dict[str, Any], fmt_name: str) -> bytes | str:

@@ -1,8 +1,12 @@
 """The ranking as a workbook (one sheet per group plus statistics), and reading it back
-as last year's results for ``rank --previous``."""
+as an earlier year's results for ``rank`` / ``score --previous``.
+
+With earlier years given, each sheet has a column per earlier year's place (“2023 年名次”,
+oldest first), then the change against the latest of them (排名变化, 分数变化)."""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +14,8 @@ from openpyxl import Workbook
 
 from assess.render.xlsx_style import BOLD, FONT, header, number_format, put, title, to_bytes
 from assess.scoring.numbers import fmt
+from assess.scoring.ranking import UNRANKED
+from assess.scoring.results_file import Made, year_in_title
 from assess.scoring.statistics import BASIS_WORDS, average_text
 from assess.workbook.marker import RANKING
 
@@ -22,39 +28,52 @@ MARKER = "assess.rank/1"
 
 def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> bytes:
     from assess.render.atomic import safe_filename
-    from assess.render.ranking import _blocks
+    from assess.render.ranking import _blocks, part_headers, part_points
 
     wb = Workbook()
     wb.remove(wb.active)
     cats = plan.scheme.categories
     numfmt = number_format(plan.scheme.rounding.decimals)
     has_prev = doc.get("previous") is not None
-    cols = ["排名", "单位", "分组", *[c.name for c in cats], "加分", "扣分", "总分", "等次", "标记"]
+    parts = part_headers(plan)
+    cols = ["排名", "单位", "分组", *[c.name for c in cats], *parts, "加分", "扣分", "总分", "等次", "标记"]
+    earlier = [h["year"] for h in doc.get("history") or []]  # the earlier years given, oldest first
+    prev_cols = [f"{y} 年名次" for y in earlier] or ["上年排名"]
     if has_prev:
-        cols += ["上年排名", "排名变化", "分数变化"]
+        cols += [*prev_cols, "排名变化", "分数变化"]
     taken: set[str] = set()
     for name, members in _blocks(plan, results, bool(doc.get("overall"))):
         ws = wb.create_sheet(safe_filename(name, taken)[:31])
         title(ws, f"{doc['title']}({name})", len(cols))
         header(
-            ws, 2, cols, [6, 14, 12, *([12] * len(cats)), 8, 8, 9, 7, 16] + ([9, 9, 9] if has_prev else [])
+            ws,
+            2,
+            cols,
+            [6, 14, 12, *([12] * len(cats)), *([16] * len(parts)), 8, 8, 9, 7, 16]
+            + ([9] * (len(prev_cols) + 2) if has_prev else []),
         )
         for row, r in enumerate(members, start=3):
             scores = {c.id: c.score for c in r.categories}
             values: list[Any] = [
-                r.overall_rank if doc.get("overall") else r.rank,
+                (r.overall_rank if doc.get("overall") else r.rank) or UNRANKED,
                 r.unit,
                 r.group_name or "",
                 *[scores[c.id] for c in cats],
+                *part_points(plan, r),
                 r.bonus_total,
                 r.penalty_total,
                 r.total,
                 r.grade or "",
-                "、".join(r.flags),
+                "、".join([*(r.awards or ()), *r.flags]),
             ]
             if has_prev:
                 prev = r.previous or {}
-                values += [prev.get("previous_rank"), prev.get("rank_change"), prev.get("total_change")]
+                if earlier:
+                    places = {h["year"]: h.get("place") for h in prev.get("history") or []}
+                    values += [places.get(y) for y in earlier]
+                else:
+                    values.append(prev.get("previous_rank"))
+                values += [prev.get("rank_change"), prev.get("total_change")]
             for col, value in enumerate(values, start=1):
                 put(
                     ws,
@@ -62,7 +81,7 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
                     col,
                     value,
                     number_format=numfmt if isinstance(value, float) else None,
-                    font=BOLD if col == len(cats) + 6 else FONT,
+                    font=BOLD if col == len(cats) + len(parts) + 6 else FONT,
                 )
         ws.freeze_panes = "C3"
         ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{max(2, len(members) + 2)}"
@@ -96,6 +115,7 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     meta["A2"], meta["B2"] = "scheme", plan.scheme.id
     meta["A3"], meta["B3"] = "sha256", plan.sha256
     meta["A4"], meta["B4"] = "说明", f"由 assess 生成;满分 {fmt(plan.scheme.full_score)} 分"
+    meta["A5"], meta["B5"] = "year", plan.scheme.year  # read back by ``--previous``
     meta.sheet_state = "hidden"
     return to_bytes(wb, RANKING)
 
@@ -103,9 +123,14 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
 OVERALL_SHEET = "全体参评单位"
 
 
-def _derive_places(units: dict[str, dict[str, Any]]) -> None:
-    """A workbook holds group places or overall places; the other kind follows from the totals."""
-    totals = {name: u["total"] for name, u in units.items() if isinstance(u.get("total"), float)}
+def _derive_places(units: dict[str, dict[str, Any]], unranked: Container[str] = ()) -> None:
+    """A workbook holds group places or overall places; the other kind follows from the totals
+    (of the units that have places: a unit “不排名” has neither)."""
+    totals = {
+        name: u["total"]
+        for name, u in units.items()
+        if isinstance(u.get("total"), float) and name not in unranked
+    }
     for name, u in units.items():
         if name not in totals:
             continue
@@ -118,13 +143,25 @@ def _derive_places(units: dict[str, dict[str, Any]]) -> None:
 
 def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
     """Units' rank, total and grade from a workbook written by ``rank --format xlsx``."""
+    return read_ranking_book(path)[0]
+
+
+def read_ranking_book(
+    path: Path, book: Any = None, *, required: bool = True
+) -> tuple[dict[str, dict[str, Any]], Made]:
+    """Units' rank, total and grade from a workbook written by ``rank --format xlsx`` (``book``:
+    the workbook already open), and how it was made: the year and the scheme from the hidden
+    sheet “说明”, else the year in the title of the first ranking sheet.  A workbook without a
+    ranking table is an error, or (``required`` False) nothing."""
     from assess.errors import DataError, Location
     from assess.scoring.results_file import previous_entry
     from assess.workbook.names import clean
     from assess.workbook.read import open_book
 
-    book = open_book(path)
+    book = book or open_book(path)
     out: dict[str, dict[str, Any]] = {}
+    titled: int | None = None
+    unranked: set[str] = set()
     for sheet in book.sheet_names:
         if sheet in ("指标统计", "说明"):
             continue
@@ -137,6 +174,8 @@ def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
         except ValueError:
             continue
         i_group = head.index("分组") if "分组" in head else None
+        if titled is None and rows[0]:
+            titled = year_in_title(rows[0][0])
         basis = "overall_rank" if sheet == OVERALL_SHEET else "rank"
         for n, row in enumerate(rows[2:], start=3):
             name = clean(row[i_unit]) if i_unit < len(row) and isinstance(row[i_unit], str) else ""
@@ -147,14 +186,52 @@ def read_ranking_xlsx(path: Path) -> dict[str, dict[str, Any]]:
                 return row[i] if i is not None and i < len(row) and row[i] != "" else None
 
             # every value checked as a JSON file's are: a hand-edited cell gives a message, not a crash
+            place = at(i_rank)
+            if place == UNRANKED:  # graded, not ranked: no place, none derived for it either
+                unranked.add(name)
+                place = None
             out[name] = previous_entry(
                 path,
                 f"工作表“{sheet}”第 {n} 行",
-                {basis: at(i_rank), "total": at(i_total), "grade": at(i_grade), "group": at(i_group)},
+                {basis: place, "total": at(i_total), "grade": at(i_grade), "group": at(i_group)},
             )
-    _derive_places(out)
+    _derive_places(out, unranked)
+    if not out and not required:
+        return out, Made()
     if not out:
         raise DataError(
             "上年结果工作簿中找不到排名表(应为 assess rank --format xlsx 的输出)", Location(file=str(path))
         )
-    return out
+    made = _made(path, book)
+    return out, Made(made.year or titled, made.scheme, made.format)
+
+
+def _made(path: Path, book: Any) -> Made:
+    """The year, scheme and format the hidden sheet “说明” records (rows of key and value)."""
+    from assess.errors import DataError, Location
+    from assess.scoring.results_file import MAX_YEAR, MIN_YEAR, XLSX_FIX
+    from assess.workbook.names import clean, shown
+
+    if "说明" not in book.sheet_names:
+        return Made()
+    said: dict[str, tuple[int, Any]] = {}
+    for n, row in enumerate(book.rows("说明"), start=1):
+        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip() and row[1] != "":
+            said.setdefault(row[0].strip(), (n, row[1]))
+    year: Any = None
+    if "year" in said:
+        n, year = said["year"]
+        if isinstance(year, float) and year.is_integer():
+            year = int(year)
+        if not isinstance(year, int) or isinstance(year, bool) or not MIN_YEAR <= year <= MAX_YEAR:
+            raise DataError(
+                f"上年结果工作簿中的年份“{shown(year)}”应为 {MIN_YEAR} 到 {MAX_YEAR} 之间的年份;{XLSX_FIX}",
+                Location(file=str(path), sheet="说明", cell=f"B{n}"),
+            )
+    scheme = said.get("scheme", (0, None))[1]
+    fmt_ = said.get("format", (0, None))[1]
+    return Made(
+        year,
+        clean(scheme) or None if isinstance(scheme, str) else None,
+        fmt_ if isinstance(fmt_, str) else None,
+    )

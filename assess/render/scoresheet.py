@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,89 @@ def source_text(ind: IndicatorResult) -> str:
         ]
         return f"{ind.source};" + ",".join(parts)
     return ind.source or "—"
+
+
+@dataclass(frozen=True, slots=True)
+class PartLine:
+    """One ``composition`` part on the score sheet (all texts as printed)."""
+
+    id: str
+    name: str
+    weight: str  # 30%
+    points: float  # the most it gives: weight × full score
+    score: str  # its score on its own scale, e.g. 90.00
+    scale: float
+    weighted: float | None  # its points in the total
+    basis: str  # where its score comes from and how it is weighted
+
+
+def composition_lines(plan: Plan, r: UnitResult) -> list[PartLine]:
+    """Each part of a composed total with its score, scale, weight and weighted points ([] without
+    ``composition``); ``composition_sum`` says how they make the base score."""
+    s = plan.scheme
+    rnd = plan.round
+    full = s.full_score
+    got = {p["id"]: p for p in r.parts}
+    out: list[PartLine] = []
+    for part in s.composition:
+        p = got.get(part.id, {})
+        score = p.get("score")
+        weighted = p.get("weighted")
+        pct = f"{fmt(part.weight * 100)}%"
+        if score is None:
+            figure = f"未填报,按 0 计,得 {rnd.text(weighted or 0.0)} 分"
+        elif part.scale == full:
+            figure = f"{rnd.text(score)} × {pct} = {rnd.text(weighted)}"
+        else:
+            figure = f"{rnd.text(score)} ÷ {fmt(part.scale)} × {fmt(full)} × {pct} = {rnd.text(weighted)}"
+        if part.source == "categories":
+            before = rnd((score or 0.0) / part.scale * full)
+            origin = f"上列各一级指标得出 {rnd.text(before)} 分(满分 {fmt(full)} 分"
+            inner = _inner_note(plan, r, before)
+            origin += f",{inner})" if inner else ")"
+            if part.scale != full:
+                origin += f",折合 {rnd.text(score)} 分(满分 {fmt(part.scale)} 分)"
+        else:
+            key = part.field or part.id
+            field = plan.fields.get(plan.name_aliases.get(key, key))
+            origin = f"取自“{field.name if field is not None else key}”"
+        out.append(
+            PartLine(
+                part.id,
+                part.name,
+                pct,
+                round(part.weight * full, 9),
+                rnd.text(score) if score is not None else "未填报",
+                part.scale,
+                weighted,
+                f"{origin};{figure}",
+            )
+        )
+    return out
+
+
+def composition_sum(plan: Plan, r: UnitResult) -> str:
+    """How the parts' weighted points make the base score, e.g. 日常考核 27.00 + 年终考核 56.00 = 83.00."""
+    rnd = plan.round
+    lines = composition_lines(plan, r)
+    if not lines:
+        return ""
+    text = (
+        " + ".join(f"{p.name} {rnd.text(p.weighted or 0.0)}" for p in lines) + f" = {rnd.text(r.base_total)}"
+    )
+    if rnd.sum([p.weighted or 0.0 for p in lines]) != r.base_total:
+        text += "(各部分按未舍入的加权分相加后舍入)"
+    return text
+
+
+def _inner_note(plan: Plan, r: UnitResult, before: float) -> str:
+    """Why the categories' base differs from the sum of their scores ("" when it does not)."""
+    full = plan.scheme.full_score
+    if before == plan.round.sum([c.score for c in r.categories]):
+        return ""
+    if r.applicable_points < full:
+        return f"适用满分 {fmt(r.applicable_points)} 分,按 得分 ÷ 适用满分 × {fmt(full)} 折算"
+    return "按一级指标权重合成"
 
 
 def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
@@ -80,7 +164,23 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
         )
     full = plan.scheme.full_score
     note = ""
-    if r.base_total != sum(c.score for c in r.categories):
+    parts = composition_lines(plan, r)
+    for k, part in enumerate(parts):
+        row = []
+        if k == 0:
+            row.append({"text": f"加权合成({fmt(full)} 分)", "rowspan": len(parts), "align": "left"})
+        row += [
+            {"text": f"{part.name}(权重 {part.weight})", "align": "left"},
+            {"text": fmt(part.points), "num": True},
+            {"text": f"{part.score}(满分 {fmt(part.scale)})", "num": True},
+            {"text": rnd.text(part.weighted), "num": True},
+            "",
+            {"text": part.basis, "align": "left"},
+        ]
+        rows.append(row)
+    if parts:
+        note = composition_sum(plan, r)
+    elif r.base_total != sum(c.score for c in r.categories):
         note = (
             f"适用满分 {fmt(r.applicable_points)} 分,按 得分 ÷ 适用满分 × {fmt(full)} 折算"
             if r.applicable_points < full
@@ -161,11 +261,14 @@ def _subtotal_note(plan: Plan, c: Any) -> str:
 
 def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) -> dict[str, Any]:
     from assess.analysis.profile import category_chart, category_rates, profile_sentence
+    from assess.scoring.history import trend_line
 
     lost = [i for i in r.indicators if i.lost > 0 and i.rule != "sum"]
+    shares = "、".join(f"{p.name} {plan.round.text(p.weighted)} 分" for p in composition_lines(plan, r))
     summary = (
         f"{r.unit}({r.group_name or '未分组'})按《{plan.scheme.title}》评分,总分 {plan.round.text(r.total)} 分"
-        f"(基本得分 {plan.round.text(r.base_total)} 分,加分 {plan.round.text(r.bonus_total)} 分,"
+        f"(基本得分 {plan.round.text(r.base_total)} 分{f',其中{shares};' if shares else ','}"
+        f"加分 {plan.round.text(r.bonus_total)} 分,"
         f"扣分 {plan.round.text(r.penalty_total)} 分),等次为“{r.grade or '—'}”{'(暂定)' if r.provisional else ''}。"
         f"共 {len(lost)} 项指标失分,合计失分 {fmt(sum(i.lost for i in lost))} 分。"
     )
@@ -177,6 +280,7 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
         )
     return {
         "summary": summary,
+        "trend": trend_line(plan, (r.previous or {}).get("history")),  # 历年得分, with --previous
         "headers": ["一级指标", "二级指标", "分值", "实际值", "得分", "失分", "计分依据"],
         "rows": sheet_rows(plan, r),
         "grade_basis": r.grade_basis,

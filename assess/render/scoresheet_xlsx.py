@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 
-from assess.render.scoresheet import source_text, value_text
+from assess.render.scoresheet import composition_lines, composition_sum, source_text, value_text
 from assess.render.xlsx_style import BOLD, LOST_FILL, TOTAL_FILL, header, number_format, put, title, to_bytes
+from assess.scoring.history import trend_line
+from assess.scoring.numbers import fmt
 from assess.workbook.marker import SCORESHEET
 
 if TYPE_CHECKING:
@@ -44,7 +46,16 @@ def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
         ):
             put(ws, row, col, value, font=BOLD, fill=TOTAL_FILL, number_format=numfmt)
         row += 1
-    lines: list[tuple[str, float | None, str]] = [("基本得分", r.base_total, "")]
+    for part in composition_lines(plan, r):
+        put(ws, row, 1, "加权合成")
+        put(ws, row, 2, part.id)
+        put(ws, row, 3, f"{part.name}(权重 {part.weight})")
+        put(ws, row, 4, part.points)
+        put(ws, row, 5, f"{part.score}(满分 {fmt(part.scale)})")
+        put(ws, row, 6, part.weighted, number_format=numfmt)
+        put(ws, row, 8, part.basis)
+        row += 1
+    lines: list[tuple[str, float | None, str]] = [("基本得分", r.base_total, composition_sum(plan, r))]
     lines += [("加分:" + b.name, b.score, b.basis) for b in r.bonus if b.score]
     lines += [("扣分:" + p.name, -abs(p.score), p.basis) for p in r.penalties]
     lines += [("一票否决:" + v.name, None, v.basis) for v in r.vetoes]
@@ -54,6 +65,11 @@ def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
         put(ws, row, 6, value if value is not None else "—", number_format=numfmt, font=BOLD)
         put(ws, row, 8, basis)
+        row += 1
+    trend = trend_line(plan, (r.previous or {}).get("history"))
+    for line in [trend] if trend else []:  # 历年得分, with --previous
+        put(ws, row, 1, line)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=9)
         row += 1
     for line in r.grade_basis:
         put(ws, row, 1, line)

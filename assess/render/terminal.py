@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tabulate import tabulate
 
 from assess.errors import Finding
+from assess.scoring.history import trend_line
 from assess.scoring.numbers import fmt
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _score_text(plan: Plan, value: float | None) -> str:
 
 
 def score_sheet(plan: Plan, r: UnitResult) -> str:
-    from assess.render.scoresheet import value_text
+    from assess.render.scoresheet import composition_lines, composition_sum, value_text
 
     cats = {c.id: c for c in plan.scheme.categories}
     rows: list[tuple[Any, ...]] = []
@@ -78,6 +79,15 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
     lines = [f"{r.unit}({r.group_name or '未分组'})  {plan.scheme.title}", "", table, ""]
     for c in r.categories:
         lines.append(f"  {c.id} {cats[c.id].name}:{plan.round.text(c.score)} / {fmt(c.points)}")
+    parts = composition_lines(plan, r)
+    if parts:
+        lines.append(f"  加权合成(满分 {fmt(plan.scheme.full_score)} 分):")
+        for p in parts:
+            lines.append(
+                f"    {p.name}(权重 {p.weight}):{p.score}(满分 {fmt(p.scale)}),"
+                f"折算 {plan.round.text(p.weighted)} / {fmt(p.points)};{p.basis}"
+            )
+        lines.append(f"  基本得分:{composition_sum(plan, r)}")
     if r.bonus_total:
         lines.append(f"  加分:+{plan.round.text(r.bonus_total)}")
     if r.penalty_total:
@@ -87,6 +97,9 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
     lines.append(
         f"总分:{plan.round.text(r.total)}    等次:{r.grade or '—'}{'(暂定)' if r.provisional else ''}"
     )
+    trend = trend_line(plan, (r.previous or {}).get("history"))
+    if trend:  # with --previous: one line of the earlier years
+        lines.append(trend)
     for b in r.grade_basis:
         lines.append(f"  {b}")
     if r.incomplete:
@@ -104,15 +117,17 @@ def brief_table(brief: Brief, *, overall: bool) -> str:
 
 def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_previous: bool) -> str:
     """Units by group and place; ``results`` are ``UnitResult`` or ``BriefRow`` objects."""
-    from assess.scoring.ranking import groups_of
+    from assess.render.ranking import part_headers, part_points
+    from assess.scoring.ranking import groups_of, place_text, table_key
 
     cats = plan.scheme.categories
+    parts = part_headers(plan)
     out: list[str] = []
     blocks = {"": results} if overall or not plan.scheme.groups else groups_of(results)
     order = list(plan.group_names) + [""]
     for gid in sorted(blocks, key=lambda g: order.index(g) if g in order else len(order)):
-        members = sorted(blocks[gid], key=lambda r: ((r.overall_rank if overall else r.rank) or 0, r.unit))
-        headers = ["排名", "单位", *[c.name for c in cats], "加分", "扣分", "总分", "等次"]
+        members = sorted(blocks[gid], key=lambda r: table_key(r, overall))
+        headers = ["排名", "单位", *[c.name for c in cats], *parts, "加分", "扣分", "总分", "等次"]
         if with_previous:
             headers += ["上年排名", "排名变化", "分数变化"]
         headers.append("标记")
@@ -120,9 +135,10 @@ def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_pre
         for r in members:
             scores = {c.id: c.score for c in r.categories}
             row: list[Any] = [
-                r.overall_rank if overall else r.rank,
+                place_text(r.overall_rank if overall else r.rank),
                 r.unit,
                 *[plan.round.text(scores[c.id]) for c in cats],
+                *[plan.round.text(v) for v in part_points(plan, r)],
                 plan.round.text(r.bonus_total),
                 plan.round.text(r.penalty_total),
                 plan.round.text(r.total),
@@ -136,7 +152,7 @@ def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_pre
                     prev.get("rank_change", "—"),
                     "—" if change is None else f"{change:+.2f}",
                 ]
-            row.append("、".join(r.flags))
+            row.append("、".join([*(r.awards or ()), *r.flags]))  # awards, then consequences
             rows.append(row)
         title = "全体单位" if gid == "" else plan.group_names.get(gid, gid)
         out.append(f"【{title}】")

@@ -80,3 +80,6 @@ class ReadPlan:
     groups: tuple[str, ...] = ()  # group names a unit may declare (分组)
     units: tuple[str, ...] = ()  # the scheme's unit list, when it has one
     unit_groups: dict[str, str] = field(default_factory=dict)  # unit name → group name
+    # Names (and codes) of values another data source supplies → that source's id: a unit's
+    # workbook that still has such a row is told the value is not taken from it.
+    foreign: dict[str, str] = field(default_factory=dict)

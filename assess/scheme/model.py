@@ -9,9 +9,22 @@ hover help of editors.
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from assess.scheme.model_sources import Source
 
 Direction = Literal["higher", "lower"]
 Kind = Literal["number", "percent", "count", "amount", "bool", "score", "text", "rating"]
@@ -25,6 +38,65 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
+# ---- scoring lines that may be a number or a data field (按本单位目标计分) ----------------
+
+# The parameters of each rule that may name a data field instead of a number: each unit is
+# then scored against its own value of that field (its own 目标任务).
+FIELD_LINES: dict[str, tuple[str, ...]] = {
+    "threshold": ("target",),
+    "linear": ("floor", "target"),
+    "ratio": ("target",),
+    "step": ("baseline",),
+    "base": ("target",),
+}
+_PERCENT_TEXT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)\s*[%％‰]$")
+
+
+def _line_value(value: object, positive: bool) -> object:
+    """A number, or the id or name of a data field (checked against ``fields`` in validate_lines).
+
+    A number written in quotes is the number; "60%" is a number written wrongly, not a field."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ValueError("不能为空;应为数字,或数据字段的 id、名称(按本单位目标计分)")
+        if _PERCENT_TEXT.match(text):
+            raise PydanticCustomError("float_parsing", "Input should be a valid number")
+        try:
+            value = float(text)
+        except ValueError:
+            return text  # a field reference
+    if value is None:
+        raise PydanticCustomError("float_type", "Input should be a valid number")
+    if not isinstance(value, (int, float)):
+        raise ValueError(f"应为数字,或数据字段的 id、名称(按本单位目标计分),实际为“{str(value)[:40]}”")
+    if not math.isfinite(value):
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
+    if positive and value <= 0:
+        raise PydanticCustomError("greater_than", "Input should be greater than {gt}", {"gt": 0})
+    return value
+
+
+def _any_line(value: object) -> object:
+    return _line_value(value, False)
+
+
+def _positive_line(value: object) -> object:
+    return _line_value(value, True)
+
+
+# A scoring line: a number, or a data field's id or name whose value each unit has its own of.
+Line = Annotated[float | str, BeforeValidator(_any_line)]
+PositiveLine = Annotated[Annotated[float, Field(gt=0)] | str, BeforeValidator(_positive_line)]
+_OWN = ",或数据字段的 id、名称(按本单位目标计分:各单位取本单位该字段的值)"
+
+
+def field_lines(rule: Any) -> dict[str, str]:
+    """The parameters of ``rule`` that name a data field, with the name as written."""
+    names = FIELD_LINES.get(getattr(rule, "type", ""), ())
+    return {n: v for n in names if isinstance(v := rule.__dict__.get(n), str)}
+
+
 class _Rule(_Model):
     by_group: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
@@ -36,7 +108,7 @@ class Threshold(_Rule):
     """达标得满分,否则得 partial 分。"""
 
     type: Literal["threshold"]
-    target: float = Field(description="目标值")
+    target: Line = Field(description="目标值" + _OWN)
     inclusive: bool = Field(True, description="恰好等于目标值是否算达标")
     partial: float = Field(0, ge=0, description="未达标时得分")
 
@@ -45,15 +117,15 @@ class Linear(_Rule):
     """在 floor 处得 0 分、在 target 处得满分,中间按比例。"""
 
     type: Literal["linear"]
-    floor: float = Field(description="得 0 分的值")
-    target: float = Field(description="得满分的值")
+    floor: Line = Field(description="得 0 分的值" + _OWN)
+    target: Line = Field(description="得满分的值" + _OWN)
 
 
 class Step(_Rule):
     """以 baseline 为起点,每偏离 step 扣 deduct 分,扣完为止。"""
 
     type: Literal["step"]
-    baseline: float = Field(description="满分基准值")
+    baseline: Line = Field(description="满分基准值" + _OWN)
     step: float = Field(gt=0, description="每一档的幅度")
     deduct: float = Field(gt=0, description="每一档扣分")
     count: Literal["whole", "started", "exact"] = Field(
@@ -88,7 +160,7 @@ class Ratio(_Rule):
     """按完成比例:得分 = 分值 × 实际值 / 目标值,不超过分值。"""
 
     type: Literal["ratio"]
-    target: float = Field(gt=0)
+    target: PositiveLine = Field(description="目标值(大于 0)" + _OWN)
 
 
 class Rank(_Rule):
@@ -146,6 +218,37 @@ class Direct(_Rule):
     scale: float | None = Field(None, gt=0, description="填报得分的满分(如百分制 100),换算到分值")
 
 
+class Base(_Rule):
+    """基本分加减:达到目标值得基本分 base,每超过 per 加 above 分、每低于 per 扣 below 分,
+    得分限于 min 至 max(max 不写为分值)。"""
+
+    type: Literal["base"]
+    target: Line = Field(description="目标值" + _OWN)
+    base: float = Field(ge=0, description="恰好达到目标值时得的基本分")
+    above: float = Field(0, ge=0, description="实际值每优于目标值一个 per 加的分")
+    below: float = Field(0, ge=0, description="实际值每差于目标值一个 per 扣的分")
+    per: float = Field(1, gt=0, description="加减分的幅度,按实际值的单位计(百分比指标为百分点)")
+    max: float | None = Field(None, ge=0, description="最高得分(不大于分值);不写为分值")
+    min: float = Field(0, ge=0, description="最低得分,如“扣完基本分为止”为 0")
+    count: Literal["exact", "whole", "started"] = Field(
+        "exact", description="不足一个 per 的部分:exact 按比例计,whole 不计,started 按一个计"
+    )
+
+
+class Ladder(_Rule):
+    """按等次比例:填报的等次(如 已完成、基本完成、未完成)按所列比例得分,得分 = 比例 × 分值。"""
+
+    type: Literal["ladder"]
+    levels: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        description="各等次及其得分占分值的比例(0 至 1),如 {已完成: 1, 基本完成: 0.6, 未完成: 0}"
+    )
+
+    @model_validator(mode="after")
+    def _words(self) -> Ladder:
+        check_levels("rating", self.levels, False)
+        return self
+
+
 class BonusRule(_Rule):
     """加分:每项 per_item 分,或条件成立得满分。"""
 
@@ -165,6 +268,8 @@ Rule = Annotated[
     | Deduct
     | Boolean
     | Direct
+    | Base
+    | Ladder
     | BonusRule,
     Field(discriminator="type"),
 ]
@@ -180,9 +285,27 @@ RULE_TYPES = (
     "deduct",
     "boolean",
     "direct",
+    "base",
+    "ladder",
     "bonus",
 )
 COHORT_RULES = frozenset({"rank", "relative", "minmax"})
+
+
+class Override(_Model):
+    """得分调整:条件成立时,该项得分改为 score(或 share × 分值),在按计分规则得分之后判断;
+    如“发现……的,该项不得分”“发生……的,本项得满分”。"""
+
+    when: str = Field(description="条件公式,可用字段和 value(),如 重大舆情 == 1")
+    score: float | None = Field(None, ge=0, description="条件成立时该项的得分(不大于分值)")
+    share: float | None = Field(None, ge=0, le=1, description="条件成立时该项得分占分值的比例,如 1 为满分")
+    reason: str = Field(description="理由,写入计分依据,如 发生造成恶劣影响的涉贫舆情事件")
+
+    @model_validator(mode="after")
+    def _one_of_score_share(self) -> Override:
+        if (self.score is None) == (self.share is None):
+            raise ValueError("得分调整须写 score(得分)或 share(得分比例)之一")
+        return self
 
 
 class RectifyText(_Model):
@@ -267,6 +390,10 @@ class Indicator(_Model):
         "或写一个数(如方案公布的全省平均);不写时由两项数据相除得出的比率为 pooled,其余为 mean",
     )
     rule: Rule | None = None
+    override: list[Override] = Field(
+        default_factory=list,
+        description="得分调整:按计分规则得分后,依次判断各条件,第一个成立的决定该项得分",
+    )
     missing: MissingPolicy | None = None
     min: float | None = None
     max: float | None = None
@@ -407,10 +534,47 @@ class Part(_Model):
     scale: float = Field(100, gt=0, description="该部分得分的满分")
 
 
+def _units_count(minimum: int) -> Any:
+    """A number of units (a quota, an award list) for every group alike, or a mapping of
+    groups to numbers; checked here so that a wrong value gets one message, not one per
+    member of the union (true is not 1, "5 个" is not 5)."""
+
+    def shown(value: object) -> str:
+        return str(value).lower() if isinstance(value, bool) else str(value)[:40]
+
+    def one(value: object, what: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{what}应为整数,实际为“{shown(value)}”")
+        if value < minimum:
+            raise ValueError(f"{what}应至少为 {minimum},实际为 {value}")
+        return value
+
+    def check(value: object) -> object:
+        if isinstance(value, dict):
+            return {str(k): one(v, f"分组“{k}”的个数") for k, v in value.items()}
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(
+                f"应为个数(整数),或按分组写的映射,如 {{示范创建县: 2, 重点帮扶县: 3}},实际为“{shown(value)}”"
+            )
+        return one(value, "个数")
+
+    return BeforeValidator(check)
+
+
+# A number of units, or one per group (by the group's id, name or alias).
+QuotaCount = Annotated[Annotated[int, Field(ge=0)] | dict[str, Annotated[int, Field(ge=0)]], _units_count(0)]
+ListCount = Annotated[Annotated[int, Field(ge=1)] | dict[str, Annotated[int, Field(ge=1)]], _units_count(1)]
+
+
 class Grade(_Model):
     name: str
     min: float = Field(description="总分下限(含)")
     quota: float | None = Field(None, description="占本组单位数的最高比例,0 至 1")
+    quota_count: QuotaCount | None = Field(
+        None,
+        description="名额个数:一个数(各组或全体各几个),或按分组写,如 {示范创建县: 2, 重点帮扶县: 3};"
+        "不与 quota 同写",
+    )
     quota_within: Within = "group"
 
 
@@ -436,10 +600,30 @@ class Bar(BarCondition):
     reason: str
 
 
+def _veto_spec(value: object) -> object:
+    """``veto`` of a consequence's condition: true, false, or vetoes' ids or names."""
+    ok = isinstance(value, (bool, str)) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
+    if not ok or value == "" or value == []:
+        raise ValueError(
+            f"veto 应为 true(有任一一票否决事项)、false(没有),或一票否决事项的 id、名称(可写列表),"
+            f"实际为“{str(value)[:40]}”"
+        )
+    return value
+
+
 class Condition(_Model):
     """结果运用的一个条件;各键同时满足,any 中至少一项、all 中每一项也须满足。"""
 
     grade: str | list[str] | None = Field(None, description="等次,如 一般、一般及以下、好及以上,或等次列表")
+    when: str | None = Field(
+        None, description="条件公式,可用字段、value()、score(),veto 表示有一票否决事项;如 规模性返贫风险 == 1"
+    )
+    veto: Annotated[bool | str | list[str], BeforeValidator(_veto_spec)] | None = Field(
+        None,
+        description="一票否决:true 有任一一票否决事项,false 没有;或写事项的 id、名称(列表中任一项触发即成立)",
+    )
     bottom: Places | None = Field(None, description="组内倒数几名以内,如 3;或倒数百分之几,如 10%")
     top: Places | None = Field(None, description="组内前几名以内,如 2;或前百分之几,如 10%")
     years: int = Field(1, ge=1, le=5, description="连续年数(需上年结果)")
@@ -450,6 +634,24 @@ class Condition(_Model):
 
 class Consequence(Condition):
     name: str = Field(description="如 约谈、通报批评、通报表扬")
+
+
+class Award(_Model):
+    """奖项:按名次(places)授予,或按名单个数(count、quota)依排名授予。"""
+
+    name: str = Field(description="奖项或称号,如 第一名、一等奖、标兵县、先进县")
+    places: Annotated[list[Annotated[int, Field(ge=1, strict=True)]], Field(min_length=1)] | None = Field(
+        None, description="授予的名次,如 [1] 或 [1, 2, 3];并列的单位名次相同,一并授予"
+    )
+    count: ListCount | None = Field(
+        None, description="名单个数:一个数,或按分组写,如 {示范创建县: 2, 重点帮扶县: 3}"
+    )
+    quota: float | None = Field(
+        None, gt=0, le=1, description="名单比例:名单个数占本组(或全体)单位数的比例,0 至 1,如 0.1"
+    )
+    within: Within = "group"
+    grade: str | list[str] | None = Field(None, description="须评为的等次,如 好、较好及以上,或等次列表")
+    min: float | None = Field(None, description="须达到的总分(含)")
 
 
 class Ranking(_Model):
@@ -472,6 +674,9 @@ class Group(_Model):
 class UnitEntry(_Model):
     name: str
     group: str | None = None
+    ranked: bool = Field(
+        True, description="是否参与排名:false 表示只评分、定等次,不排名、不占名次和名额(如新设立的区)"
+    )
 
 
 class Scheme(_Model):
@@ -487,6 +692,10 @@ class Scheme(_Model):
     not_applicable: Literal["rescale_total", "rescale_category", "none"] = "rescale_total"
     groups: list[Group] = Field(default_factory=list)
     units: list[UnitEntry] = Field(default_factory=list)
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="数据来源(单位填报、部门报表、第三方评分、问题清单、目标任务、评议);不写表示全部来自单位填报表",
+    )
     tables: list[Table] = Field(default_factory=list)
     fields: list[DataField] = Field(default_factory=list)
     deduct_groups: list[DeductGroup] = Field(default_factory=list)
@@ -499,3 +708,4 @@ class Scheme(_Model):
     bars: list[Bar] = Field(default_factory=list)
     ranking: Ranking = Field(default_factory=Ranking)
     consequences: list[Consequence] = Field(default_factory=list)
+    awards: list[Award] = Field(default_factory=list)

@@ -19,6 +19,7 @@ from assess.scheme.rates import average_basis
 from assess.scheme.walk import walk_indicators
 from assess.scoring.conditions import formulas_of
 from assess.scoring.numbers import Rounder
+from assess.sources.spec import SourceSpec, compile_sources
 
 _AMOUNT_UNITS = {"元", "万元", "亿元"}
 # Units of things counted one by one: a field in one of them is a count (a whole number ≥ 0)
@@ -31,7 +32,7 @@ def infer_kind(
 ) -> str:
     if kind:
         return kind
-    if levels:
+    if levels or rule_type == "ladder":
         return "rating"
     if rule_type == "boolean":
         return "bool"
@@ -67,6 +68,12 @@ def _levels(levels: dict[str, float] | None) -> tuple[tuple[str, float], ...]:
     return tuple((word, float(points)) for word, points in (levels or {}).items())
 
 
+def ladder_levels(rule: Any) -> dict[str, float] | None:
+    """The words of a ``ladder`` rule and their shares: what its indicator (or the field it reads)
+    is read as, a word becoming its share of the points."""
+    return rule.levels if rule is not None and rule.type == "ladder" else None
+
+
 @dataclass(slots=True)
 class PlanIndicator:
     """A leaf indicator, ready to score."""
@@ -93,6 +100,11 @@ class PlanIndicator:
     missing_stated: bool = False  # the scheme (or the indicator) writes `missing`
     levels: tuple[tuple[str, float], ...] = ()  # its value is a rating word turned into points
     average: str | float = "mean"  # the cohort average of statistics: mean, pooled or a given figure
+    # The rule (or a group's variant) takes a line from a data field (按本单位目标计分): scored
+    # against each unit's own value (``scoring.unit_lines``).
+    own_lines: bool = False
+    # 得分调整 (``override``): each condition with its compiled formula, in the scheme's order
+    overrides: tuple[tuple[m.Override, Formula], ...] = ()
 
     def rule_for(self, group: str | None) -> Any:
         if group is not None and group in self.rules_by_group:
@@ -134,8 +146,17 @@ class Plan:
     env_keys: tuple[str, ...] = ()  # the unit values scoring reads (see _env_reads)
     env_aliases: tuple[tuple[str, str], ...] = ()  # (name, field id) for the names scoring reads
     derived_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived field id → its names
-    bar_formulas: dict[str, Formula] = field(default_factory=dict)  # every ``when`` of the bars, by its text
+    # every ``when`` of the bars and of the consequences, by its text (``grades.grade_unit``)
+    bar_formulas: dict[str, Formula] = field(default_factory=dict)
+    unranked: frozenset[str] = frozenset()  # units the scheme lists with ``ranked: false``
     category_members: list[list[int]] = field(default_factory=list)  # indicator indexes per category
+    sources: tuple[SourceSpec, ...] = ()  # the scheme's data sources; () when all is the unit's own
+    unit_read: ReadPlan | None = None  # what the unit's own workbook holds (None: all of ``read``)
+
+    @property
+    def own_read(self) -> ReadPlan:
+        """The ReadPlan of a unit's own workbook: every input no other source supplies."""
+        return self.unit_read or self.read
 
     def group_of(self, declared: str | None, unit: str) -> str | None:
         """The canonical group: the scheme's unit list wins over what a workbook says."""
@@ -188,6 +209,7 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
     indicators: list[PlanIndicator] = []
     parents: dict[str, m.Indicator] = {}
     field_lines: dict[str, float] = {}  # field id → scoring lines of the indicators reading it
+    ladders: dict[str, tuple[tuple[str, float], ...]] = {}  # field id → the words a ladder reads it as
     parents_of = {c.id: ind.id for ind, _c, _k in walk_indicators(s) for c in ind.children}
     for ind, cat, _key in walk_indicators(s):
         if ind.children:
@@ -201,7 +223,12 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
             formula = compile_formula(ind.formula)
         elif ind.field:
             key = name_aliases.get(ind.field, ind.field)
-        kind = infer_kind(ind.kind, ind.unit, ind.rule.type, ind.levels)
+            if ind.rule.type == "ladder":  # the field is read as the ladder's words (validated)
+                ladders[key] = _levels(ind.rule.levels)
+        levels = ind.levels or ladder_levels(ind.rule)
+        kind = (
+            "rating" if ind.rule.type == "ladder" else infer_kind(ind.kind, ind.unit, ind.rule.type, levels)
+        )
         variants = _variants(ind.rule, group_ids)
         lines = _scoring_lines(ind.rule, variants)
         if lines is not None and key != ind.id:  # the field it reads: its percent lines too
@@ -220,7 +247,7 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                     else (0.0 if kind in ("percent", "count") else None),
                     maximum=ind.max,
                     scale=lines,
-                    levels=_levels(ind.levels),
+                    levels=_levels(levels),
                 )
             )
         indicators.append(
@@ -246,12 +273,18 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
                 rectify=ind.rectify,
                 position=len(indicators),
                 average=average_basis(ind.average, ind.formula),
+                own_lines=any(m.field_lines(r) for r in (ind.rule, *variants.values())),
+                overrides=tuple((o, compile_formula(o.when)) for o in ind.override),
             )
         )
     for extra in _extra_inputs(s):
         inputs.append(extra)
     inputs = [
         replace(spec, scale=field_lines[spec.key]) if spec.key in field_lines and spec.scale is None else spec
+        for spec in inputs
+    ]
+    inputs = [
+        replace(spec, kind="rating", levels=ladders[spec.key]) if spec.key in ladders else spec
         for spec in inputs
     ]
     rated = {spec.key: spec.levels for spec in inputs if spec.levels}
@@ -277,6 +310,7 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
         units=tuple(u.name for u in s.units),
         unit_groups={u: next(g.name for g in s.groups if g.id == gid) for u, gid in unit_groups.items()},
     )
+    conditions: list[m.Bar | m.Consequence] = [*s.bars, *s.consequences]  # their ``when`` formulas
     plan = Plan(
         scheme=s,
         path=str(loaded.path),
@@ -294,7 +328,8 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
         unit_groups=unit_groups,
         vetoes=[(v, compile_formula(v.when)) for v in s.vetoes],
         bars=[(b, compile_formula(b.when or "1")) for b in s.bars],
-        bar_formulas={text: compile_formula(text) for b in s.bars for text in formulas_of(b)},
+        bar_formulas={text: compile_formula(text) for c in conditions for text in formulas_of(c)},
+        unranked=frozenset(u.name for u in s.units if not u.ranked),
         grade_names=[g.name for g in s.grades],
         round=Rounder(s.rounding.decimals, s.rounding.mode),
     )
@@ -311,6 +346,8 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
         if fid in derived:
             by_field.setdefault(fid, []).append(n)
     plan.derived_aliases = {fid: tuple(names) for fid, names in by_field.items()}
+    plan.sources, own = compile_sources(s, read, name_aliases)
+    plan.unit_read = own if plan.sources else None
     plan.category_members = [
         [i for i, ind in enumerate(indicators) if ind.category == c] for c in range(len(s.categories))
     ]
@@ -330,6 +367,11 @@ def _env_reads(plan: Plan) -> set[str]:
     names: set[str] = set()
     for ind in plan.indicators:
         names.update(ind.formula.names if ind.formula is not None else (ind.key,))
+        if ind.own_lines:  # each unit's own target, floor or baseline
+            for r in (ind.rule, *ind.rules_by_group.values()):
+                names.update(m.field_lines(r).values())
+        for _item, formula in ind.overrides:  # 得分调整 conditions
+            names.update(formula.names)
     for f in plan.fields.values():
         if f.formula is not None:
             names.update(f.formula.names)

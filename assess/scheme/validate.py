@@ -14,9 +14,12 @@ from assess.scheme.checker import Checker
 from assess.scheme.validate_formulas import check_formulas
 from assess.scheme.validate_grades import check_composition, check_grades
 from assess.scheme.validate_ids import check_ids
+from assess.scheme.validate_lines import check_field_lines
 from assess.scheme.validate_reach import check_reach
 from assess.scheme.validate_rectify import check_rectify
 from assess.scheme.validate_rules import check_indicators
+from assess.scheme.validate_scores import check_scores
+from assess.scheme.validate_sources import check_sources
 
 if TYPE_CHECKING:
     from assess.scheme.load import LoadedScheme
@@ -27,9 +30,12 @@ def validate_scheme(loaded: LoadedScheme) -> list[Finding]:
     check_ids(checker)
     check_formulas(checker)
     check_indicators(checker)
+    check_scores(checker)
+    check_field_lines(checker)
     check_grades(checker)
     check_composition(checker)
     check_reach(checker)
+    check_sources(checker)
     check_rectify(checker)
     checker.findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0))
     return checker.findings

@@ -1,4 +1,5 @@
-"""Formulas of fields, indicators, vetoes, bars and aggregate conditions: names, value()/score(), cycles.
+"""Formulas of fields, indicators, vetoes, bars, consequences and aggregate conditions: names,
+value()/score(), cycles.
 
 A formula may only use what is known where it is evaluated: a field formula
 runs before any indicator, an indicator formula only sees the indicators
@@ -21,6 +22,7 @@ _REF_WHY = {
     ("汇总条件", "score"): "汇总条件逐行作用于明细表,只能用明细表的列",
     ("公式", "score"): "指标数值在计分之前计算,此时还没有得分",
     ("一票否决条件", "score"): "一票否决在得分之前判断,只能用数值 value()",
+    ("得分调整条件", "score"): "得分调整在各指标计分时判断,只能用数值 value()",
 }
 
 
@@ -60,6 +62,8 @@ def check_formulas(chk: Checker) -> None:
                 refs="value",
                 before=earlier,
             )
+        for k, item in enumerate(ind.override):
+            _formula(chk, item.when, (*key, "override", k, "when"), names, "得分调整条件", refs="value")
         if ind.field and ind.field not in chk.fields and ind.field not in chk.field_names:
             chk.add(
                 (*key, "field"),
@@ -73,13 +77,21 @@ def check_formulas(chk: Checker) -> None:
         for at, cond in _bar_conditions(bar, ("bars", bi)):
             if cond.when is not None:
                 _formula(chk, cond.when, (*at, "when"), names | {"veto"}, "等次限制条件")
+    for ci, consequence in enumerate(s.consequences):
+        for at, cond in _bar_conditions(consequence, ("consequences", ci)):
+            if cond.when is not None:
+                _formula(chk, cond.when, (*at, "when"), names | {"veto"}, "结果运用条件")
 
 
-def _bar_conditions(c: m.BarCondition, at: Path_) -> list[tuple[Path_, m.BarCondition]]:
-    """A bar's condition and those in its ``any`` / ``all``, each with its place in the scheme."""
-    out: list[tuple[Path_, m.BarCondition]] = [(at, c)]
-    for key, items in (("any", c.any), ("all", c.all)):
-        for j, sub in enumerate(items or []):
+def _bar_conditions(
+    c: m.BarCondition | m.Condition, at: Path_
+) -> list[tuple[Path_, m.BarCondition | m.Condition]]:
+    """A bar's (or a consequence's) condition and those in its ``any`` / ``all``, each with its
+    place in the scheme."""
+    out: list[tuple[Path_, m.BarCondition | m.Condition]] = [(at, c)]
+    for key in ("any", "all"):
+        items: list[m.BarCondition | m.Condition] = list(getattr(c, key) or [])
+        for j, sub in enumerate(items):
             out += _bar_conditions(sub, (*at, key, j))
     return out
 

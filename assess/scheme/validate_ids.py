@@ -48,6 +48,7 @@ def check_ids(chk: Checker) -> None:
         [(p.id, ("composition", i)) for i, p in enumerate(s.composition)],
         "合成部分",
     )
+    _unique(chk, [(src.id, ("sources", i)) for i, src in enumerate(s.sources)], "来源")
     for ti, table in enumerate(s.tables):
         _unique(
             chk,

@@ -87,6 +87,9 @@ def _check_rule(
         if "by_group" in override:
             chk.add((*gkey, "by_group"), "rule", "分组覆盖参数中不能再写 by_group")
             continue
+        if rule.type == "ladder" and "levels" in override:
+            chk.add((*gkey, "levels"), "rule", "按等次比例计分(ladder)的等次按指标读取,不能按分组覆盖 levels")
+            continue
         data = rule.model_dump(exclude={"by_group"})
         data.update(override)
         try:
@@ -111,7 +114,9 @@ def _rule_params(chk: Checker, rule: Any, points: float, direction: str, key: Pa
             f"指标 {ident} 未达标得分 {num(rule.partial)} 大于分值",
         )
     elif t == "linear":
-        if abs(rule.floor - rule.target) < EPS:
+        if isinstance(rule.floor, str) or isinstance(rule.target, str):
+            pass  # a unit's own line (按本单位目标计分): compared unit by unit when scoring
+        elif abs(rule.floor - rule.target) < EPS:
             chk.add(
                 key,
                 "rule",
@@ -183,6 +188,10 @@ def _rule_params(chk: Checker, rule: Any, points: float, direction: str, key: Pa
             )
     elif t == "boolean" and rule.partial > points + EPS:
         chk.add((*key, "partial"), "rule", f"指标 {ident} 的 partial 大于分值")
+    elif t == "base":
+        from assess.scheme.validate_scores import check_base
+
+        check_base(chk, rule, points, key, ident)
 
 
 def _check_bands(chk: Checker, bands: list[m.Band], points: float, key: Path_, ident: str) -> None:
@@ -252,6 +261,10 @@ def _reachable(
         best = rule.cap
         what = f"的最高得分 cap 为 {num(best)}"
         where = (*key, "cap")
+    elif t in ("base", "ladder"):
+        from assess.scheme.validate_scores import best_of
+
+        best, what, where = best_of(rule, points, key)
     elif t == "minmax":
         best = (rule.base + rule.span) / 100 * points
         what = f"的 base + span 为 {num(rule.base + rule.span)}(最高只能得分值的 {num(rule.base + rule.span)}%,即 {num(best)} 分)"
@@ -276,6 +289,8 @@ def _reachable(
     if goal is None:
         return
     target = getattr(rule, goal)
+    if isinstance(target, str) or (t == "linear" and isinstance(rule.floor, str)):
+        return  # each unit's own target (按本单位目标计分): no line the scheme itself draws
     lower = rule.floor > rule.target if t == "linear" else direction == "lower"
     edge = span[0] if lower else span[1]  # the best value the scheme allows
     if edge is None:

@@ -18,6 +18,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
+    from assess.scoring.history import History, Previous
     from assess.scoring.result import UnitResult
     from assess.workbook.data import UnitData
 
@@ -54,6 +55,9 @@ class BriefRow(NamedTuple):
     previous: dict[str, Any] | None
     vetoes: list[Named]
     indicators: list[IndicatorValue]
+    awards: list[str] = []  # noqa: RUF012 - never changed in place
+    # ``composition`` parts as ``UnitResult.parts`` holds them, with the keys the tables read
+    parts: list[dict[str, Any]] = []  # noqa: RUF012 - never changed in place
 
 
 @dataclass
@@ -80,6 +84,8 @@ class Brief:
     previous: list[dict[str, Any]] | None = None
     group_names: list[str | None] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # quotas exceeded by a tie (``rank_cohort``'s notes)
+    awards: dict[int, list[str]] | None = None  # awards given, by unit (None: the scheme has none)
+    parts: np.ndarray | None = None  # units × composition parts: weighted points (None: no composition)
 
     @property
     def n(self) -> int:
@@ -103,6 +109,7 @@ class Brief:
             units=[r.unit for r in results],
             group_ids=[r.group for r in results],
             files=[r.file for r in results],
+            # 0: no place (ranked: false; the array path refuses such schemes)
             rank=np.array([r.rank or 0 for r in results], dtype=int),
             overall_rank=np.array([r.overall_rank or 0 for r in results], dtype=int),
             total=np.array([r.total for r in results]),
@@ -122,6 +129,12 @@ class Brief:
         )
         if any(r.previous is not None for r in results):
             brief.previous = [r.previous or {} for r in results]
+        if plan.scheme.awards:
+            brief.awards = {u: list(r.awards) for u, r in enumerate(results) if r.awards}
+        if plan.scheme.composition:
+            brief.parts = np.array([[p["weighted"] for p in r.parts] for r in results], dtype=float).reshape(
+                n, len(plan.scheme.composition)
+            )
         return brief
 
     def rows(self) -> list[BriefRow]:
@@ -133,6 +146,8 @@ class Brief:
         held[np.isnan(self.values)] = None
         values = held.tolist()
         names = self.group_names or [None] * self.n
+        part_ids = [p.id for p in self.plan.scheme.composition]
+        parts = self.parts.tolist() if self.parts is not None else None
         return [
             BriefRow(
                 self.units[u],
@@ -149,15 +164,20 @@ class Brief:
                 self.previous[u] if self.previous is not None else None,
                 [Named(v) for v in self.vetoes.get(u, [])],
                 [IndicatorValue(i, v) for i, v in zip(leaf, values[u], strict=True)],
+                (self.awards or {}).get(u, []),
+                [{"id": i, "weighted": w} for i, w in zip(part_ids, parts[u], strict=True)]
+                if parts is not None
+                else [],
             )
             for u in self.order().tolist()
         ]
 
     def order(self) -> np.ndarray:
-        """Indexes in table order: by group, place, then name (as the full document)."""
+        """Indexes in table order: by group, place (units without one last), then name (as the
+        full document)."""
         names = np.array(self.units) if self.units else np.zeros(0, dtype=str)
         groups = np.array([g or "" for g in self.group_ids]) if self.units else np.zeros(0, dtype=str)
-        return np.lexsort((names, self.rank, groups))
+        return np.lexsort((names, self.rank, self.rank == 0, groups))
 
     def statistics(self, data: Sequence[UnitData] = ()) -> list[dict[str, Any]]:
         """The statistics appendix, as ``statistics.indicator_statistics`` computes it on results;
@@ -179,15 +199,25 @@ class Brief:
 
 
 def consequences(
-    plan: Plan, brief: Brief, previous: dict[str, dict[str, Any]] | None
+    plan: Plan,
+    brief: Brief,
+    previous: Previous,
+    notes: list[str] | None = None,
 ) -> dict[int, list[str]]:
     """``conditions.flag_consequences`` on columns for plain conditions (``conditions.plain``):
-    tied units share a place, so a consequence."""
-    from assess.scoring.conditions import places_of
+    tied units share a place, so a consequence; a commendation (``top``) is withheld from a
+    unit under a veto, said in ``notes`` in the engine's order and words; so is a consequence
+    of years running left undecided for want of a year's results."""
+    from assess.scoring.conditions import CONSEQUENCE, places_of, withheld_text
+    from assess.scoring.history import History, undecided_text
+
+    history = History.of(plan.scheme.year, previous)
 
     flags: dict[int, list[str]] = {}
     n = brief.n
     for c in plan.scheme.consequences:
+        passed: list[int] = []
+        undecided: list[int] = []
         if c.within == "group":
             names = sorted({g or "" for g in brief.group_ids})
             code = {g: k for k, g in enumerate(names)}
@@ -211,25 +241,63 @@ def consequences(
                 if c.grade is not None and brief.grades[u] != c.grade:
                     continue
                 if c.years > 1:
-                    last = (previous or {}).get(brief.units[u])
-                    if last is None or (c.grade is not None and last.get("grade") != c.grade):
+                    met = _earlier_years(c, brief.units[u], history)
+                    if not met:
+                        if met is None and not (c.top is not None and u in brief.vetoes):
+                            undecided.append(u)
                         continue
+                if c.top is not None and u in brief.vetoes:  # conditions.honours_barred
+                    passed.append(u)
+                    continue
                 flags.setdefault(u, []).append(c.name)
+        if notes is not None:
+            passed.sort(key=lambda u: (brief.group_ids[u] or "", int(brief.rank[u]), brief.units[u]))
+            notes += [f"{brief.units[u]}{withheld_text(c.name, CONSEQUENCE)}。" for u in passed]
+        if undecided and history is not None and notes is not None:
+            undecided.sort(key=lambda u: (brief.group_ids[u] or "", int(brief.rank[u]), brief.units[u]))
+            units = [brief.units[u] for u in undecided]
+            history.say(notes, undecided_text(f"结果运用“{c.name}”", c.years, history, units))
     return {u: flags[u] for u in sorted(flags)}
 
 
-def previous_columns(
-    brief: Brief, previous: dict[str, dict[str, Any]], *, overall: bool = False
-) -> list[dict[str, Any]]:
-    """``ranking.compare_previous`` for every unit of the brief table."""
-    from assess.scoring.ranking import previous_entry
+def _earlier_years(c: Any, unit: str, history: History | None) -> bool | None:
+    """``conditions._earlier_years`` for a plain condition (one grade name, or none): True or
+    False, None when no given year says no and a needed year is missing (undecided)."""
+    if history is None:
+        return False
+    missing = False
+    for year in history.needed(c.years):
+        got = history.earlier.get(year)
+        if got is None:
+            missing = True
+            continue
+        entry = got.units.get(unit)
+        if entry is None or (c.grade is not None and entry.get("grade") != c.grade):
+            return False
+    return None if missing else True
 
-    current = (brief.overall_rank if overall else brief.rank).tolist()
-    totals = brief.total.tolist()
-    return [
-        previous_entry(previous.get(name), current[u], totals[u], overall=overall)
+
+class _Standing(NamedTuple):
+    unit: str
+    rank: int | None
+    overall_rank: int | None
+    total: float
+    grade: str | None
+
+
+def previous_columns(
+    brief: Brief, previous: Previous, *, overall: bool = False
+) -> list[dict[str, Any]] | None:
+    """``ranking.compare_previous`` for every unit of the brief table (None: no earlier year)."""
+    from assess.scoring.ranking import previous_entries
+
+    ranks, overall_ranks, totals = brief.rank.tolist(), brief.overall_rank.tolist(), brief.total.tolist()
+    rows = [
+        _Standing(name, ranks[u] or None, overall_ranks[u] or None, totals[u], brief.grades[u])
         for u, name in enumerate(brief.units)
     ]
+    got = previous_entries(previous, rows, overall=overall)
+    return None if all(e is None for e in got) else [e or {} for e in got]
 
 
 __all__ = ["Brief", "consequences", "previous_columns"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assess.scoring.conditions import placed
+from assess.scoring.ranking import has_quota
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -53,8 +54,10 @@ def _what(plan: Plan, ranking: bool) -> str:
         parts.append("名次")
     if any(placed(bar) for bar in plan.scheme.bars):
         parts.append("按名次的等次限制")
-    if any(g.quota is not None for g in plan.scheme.grades):
+    if any(has_quota(g) for g in plan.scheme.grades):
         parts.append("等次名额")
+    if ranking and plan.scheme.awards:
+        parts.append("奖项")
     if ranking and plan.scheme.consequences:
         parts.append("结果运用")
     if not parts:
@@ -127,7 +130,7 @@ def coverage(plan: Plan, units: Iterable[tuple[str, str | None]], *, ranking: bo
 def mark_provisional(plan: Plan, results: list[UnitResult], cover: Coverage) -> None:
     """``score`` on part of the cohort (one workbook, or fewer units than the scheme lists):
     the cohort indicators and the grade are provisional (暂定), and each unit says why."""
-    quota = next((g for g in plan.scheme.grades if g.quota is not None), None)
+    quota = next((g for g in plan.scheme.grades if has_quota(g)), None)
     bar = next((b for b in plan.scheme.bars if placed(b)), None)
     alone = len(results) == 1
     if not (alone or cover.short):

@@ -20,6 +20,7 @@ from assess.scoring.aggregate import TOO_LARGE, aggregate
 from assess.scoring.grades import band_grade
 from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.result import Adjustment, CategoryResult, IndicatorResult, UnitResult
+from assess.scoring.source_note import with_source_note
 from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK, UnitData
 
 COHORT = "cohort"  # status of a cohort indicator scored without a cohort
@@ -56,6 +57,8 @@ def prepare(plan: Plan, unit: UnitData) -> Prepared:
         val = reported[key]
         if val.status == OK:
             env[key] = val.number
+            if val.origin and val.raw is None and val.note:  # a source computed it: said in the basis
+                reason[key] = val.note  # (see source_note.py)
         else:
             env[key] = None
             reason[key] = val.note
@@ -248,17 +251,46 @@ def _base(plan: Plan, ind: PlanIndicator, value: IndicatorValue, rule: Any) -> I
     )
 
 
+def rule_of(plan: Plan, ind: PlanIndicator, p: Prepared) -> Any:
+    """The rule a unit is scored by: its group's, with its own lines where the rule takes them
+    from a field (按本单位目标计分); None when those cannot be used for this unit."""
+    rule = ind.rule_for(p.group)
+    if not ind.own_lines:
+        return rule
+    from assess.scoring.unit_lines import own_rule
+
+    own, problem = own_rule(plan, ind, rule, p)
+    return None if problem is not None else own
+
+
 def _unit_rule(plan: Plan, ind: PlanIndicator, p: Prepared, i: int) -> IndicatorResult:
+    res = _unit_score(plan, ind, p, i)
+    if ind.overrides:  # 得分调整: a fact that decides the score (scoring/overrides.py)
+        from assess.scoring.overrides import apply_override
+
+        apply_override(plan, ind, p, res)
+    return res
+
+
+def _unit_score(plan: Plan, ind: PlanIndicator, p: Prepared, i: int) -> IndicatorResult:
     value = p.values[i]
     rule = ind.rule_for(p.group)
+    problem = None
+    if ind.own_lines:
+        from assess.scoring.unit_lines import own_rule
+
+        rule, problem = own_rule(plan, ind, rule, p)
     res = _base(plan, ind, value, rule)
     if value.status != OK or value.value is None:
         return _not_ok(plan, ind, res, value, p)
+    if problem is not None:
+        return _no_line(plan, ind, res, p, problem)
     fn = R.UNIT_RULES.get(rule.type)
     if fn is None:  # cohort rule: scored in the second pass
         return res
     score, basis = fn(value.value, ind.points, rule, ind.direction, ind.unit)
-    return _scored(plan, res, score, _rated(ind, p, basis) if ind.levels else basis)
+    basis = _rated(ind, p, basis, value.value) if ind.levels else basis
+    return _scored(plan, res, score, with_source_note(basis, value))
 
 
 def _scored(plan: Plan, res: IndicatorResult, score: float, basis: str) -> IndicatorResult:
@@ -282,6 +314,31 @@ def _not_ok(
         why = "未填报" if value.status == MISSING else "数据有误"
         if value.reason:
             why += f"({value.reason})"
+    return _by_policy(plan, ind, res, p, why)
+
+
+def _no_line(
+    plan: Plan, ind: PlanIndicator, res: IndicatorResult, p: Prepared, problem: Any
+) -> IndicatorResult:
+    """A unit whose own target (floor, baseline) cannot be used: 不适用 is 缺项; blank or wrong
+    is a data problem reported at its cell, and the indicator is scored by the missing policy."""
+    head = f"实际值 {fmt_value(res.value, ind.unit)},{problem.text}"
+    if problem.status == NOT_APPLICABLE:
+        res.applicable = False
+        res.score = None
+        res.basis = f"{head},按缺项处理" + ("" if plan.scheme.not_applicable == "none" else ",满分折算")
+        return res
+    from assess.scoring.unit_lines import say
+
+    say(p.unit, problem)  # a data problem at the target's cell, said once however often scored
+    res.status = problem.status
+    return _by_policy(plan, ind, res, p, f"{head},无法按本单位目标计分")
+
+
+def _by_policy(
+    plan: Plan, ind: PlanIndicator, res: IndicatorResult, p: Prepared, why: str
+) -> IndicatorResult:
+    """An indicator that has no score of its own, by the scheme's missing-value policy."""
     if ind.missing == "refuse":
         raise DataError(
             f"单位“{p.unit.unit}”的指标 {ind.id}“{ind.name}”{why};方案规定缺数据时不予评分",
@@ -299,9 +356,13 @@ def _not_ok(
     return res
 
 
-def _rated(ind: PlanIndicator, p: Prepared, basis: str) -> str:
-    """The basis of a rating indicator, led by the word reported and its points."""
+def _rated(ind: PlanIndicator, p: Prepared, basis: str, value: float | None = None) -> str:
+    """The basis of a rating indicator, led by the word reported and its points (a ladder's:
+    by the word alone, its share being said by the rule)."""
     v = p.unit.values.get(ind.key)
+    if ind.rule.type == "ladder" and value is not None:
+        word = R.ladder_word(v.raw if v is not None else None, value, ind.levels)
+        return f"“{word}”,{basis}" if word is not None else basis
     if v is None:
         return basis
     from assess.workbook.values import parse_rating
@@ -348,7 +409,12 @@ def _score_cohort_indicator(
             value = p.values[i].value
             assert value is not None
             score, basis = R.COHORT_RULES[rule.type](value, ind.points, rule, ind.direction, ind.unit, stats)
-            _scored(plan, scores[u][i], score, _rated(ind, p, basis) if ind.levels else basis)
+            basis = _rated(ind, p, basis) if ind.levels else basis
+            _scored(plan, scores[u][i], score, with_source_note(basis, p.values[i]))
+            if ind.overrides:
+                from assess.scoring.overrides import apply_override
+
+                apply_override(plan, ind, p, scores[u][i])
 
 
 def _apply_deduct_groups(plan: Plan, row: list[IndicatorResult]) -> None:

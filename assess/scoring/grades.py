@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from assess.scoring.conditions import hold_down, holds, placed
+from assess.scoring.conditions import formulas_of, hold_down, holds, placed
 from assess.scoring.numbers import fmt
 
 if TYPE_CHECKING:
@@ -62,16 +62,17 @@ def grade_unit(plan: Plan, result: UnitResult, env: Mapping[str, object]) -> Non
         elif veto.effect == "zero":
             basis.append(f"发生一票否决事项“{veto.name}”,总分计为 0")
     # The bars also see the scores and whether a veto hit; the unit's env is left as it is.
-    # Bars that read places wait for the ranking (conditions.bar_places): their formulas'
-    # values are kept for it.
-    if plan.bars:
+    # Bars that read places wait for the ranking (conditions.bar_places), consequences for
+    # the final grades and places (conditions.flag_consequences): their formulas' values
+    # are kept for them.
+    if plan.bars or plan.bar_formulas:
         bar_env = {
             **env,
             **{"score:" + ind.id: ind.score for ind in result.indicators},
             "veto": 1.0 if result.vetoes else 0.0,
         }
         tests = {text: bool(f.evaluate(bar_env)[0]) for text, f in plan.bar_formulas.items()}
-        later = False
+        later = any(formulas_of(c) for c in plan.scheme.consequences)
         for bar, _formula in plan.bars:
             if placed(bar):
                 later = True

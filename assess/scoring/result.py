@@ -132,6 +132,9 @@ class UnitResult:
     findings: list[dict[str, Any]] = field(default_factory=list)
     previous: dict[str, Any] | None = None
     provisional: str = ""  # why the grade is provisional (暂定): scored without the whole cohort
+    ranked: bool = True  # False: graded, not ranked (the scheme's ``ranked: false``)
+    awards: list[str] | None = None  # the awards given (None: the scheme has no awards)
+    notes: list[str] = field(default_factory=list)  # e.g. an award withheld for a veto
 
     @property
     def lost_points(self) -> float:
@@ -148,6 +151,7 @@ class UnitResult:
             "file": self.file,
             "rank": self.rank,
             "overall_rank": self.overall_rank,
+            **({} if self.ranked else {"ranked": False}),
             "total": self.total,
             "base_total": self.base_total,
             "applicable_points": self.applicable_points,
@@ -157,6 +161,7 @@ class UnitResult:
             "band_grade": self.band_grade,
             "grade_basis": self.grade_basis,
             "flags": self.flags,
+            **({} if self.awards is None else {"awards": self.awards}),
             "incomplete": self.incomplete,
             "vetoes": [v.to_dict() for v in self.vetoes],
             "categories": [c.to_dict() for c in self.categories],
@@ -168,6 +173,8 @@ class UnitResult:
         }
         if self.provisional:
             out["provisional"] = self.provisional
+        if self.notes:
+            out["notes"] = self.notes
         if self.previous is not None:
             out.update(self.previous)
         return out

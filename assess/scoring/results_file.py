@@ -1,4 +1,4 @@
-"""Reading results JSON files strictly: last year's ranking for ``rank --previous``.
+"""Reading results JSON files strictly: earlier years' rankings for ``rank`` and ``score --previous``.
 
 A results file comes back months later, maybe edited by hand, maybe not from
 assess at all.  Python's ``json`` module is lenient where it must not be: it
@@ -16,6 +16,7 @@ import json
 import math
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -156,7 +157,12 @@ def load_previous_json(path: Path) -> dict[str, dict[str, Any]]:
     Each unit keeps ``rank``, ``overall_rank`` (positive integers or None), ``total`` (a finite
     number or None), ``grade``, ``group`` (short text or None) and ``flags`` (a list of text).
     """
-    doc = read_json(path, "上年结果")
+    return results_of(read_json(path, "上年结果"), path)
+
+
+def results_of(doc: Any, path: Path) -> dict[str, dict[str, Any]]:
+    """The units of a results document already read (:func:`read_json`), as
+    :func:`load_previous_json` gives them."""
     where = Location(file=str(path))
     units = doc.get("units") if isinstance(doc, dict) else doc
     if not isinstance(units, list):
@@ -173,6 +179,49 @@ def load_previous_json(path: Path) -> dict[str, dict[str, Any]]:
             check.bad("unit", f"单位“{shown(name)}”在文件中出现了两次")
         out[name] = check.entry(u)
     return out
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a results file says of how it was made: the year assessed (from ``scheme.year``,
+    else a year in the title), the scheme's id and the format (``assess.rank/1``)."""
+
+    year: int | None = None
+    scheme: str | None = None
+    format: str | None = None
+
+
+YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+MIN_YEAR, MAX_YEAR = 2000, 2100  # as a scheme's year
+
+
+def year_in_title(title: object) -> int | None:
+    """2023 in “2023 年度县市区乡村振兴实绩考核结果排名”; None when the title names no year."""
+    hit = YEAR_IN_TITLE.search(title) if isinstance(title, str) else None
+    return int(hit.group(1)) if hit else None
+
+
+def made_of(doc: Any, path: Path) -> Made:
+    """How a results document was made (:class:`Made`), its ``scheme`` checked as its units are."""
+    if not isinstance(doc, dict):
+        return Made()
+    fmt = doc.get("format") if isinstance(doc.get("format"), str) else None
+    scheme = doc.get("scheme")
+    check = _Check(path, lambda name: f"“scheme{'.' + name if name else ''}”", FIX)
+    if scheme is None:
+        return Made(year_in_title(doc.get("title")), None, fmt)
+    if not isinstance(scheme, dict):
+        check.bad("", f"应为方案的对象(id、year、title),实际为{_kind(scheme)}")
+    year = scheme.get("year")
+    if isinstance(year, float) and year.is_integer():
+        year = int(year)
+    if year is None:
+        year = year_in_title(doc.get("title"))
+    elif not isinstance(year, int) or isinstance(year, bool):
+        check.bad("year", f"应为年份(如 2023),实际为{_kind(year)}")
+    elif not MIN_YEAR <= year <= MAX_YEAR:
+        check.bad("year", f"年份 {year} 不在 {MIN_YEAR} 到 {MAX_YEAR} 之间")
+    return Made(year, check.text(scheme, "id"), fmt)
 
 
 XLSX_FIX = "请使用 assess rank --format xlsx 输出的排名表,不要手工修改"
@@ -271,4 +320,12 @@ def _kind(value: Any) -> str:
     return f"“{shown(str(value))}”"
 
 
-__all__ = ["load_previous_json", "previous_entry", "read_json"]
+__all__ = [
+    "Made",
+    "load_previous_json",
+    "made_of",
+    "previous_entry",
+    "read_json",
+    "results_of",
+    "year_in_title",
+]

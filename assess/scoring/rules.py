@@ -41,6 +41,35 @@ def _got(score: float) -> str:
     return f"得 {fmt(score)} 分" if score > 0 else "不得分"
 
 
+class OwnLines:
+    """A rule whose lines (``target``, ``floor``, ``baseline``) are one unit's own values, read
+    from the data fields the scheme names (按本单位目标计分).
+
+    It reads as the rule does (the same attributes, numbers where the scheme wrote field
+    names), so every rule function scores it unchanged; ``own`` says, per line taken from a
+    field, where the unit's value was read, for the basis.  A line the unit has no usable
+    value for is None (the engine scores such a unit by the missing-value policy instead).
+    """
+
+    def __init__(self, rule: Any, values: dict[str, float | None], own: dict[str, str]) -> None:
+        self.__dict__.update(rule.__dict__)
+        self.__dict__.update(values)
+        self.rule = rule  # the scheme's rule (or group variant) it was made from
+        self.own = own  # line → where the unit's value was read ("" when nowhere to say)
+
+
+OWN_WORDS = {"target": "目标任务", "floor": "不得分值", "baseline": "基准"}
+
+
+def _own(rule: Any, name: str, unit: str | None, tail: str = "") -> str | None:
+    """``本单位目标任务 95 万亩(浏阳市.xlsx 指标数据!C5)`` for a line the unit has its own
+    value of; None for a line the scheme writes as a number."""
+    if type(rule) is not OwnLines or name not in rule.own:
+        return None
+    inner = ",".join(x for x in (rule.own[name], tail) if x)
+    return f"本单位{OWN_WORDS[name]} {_v(getattr(rule, name), unit)}" + (f"({inner})" if inner else "")
+
+
 def _meets(value: float, target: float, direction: str, inclusive: bool = True) -> bool:
     if direction == "lower":
         return value <= target if inclusive else value < target
@@ -53,7 +82,8 @@ def threshold(value: float, points: float, rule: Any, direction: str, unit: str 
         sign = ("≤" if rule.inclusive else "<") if ok else (">" if rule.inclusive else "≥")
     else:
         sign = ("≥" if rule.inclusive else ">") if ok else ("<" if rule.inclusive else "≤")
-    head = f"实际值 {_v(value, unit)} {sign} 目标 {_t(rule.target, unit)}"
+    goal = _own(rule, "target", unit) or f"目标 {_t(rule.target, unit)}"
+    head = f"实际值 {_v(value, unit)} {sign} {goal}"
     if ok:
         return points, f"{head},{_full(points)}"
     score = _clamp(rule.partial, points)
@@ -64,21 +94,23 @@ def linear(value: float, points: float, rule: Any, direction: str, unit: str | N
     floor, target = rule.floor, rule.target
     lower = floor > target
     if (value >= target) if not lower else (value <= target):
-        return points, f"实际值 {_v(value, unit)} 达到满分值 {_t(target, unit)},{_full(points)}"
+        top = _own(rule, "target", unit) or f"满分值 {_t(target, unit)}"
+        return points, f"实际值 {_v(value, unit)} 达到{top},{_full(points)}"
     if (value <= floor) if not lower else (value >= floor):
-        return 0.0, f"实际值 {_v(value, unit)} 达到不得分值 {_t(floor, unit)},不得分"
+        bottom = _own(rule, "floor", unit) or f"不得分值 {_t(floor, unit)}"
+        return 0.0, f"实际值 {_v(value, unit)} 达到{bottom},不得分"
     score = points * (value - floor) / (target - floor)
-    return score, (
-        f"实际值 {_v(value, unit)} 介于 {_t(floor, unit)}(0 分)与 {_t(target, unit)}(满分)之间,"
-        f"按比例得 {fmt(score)} 分"
-    )
+    low = _own(rule, "floor", unit, "0 分") or f" {_t(floor, unit)}(0 分)"
+    high = _own(rule, "target", unit, "满分") or f" {_t(target, unit)}(满分)"
+    return score, f"实际值 {_v(value, unit)} 介于{low}与{high}之间,按比例得 {fmt(score)} 分"
 
 
 def step(value: float, points: float, rule: Any, direction: str, unit: str | None) -> Scored:
     gap = (value - rule.baseline) if direction == "lower" else (rule.baseline - value)
     gap = round(gap, 9)
+    base = _own(rule, "baseline", unit) or f"基准 {_t(rule.baseline, unit)}"
     if gap <= 0:
-        return points, f"实际值 {_v(value, unit)} 达到基准 {_t(rule.baseline, unit)},{_full(points)}"
+        return points, f"实际值 {_v(value, unit)} 达到{base},{_full(points)}"
     ratio = round(gap / rule.step, 9)
     if rule.count == "whole":
         steps: float = math.floor(ratio)
@@ -91,7 +123,7 @@ def step(value: float, points: float, rule: Any, direction: str, unit: str | Non
     score = points - deducted
     tail = ",扣完为止" if deducted >= points else ""
     return score, (
-        f"实际值 {_v(value, unit)} {word}基准 {_t(rule.baseline, unit)} {f'{fmt(gap)} {_gap_word(unit)}'.strip()},"
+        f"实际值 {_v(value, unit)} {word}{base} {f'{fmt(gap)} {_gap_word(unit)}'.strip()},"
         f"计 {fmt(steps)} 档,每档扣 {fmt(rule.deduct)} 分,扣 {fmt(deducted)} 分{tail},{_got(score)}"
     )
 
@@ -125,6 +157,9 @@ def bands(value: float, points: float, rule: Any, direction: str, unit: str | No
 
 
 def ratio(value: float, points: float, rule: Any, direction: str, unit: str | None) -> Scored:
+    own = _own(rule, "target", unit)
+    if own is not None:
+        return _own_ratio(value, points, rule, direction, unit, own)
     if direction == "lower":
         if value <= 0:
             return points, f"实际值 {_v(value, unit)},{_full(points)}"
@@ -136,6 +171,23 @@ def ratio(value: float, points: float, rule: Any, direction: str, unit: str | No
     score = _clamp(raw, points)
     cap = "(以分值为限)" if raw > points else ""
     return score, f"{text} = {fmt(raw)} 分{cap},{_got(score)}"
+
+
+def _own_ratio(value: float, points: float, rule: Any, direction: str, unit: str | None, own: str) -> Scored:
+    """``ratio`` against the unit's own target, said as its 完成率 (the same score)."""
+    head = f"实际值 {_v(value, unit)},{own}"
+    if direction == "lower":
+        if value <= 0:
+            return points, f"{head},{_full(points)}"
+        raw = points * rule.target / value
+        rate = f"目标任务 ÷ 实际值为 {fmt_value(rule.target / value * 100, '%')}"
+    else:
+        raw = points * value / rule.target
+        rate = f"完成率 {fmt_value(value / rule.target * 100, '%')}"
+    score = _clamp(raw, points)
+    if score >= points:
+        return score, f"{head},{rate},{_full(points)}"
+    return score, f"{head},{rate},按比例{_got(score)}" if score > 0 else f"{head},{rate},不得分"
 
 
 def deduct(value: float, points: float, rule: Any, direction: str, unit: str | None) -> Scored:
@@ -189,6 +241,79 @@ def bonus(value: float, points: float, rule: Any, direction: str, unit: str | No
     return 0.0, "不符合加分条件,不加分"
 
 
+def counted(gap: float, per: float, count: str) -> float:
+    """How many ``per`` a gap makes: exact (pro rata), whole (part of one not counted) or
+    started (part of one counted as one); the ratio is first kept to 9 decimals, as in step."""
+    ratio = round(gap / per, 9)
+    if count == "whole":
+        return float(math.floor(ratio))
+    if count == "started":
+        return float(math.ceil(ratio))
+    return ratio
+
+
+def base(value: float, points: float, rule: Any, direction: str, unit: str | None) -> Scored:
+    """基本分加减: the base score at the target, points per ``per`` better or worse, capped both ways."""
+    top = points if rule.max is None else min(points, rule.max)
+    bottom = min(rule.min, top)
+    better = round((rule.target - value) if direction == "lower" else (value - rule.target), 9)
+    goal = _own(rule, "target", unit) or f"目标 {_t(rule.target, unit)}"
+    head = f"实际值 {_v(value, unit)}"
+    at_base = _clamp(min(top, max(bottom, rule.base)), points)  # validated: min ≤ base ≤ max
+    if better == 0:
+        return at_base, f"{head},等于{goal},得基本分 {fmt(at_base)} 分"
+    gap_word = _gap_word(unit)
+    gap = abs(better)
+    side = ("低于" if better > 0 else "高于") if direction == "lower" else ("高于" if better > 0 else "低于")
+    text = f"{head},{side}{goal} {f'{fmt(gap)} {gap_word}'.strip()}"
+    rate = rule.above if better > 0 else rule.below
+    if rate == 0:
+        return at_base, f"{text},{'不加分' if better > 0 else '不扣分'},得基本分 {fmt(at_base)} 分"
+    steps = counted(gap, rule.per, rule.count)
+    if steps != round(gap / rule.per, 9):
+        text += f",按 {f'{fmt(steps * rule.per)} {gap_word}'.strip()}计"
+    moved = steps * rule.above if better > 0 else steps * rule.below
+    raw = rule.base + moved if better > 0 else rule.base - moved
+    score = _clamp(min(top, max(bottom, raw)), points)
+    verb = "加" if better > 0 else "扣"
+    text += (
+        f",每 {fmt(rule.per)} {gap_word}{verb} {fmt(rate)} 分"
+        if gap_word
+        else f",每 {fmt(rule.per)} {verb} {fmt(rate)} 分"
+    )
+    if raw > top:
+        return score, f"{text},加 {fmt(moved)} 分,得 {fmt(score)} 分(最高 {fmt(top)} 分)"
+    if raw < bottom:
+        return score, f"{text},扣 {fmt(moved)} 分,得 {fmt(score)} 分(最低 {fmt(bottom)} 分)"
+    sign = "+" if better > 0 else "−"
+    return score, f"{text},得 {fmt(rule.base)} {sign} {fmt(moved)} = {fmt(score)} 分"
+
+
+def ladder(value: float, points: float, rule: Any, direction: str, unit: str | None) -> Scored:
+    """按等次比例: the value is the share of the points the word reported earns (the engine puts
+    the word in front: “基本完成”,按 60% 计 2.4 分)."""
+    score = _clamp(value * points, points)
+    if score >= points:
+        return score, _full(points)
+    if score <= 0:
+        return 0.0, "不得分"
+    return score, f"按 {fmt(round(value * 100, 6))}% 计 {fmt(score)} 分"
+
+
+def ladder_word(raw: object, value: float, levels: tuple[tuple[str, float], ...]) -> str | None:
+    """The word a ladder's value was reported as: the cell's own word when it gives this share,
+    else the only word that does (an assumed value in what-if analysis has no cell)."""
+    from assess.scheme.model import level_key
+
+    if isinstance(raw, str):
+        key = level_key(raw)
+        hit = next((w for w, share in levels if level_key(w) == key and share == value), None)
+        if hit is not None:
+            return hit
+    words = [w for w, share in levels if share == value]
+    return words[0] if len(words) == 1 else None
+
+
 UNIT_RULES: dict[str, Callable[[float, float, Any, str, str | None], Scored]] = {
     "threshold": threshold,
     "linear": linear,
@@ -198,6 +323,8 @@ UNIT_RULES: dict[str, Callable[[float, float, Any, str, str | None], Scored]] = 
     "deduct": deduct,
     "boolean": boolean,
     "direct": direct,
+    "base": base,
+    "ladder": ladder,
     "bonus": bonus,
 }
 

@@ -46,9 +46,9 @@ def better_direction(ind: PlanIndicator) -> str:
     kind = getattr(rule, "type", None)
     if kind == "deduct":  # the value is a count of problems
         return "lower"
-    if kind == "linear":
+    if kind == "linear" and not isinstance(rule.floor, str) and not isinstance(rule.target, str):
         return "lower" if rule.floor > rule.target else "higher"
-    return ind.direction
+    return ind.direction  # a linear rule on each unit's own lines: as the indicator says
 
 
 def is_yes_no(ind: PlanIndicator) -> bool:

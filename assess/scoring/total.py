@@ -10,6 +10,7 @@ from assess.scoring import rules as R
 from assess.scoring.grades import grade_unit
 from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.result import Adjustment, CategoryResult, IndicatorResult, UnitResult
+from assess.scoring.source_note import after_count, made_note
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -105,6 +106,7 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
                     "id": part.id,
                     "name": part.name,
                     "weight": part.weight,
+                    "scale": float(part.scale),
                     "score": part_score,
                     "weighted": rnd(contrib),
                 }
@@ -176,6 +178,10 @@ def _penalties(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
         deducted = raw if item.cap is None else min(raw, item.cap)
         capped = f"(该项上限 {fmt(item.cap)} 分)" if item.cap is not None and raw > item.cap else ""
         basis = f"{item.name} {fmt(count)} {item.unit or '个'},每{item.unit or '个'}扣 {fmt(item.per_item)} 分,扣 {fmt(deducted)} 分{capped}"
+        key = plan.name_aliases.get(item.field, item.field) if item.field else item.id
+        note = made_note(p.unit.values.get(key))  # a count from a findings list: what was found
+        if note:
+            basis = after_count(basis, note)
         out.append(Adjustment(item.id, item.name, count, plan.round(deducted), basis, item.department))
     return out, _capped(plan, out, section.cap, "penalty-cap", "扣分")
 

@@ -294,6 +294,24 @@ def _read_rows(
         if set(map(type, filled)) != {float}:  # numbers are all filled
             unknown = [t for t, v in zip(unknown, filled, strict=True) if _filled(v)]
     unknown_note = None
+    owner = index.foreign
+    foreign = [t for t in unknown if key_of(t) in owner] if owner else []
+    if foreign:
+        unknown = [t for t in unknown if key_of(t) not in owner]
+        owners = "、".join(dict.fromkeys(f"“{owner[key_of(t)]}”" for t in foreign))
+        listed = "”“".join(shown(t) for t in foreign[:3])
+        more = "等" if len(foreign) > 3 else ""
+        by_row.append(
+            (
+                0,
+                Finding(
+                    "foreign-field",
+                    f"“{listed}”{more} {len(foreign)} 项由数据来源{owners}提供,本表中填写的值未采用",
+                    Location(file=file, sheet=sheet),
+                    "warning",
+                ),
+            )
+        )
     if unknown:
         listed = "”“".join(shown(u) for u in unknown[:3])
         more = "等" if len(unknown) > 3 else ""

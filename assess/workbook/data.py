@@ -28,16 +28,20 @@ class Value:
     where: str = ""
     file: str = ""
     note: str = ""  # 说明或佐证 column, or how the value was converted
+    origin: str = ""  # the data source it came from, as named in a basis: 市财政局《衔接资金支付进度表》
 
     @property
     def source(self) -> str:
         name = self.file.replace("\\", "/").rsplit("/", 1)[-1]  # the file's name: paths stay private
-        return f"{name} {self.where}".strip()
+        place = f"{name} {self.where}".strip()
+        if not self.origin:
+            return place
+        return f"{self.origin}({place})" if place else self.origin
 
     def __reduce__(self) -> tuple[type[Value], tuple[object, ...]]:
         # A tuple, not the default dict of slot names: readers in worker
         # processes send tens of thousands of these, and this halves the cost.
-        return Value, (self.number, self.status, self.raw, self.where, self.file, self.note)
+        return Value, (self.number, self.status, self.raw, self.where, self.file, self.note, self.origin)
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ class RowIndex:
 
     def __init__(self, plan: ReadPlan) -> None:
         self.inputs = plan.inputs  # keeps the fields (and so their ids below) alive
+        self.foreign = plan.foreign  # names another data source supplies → its id
         self.n_keys = len({s.key for s in plan.inputs})
         self.table_keys = frozenset(key_of(n) for t in plan.tables for n in (t.name, *t.aliases))
         self.by_code, self.by_name = spec_index(plan.inputs)

@@ -107,10 +107,7 @@ def _number_format(spec: InputSpec) -> str:
 
 
 def _instructions(wb: Workbook, plan: Plan, specs: Sequence[InputSpec], layout: str) -> None:
-    ws = wb.active
-    ws.title = "填报说明"
     s = plan.scheme
-    title(ws, f"{s.year} 年度乡村振兴实绩考核数据填报说明", 7)
     notes = [
         f"1. 本表依据《{s.title}》生成,方案编号 {s.id}。",
         "2. 只填写黄色单元格;指标编码和名称已锁定,请勿增删行或修改编码。",
@@ -123,10 +120,23 @@ def _instructions(wb: Workbook, plan: Plan, specs: Sequence[InputSpec], layout: 
         notes[1] = "2. 每行一个单位;第一行为表头,请勿修改表头文字。"
         notes[2] = "3. 百分比填数值(82.3 表示 82.3%);金额等按表头括号中的计量单位填写;是/否从下拉列表选择。"
         notes[3] = "4. 没有年度任务或不适用的指标,填“不适用”,原因另行说明;无数据的留空。"
+    ws = wb.active
+    ws.title = "填报说明"
+    head = write_notes(ws, f"{s.year} 年度乡村振兴实绩考核数据填报说明", notes)
+    field_list(ws, plan, specs, head)
+
+
+def write_notes(ws: Worksheet, heading: str, notes: Sequence[str], width: int = 7) -> int:
+    """A title and numbered notes across ``width`` columns; the row below them (left blank)."""
+    title(ws, heading, width)
     for i, text in enumerate(notes, start=2):
         ws.cell(row=i, column=1, value=text).alignment = WRAP
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=7)
-    head = 2 + len(notes) + 1
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
+    return 2 + len(notes) + 1
+
+
+def field_list(ws: Worksheet, plan: Plan, specs: Sequence[InputSpec], head: int) -> None:
+    """The table of what is asked for, from row ``head``: code, name, unit, what to type, source."""
     cols = ["编码", "名称", "计量单位", "填报要求", "数据来源", "责任单位", "类型"]
     for c, (name, width) in enumerate(zip(cols, [9, 36, 9, 40, 22, 18, 8], strict=True), start=1):
         put(ws, head, c, name, font=BOLD, fill=HEAD_FILL, align=CENTER)
@@ -160,7 +170,8 @@ def _sources(plan: Plan) -> dict[str, tuple[str, str]]:
 
 
 def county_template(plan: Plan, unit: str | None = None, group: str | None = None) -> bytes:
-    specs = plan.read.inputs
+    """A county's own workbook: only what the unit reports (other sources' inputs left out)."""
+    specs = plan.own_read.inputs
     wb = Workbook()
     _instructions(wb, plan, specs, "county")
     info = wb.create_sheet("基本信息")
@@ -200,7 +211,7 @@ def county_template(plan: Plan, unit: str | None = None, group: str | None = Non
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.print_title_rows = "2:2"
-    for table in plan.read.tables:
+    for table in plan.own_read.tables:
         _detail_sheet(wb, table)
     wb.active = 2
     return to_bytes(wb, TEMPLATE)
@@ -223,7 +234,7 @@ def _detail_sheet(wb: Workbook, table: object) -> None:
 
 
 def summary_template(plan: Plan, units: Sequence[tuple[str, str | None]] = ()) -> bytes:
-    specs = plan.read.inputs
+    specs = plan.own_read.inputs
     wb = Workbook()
     _instructions(wb, plan, specs, "summary")
     ws = wb.create_sheet("汇总表")

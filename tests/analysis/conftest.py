@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.commands.common import load_plan, read_inputs
+from assess.commands.common import load_plan, locate, read_inputs
 from assess.scheme.plan import Plan
 from assess.scoring.engine import Prepared, prepare
 
@@ -20,6 +20,7 @@ def county_plan() -> Plan:
 
 @pytest.fixture(scope="session")
 def county_prepared(county_plan: Plan) -> list[Prepared]:
-    data = read_inputs(county_plan, [ROOT / "examples" / "counties"])
+    counties = [ROOT / "examples" / "counties"]
+    data = read_inputs(county_plan, counties, located=locate(county_plan, counties))
     assert len(data.units) == 14, data.refused
     return [prepare(county_plan, u) for u in data.units]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from assess.cli import main
+from tests.sample_round import copy_round
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTIES = ROOT / "examples" / "counties"
@@ -96,8 +96,7 @@ def test_explain_usage_errors_exit_2(runner: CliRunner) -> None:
 
 
 def test_explain_with_an_unreadable_input_exits_1(runner: CliRunner, tmp_path: Path) -> None:
-    folder = tmp_path / "counties"
-    shutil.copytree(COUNTIES, folder)
+    folder = copy_round(tmp_path)
     (folder / "坏文件.xlsx").write_bytes(b"not a workbook")
     r = invoke(runner, "explain", "-s", "county-2024", str(folder), "--unit", "浏阳市", "--top", "1")
     assert r.exit_code == 1

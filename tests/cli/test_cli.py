@@ -85,8 +85,8 @@ def test_check_data_reports_problems_with_cells(runner, cohort):
     result = invoke(runner, "check", "--scheme", "county-2024", str(cohort))
     assert result.exit_code == 1
     assert "永顺县.xlsx" in result.output
-    assert "指标数据!D19" in result.output
-    assert "已检查 14 个数据文件" in result.output
+    assert "指标数据!D14" in result.output
+    assert "已检查 19 个数据文件" in result.output  # 14 workbooks and the 5 other sources
 
 
 def test_check_data_json(runner, cohort):
@@ -113,7 +113,7 @@ def test_score_json_is_deterministic_and_has_provenance(runner, cohort):
     assert doc["format"] == "assess.score/1"
     assert doc["provenance"]["scheme"]["id"] == "county-2024"
     assert len(doc["provenance"]["scheme"]["sha256"]) == 64
-    assert len(doc["provenance"]["inputs"]) == 14
+    assert len(doc["provenance"]["inputs"]) == 19  # 14 workbooks and the files of the 5 other sources
     unit = doc["units"][0]
     for key in ("unit", "group", "total", "grade", "vetoes", "categories", "indicators"):
         assert key in unit
@@ -195,8 +195,9 @@ def test_rank_previous_adds_changes(runner, cohort, tmp_path):
         if u["unit"] == "醴陵市":
             u["rank"] = 3
     last.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    given = f"2023={last}"  # written by the 2024 scheme: given as 2023's results
     result = invoke(
-        runner, "rank", "-s", "county-2024", str(cohort), "--previous", str(last), "--format", "json", "-q"
+        runner, "rank", "-s", "county-2024", str(cohort), "--previous", given, "--format", "json", "-q"
     )
     units = {u["unit"]: u for u in json.loads(result.stdout)["units"]}
     assert units["浏阳市"]["rank_change"] == "新增"
@@ -216,8 +217,9 @@ def test_rank_documents(runner, cohort, tmp_path, fmt):
 def test_rank_previous_from_xlsx(runner, cohort, tmp_path):
     out = tmp_path / "上年.xlsx"
     invoke(runner, "rank", "-s", "county-2024", str(cohort), "--format", "xlsx", "-o", str(out), "-q")
+    given = f"2023={out}"  # written by the 2024 scheme: given as 2023's results
     result = invoke(
-        runner, "rank", "-s", "county-2024", str(cohort), "--previous", str(out), "--format", "json", "-q"
+        runner, "rank", "-s", "county-2024", str(cohort), "--previous", given, "--format", "json", "-q"
     )
     assert result.exit_code == COHORT_EXIT
     assert {u["rank_change"] for u in json.loads(result.stdout)["units"]} == {"持平"}
@@ -361,7 +363,7 @@ def test_previous_compares_places_on_the_same_basis(
     fmt = suffix[1:]
     args = ["rank", "-s", "county-2024", str(cohort), "--format", fmt, "-o", str(last), "-q"]
     assert invoke(runner, *args, *(["--overall"] if last_overall else [])).exit_code == COHORT_EXIT
-    now = ["rank", "-s", "county-2024", str(cohort), "--previous", str(last), "--format", "json", "-q"]
+    now = ["rank", "-s", "county-2024", str(cohort), "--previous", f"2023={last}", "--format", "json", "-q"]
     result = invoke(runner, *now, *(["--overall"] if now_overall else []))
     assert result.exit_code == COHORT_EXIT, result.output
     assert {u["rank_change"] for u in json.loads(result.stdout)["units"]} == {"持平"}

@@ -166,8 +166,8 @@ def test_the_sample_cohort_names_its_two_blank_cells(runner, cohort):
     assert result.exit_code == COHORT_EXIT
     lines = [line for line in result.stderr.splitlines() if "数据问题:" in line]
     assert [line.split(":", 1)[1].split(" ", 1)[1] for line in lines] == [
-        "指标数据!D19:“监测对象识别纳入平均时限”未填写(不适用的请填“不适用”)",
-        "指标数据!D28:“新型农业经营主体数量增长率”未填写(不适用的请填“不适用”)",
+        "指标数据!D14:“监测对象识别纳入平均时限”未填写(不适用的请填“不适用”)",
+        "指标数据!D20:“新型农业经营主体数量增长率”未填写(不适用的请填“不适用”)",
     ]
 
 

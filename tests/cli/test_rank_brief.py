@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from assess.render.brief_json import number_texts
 from tests.cli.conftest import COHORT_EXIT, EXAMPLES, invoke
+from tests.sample_round import copy_sources
 
 SUMMARY = EXAMPLES / "汇总表.xlsx"
 KEYS = [
@@ -145,15 +147,17 @@ def test_brief_last_year_from_a_brief_file(runner, tmp_path):
         "-q",
     )
     assert result.exit_code == COHORT_EXIT
-    doc = _rank(runner, str(SUMMARY), "--brief", "--previous", str(last))
+    # written by the 2024 scheme: given as 2023's results (the year written wins, with a warning)
+    doc = _rank(runner, str(SUMMARY), "--brief", "--previous", f"2023={last}")
     assert {u["rank_change"] for u in doc["units"]} == {"持平"}
     assert all(u["total_change"] == 0 for u in doc["units"])
-    assert list(doc["units"][0])[-5:] == [
+    assert list(doc["units"][0])[-6:] == [
         "previous_rank",
         "previous_total",
         "previous_grade",
         "rank_change",
         "total_change",
+        "history",
     ]
 
 
@@ -170,7 +174,7 @@ def test_brief_documents_are_the_ranking_documents(runner, tmp_path, fmt):
         for brief in ((), ("--brief",)):
             out = tmp_path / f"排名{n}-{len(outs)}.{fmt}"
             args = ("rank", "-s", "county-2024", source, *brief, "--format", fmt, "-o", str(out))
-            result = invoke(runner, *args, "--date", "2025-01-20", "--previous", str(previous), "-q")
+            result = invoke(runner, *args, "--date", "2025-01-20", "--previous", f"2023={previous}", "-q")
             assert result.exit_code == COHORT_EXIT, result.output
             outs.append(out)
         if fmt == "xlsx":
@@ -265,8 +269,6 @@ def test_nothing_to_rank_says_why(runner, tmp_path):
 @pytest.mark.parametrize("brief", [(), ("--brief",)])
 def test_a_refused_gap_in_a_duplicate_does_not_stop_the_ranking(runner, tmp_path, brief):
     """Early scoring meets the duplicate before it is dropped: the ranking still goes on."""
-    import shutil
-
     from openpyxl import load_workbook
 
     text = (EXAMPLES.parent / "indicators" / "county-2024.yaml").read_text(encoding="utf-8")
@@ -281,6 +283,7 @@ def test_a_refused_gap_in_a_duplicate_does_not_stop_the_ranking(runner, tmp_path
     data.mkdir()
     for name in ("浏阳市", "宁乡市", "韶山市"):
         shutil.copy(EXAMPLES / "counties" / f"{name}.xlsx", data / f"{name}.xlsx")
+    copy_sources(tmp_path)  # the other sources beside 县/
     wb = load_workbook(data / "浏阳市.xlsx")
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -295,8 +298,10 @@ def test_a_refused_gap_in_a_duplicate_does_not_stop_the_ranking(runner, tmp_path
     assert "单位“浏阳市”重复出现" in result.stderr
 
 
-def test_nothing_to_rank_from_a_detail_table_alone(runner):
-    result = invoke(runner, "rank", "-s", "county-2024", str(EXAMPLES / "村级明细(全省).xlsx"))
+def test_nothing_to_rank_from_a_detail_table_alone(runner, tmp_path):
+    alone = tmp_path / "村级明细(全省).xlsx"  # away from the example round's other sources
+    shutil.copy(EXAMPLES / "村级明细(全省).xlsx", alone)
+    result = invoke(runner, "rank", "-s", "county-2024", str(alone))
     assert result.exit_code == 2
     assert result.stderr == (
         "错误:没有可排名的单位:输入中没有单位的填报数据\n"

@@ -298,7 +298,7 @@ def percent_over_100(folder: Path) -> Path:
 
 def negative_count(folder: Path) -> Path:
     wb = _good_workbook()
-    _set_value(wb, "1.10", -2)
+    _set_value(wb, "B1", -2)
     return _save(wb, folder / "负数.xlsx")
 
 

@@ -73,11 +73,13 @@ def run_case(name: str, folder: Path) -> dict[str, Any]:
     from click.testing import CliRunner
 
     from assess.cli import main
+    from tests.sample_round import copy_sources
 
     path = builders()[name](folder)
     args = ["check", str(path), "--format", "json"]
     if path.suffix != ".yaml":
         args[1:1] = ["--scheme", "county-2024"]
+        copy_sources(folder)  # the example round's other sources, found beside the bad file
     result = CliRunner().invoke(main, args)
     out: dict[str, Any] = {"exit": result.exit_code}
     if result.exception and not isinstance(result.exception, SystemExit):

@@ -24,13 +24,14 @@ def normalise(html: str) -> str:
 
 @lru_cache(maxsize=1)
 def cohort() -> tuple[Any, list[Any], dict[str, Any]]:
-    from assess.commands.common import document, load_plan, read_inputs
+    from assess.commands.common import document, load_plan, locate, read_inputs
     from assess.commands.rank import RANK_FORMAT, default_title
     from assess.scoring.engine import score_units
     from assess.scoring.ranking import indicator_statistics, rank_cohort
 
     plan = load_plan("county-2024")
-    data = read_inputs(plan, [EXAMPLES / "counties"], jobs=1)
+    counties = [EXAMPLES / "counties"]  # its other sources are found beside it, as the commands find them
+    data = read_inputs(plan, counties, jobs=1, located=locate(plan, counties))
     results = score_units(plan, data.units)
     rank_cohort(plan, results)
     ordered = sorted(results, key=lambda r: (r.group or "", r.rank or 0, r.unit))
@@ -66,11 +67,79 @@ def scoresheet_html(unit: str) -> str:
     return out
 
 
+COMPOSITION = Path(__file__).resolve().parent / "composition.yaml"
+# Each unit's 日常考核得分 (the field part) and its two indicators' scores (the categories part).
+COMPOSITION_DATA: dict[str, tuple[float, float, float]] = {
+    "浏阳市": (90, 50, 30),
+    "宁乡市": (80, 55, 35),
+    "韶山市": (95, 40, 30),
+    "湘潭县": (85.5, 52.5, 33.3),
+}
+COMPOSITION_KEYS = ("日常考核得分", "1.1", "2.1")
+
+
+@lru_cache(maxsize=1)
+def composition_cohort() -> tuple[Any, list[Any], dict[str, Any]]:
+    """The composition scheme (日常考核 30% + 年终考核 70%) scored on values given in memory
+    (no workbook: the golden shows the part columns, not the reading of files)."""
+    from assess.commands.common import document
+    from assess.commands.rank import RANK_FORMAT, default_title
+    from assess.scheme.load import load_scheme
+    from assess.scheme.plan import compile_plan
+    from assess.scoring.engine import score_units
+    from assess.scoring.ranking import indicator_statistics, rank_cohort
+    from assess.workbook.data import UnitData, Value
+
+    plan = compile_plan(load_scheme(COMPOSITION))
+    units = [
+        UnitData(
+            name,
+            None,
+            2024,
+            {
+                key: Value(float(v), where=f"汇总!{col}{row}", file="汇总表.xlsx")
+                for key, v, col in zip(COMPOSITION_KEYS, values, "BCD", strict=True)
+            },
+            file="汇总表.xlsx",
+        )
+        for row, (name, values) in enumerate(COMPOSITION_DATA.items(), start=2)
+    ]
+    results = score_units(plan, units)
+    rank_cohort(plan, results)
+    ordered = sorted(results, key=lambda r: (r.rank or 0, r.unit))
+    extra = {
+        "title": default_title(plan),
+        "issuer": None,
+        "overall": False,
+        "previous": None,
+        "groups": [],
+        "statistics": indicator_statistics(plan, results),
+        "refused": [],
+    }
+    doc = document(plan, ordered, [], report_date=DATE, kind=RANK_FORMAT, extra=extra)
+    return plan, ordered, doc
+
+
+def composition_documents() -> dict[str, str]:
+    """The ranking with one column per part, and a score sheet with its 加权合成 rows."""
+    from assess.render.ranking import render_ranking
+    from assess.render.scoresheet import render_score_sheet
+
+    plan, ordered, doc = composition_cohort()
+    ranking = render_ranking(plan, ordered, doc, "html")
+    unit = next(r for r in ordered if r.unit == "湘潭县")
+    sheet = render_score_sheet(plan, unit, "html", report_date=DATE, cohort=ordered)
+    assert isinstance(ranking, str) and isinstance(sheet, str)
+    return {"ranking-composition.html": ranking, "scoresheet-composition-湘潭县.html": sheet}
+
+
 def documents() -> dict[str, str]:
     """Every document kind assess renders, normalised, by golden file name."""
     docs = {"ranking.html": normalise(ranking_html())}
     for unit in SHEET_UNITS:
         docs[f"scoresheet-{unit}.html"] = normalise(scoresheet_html(unit))
+    for name, html in composition_documents().items():
+        docs[name] = normalise(html)
     for name, html in cli_documents().items():
         docs[name] = normalise(html)
     return docs

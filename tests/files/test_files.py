@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.sample_round import copy_sources
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 CASES = yaml.safe_load((Path(__file__).with_name("cases.yaml")).read_text(encoding="utf-8"))
@@ -62,7 +64,8 @@ def workplace(tmp_path: Path) -> Path:
     from openpyxl import load_workbook
 
     shutil.copytree(EXAMPLES / "counties", tmp_path / "data")
-    for name, cell, value in (("永顺县", "D19", 21.5), ("泸溪县", "D28", 6.2)):
+    copy_sources(tmp_path)  # the round's other sources, beside data/
+    for name, cell, value in (("永顺县", "D14", 21.5), ("泸溪县", "D20", 6.2)):
         path = tmp_path / "data" / f"{name}.xlsx"
         wb = load_workbook(path)
         wb["指标数据"][cell] = value

@@ -42,7 +42,7 @@ def test_schema_is_for_yaml_language_server() -> None:
     rule = schema["$defs"]["Indicator"]["properties"]["rule"]
     union = next(part for part in rule["anyOf"] if "oneOf" in part)
     assert union["discriminator"]["propertyName"] == "type"
-    assert len(union["oneOf"]) == 12
+    assert len(union["oneOf"]) == 14
 
 
 def test_bundled_schemes_point_at_the_schema() -> None:

@@ -12,6 +12,7 @@ from scoring_support import SCHEMES, plan_from_text
 
 from assess.cli import main
 from assess.scoring.coverage import coverage
+from tests.sample_round import copy_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTIES = ROOT / "examples" / "counties"
@@ -61,6 +62,7 @@ def _copy(tmp_path: Path, names: list[str]) -> list[str]:
     for name in names:
         shutil.copy(COUNTIES / f"{name}.xlsx", tmp_path / f"{name}.xlsx")
         out.append(str(tmp_path / f"{name}.xlsx"))
+    copy_sources(tmp_path)  # the round's other sources, beside the workbooks
     return out
 
 

@@ -20,13 +20,14 @@ SCHEME = ROOT / "indicators" / "county-2024.yaml"
 
 @lru_cache(maxsize=1)
 def _ranked() -> tuple[Any, list[Any], dict[str, dict[str, Any]]]:
-    from assess.commands.common import load_plan, read_inputs
+    from assess.commands.common import load_plan, locate, read_inputs
     from assess.scoring.engine import score_units
     from assess.scoring.ranking import rank_cohort
     from assess.scoring.statistics import indicator_statistics
 
     plan = load_plan("county-2024")
-    data = read_inputs(plan, [ROOT / "examples" / "counties"], jobs=1)
+    counties = [ROOT / "examples" / "counties"]
+    data = read_inputs(plan, counties, jobs=1, located=locate(plan, counties))
     results = score_units(plan, data.units)
     rank_cohort(plan, results)
     return plan, results, {s["id"]: s for s in indicator_statistics(plan, results)}

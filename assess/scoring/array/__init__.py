@@ -39,7 +39,8 @@ array path                                  engine
                                             vetoes and bars as the engine found them
 ``core.FastCohort.indicator_scores``        ``engine._unit_rule`` + ``engine._not_ok`` +
                                             ``engine._score_cohort_indicator``
-``core.FastCohort._rule``                   ``rules.threshold`` … ``rules.direct`` (``UNIT_RULES``)
+``core.FastCohort._rule``                   ``rules.threshold`` … ``rules.ladder`` (``UNIT_RULES``)
+``core.fixed_scores``, ``columns._overrides`` ``overrides.holding`` + ``override_score`` (得分调整)
 ``core.FastCohort._cohort_scores``          ``engine._score_cohort_indicator`` (pools)
 ``core.FastCohort._cohort_rule``            ``rules.cohort_stats`` + ``rules.rank`` / ``minmax``
 ``core.FastCohort._relative``               ``rules.relative``

@@ -36,6 +36,7 @@ from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK, UnitData
 if TYPE_CHECKING:
     from assess.scheme.formula import Formula
     from assess.scheme.plan import Plan
+    from assess.scoring.history import Previous
     from assess.scoring.numbers import Rounder
 
 CODES = {OK: 0, MISSING: 1, NOT_APPLICABLE: 2, ERROR: 3}
@@ -70,7 +71,7 @@ class _Env:
 def brief_columns(
     plan: Plan,
     units: list[UnitData],
-    previous: dict[str, dict[str, Any]] | None = None,
+    previous: Previous = None,
     *,
     overall: bool = False,
 ) -> Brief | None:
@@ -91,9 +92,7 @@ def _vector(formula: Formula) -> VFn:
     return fn
 
 
-def _brief(
-    plan: Plan, units: list[UnitData], previous: dict[str, dict[str, Any]] | None, overall: bool
-) -> Brief:
+def _brief(plan: Plan, units: list[UnitData], previous: Previous, overall: bool) -> Brief:
     n = len(units)
     env = _gather(plan, units)
     for fid in plan.aggregates:
@@ -143,6 +142,7 @@ def _brief(
     for veto, hit in hits:
         if veto.effect == "zero":
             zero |= hit
+    fixed, undecided = _overrides(plan, env)
     parts = {
         part.id: np.where(env.column(part.field or part.id)[1], env.column(part.field or part.id)[0], 0.0)
         for part in plan.scheme.composition
@@ -160,9 +160,12 @@ def _brief(
         zero=zero,
         floor_level=np.zeros(n, dtype=int),
         parts=parts,
+        fixed=fixed,
     )
     scores = cohort.indicator_scores()
+    _undecided_findings(plan, env, units, scores, undecided, findings)
     totals, cats = cohort.totals(scores=scores)
+    part_points = cohort.part_points(scores) if plan.scheme.composition else None
     level, barred = _levels(plan, cohort, env, totals, scores, hits)
     cohort.floor_level = level
     place = cohort.places(totals, cats)
@@ -190,11 +193,12 @@ def _brief(
         findings=findings,
         group_names=labels,
         notes=notes,
+        parts=part_points,
     )
     for veto, hit in hits:
         for u in np.flatnonzero(hit).tolist():
             brief.vetoes.setdefault(u, []).append(veto.name)
-    brief.flags = consequences(plan, brief, previous)
+    brief.flags = consequences(plan, brief, previous, brief.notes)
     if previous is not None:
         brief.previous = previous_columns(brief, previous, overall=overall)
     return brief
@@ -388,6 +392,52 @@ def _vetoes(
             findings.setdefault(u, []).append(warning.to_dict())
         out.append((veto, defined & (value != 0)))
     return out
+
+
+def _overrides(plan: Plan, env: _Env) -> tuple[np.ndarray | None, list[tuple[int, Any, np.ndarray]]]:
+    """``overrides.holding`` on columns: per unit and indicator the score of the first override
+    whose condition holds (NaN where none does), and (indicator, override, units) where an
+    override before the holding one (or any, when none holds) cannot be judged."""
+    from assess.scoring.overrides import override_score
+
+    if not any(ind.overrides for ind in plan.indicators):
+        return None, []
+    fixed = np.full((env.n, len(plan.indicators)), np.nan)
+    undecided: list[tuple[int, Any, np.ndarray]] = []
+    for i, ind in enumerate(plan.indicators):
+        open_ = np.ones(env.n, dtype=bool)  # no condition has held yet
+        for item, formula in ind.overrides:
+            value, defined = _vector(formula)(env.cols, env.n)
+            undecided.append((i, item, open_ & ~defined))
+            hit = open_ & defined & (value != 0)
+            fixed[hit, i] = override_score(item, ind.points)
+            open_ &= ~hit
+    return fixed, undecided
+
+
+def _undecided_findings(
+    plan: Plan,
+    env: _Env,
+    units: list[UnitData],
+    scores: np.ndarray,
+    undecided: list[tuple[int, Any, np.ndarray]],
+    findings: dict[int, list[dict[str, Any]]],
+) -> None:
+    """The warning ``overrides.apply_override`` gives for a condition it cannot judge, for the
+    units whose indicator has a score."""
+    for i, item, mask in undecided:
+        ind = plan.indicators[i]
+        for u in np.flatnonzero(mask & ~np.isnan(scores[:, i])).tolist():
+            formula = next(f for o, f in ind.overrides if o is item)
+            _v, why = formula.evaluate(env.row(u))
+            text = (
+                f"{units[u].unit}的指标 {ind.id} 得分调整条件“{item.when}”({item.reason})无法判断({why}),"
+                "未调整得分;请核实后补报"
+            )
+            got = Finding("override-unknown", text, Location(file=units[u].file), "warning").to_dict()
+            listed = findings.setdefault(u, [])
+            if got not in listed:
+                listed.append(got)
 
 
 def _levels(

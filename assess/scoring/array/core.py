@@ -119,6 +119,7 @@ class FastCohort(Standing):
             zero=np.array([any(v.effect == "zero" for v in r.vetoes) for r in ordered], dtype=bool),
             floor_level=floor_level,
             parts=parts,
+            fixed=fixed_scores(plan, [p.env for p in prepared]),
         )
 
     @classmethod
@@ -151,8 +152,12 @@ class FastCohort(Standing):
         zero: np.ndarray,
         floor_level: np.ndarray,
         parts: dict[str, np.ndarray],
+        fixed: np.ndarray | None = None,
     ) -> None:
         self.plan = plan
+        # 得分调整 (overrides): per unit and indicator the score a holding condition gives, NaN
+        # where none holds (applied where the indicator has a score, as engine._unit_rule does)
+        self.fixed = fixed
         self.units = units
         self.n = n = len(units)
         inds = plan.indicators
@@ -231,6 +236,8 @@ class FastCohort(Standing):
                     continue
                 v = self.values[ok, i]
                 scores[ok, i] = self._rule(rule, v, ind.points, ind.direction, t, b, ok, i)
+        if self.fixed is not None:
+            scores = np.where(np.isnan(self.fixed) | np.isnan(scores), scores, self.fixed)
         scores = self.plan.round.array(scores)
         return self._deduct_groups(scores)
 
@@ -298,6 +305,23 @@ class FastCohort(Standing):
         if kind == "direct":
             raw = v / rule.scale * points if rule.scale else v
             return np.clip(raw, 0.0, points)
+        if kind == "base":  # as rules.base, operation for operation
+            top = points if rule.max is None else min(points, rule.max)
+            bottom = min(rule.min, top)
+            target = rule.target * t
+            better = _round9((target - v) if lower else (v - target))
+            ratio = _round9(np.abs(better) / rule.per)
+            steps = (
+                np.floor(ratio)
+                if rule.count == "whole"
+                else np.ceil(ratio)
+                if rule.count == "started"
+                else ratio
+            )
+            raw = np.where(better > 0, rule.base + steps * rule.above, rule.base - steps * rule.below)
+            return np.clip(np.minimum(top, np.maximum(bottom, raw)), 0.0, points)
+        if kind == "ladder":  # the value is the word's share of the points
+            return np.clip(v * points, 0.0, points)
         raise ValueError(f"not a unit rule: {kind}")  # cohort rules: _cohort_scores
 
     def _cohort_scores(self, i: int, ind: Any, scores: np.ndarray) -> None:
@@ -388,7 +412,23 @@ class FastCohort(Standing):
     ) -> tuple[np.ndarray, np.ndarray]:
         """(totals, category scores) for every unit, rounded as the engine rounds
         (``scores``: this run's ``indicator_scores``, when the caller has them)."""
-        var = var or Variation()
+        base, cat = self._base(var or Variation(), scores)
+        if self.plan.scheme.composition:
+            base = self._compose(base)
+        total = np.maximum(0.0, base + self.bonus - self.penalty)
+        total = np.where(self.zero, 0.0, total)
+        return self.plan.round.array(total), cat
+
+    def part_points(self, scores: np.ndarray) -> np.ndarray:
+        """Each ``composition`` part's weighted points (units × parts), rounded as
+        ``total.finish_unit`` rounds them (the JSON's ``parts[].weighted``)."""
+        base, _cat = self._base(Variation(), scores)
+        rnd = self.plan.round
+        cols = [rnd.array(c) for c in self._contributions(base)]
+        return np.stack(cols, axis=1) if cols else np.zeros((self.n, 0))
+
+    def _base(self, var: Variation, scores: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(base before composition, category scores), as ``total.finish_unit`` rounds them."""
         s = self.plan.scheme
         rnd = self.plan.round
         scores = self.indicator_scores(var) if scores is None else scores
@@ -433,26 +473,45 @@ class FastCohort(Standing):
                 full_leaf = self.points.sum()
                 part = (total_app > 0) & (total_app < full_leaf - EPS)
                 base = np.where(part, base / np.where(total_app > 0, total_app, 1) * s.full_score, base)
-        base = rnd.array(base)
-        if s.composition:
-            base = self._compose(base)
-        total = np.maximum(0.0, base + self.bonus - self.penalty)
-        total = np.where(self.zero, 0.0, total)
-        return rnd.array(total), cat
+        return rnd.array(base), cat
 
     def _compose(self, base: np.ndarray) -> np.ndarray:
+        """As total.finish_unit: the parts' contributions added unrounded, the sum rounded once."""
+        combined = np.zeros(self.n)
+        for contrib in self._contributions(base):
+            combined = combined + contrib
+        return self.plan.round.array(combined)
+
+    def _contributions(self, base: np.ndarray) -> list[np.ndarray]:
         """As total.finish_unit: each part's contribution in the same float operations."""
         s = self.plan.scheme
-        combined = np.zeros(self.n)
+        out = []
         for part in s.composition:
             if part.source == "categories":
                 score = base / s.full_score * part.scale
             else:
                 score = self._part_values[part.id]
-            combined = combined + score / part.scale * s.full_score * part.weight
-        return self.plan.round.array(combined)
+            out.append(score / part.scale * s.full_score * part.weight)
+        return out
 
 
 def _clamp(score: float, points: float) -> float:
     """rules._clamp."""
     return max(0.0, min(points, score))
+
+
+def fixed_scores(plan: Plan, envs: list[dict[str, object]]) -> np.ndarray | None:
+    """The score each unit's first holding override gives (``overrides.holding``), NaN where
+    none holds; None when no indicator has overrides."""
+    from assess.scoring.overrides import holding, override_score
+
+    if not any(ind.overrides for ind in plan.indicators):
+        return None
+    out = np.full((len(envs), len(plan.indicators)), np.nan)
+    for i, ind in enumerate(plan.indicators):
+        if ind.overrides:
+            for u, env in enumerate(envs):
+                item, _undecided = holding(ind, env)
+                if item is not None:
+                    out[u, i] = override_score(item, ind.points)
+    return out

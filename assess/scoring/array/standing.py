@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assess.scoring.ranking import quota_allowed, quota_cut, quota_text, quota_tie_note
+from assess.scoring.ranking import has_quota, quota_cut, quota_limit, quota_tie_note
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -29,6 +29,7 @@ class Standing:
     n: int
     units: list[str]
     group_code: np.ndarray
+    group_names: list[str]  # group id ("" for none) by group code
     floor_level: np.ndarray
     grade_min: np.ndarray
     tie_break: list[tuple[str, int]]  # ("category" | "indicator" | "parent", index)
@@ -92,9 +93,7 @@ class Standing:
     ) -> tuple[np.ndarray, np.ndarray]:
         """(places within groups, grade indexes after quotas) for one run."""
         place = self.places(totals, cats, var)
-        cohort_quota = any(
-            g.quota is not None and g.quota_within == "cohort" for g in self.plan.scheme.grades
-        )
+        cohort_quota = any(has_quota(g) and g.quota_within == "cohort" for g in self.plan.scheme.grades)
         overall = self.places(totals, cats, var, overall=True) if cohort_quota else None
         return place, self.grades(totals, place, overall)
 
@@ -124,9 +123,7 @@ class Standing:
         band = np.where(totals < self.grade_min[-1] - EPS, len(names) - 1, band)
         level = np.maximum(band, self.floor_level)
         quotas = [
-            (gi, g)
-            for gi, g in enumerate(self.plan.scheme.grades)
-            if g.quota is not None and gi + 1 < len(names)
+            (gi, g) for gi, g in enumerate(self.plan.scheme.grades) if has_quota(g) and gi + 1 < len(names)
         ]
         if not quotas:
             return level
@@ -141,8 +138,14 @@ class Standing:
             bounds = np.flatnonzero(np.diff(scopes[order])) + 1
             said: list[tuple[int, str]] = []
             for members in np.split(order, bounds):
+                if not len(members):
+                    continue
+                group = self.group_names[int(scopes[members[0]])] if within == "group" else None
                 for gi, grade in scoped:
-                    allowed = quota_allowed(grade.quota or 0.0, len(members))
+                    limit = quota_limit(self.plan, grade, within, group, len(members))
+                    if limit is None:
+                        continue
+                    allowed, quota = limit
                     ranked = members[level[members] == gi]
                     if len(ranked) <= allowed:
                         continue
@@ -150,7 +153,6 @@ class Standing:
                     cut = quota_cut(ranks[ranked].tolist(), allowed)
                     level[ranked[cut:]] = gi + 1
                     if notes is not None and cut > allowed:
-                        quota = quota_text(grade.name, grade.quota or 0.0, within, len(members), allowed)
                         tied = [self.units[u] for u in ranked[allowed - 1 : cut].tolist()]
                         label = labels[int(ranked[0])] if within == "group" and labels else None
                         said.append(

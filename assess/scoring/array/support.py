@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from assess.scheme.plan import Plan
 
 # Rule types the array core scores (``FastCohort._rule`` and ``_cohort_rule``).
-UNIT_RULES = frozenset({"threshold", "linear", "step", "bands", "ratio", "deduct", "boolean", "direct"})
+UNIT_RULES = frozenset(
+    {"threshold", "linear", "step", "bands", "ratio", "deduct", "boolean", "direct", "base", "ladder"}
+)
 COHORT_RULES = frozenset({"rank", "relative", "minmax"})
 BONUS_RULES = frozenset({"bonus", *UNIT_RULES})
 VETO_EFFECTS = frozenset({"lowest", "cap_grade", "zero"})
@@ -30,7 +32,7 @@ ROUNDING_MODES = frozenset({"half_up", "half_even", "down"})
 # The settings the array path mirrors, per scheme object: anything else written in the
 # scheme is a refusal (see the module docstring).
 _KNOWN: dict[str, frozenset[str]] = {
-    "Grade": frozenset({"name", "min", "quota", "quota_within"}),
+    "Grade": frozenset({"name", "min", "quota", "quota_count", "quota_within"}),
     "Bar": frozenset({"grade", "when", "reason", "bottom", "top", "years", "within", "any", "all"}),
     "Veto": frozenset({"id", "name", "when", "effect", "grade", "department", "rectify"}),
     "Ranking": frozenset({"tie_break", "ties"}),
@@ -78,6 +80,8 @@ def array_support(plan: Plan, *, columns: bool = False, units: int | None = None
             reasons.append(f"指标 {ind.id} 的计分规则 {'、'.join(odd)}")
         elif kinds & COHORT_RULES and kinds & UNIT_RULES:
             reasons.append(f"指标 {ind.id} 各组分别按排名类和非排名类规则计分")
+        if ind.own_lines:  # a target per unit (and its blanks, findings): the engine's alone
+            reasons.append(f"指标 {ind.id} 按本单位目标计分(目标取自各单位的数据)")
     for bar in s.bars:
         # a floor under the grade on arrays: neither places (they move with every perturbation
         # of --sensitivity) nor any / all; ``conditions.bar_places`` decides them after ranking
@@ -85,6 +89,10 @@ def array_support(plan: Plan, *, columns: bool = False, units: int | None = None
             reasons.append(
                 f"等次限制“{bar.reason}”的条件(名次、百分比名次、连续年数、any/all)不支持按数组计算"
             )
+    unranked = [u.name for u in s.units if not u.ranked]
+    if unranked:  # places and quotas without them: the engine's alone (ranking.rank_cohort)
+        shown = "、".join(unranked[:3]) + (f"等 {len(unranked)} 个" if len(unranked) > 3 else "")
+        reasons.append(f"不排名的单位(ranked: false:{shown})")
     for veto in s.vetoes:
         if veto.effect not in VETO_EFFECTS:
             reasons.append(f"一票否决事项“{veto.name}”的处理方式 {veto.effect}")
@@ -119,6 +127,7 @@ def _column_reasons(plan: Plan) -> list[str]:
     formulas += [(f"指标 {ind.id} 的公式", ind.formula) for ind in plan.indicators if ind.formula is not None]
     formulas += [(f"一票否决事项“{veto.name}”的条件", f) for veto, f in plan.vetoes]
     formulas += [(f"等次限制“{bar.reason}”的条件", f) for bar, f in plan.bars]
+    formulas += [(f"指标 {ind.id} 的得分调整条件", f) for ind in plan.indicators for _o, f in ind.overrides]
     for name, formula in formulas:
         if formula is None or compile_vector(formula) is None:
             reasons.append(f"{name}含文字,无法按列计算")
@@ -128,6 +137,8 @@ def _column_reasons(plan: Plan) -> list[str]:
     why = columnar_refusal(plan)
     if why is not None:
         reasons.append(why)
+    if plan.scheme.awards:  # given by the engine alone (scoring/awards.py)
+        reasons.append("奖项(awards)不支持按列计算")
     return reasons
 
 
