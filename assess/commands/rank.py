@@ -69,6 +69,9 @@ def run_rank(
 
         apply_averages(plan, averages)
     located = locate(plan, inputs, data_opts or [])
+    if output is not None:  # an output over any input is refused before any input is judged
+        named = [_previous_path(text) for text in previous or []]
+        document_target(output, fmt, guard(plan, force, inputs, details, located, 上年结果=named))
     prior = read_previous(plan, previous or [])  # strict: a file refused names its place
     last = prior.history
     outputs = guard(plan, force, inputs, details, located, 上年结果=prior.files)
@@ -348,3 +351,9 @@ def _tables_signature(unit: Any) -> tuple[tuple[str, int], ...]:
 def default_title(plan: Any) -> str:
     level = {"county": "县市区", "township": "乡镇", "village": "村", "city": "市州", "province": "省"}
     return f"{plan.scheme.year} 年度{level.get(plan.scheme.level, '')}乡村振兴实绩考核结果排名"
+
+
+def _previous_path(text: str) -> Path:
+    """The file of a ``--previous`` value as written (``2023=文件`` names its year first)."""
+    year, sep, rest = text.partition("=")
+    return Path(rest) if sep and year.strip().isdigit() else Path(text)
