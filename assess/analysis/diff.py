@@ -180,10 +180,37 @@ def diff_schemes(old: m.Scheme, new: m.Scheme) -> SchemeDiff:
         if oc.id != nc.id:
             ch.append(Change("所属类别", i, ni.name, f"{oc.id} {oc.name}", f"{nc.id} {nc.name}"))
     _categories(old, new, ch)
+    _group_sets(old, new, ch)
     _scheme_level(old, new, ch)
     order = {k: n for n, k in enumerate(KIND_ORDER)}
     ch.sort(key=lambda c: (order.get(c.kind, 99), id_key(c.id)))
     return out
+
+
+def _group_sets(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:
+    """Each group's own indicators and points (分类考核), compared group by group, by name."""
+    from assess.scheme.group_sets import group_sets, uses_sets
+
+    if not uses_sets(old) and not uses_sets(new):
+        return
+
+    def per_group(s: m.Scheme) -> dict[str, dict[str, float]]:
+        ids = {a: g.id for g in s.groups for a in (g.id, g.name, *g.aliases)}
+        sets = group_sets(s, ids)
+        leaves = {i.id: i.points for i, _c, _k in walk_indicators(s) if not i.children}
+        return {g.name: (sets[g.id].points if g.id in sets else leaves) for g in s.groups}
+
+    def text(v: float | None) -> str:
+        return "不考核" if v is None else f"{fmt(v)} 分"
+
+    a, b = per_group(old), per_group(new)
+    before = {i.id for i, _c, _k in walk_indicators(old) if not i.children}
+    names = {i.id: i.name for i, _c, _k in walk_indicators(new) if not i.children and i.id in before}
+    for group in [g for g in b if g in a]:
+        for ident in sorted(names, key=id_key):  # both schemes' leaves: new and dropped ones are said above
+            was, now = a[group].get(ident), b[group].get(ident)
+            if was != now:
+                ch.append(Change("分组分值", ident, names[ident], text(was), text(now), f"{group}组"))
 
 
 def _categories(old: m.Scheme, new: m.Scheme, ch: list[Change]) -> None:

@@ -87,7 +87,7 @@ def unit_suggestions(plan: Plan, rs: Rescorer, index: int, result: UnitResult) -
             continue
         lower = is_lower(ind, rule)
         integer = ind.kind == "count" or rule.type == "deduct" or ind.unit in COUNT_UNITS
-        found = aims(ind, rule, value, res.score or 0.0, ind.points)
+        found = aims(ind, rule, value, res.score or 0.0, res.points)
         for aim in found:
             number = scored_value(aim, lower, integer)
             why = _out_of_bounds(plan, ind, specs, p, number, lower, integer)
@@ -323,7 +323,8 @@ def _cohort_suggestion(
     elif rule.type == "relative" and rule.to == "average":
         avg = sum(peers) / len(peers)
         at = rule.at_average or 0.0
-        cap = ind.points if rule.cap is None else min(ind.points, rule.cap)
+        points = ind.points_for(p.group)
+        cap = points if rule.cap is None else min(points, rule.cap)
         if at <= 0:
             return None
         needed = avg * at / cap if lower else avg * cap / at
@@ -359,7 +360,7 @@ def _cohort_suggestion(
         needed=needed,
         strict=False,
         aim=aim,
-        lost=ind.points - score,
+        lost=ind.points_for(p.group) - score,
         gain=max(0.0, gain),
         text=text,
         changes=changes,
@@ -384,6 +385,8 @@ def bonus_suggestions(plan: Plan, result: UnitResult) -> tuple[list[Suggestion],
         notes.append(f"加分已达合计上限 {fmt(cap)} 分,再取得加分项也不能增加总分")
         return out, notes
     for item in section.items:
+        if not plan.has_bonus(result.group, item.id):
+            continue  # an item only other groups have (分类考核)
         have = got.get(item.id, 0.0)
         left = item.points - have
         if left <= EPS:

@@ -115,5 +115,9 @@ def _check_data(scheme: str, paths: list[Path], details: list[Path], data: list[
             from assess.scoring.unit_lines import check_lines
 
             check_lines(plan, unit)  # a task of 0 a ratio would divide by: said before scoring
+        if plan.sets:
+            from assess.scoring.outside import check_outside
+
+            check_outside(plan, unit)  # a value for an indicator the unit's group does not have
         report.findings.extend(unit.findings)
     return report

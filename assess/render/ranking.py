@@ -55,6 +55,22 @@ def _blocks(plan: Plan, results: list[UnitResult], overall: bool) -> list[tuple[
     return out
 
 
+def category_scores(plan: Plan, r: Any) -> dict[str, float | None]:
+    """A unit's score per category; None for a category its group is not assessed on."""
+    return {c.id: None if plan.sets and not c.points else c.score for c in r.categories}
+
+
+def category_headers(plan: Plan) -> list[str]:
+    """Each category headed with its points, unless the groups' own sets give it different
+    points (分类考核): then by name, each unit's score sheet saying its own."""
+    points = [plan.category_points(g) for g in plan.sets] or [plan.category_points(None)]
+    out = []
+    for ci, c in enumerate(plan.scheme.categories):
+        seen = {p[ci] for p in points if p[ci]}
+        out.append(f"{c.name}({fmt(seen.pop())})" if len(seen) == 1 else c.name)
+    return out
+
+
 def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> dict[str, Any]:
     rnd = plan.round
     cats = plan.scheme.categories
@@ -63,9 +79,9 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
     headers = [
         "排名",
         "单位",
-        *[f"{c.name}({fmt(c.points)})" for c in cats],
+        *category_headers(plan),
         *parts,
-        "加分",
+        plan.bonus_word,
         "扣分",
         "总分",
         "等次",
@@ -76,11 +92,11 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
     for name, members in _blocks(plan, results, bool(doc.get("overall"))):
         rows = []
         for r in members:
-            scores = {c.id: c.score for c in r.categories}
+            scores = category_scores(plan, r)
             row: list[Any] = [
                 {"text": place_text(r.overall_rank if doc.get("overall") else r.rank)},
                 {"text": r.unit, "align": "left"},
-                *[{"text": rnd.text(scores[c.id]), "num": True} for c in cats],
+                *[{"text": rnd.text(scores[c.id]) if scores[c.id] is not None else "—", "num": True} for c in cats],
                 *[{"text": rnd.text(v), "num": True} for v in part_points(plan, r)],
                 {"text": rnd.text(r.bonus_total), "num": True},
                 {"text": rnd.text(r.penalty_total), "num": True},

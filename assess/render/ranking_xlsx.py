@@ -28,7 +28,7 @@ MARKER = "assess.rank/1"
 
 def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> bytes:
     from assess.render.atomic import safe_filename
-    from assess.render.ranking import _blocks, part_headers, part_points
+    from assess.render.ranking import _blocks, category_scores, part_headers, part_points
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -36,7 +36,7 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     numfmt = number_format(plan.scheme.rounding.decimals)
     has_prev = doc.get("previous") is not None
     parts = part_headers(plan)
-    cols = ["排名", "单位", "分组", *[c.name for c in cats], *parts, "加分", "扣分", "总分", "等次", "标记"]
+    cols = ["排名", "单位", "分组", *[c.name for c in cats], *parts, plan.bonus_word, "扣分", "总分", "等次", "标记"]
     earlier = [h["year"] for h in doc.get("history") or []]  # the earlier years given, oldest first
     prev_cols = [f"{y} 年名次" for y in earlier] or ["上年排名"]
     if has_prev:
@@ -53,7 +53,7 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
             + ([9] * (len(prev_cols) + 2) if has_prev else []),
         )
         for row, r in enumerate(members, start=3):
-            scores = {c.id: c.score for c in r.categories}
+            scores = category_scores(plan, r)
             values: list[Any] = [
                 (r.overall_rank if doc.get("overall") else r.rank) or UNRANKED,
                 r.unit,

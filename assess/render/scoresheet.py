@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from assess import __version__
 from assess.scoring.numbers import fmt, fmt_grouped, fmt_value
+from assess.scoring.result import OUTSIDE
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -124,14 +125,18 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
     rows: list[Any] = []
     cats = {c.id: c for c in r.categories}
     for cat in plan.scheme.categories:
-        members = [i for i in r.indicators if i.category == cat.id and i.rule != "sum"]
+        members = [
+            i for i in r.indicators if i.category == cat.id and i.rule != "sum" and i.status != OUTSIDE
+        ]
         c = cats[cat.id]
+        if not members:  # a category the unit's group is not assessed on (分类考核)
+            continue
         for k, ind in enumerate(members):
             row: list[Any] = []
             if k == 0:
                 row.append(
                     {
-                        "text": f"{cat.id}. {cat.name}({fmt(cat.points)} 分)",
+                        "text": f"{cat.id}. {cat.name}({fmt(c.points)} 分)",
                         "rowspan": len(members) + 1,
                         "align": "left",
                     }
@@ -150,11 +155,11 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
             {
                 "cells": [
                     {"text": "小计", "align": "center"},
-                    {"text": fmt(cat.points), "num": True},
+                    {"text": fmt(c.points), "num": True},
                     "",
                     {"text": rnd.text(c.score), "num": True},
                     {
-                        "text": fmt(max(0.0, cat.points - c.score)) if c.score < cat.points else "",
+                        "text": fmt(max(0.0, c.points - c.score)) if c.score < c.points else "",
                         "num": True,
                     },
                     {"text": _subtotal_note(plan, c), "align": "left"},
@@ -201,7 +206,14 @@ def sheet_rows(plan: Plan, r: UnitResult) -> list[Any]:
     )
     for b in r.bonus:
         if b.score:
-            rows.append(_adjustment_row("加分项", b.value, f"+{rnd.text(b.score)}", f"{b.name}:{b.basis}"))
+            rows.append(
+                _adjustment_row(
+                    plan.scheme.bonus.name if plan.scheme.bonus else "加分项",
+                    b.value,
+                    f"+{rnd.text(b.score)}",
+                    f"{b.name}:{b.basis}",
+                )
+            )
     for p in r.penalties:
         rows.append(_adjustment_row("扣分项", p.value, f"-{rnd.text(abs(p.score))}", f"{p.name}:{p.basis}"))
     for v in r.vetoes:
@@ -268,7 +280,7 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
     summary = (
         f"{r.unit}({r.group_name or '未分组'})按《{plan.scheme.title}》评分,总分 {plan.round.text(r.total)} 分"
         f"(基本得分 {plan.round.text(r.base_total)} 分{f',其中{shares};' if shares else ','}"
-        f"加分 {plan.round.text(r.bonus_total)} 分,"
+        f"{plan.bonus_word} {plan.round.text(r.bonus_total)} 分,"
         f"扣分 {plan.round.text(r.penalty_total)} 分),等次为“{r.grade or '—'}”{'(暂定)' if r.provisional else ''}。"
         f"共 {len(lost)} 项指标失分,合计失分 {fmt(sum(i.lost for i in lost))} 分。"
     )
@@ -290,7 +302,9 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
         else [],
         "incomplete": incomplete,
         "findings": [[_place(f.get("location", {})), f["message"]] for f in r.findings],
-        "sources": [[i.id, i.name, source_text(i)] for i in r.indicators if i.rule != "sum"],
+        "sources": [
+            [i.id, i.name, source_text(i)] for i in r.indicators if i.rule != "sum" and i.status != OUTSIDE
+        ],
         "provenance": f"由 assess {__version__} 生成;方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…);数据文件 {Path(r.file).name}。",
     }
 

@@ -10,6 +10,7 @@ from assess.render.scoresheet import composition_lines, composition_sum, source_
 from assess.render.xlsx_style import BOLD, LOST_FILL, TOTAL_FILL, header, number_format, put, title, to_bytes
 from assess.scoring.history import trend_line
 from assess.scoring.numbers import fmt
+from assess.scoring.result import OUTSIDE
 from assess.workbook.marker import SCORESHEET
 
 if TYPE_CHECKING:
@@ -28,7 +29,12 @@ def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
     row = 3
     cats = {c.id: c for c in r.categories}
     for cat in plan.scheme.categories:
-        for ind in (i for i in r.indicators if i.category == cat.id and i.rule != "sum"):
+        c = cats[cat.id]
+        if plan.sets and not c.points:  # a category the unit's group is not assessed on (分类考核)
+            continue
+        for ind in (
+            i for i in r.indicators if i.category == cat.id and i.rule != "sum" and i.status != OUTSIDE
+        ):
             fill = LOST_FILL if ind.lost > 0 else None
             put(ws, row, 1, cat.name)
             put(ws, row, 2, ind.id)
@@ -40,9 +46,8 @@ def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
             put(ws, row, 8, ind.basis)
             put(ws, row, 9, source_text(ind))
             row += 1
-        c = cats[cat.id]
         for col, value in enumerate(
-            [cat.name, "", "小计", cat.points, "", c.score, cat.points - c.score or None, "", ""], start=1
+            [cat.name, "", "小计", c.points, "", c.score, c.points - c.score or None, "", ""], start=1
         ):
             put(ws, row, col, value, font=BOLD, fill=TOTAL_FILL, number_format=numfmt)
         row += 1
@@ -56,7 +61,7 @@ def score_sheet_xlsx(plan: Plan, r: UnitResult) -> bytes:
         put(ws, row, 8, part.basis)
         row += 1
     lines: list[tuple[str, float | None, str]] = [("基本得分", r.base_total, composition_sum(plan, r))]
-    lines += [("加分:" + b.name, b.score, b.basis) for b in r.bonus if b.score]
+    lines += [(f"{plan.bonus_word}:" + b.name, b.score, b.basis) for b in r.bonus if b.score]
     lines += [("扣分:" + p.name, -abs(p.score), p.basis) for p in r.penalties]
     lines += [("一票否决:" + v.name, None, v.basis) for v in r.vetoes]
     lines += [("总分", r.total, f"等次:{r.grade or '—'}" + (f";组内第 {r.rank} 名" if r.rank else ""))]

@@ -10,6 +10,7 @@ from tabulate import tabulate
 from assess.errors import Finding
 from assess.scoring.history import trend_line
 from assess.scoring.numbers import fmt
+from assess.scoring.result import OUTSIDE
 
 if TYPE_CHECKING:
     from assess.scheme.plan import Plan
@@ -54,7 +55,7 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
     cats = {c.id: c for c in plan.scheme.categories}
     rows: list[tuple[Any, ...]] = []
     for ind in r.indicators:
-        if ind.rule == "sum":
+        if ind.rule == "sum" or ind.status == OUTSIDE:
             continue
         mark = "✗" if ind.lost > 0 else ("…" if ind.status == "cohort" else "")
         rows.append(
@@ -78,6 +79,8 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
     )
     lines = [f"{r.unit}({r.group_name or '未分组'})  {plan.scheme.title}", "", table, ""]
     for c in r.categories:
+        if plan.sets and not c.points:  # a category the unit's group is not assessed on (分类考核)
+            continue
         lines.append(f"  {c.id} {cats[c.id].name}:{plan.round.text(c.score)} / {fmt(c.points)}")
     parts = composition_lines(plan, r)
     if parts:
@@ -89,7 +92,7 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
             )
         lines.append(f"  基本得分:{composition_sum(plan, r)}")
     if r.bonus_total:
-        lines.append(f"  加分:+{plan.round.text(r.bonus_total)}")
+        lines.append(f"  {plan.bonus_word}:+{plan.round.text(r.bonus_total)}")
     if r.penalty_total:
         lines.append(f"  扣分:-{plan.round.text(r.penalty_total)}")
     for v in r.vetoes:
@@ -117,7 +120,7 @@ def brief_table(brief: Brief, *, overall: bool) -> str:
 
 def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_previous: bool) -> str:
     """Units by group and place; ``results`` are ``UnitResult`` or ``BriefRow`` objects."""
-    from assess.render.ranking import part_headers, part_points
+    from assess.render.ranking import category_scores, part_headers, part_points
     from assess.scoring.ranking import groups_of, place_text, table_key
 
     cats = plan.scheme.categories
@@ -127,13 +130,13 @@ def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_pre
     order = list(plan.group_names) + [""]
     for gid in sorted(blocks, key=lambda g: order.index(g) if g in order else len(order)):
         members = sorted(blocks[gid], key=lambda r: table_key(r, overall))
-        headers = ["排名", "单位", *[c.name for c in cats], *parts, "加分", "扣分", "总分", "等次"]
+        headers = ["排名", "单位", *[c.name for c in cats], *parts, plan.bonus_word, "扣分", "总分", "等次"]
         if with_previous:
             headers += ["上年排名", "排名变化", "分数变化"]
         headers.append("标记")
         rows = []
         for r in members:
-            scores = {c.id: c.score for c in r.categories}
+            scores = category_scores(plan, r)
             row: list[Any] = [
                 place_text(r.overall_rank if overall else r.rank),
                 r.unit,

@@ -83,3 +83,6 @@ class ReadPlan:
     # Names (and codes) of values another data source supplies → that source's id: a unit's
     # workbook that still has such a row is told the value is not taken from it.
     foreign: dict[str, str] = field(default_factory=dict)
+    # 分类考核: a group's name or alias → the keys only indicators that group does not have
+    # read; a blank there is nothing to report for its units (``check_unit``)
+    optional: dict[str, frozenset[str]] = field(default_factory=dict)

@@ -32,6 +32,9 @@ ColumnKind = Literal["number", "percent", "count", "amount", "bool", "score", "t
 Levels = dict[str, Annotated[float, Field(ge=0)]]
 MissingPolicy = Literal["zero", "exclude", "refuse"]
 Within = Literal["group", "cohort"]
+# The kinds of unit a scheme assesses: its ``level``, or a group's ``kind`` where one notice
+# ranks several kinds (cities and provincial departments); words per level in assess/levels.py.
+Level = Literal["province", "city", "county", "township", "village", "department"]
 
 
 class _Model(BaseModel):
@@ -403,6 +406,9 @@ class Indicator(_Model):
     levels: Levels | None = Field(
         None, description="评价等次及折合的数值,如 {好: 100, 较好: 85, 一般: 70, 较差: 50}"
     )
+    groups: list[str] | None = Field(
+        None, description="只考核这些分组(分组 id 或名称);不写表示各组都考核"
+    )
 
     @model_validator(mode="after")
     def _levels(self) -> Indicator:
@@ -489,9 +495,11 @@ class BonusItem(_Model):
     department: str | None = None
     source: str | None = None
     missing: MissingPolicy | None = None
+    groups: list[str] | None = Field(None, description="只有这些分组有此加分项;不写表示各组都有")
 
 
 class Bonus(_Model):
+    name: str = Field("加分项", description="本部分的名称,如 加分项、附加分")
     cap: float | None = Field(None, ge=0, description="加分合计上限")
     items: list[BonusItem] = Field(min_length=1)
 
@@ -669,6 +677,13 @@ class Group(_Model):
     name: str
     aliases: list[str] = Field(default_factory=list)
     count: int | None = Field(None, ge=1, description="本组应参评的单位数;不写 units 时用于核对是否齐全")
+    kind: Level | None = Field(
+        None, description="本组单位的类别(如 department 省直部门);不写同方案的 level"
+    )
+    drop: list[str] = Field(default_factory=list, description="本组不考核的指标 id")
+    points: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict, description="本组分值不同的指标:指标 id → 本组分值"
+    )
 
 
 class UnitEntry(_Model):
@@ -684,7 +699,7 @@ class Scheme(_Model):
     id: str
     title: str
     year: int = Field(ge=2000, le=2100)
-    level: Literal["province", "city", "county", "township", "village"] = "county"
+    level: Level = "county"
     issuer: str | None = Field(None, description="发文单位")
     full_score: float = Field(100, gt=0)
     rounding: Rounding = Field(default_factory=Rounding)  # type: ignore[arg-type]

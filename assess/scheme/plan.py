@@ -13,6 +13,7 @@ from typing import Any
 
 from assess.scheme import model as m
 from assess.scheme.formula import Formula, compile_formula
+from assess.scheme.group_sets import GroupSet, group_sets
 from assess.scheme.inputs import ColumnSpec, InputSpec, ReadPlan, TableSpec
 from assess.scheme.load import LoadedScheme
 from assess.scheme.rates import average_basis
@@ -105,11 +106,24 @@ class PlanIndicator:
     own_lines: bool = False
     # 得分调整 (``override``): each condition with its compiled formula, in the scheme's order
     overrides: tuple[tuple[m.Override, Formula], ...] = ()
+    # 分类考核 (group_sets.py): a group's own points where they differ, and the groups that
+    # are not assessed on this indicator at all
+    points_by_group: dict[str, float] = field(default_factory=dict)
+    outside: frozenset[str] = frozenset()
 
     def rule_for(self, group: str | None) -> Any:
         if group is not None and group in self.rules_by_group:
             return self.rules_by_group[group]
         return self.rule
+
+    def points_for(self, group: str | None) -> float:
+        if group is not None and group in self.points_by_group:
+            return self.points_by_group[group]
+        return self.points
+
+    def has(self, group: str | None) -> bool:
+        """Whether a unit of ``group`` is assessed on this indicator."""
+        return group is None or group not in self.outside
 
 
 @dataclass(slots=True)
@@ -152,6 +166,22 @@ class Plan:
     category_members: list[list[int]] = field(default_factory=list)  # indicator indexes per category
     sources: tuple[SourceSpec, ...] = ()  # the scheme's data sources; () when all is the unit's own
     unit_read: ReadPlan | None = None  # what the unit's own workbook holds (None: all of ``read``)
+    sets: dict[str, GroupSet] = field(default_factory=dict)  # each group's own set; {}: one set for all
+
+    @property
+    def bonus_word(self) -> str:
+        """What the bonus is called in tables and sheets: 加分, or the scheme's own name (附加分)."""
+        b = self.scheme.bonus
+        return "加分" if b is None or b.name == "加分项" else b.name
+
+    def category_points(self, group: str | None) -> list[float]:
+        """Each category's points for a unit of ``group``: its group's own where sets differ."""
+        gs = self.sets.get(group or "")
+        return list(gs.categories) if gs is not None else [c.points for c in self.categories]
+
+    def has_bonus(self, group: str | None, item: str) -> bool:
+        gs = self.sets.get(group or "")
+        return gs is None or item in gs.bonus
 
     @property
     def own_read(self) -> ReadPlan:
@@ -336,7 +366,17 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
     plan.cohort_indicators = [
         i for i, ind in enumerate(indicators) if ind.rule.type in ("rank", "relative", "minmax")
     ]
+    plan.sets = group_sets(s, group_ids)
+    for pi in indicators:
+        pi.points_by_group = {
+            gid: gs.points[pi.id]
+            for gid, gs in plan.sets.items()
+            if pi.id in gs.points and gs.points[pi.id] != pi.points
+        }
+        pi.outside = frozenset(gid for gid, gs in plan.sets.items() if pi.id not in gs.points)
     reads = _env_reads(plan)
+    if plan.sets:
+        plan.read = read = replace(read, optional=_optional(plan, group_ids, reads))
     # A name read as written may also be another field's id (validated schemes allow it): keep both.
     plan.env_keys = tuple(sorted({k for n in reads for k in (n, name_aliases.get(n, n))}))
     plan.env_aliases = tuple((n, name_aliases[n]) for n in sorted(reads) if n in name_aliases)
@@ -354,7 +394,22 @@ def compile_plan(loaded: LoadedScheme) -> Plan:
     return plan
 
 
-def _env_reads(plan: Plan) -> set[str]:
+def _optional(plan: Plan, group_ids: dict[str, str], reads: set[str]) -> dict[str, frozenset[str]]:
+    """Per group name or alias: the keys only indicators outside the group's set read."""
+    out: dict[str, frozenset[str]] = {}
+    aliases = plan.name_aliases
+    for gid in plan.sets:
+        kept = _env_reads(plan, group=gid)
+        needed = {aliases.get(n, n) for n in kept} | kept
+        keys = frozenset(k for n in reads - kept for k in (n, aliases.get(n, n)) if k not in needed)
+        if keys:
+            for alias, canonical in group_ids.items():
+                if canonical == gid:
+                    out[alias] = keys
+    return out
+
+
+def _env_reads(plan: Plan, group: str | None = None) -> set[str]:
     """Every name scoring reads from a unit's environment, as written (a field's id or name).
 
     ``prepare`` copies only these values into the environment: a summary row
@@ -366,6 +421,8 @@ def _env_reads(plan: Plan) -> set[str]:
     s = plan.scheme
     names: set[str] = set()
     for ind in plan.indicators:
+        if not ind.has(group):
+            continue
         names.update(ind.formula.names if ind.formula is not None else (ind.key,))
         if ind.own_lines:  # each unit's own target, floor or baseline
             for r in (ind.rule, *ind.rules_by_group.values()):
@@ -377,9 +434,10 @@ def _env_reads(plan: Plan) -> set[str]:
             names.update(f.formula.names)
     for formula in (*(f for _item, f in plan.vetoes), *plan.bar_formulas.values()):
         names.update(formula.names)
-    for section in (s.bonus, s.penalties):
-        if section is not None:
-            names.update(item.field or item.id for item in section.items)
+    if s.bonus is not None:  # a bonus item only other groups have is not read for this one
+        names.update(i.field or i.id for i in s.bonus.items if group is None or plan.has_bonus(group, i.id))
+    if s.penalties is not None:
+        names.update(item.field or item.id for item in s.penalties.items)
     names.update(part.field or part.id for part in s.composition if part.source != "categories")
     names.update(spec.part_of for spec in plan.read.inputs if spec.part_of)  # explain's limits
     return names

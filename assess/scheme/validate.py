@@ -19,6 +19,7 @@ from assess.scheme.validate_reach import check_reach
 from assess.scheme.validate_rectify import check_rectify
 from assess.scheme.validate_rules import check_indicators
 from assess.scheme.validate_scores import check_scores
+from assess.scheme.validate_sets import check_group_sets
 from assess.scheme.validate_sources import check_sources
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def validate_scheme(loaded: LoadedScheme) -> list[Finding]:
     check_formulas(checker)
     check_indicators(checker)
     check_scores(checker)
+    check_group_sets(checker)
     check_field_lines(checker)
     check_grades(checker)
     check_composition(checker)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from assess.scheme import model as m
 from assess.scheme.checker import EPS, Checker, num
+from assess.scheme.group_sets import uses_sets
 from assess.scoring.conditions import grade_choice, share_of
 
 
@@ -264,7 +265,7 @@ def check_composition(chk: Checker) -> None:
                 "weights",
                 f"一级指标权重之和为 {num(sum(w or 0 for w in weights))},应为 1",
             )
-    elif abs(sum(c.points for c in s.categories) - s.full_score) > EPS:
+    elif not uses_sets(s) and abs(sum(c.points for c in s.categories) - s.full_score) > EPS:
         chk.add(
             ("full_score",),
             "points-sum",

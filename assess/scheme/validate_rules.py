@@ -68,7 +68,7 @@ def _value_range(chk: Checker, ind: m.Indicator) -> Range:
 def _check_rule(
     chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str, span: Range
 ) -> None:
-    _rule_params(chk, rule, points, direction, key, ident)
+    rule_params(chk, rule, points, direction, key, ident)
     _reachable(chk, rule, points, direction, key, ident, span)
 
     for group, override in rule.by_group.items():
@@ -101,11 +101,11 @@ def _check_rule(
                 message = pydantic_message(err, data, where, type(rule))
                 chk.add(where, "rule", f"分组覆盖参数无效:{message}")
             continue
-        _rule_params(chk, variant, points, direction, gkey, ident)
+        rule_params(chk, variant, points, direction, gkey, ident)
         _reachable(chk, variant, points, direction, gkey, ident, span)
 
 
-def _rule_params(chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
+def rule_params(chk: Checker, rule: Any, points: float, direction: str, key: Path_, ident: str) -> None:
     t = rule.type
     if t == "threshold" and rule.partial > points + EPS:
         chk.add(

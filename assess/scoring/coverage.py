@@ -45,9 +45,14 @@ def _expected(plan: Plan) -> dict[str, tuple[int, list[str]]]:
     return out
 
 
-def _what(plan: Plan, ranking: bool) -> str:
+def _what(plan: Plan, ranking: bool, groups: Iterable[str] = ()) -> str:
+    """What needs the other units; ``groups``: those scored (a cohort indicator none of them is
+    assessed on, in a scheme whose groups have their own sets, needs nobody)."""
     parts: list[str] = []
-    ids = [plan.indicators[i].id for i in plan.cohort_indicators]
+    seen = [None if g == NO_GROUP else g for g in groups] or [None]
+    ids = [
+        plan.indicators[i].id for i in plan.cohort_indicators if any(plan.indicators[i].has(g) for g in seen)
+    ]
     if ids:
         parts.append(f"按排名、相对值或极差法计分的指标({'、'.join(ids)})")
     if ranking:
@@ -71,7 +76,7 @@ def coverage(plan: Plan, units: Iterable[tuple[str, str | None]], *, ranking: bo
     for name, group in units:
         seen.setdefault(group or NO_GROUP, []).append(name)
     n = sum(len(v) for v in seen.values())
-    what = _what(plan, ranking)
+    what = _what(plan, ranking, seen)
     out = Coverage()
     if not what or n == 0:
         return out

@@ -19,7 +19,7 @@ from assess.scoring import rules as R
 from assess.scoring.aggregate import TOO_LARGE, aggregate
 from assess.scoring.grades import band_grade
 from assess.scoring.numbers import fmt, fmt_value
-from assess.scoring.result import Adjustment, CategoryResult, IndicatorResult, UnitResult
+from assess.scoring.result import OUTSIDE, Adjustment, CategoryResult, IndicatorResult, UnitResult
 from assess.scoring.source_note import with_source_note
 from assess.workbook.data import ERROR, MISSING, NOT_APPLICABLE, OK, UnitData
 
@@ -229,12 +229,12 @@ def score_rows(
     return scores
 
 
-def _base(plan: Plan, ind: PlanIndicator, value: IndicatorValue, rule: Any) -> IndicatorResult:
+def _base(plan: Plan, ind: PlanIndicator, value: IndicatorValue, rule: Any, points: float) -> IndicatorResult:
     return IndicatorResult(
         id=ind.id,
         name=ind.name,
         category=plan.categories[ind.category].id,
-        points=ind.points,
+        points=points,
         unit=ind.unit,
         value=value.value,
         status=value.status,
@@ -265,7 +265,9 @@ def rule_of(plan: Plan, ind: PlanIndicator, p: Prepared) -> Any:
 
 def _unit_rule(plan: Plan, ind: PlanIndicator, p: Prepared, i: int) -> IndicatorResult:
     res = _unit_score(plan, ind, p, i)
-    if ind.overrides:  # 得分调整: a fact that decides the score (scoring/overrides.py)
+    if (
+        ind.overrides and res.status != OUTSIDE
+    ):  # 得分调整: a fact that decides the score (scoring/overrides.py)
         from assess.scoring.overrides import apply_override
 
         apply_override(plan, ind, p, res)
@@ -275,12 +277,15 @@ def _unit_rule(plan: Plan, ind: PlanIndicator, p: Prepared, i: int) -> Indicator
 def _unit_score(plan: Plan, ind: PlanIndicator, p: Prepared, i: int) -> IndicatorResult:
     value = p.values[i]
     rule = ind.rule_for(p.group)
+    if not ind.has(p.group):
+        return _outside(plan, ind, p, value, rule)
     problem = None
     if ind.own_lines:
         from assess.scoring.unit_lines import own_rule
 
         rule, problem = own_rule(plan, ind, rule, p)
-    res = _base(plan, ind, value, rule)
+    points = ind.points_for(p.group)
+    res = _base(plan, ind, value, rule, points)
     if value.status != OK or value.value is None:
         return _not_ok(plan, ind, res, value, p)
     if problem is not None:
@@ -288,9 +293,27 @@ def _unit_score(plan: Plan, ind: PlanIndicator, p: Prepared, i: int) -> Indicato
     fn = R.UNIT_RULES.get(rule.type)
     if fn is None:  # cohort rule: scored in the second pass
         return res
-    score, basis = fn(value.value, ind.points, rule, ind.direction, ind.unit)
+    score, basis = fn(value.value, points, rule, ind.direction, ind.unit)
     basis = _rated(ind, p, basis, value.value) if ind.levels else basis
     return _scored(plan, res, score, with_source_note(basis, value))
+
+
+def _outside(
+    plan: Plan, ind: PlanIndicator, p: Prepared, value: IndicatorValue, rule: Any
+) -> IndicatorResult:
+    """An indicator the unit's group is not assessed on: no points, no score; a value reported
+    for it anyway is said, not scored (``group_sets``)."""
+    res = _base(plan, ind, value, rule, 0.0)
+    res.status = OUTSIDE
+    res.applicable = False
+    res.value = None
+    group = plan.group_names.get(p.group or "", p.group or "")
+    res.basis = f"{group}组不考核此项"
+    if value.status == OK and value.value is not None:
+        from assess.scoring.outside import not_in_set
+
+        not_in_set(plan, ind, p, group)
+    return res
 
 
 def _scored(plan: Plan, res: IndicatorResult, score: float, basis: str) -> IndicatorResult:
@@ -349,7 +372,7 @@ def _by_policy(
         res.basis = f"{why},按缺项处理" + ("" if plan.scheme.not_applicable == "none" else ",满分折算")
         return res
     res.score = 0.0
-    res.lost = ind.points
+    res.lost = res.points
     # Said as the scheme's rule only where the scheme writes one; else the 0 is provisional
     # (the blank or bad cell is an error finding, and score/rank exit 1).
     res.basis = f"{why},按方案计 0 分" if ind.missing_stated else f"{why},方案未规定缺数据如何计分,暂计 0 分"
@@ -408,7 +431,8 @@ def _score_cohort_indicator(
             rule = ind.rule_for(p.group)
             value = p.values[i].value
             assert value is not None
-            score, basis = R.COHORT_RULES[rule.type](value, ind.points, rule, ind.direction, ind.unit, stats)
+            points = ind.points_for(p.group)
+            score, basis = R.COHORT_RULES[rule.type](value, points, rule, ind.direction, ind.unit, stats)
             basis = _rated(ind, p, basis) if ind.levels else basis
             _scored(plan, scores[u][i], score, with_source_note(basis, p.values[i]))
             if ind.overrides:
@@ -428,11 +452,11 @@ def _apply_deduct_groups(plan: Plan, row: list[IndicatorResult]) -> None:
             and res.score is not None
         ]
         used = 0.0
-        for ind, res in members:
-            deducted = ind.points - (res.score or 0.0)
+        for _ind, res in members:
+            deducted = res.points - (res.score or 0.0)
             allowed = max(0.0, min(deducted, group.cap - used))
             if allowed < deducted:
-                res.score = plan.round(ind.points - allowed)
+                res.score = plan.round(res.points - allowed)
                 res.lost = plan.round(allowed)
                 res.basis += f";与同组指标合计扣分达上限 {fmt(group.cap)} 分,本项实扣 {fmt(allowed)} 分"
             used += allowed

@@ -57,10 +57,10 @@ def apply_override(plan: Plan, ind: PlanIndicator, p: Prepared, res: IndicatorRe
     item, undecided = holding(ind, p.env)
     if item is not None:
         old = res.score
-        res.score = plan.round(override_score(item, ind.points))
+        res.score = plan.round(override_score(item, res.points))
         res.lost = plan.round(res.points - res.score)
         res.basis = (
-            f"{item.reason},{said(res.score, ind.points)}(原得分 {fmt(old)} 分);原计分依据:{res.basis}"
+            f"{item.reason},{said(res.score, res.points)}(原得分 {fmt(old)} 分);原计分依据:{res.basis}"
         )
     for cond, why in undecided:
         res.basis += f";“{cond.reason}”无法判断({why}),未调整得分"

@@ -13,6 +13,11 @@ from typing import Any
 RESULT_FORMAT = "assess.score/1"
 
 
+# The status of an indicator the unit's group is not assessed on (分类考核): no points, no
+# score, left out of every sheet, table and statistic of that unit.
+OUTSIDE = "outside"
+
+
 @dataclass(slots=True)
 class IndicatorResult:
     id: str
@@ -21,7 +26,7 @@ class IndicatorResult:
     points: float
     unit: str | None
     value: float | None
-    status: str  # ok | missing | na | error | cohort (not scorable without a cohort)
+    status: str  # ok | missing | na | error | cohort (not scorable without a cohort) | outside
     score: float | None
     lost: float
     basis: str

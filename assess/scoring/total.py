@@ -9,7 +9,7 @@ from assess.errors import Finding, Location
 from assess.scoring import rules as R
 from assess.scoring.grades import grade_unit
 from assess.scoring.numbers import fmt, fmt_value
-from assess.scoring.result import Adjustment, CategoryResult, IndicatorResult, UnitResult
+from assess.scoring.result import OUTSIDE, Adjustment, CategoryResult, IndicatorResult, UnitResult
 from assess.scoring.source_note import after_count, made_note
 
 if TYPE_CHECKING:
@@ -30,18 +30,19 @@ def _parents(plan: Plan, row: list[IndicatorResult]) -> list[IndicatorResult]:
         scored = [r for r in kids if r.score is not None]
         applicable = [r for r in kids if r.applicable]
         score = plan.round.sum([r.score or 0.0 for r in scored]) if scored else None
+        inside = [r for r in kids if r.status != OUTSIDE]
         out.append(
             IndicatorResult(
                 id=pid,
                 name=parent.name,
                 category=kids[0].category if kids else "",
-                points=parent.points,
+                points=parent.points if not plan.sets else sum(r.points for r in inside),
                 unit=None,
                 value=None,
-                status="ok" if applicable else "na",
+                status=OUTSIDE if kids and not inside else "ok" if applicable else "na",
                 score=score,
                 lost=plan.round(sum(r.lost for r in kids)),
-                basis=f"由 {len(kids)} 项三级指标得分合计",
+                basis=f"由 {len(inside)} 项三级指标得分合计",
                 rule="sum",
                 applicable=bool(applicable),
                 department=parent.department,
@@ -55,6 +56,7 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
     rnd = plan.round
     categories: list[CategoryResult] = []
     leaf_totals: list[float] = []
+    cat_points = plan.category_points(p.group)  # a group's own where its set differs (分类考核)
     for ci, cat in enumerate(s.categories):
         members = [row[i] for i in plan.category_members[ci]]
         earned = rnd.sum([r.score for r in members if r.score is not None])
@@ -65,10 +67,10 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
         leaf_totals.append(leaf_points)
         score = earned
         if s.not_applicable == "rescale_category" and 0 < applicable < leaf_points:
-            score = rnd(earned / applicable * cat.points)
-        categories.append(CategoryResult(cat.id, cat.name, cat.points, score, applicable, earned))
+            score = rnd(earned / applicable * cat_points[ci])
+        categories.append(CategoryResult(cat.id, cat.name, cat_points[ci], score, applicable, earned))
     applicable_total = sum(c.applicable_points for c in categories)
-    full_leaf = sum(ind.points for ind in plan.indicators)
+    full_leaf = sum(r.points for r in row)
     if any(c.weight is not None for c in s.categories):
         base = sum(
             (c.score / c.points if c.points else 0.0) * (cat.weight or 0.0) * s.full_score
@@ -113,6 +115,7 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
             )
         base = rnd(combined)
     bonus, bonus_total = _bonus(plan, p)
+    no_set = plan.sets and p.group not in plan.sets
     penalties, penalty_total = _penalties(plan, p)
     unknown: list[str] = []
     vetoes = _vetoes(plan, p, row, unknown)
@@ -139,6 +142,12 @@ def finish_unit(plan: Plan, p: Prepared, row: list[IndicatorResult]) -> UnitResu
         findings=[f.to_dict() for f in p.unit.findings],
     )
     grade_unit(plan, result, p.env)
+    if no_set:
+        text = (
+            f"单位“{p.unit.unit}”没有分组,方案各组考核的指标或分值不同,无法确定按哪一组评分;"
+            "已按方案所列全部指标暂计,请在方案 units 或填报表中写明分组"
+        )
+        result.findings.append(Finding("no-group", text, Location(file=p.unit.file)).to_dict())
     for text in unknown:
         result.findings.append(Finding("veto-unknown", text, Location(file=p.unit.file), "warning").to_dict())
     return result
@@ -150,6 +159,8 @@ def _bonus(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
         return [], 0.0
     out: list[Adjustment] = []
     for item in section.items:
+        if not plan.has_bonus(p.group, item.id):
+            continue  # a bonus item only other groups have (分类考核)
         value = _num(p.env, item.field or item.id)
         if value is None:
             out.append(Adjustment(item.id, item.name, None, 0.0, "未填报,不加分", item.department))

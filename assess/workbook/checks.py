@@ -153,7 +153,10 @@ def _parts(specs: Sequence[InputSpec]) -> tuple[list[InputSpec], dict[str, Input
 
 
 def check_unit(
-    data: UnitData, specs: Iterable[InputSpec], cells: Mapping[str, Location] | None = None
+    data: UnitData,
+    specs: Iterable[InputSpec],
+    cells: Mapping[str, Location] | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Findings about one unit's parsed values: bad cells, blanks, bounds, parts larger than wholes.
 
@@ -193,7 +196,7 @@ def check_unit(
             out.append(Finding("bad-value", f"“{spec.name}”的值无效:{v.note}", loc))
             continue
         if v.status == MISSING:
-            if spec.required:
+            if spec.required and spec.key not in skip:  # skip: not asked of the unit's group
                 out.append(
                     Finding(
                         "missing-value",

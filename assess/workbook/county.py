@@ -168,8 +168,9 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
     for sheet, h, roles in sheets:
         _read_rows(book, sheet, h, roles, index, data, findings)
     # every value read is a field's; as many as there are fields means none is missing
+    skip = plan.optional.get(data.group or "", frozenset()) if plan.optional else frozenset()
     for spec in plan.inputs if len(data.values) < index.n_keys else ():
-        if spec.key not in data.values and spec.required:
+        if spec.key not in data.values and spec.required and spec.key not in skip:
             code = f"(编码 {spec.code})" if spec.code else ""
             findings.append(
                 Finding(
@@ -178,7 +179,7 @@ def county_from_book(book: Book, plan: ReadPlan) -> UnitData:
                     Location(file=file, sheet=first),
                 )
             )
-    findings.extend(check_unit(data, plan.inputs))
+    findings.extend(check_unit(data, plan.inputs, skip=skip))
     for tspec in plan.tables:
         tsheet, dup = book.find_sheet(tspec.name, *tspec.aliases)
         if dup is not None:

@@ -326,7 +326,7 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
         if simple is not None:
             result.extend(simple)
             for i in sorted(flagged):
-                result[i].findings.extend(check_unit(result[i], specs))
+                result[i].findings.extend(check_unit(result[i], specs, skip=_skip(plan, result[i])))
             return result
     for i, (r, unit) in enumerate(zip(numbers, names, strict=True)):
         findings: list[Finding] = []
@@ -361,7 +361,7 @@ def _summary_from_book(book: Book, plan: ReadPlan, sheet: str | None) -> UnitLis
             findings,
         )
         if i in flagged:
-            findings.extend(check_unit(data, specs))
+            findings.extend(check_unit(data, specs, skip=_skip(plan, data)))
         append(data)
     return result
 
@@ -465,3 +465,8 @@ def _parse(
         return [None] * len(raw), raw, {i: (st, n) for i, (_v, st, n) in enumerate(parsed) if st != OK or n}
     values, bad = parse_column(raw, spec.kind, spec.unit, factor, percent_formatted=whole_percent)
     return values, raw, {i: (st, note) for i, st, note in bad}
+
+
+def _skip(plan: ReadPlan, data: UnitData) -> frozenset[str]:
+    """The keys the unit's group is not asked for (分类考核): a blank there is no finding."""
+    return plan.optional.get(data.group or "", frozenset()) if plan.optional else frozenset()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from assess.scheme.plan import Plan
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+OFF_FILL = PatternFill("solid", fgColor="BFBFBF")  # a cell the unit's group does not fill (分类考核)
 UNLOCKED = Protection(locked=False)
 KIND_WORDS = {
     "number": "数值",
@@ -170,8 +171,10 @@ def _sources(plan: Plan) -> dict[str, tuple[str, str]]:
 
 
 def county_template(plan: Plan, unit: str | None = None, group: str | None = None) -> bytes:
-    """A county's own workbook: only what the unit reports (other sources' inputs left out)."""
-    specs = plan.own_read.inputs
+    """A county's own workbook: only what the unit reports (other sources' inputs left out, and
+    what its group is not assessed on)."""
+    skip = plan.read.optional.get(group or "", frozenset())
+    specs = [s for s in plan.own_read.inputs if s.key not in skip]
     wb = Workbook()
     _instructions(wb, plan, specs, "county")
     info = wb.create_sheet("基本信息")
@@ -249,6 +252,11 @@ def summary_template(plan: Plan, units: Sequence[tuple[str, str | None]] = ()) -
     for r, (name, group) in enumerate(units, start=2):
         put(ws, r, 1, name)
         put(ws, r, 2, group or "")
+        skip = plan.read.optional.get(group or "", frozenset())
+        for c, spec in enumerate(specs, start=3):
+            if spec.key in skip:  # 分类考核: the unit's group is not assessed on it
+                cell = put(ws, r, c, None, fill=OFF_FILL)
+                cell.comment = Comment(f"{group}组不考核此项,不填", "assess")
     last = max(2, len(units) + 1, 200)
     for c, spec in enumerate(specs, start=3):
         letter = ws.cell(row=1, column=c).column_letter

@@ -887,12 +887,18 @@ REFUSED = {
         ["结果运用“约谈”的条件(公式 when、一票否决 veto)不支持按列计算"],
         [],
     ),
+    # 一类县 has its own points (written into the groups list below): the engine's alone
+    "sets": (
+        "",
+        ["各分组考核的指标或分值不同(groups、drop、points)"],
+        ["各分组考核的指标或分值不同(groups、drop、points)"],
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
 def test_what_columns_refuse_the_engine_gives(tmp_path: Path, case: str) -> None:
-    """Awards, units not ranked and consequences triggered by facts are refused on columns in
+    """Awards, units not ranked, consequences triggered by facts and group sets are refused on columns in
     ``array_support`` (one place): ``rank --brief`` then takes the engine and gives its table,
     awards and notes included; ``--sensitivity`` refuses only what moves places or grades."""
     from types import SimpleNamespace
@@ -903,6 +909,8 @@ def test_what_columns_refuse_the_engine_gives(tmp_path: Path, case: str) -> None
     block, columns, arrays = REFUSED[case]
     text = GRADES_SCHEME.read_text(encoding="utf-8")
     text = text[: text.index("consequences:")] if case == "facts" else text
+    if case == "sets":
+        text = text.replace("{id: a, name: 一类县}", '{id: a, name: 一类县, points: {"1.1": 30, "3.1": 40}}')
     path = tmp_path / "s.yaml"
     path.write_text(text + block, encoding="utf-8")
     plan = compile_plan(load_scheme(path))

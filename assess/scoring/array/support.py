@@ -82,6 +82,8 @@ def array_support(plan: Plan, *, columns: bool = False, units: int | None = None
             reasons.append(f"指标 {ind.id} 各组分别按排名类和非排名类规则计分")
         if ind.own_lines:  # a target per unit (and its blanks, findings): the engine's alone
             reasons.append(f"指标 {ind.id} 按本单位目标计分(目标取自各单位的数据)")
+    if plan.sets:  # each group's own indicators and points: the engine's alone (group_sets.py)
+        reasons.append("各分组考核的指标或分值不同(groups、drop、points)")
     for bar in s.bars:
         # a floor under the grade on arrays: neither places (they move with every perturbation
         # of --sensitivity) nor any / all; ``conditions.bar_places`` decides them after ranking
