@@ -33,7 +33,7 @@ from assess.rectify.findings import (
     not_a_problem,
     row_values,
 )
-from assess.rectify.model import finding_problem_id
+from assess.rectify.model import normalise_text
 from assess.scheme.inputs import ReadPlan
 from assess.scheme.plan import COUNT_UNITS
 from assess.sources.data import SourceData
@@ -73,6 +73,11 @@ class _Row:
     counted: dict[str, float] = field(default_factory=dict)  # key → weight
 
 
+# What a row's words decide (``_Reader._decide``): keys counted with their weights, columns whose
+# blank leaves keys undecided, rules the severity is unknown to, undecided for a lacking column.
+_Decision = tuple[dict[str, float], dict[str, list[str]], list[CountSpec], bool]
+
+
 class _Reader:
     """One source's files read row by row, then :meth:`finish` makes the values."""
 
@@ -82,7 +87,7 @@ class _Reader:
         self.out = SourceData(spec)
         self.rows: list[_Row] = []
         self.broken: dict[str, str] = {}  # key → why it cannot be counted (a file unusable for it)
-        self.seen: dict[str, tuple[Path, str]] = {}  # problem id → (file, "sheet 第 N 行")
+        self.seen: dict[tuple[str, str, str], tuple[Path, str]] = {}  # problem key → (file, "sheet 第 N 行")
         self.unknown: set[str] = set()  # names said once as not in the scheme
         self.uncounted = 0  # rows no rule takes
         counts = spec.counts
@@ -95,6 +100,9 @@ class _Reader:
             SEVERITY: {code_key(s): s for c in counts for s, _w in c.severities},
         }
         self.weighed = any(c.severities for c in counts)
+        # (origin, category, severity as written) → ``_decide``'s answer, for one header's columns
+        self.decisions: dict[tuple[str, str, str], _Decision] = {}
+        self.decided_for: set[str] | None = None
 
     def label(self, key: str) -> str:
         """``6.3“督查暗访发现问题”`` for a key in a message."""
@@ -193,7 +201,8 @@ class _Reader:
         origin, category = values[ORIGIN], values[CATEGORY]
         description = values.get("问题描述", "")
         if description:
-            ident = finding_problem_id(unit, origin, description)
+            # the same key as the problem's id in rectify, without hashing it for every row
+            ident = (unit.strip(), origin.strip(), normalise_text(description))
             place = f"{h.sheet} 第 {r} 行"
             first = self.seen.get(ident)
             if first is not None:
@@ -223,42 +232,16 @@ class _Reader:
         self._count(row, lacking, loc)
 
     def _count(self, row: _Row, lacking: set[str], loc: Callable[[str], Location]) -> None:
-        origin = self._spelled(ORIGIN, row.origin)
-        category = self._spelled(CATEGORY, row.category)
-        severity = self._spelled(SEVERITY, row.severity)
-        blanks: dict[str, list[str]] = {}  # column → keys it leaves undecided
-        unknown_severity: list[CountSpec] = []
-        undecided = False
-        for c in self.spec.counts:
-            if c.key in row.counted:
-                continue
-            states = [
-                (ORIGIN, _state(c.origins, origin)),
-                (CATEGORY, _state(c.categories, category)),
-            ]
-            if any(s is False for _n, s in states):
-                continue
-            empty = [n for n, s in states if s is None]
-            if c.severities:
-                if c.key in lacking:
-                    undecided = True
-                    continue
-                if not severity:
-                    empty.append(SEVERITY)
-            if empty:
-                for n in empty:
-                    blanks.setdefault(n, []).append(c.key)
-                continue
-            weight = c.weight(origin, category, severity)
-            if weight is None:
-                unknown_severity.append(c)
-                continue
-            row.counted[c.key] = weight
-        for key in row.counted:  # a key counted by another rule is decided
-            for keys in blanks.values():
-                while key in keys:
-                    keys.remove(key)
-        unknown_severity = [c for c in unknown_severity if c.key not in row.counted]
+        # The decision depends on the row's three words alone: a list of 30,000 rows has a few
+        # dozen distinct triples, each decided once (``_decide``); only the findings are per row.
+        if lacking is not self.decided_for:  # another header: other columns may be lacking
+            self.decisions, self.decided_for = {}, lacking
+        memo_key = (row.origin, row.category, row.severity)
+        decision = self.decisions.get(memo_key)
+        if decision is None:
+            decision = self.decisions[memo_key] = self._decide(row, lacking)
+        counted, blanks, unknown_severity, undecided = decision
+        row.counted.update(counted)
         for column, keys in blanks.items():
             if not keys:
                 continue
@@ -303,6 +286,49 @@ class _Reader:
                 "warning",
             ),
         )
+
+    def _decide(self, row: _Row, lacking: set[str]) -> _Decision:
+        """The keys a row with these words counts into (with their weights), the columns whose
+        blank leaves keys undecided, the rules its severity is unknown to, and whether a missing
+        column leaves it undecided."""
+        origin = self._spelled(ORIGIN, row.origin)
+        category = self._spelled(CATEGORY, row.category)
+        severity = self._spelled(SEVERITY, row.severity)
+        counted: dict[str, float] = {}
+        blanks: dict[str, list[str]] = {}  # column → keys it leaves undecided
+        unknown_severity: list[CountSpec] = []
+        undecided = False
+        for c in self.spec.counts:
+            if c.key in counted:
+                continue
+            states = [
+                (ORIGIN, _state(c.origins, origin)),
+                (CATEGORY, _state(c.categories, category)),
+            ]
+            if any(s is False for _n, s in states):
+                continue
+            empty = [n for n, s in states if s is None]
+            if c.severities:
+                if c.key in lacking:
+                    undecided = True
+                    continue
+                if not severity:
+                    empty.append(SEVERITY)
+            if empty:
+                for n in empty:
+                    blanks.setdefault(n, []).append(c.key)
+                continue
+            weight = c.weight(origin, category, severity)
+            if weight is None:
+                unknown_severity.append(c)
+                continue
+            counted[c.key] = weight
+        for key in counted:  # a key counted by another rule is decided
+            for keys in blanks.values():
+                while key in keys:
+                    keys.remove(key)
+        unknown_severity = [c for c in unknown_severity if c.key not in counted]
+        return counted, blanks, unknown_severity, undecided
 
     def _spelled(self, column: str, text: str) -> str:
         return self.spelled[column].get(code_key(text), text) if text else ""
