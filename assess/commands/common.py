@@ -153,27 +153,41 @@ def read_inputs(
 
     notes: list[str] = []
     merger, source_files = None, []
+    given_on_units = on_units
+    sources_read = None
     if plan.sources:
         from assess.sources.merge import Merger, read_source
         from assess.sources.spec import UNIT
 
-        read = []
-        for spec in plan.sources:
-            if spec.kind != UNIT:
-                given = located.get(spec.id, []) if located else []
-                files_of = expand_inputs(given, notes) if given else []
-                notes += [f"来源“{spec.id}”的文件取自文件夹“{p}”" for p in given if p.is_dir()]
-                source_files += files_of
-                read.append(read_source(spec, files_of, plan))
-        merger = Merger(plan, read)
-        on_units = merger.wrap(on_units)
+        def sources_read() -> None:
+            """The other sources, read while the pool reads the units' own workbooks."""
+            nonlocal merger, on_units
+            read = []
+            for spec in plan.sources:
+                if spec.kind != UNIT:
+                    given = located.get(spec.id, []) if located else []
+                    files_of = expand_inputs(given, notes) if given else []
+                    notes.extend(f"来源“{spec.id}”的文件取自文件夹“{p}”" for p in given if p.is_dir())
+                    source_files.extend(files_of)
+                    read.append(read_source(spec, files_of, plan))
+            merger = Merger(plan, read)
+            on_units = merger.wrap(given_on_units)
+
     own = any(s.kind == "unit" for s in plan.sources) or not plan.sources
     files = expand_inputs(paths, notes) if own or paths else []
     if own:
         units, findings = read_all(
-            files, plan.own_read, details=details or [], progress=progress, jobs=jobs, on_units=on_units
+            files,
+            plan.own_read,
+            details=details or [],
+            progress=progress,
+            jobs=jobs,
+            on_units=(lambda got: on_units(got)) if on_units is not None or plan.sources else None,
+            started=sources_read,
         )
     else:
+        assert sources_read is not None
+        sources_read()
         from assess.sources.merge import units_from_sources
 
         assert merger is not None

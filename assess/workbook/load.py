@@ -115,19 +115,23 @@ def _read_chunk(paths: list[Path]) -> list[FileResult]:
 
 
 def _results(
-    files: list[Path], plan: ReadPlan, jobs: int, tick: Callable[[int], None]
+    files: list[Path], plan: ReadPlan, jobs: int, tick: Callable[[int], None], started: Callable[[], None]
 ) -> Iterable[FileResult]:
-    """Each file's result in order; ``tick(n)`` after every n files read."""
+    """Each file's result in order; ``tick(n)`` after every n files read; ``started()`` once the
+    pool has the work, before the first result is awaited (the caller's own reading overlaps)."""
     workers = jobs or min(os.cpu_count() or 1, 8)
     if len(files) >= PARALLEL_FROM and workers > 1:
         chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
         with ProcessPoolExecutor(
             max_workers=min(workers, len(chunks)), initializer=_start_worker, initargs=(plan,)
         ) as pool:
-            for batch in pool.map(_read_chunk, chunks):
+            batches = pool.map(_read_chunk, chunks)  # every chunk submitted: the workers start
+            started()
+            for batch in batches:
                 yield from batch
                 tick(len(batch))
         return
+    started()
     for path in files:
         yield read_file(path, plan)
         tick(1)
@@ -141,8 +145,12 @@ def read_all(
     progress: Progress | None = None,
     jobs: int = 0,
     on_units: Callable[[list[UnitData]], None] | None = None,
+    started: Callable[[], None] | None = None,
 ) -> tuple[list[UnitData], list[Finding]]:
     """Read every file, never stopping at a bad one; detail tables are attached to their units.
+
+    ``started()`` is called once, when the pool has the files and before any unit is handed to
+    ``on_units``: the caller reads its other data sources meanwhile (``read_inputs``).
 
     ``files`` may mix county workbooks, summary tables and detail tables
     (detected per file); ``details`` are files known to be detail tables.
@@ -173,13 +181,23 @@ def read_all(
         # One process asked for: a big sheet is read in one piece too.  A detail file read in a
         # second process takes the other core: this one reads its own big sheets in one piece.
         allow_split(jobs != 1 and early.pool is None)
-        for path, (got, problems, is_details) in zip(files, _results(files, plan, jobs, tick), strict=True):
+        called = False
+
+        def begin() -> None:
+            nonlocal called
+            if not called and started is not None:
+                started()
+            called = True
+
+        results = _results(files, plan, jobs, tick, begin)
+        for path, (got, problems, is_details) in zip(files, results, strict=True):
             units.extend(got)
             findings.extend(problems)
             if on_units is not None and got:
                 on_units(got)
             if is_details:
                 found_details.append(path)  # already counted as read
+        begin()  # no file at all: the caller's sources are read all the same
         for path in found_details:
             findings.extend(_as_details(attach_details(path, plan, units)))
         for path in detail_files:
