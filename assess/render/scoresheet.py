@@ -22,6 +22,10 @@ def value_text(ind: IndicatorResult) -> str:
         return "未填报" if ind.status == "missing" else ("有误" if ind.status == "error" else "—")
     if ind.rule == "boolean":
         return "是" if ind.value else "否"
+    if ind.rule == "ladder" and ind.basis.startswith("“"):
+        # the value of a ladder is the word's share; the sheet shows the word reported, which
+        # the basis leads with (engine._rated)
+        return ind.basis[1 : ind.basis.find("”")]
     return fmt_value(ind.value, ind.unit)
 
 

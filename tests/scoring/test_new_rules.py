@@ -239,6 +239,10 @@ def test_ladder_and_override_bases(tmp_path: Path) -> None:
         (8.0, "“已完成”,得满分 8 分"),
     ]
     assert [i.value for i in liuyang.indicators] == [103.5, 0.6, 1.0]
+    from assess.render.scoresheet import value_text
+
+    # the sheet's 实际值 of a ladder is the word reported, not its share
+    assert [value_text(i) for i in liuyang.indicators] == ["103.50%", "基本完成", "已完成"]
     assert [(i.score, i.basis) for i in liling.indicators] == [
         (
             0.0,
