@@ -132,6 +132,7 @@ class Inputs:
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files passed over, said on stderr
     receipt: Receipt | None = None  # per data source: units covered, missing, extra (回执)
+    source_files: list[Path] = field(default_factory=list)  # the other sources' files (also in files)
 
 
 def read_inputs(
@@ -206,6 +207,7 @@ def read_inputs(
             inputs.refused.append({"file": f.location.file or "", "reason": f.message})
     skipped = {f.location.file for f in findings if f.code in SKIPPED}
     inputs.files = [p for p in files if str(p) not in skipped] + list(details or []) + source_files
+    inputs.source_files = source_files
     names = list(map(attrgetter("unit"), units))
     if len(set(names)) == len(names):  # no name twice (in C: 500,000 villages in milliseconds)
         inputs.units = units

@@ -217,11 +217,12 @@ def _write_document(
 def _nothing_to_rank(data: Inputs) -> str:
     """Why no unit was read: each refused input, and the inputs read as detail tables."""
     refused = {r["file"] for r in data.refused}
+    others = set(data.source_files)  # read as their sources: not the units' own data
     lines = [f"{Path(r['file']).name}:{r['reason']}" for r in data.refused]
     lines += [
         f"{p.name}:按明细表读取(有“所属县”一类的列,或同一单位名称出现多行),其中没有单位的填报数据"
         for p in data.files
-        if str(p) not in refused
+        if str(p) not in refused and p not in others
     ]
     shown = "".join(f"\n  {line}" for line in lines[:20])
     more = f"\n  ……另有 {len(lines) - 20} 个" if len(lines) > 20 else ""

@@ -307,3 +307,14 @@ def test_nothing_to_rank_from_a_detail_table_alone(runner, tmp_path):
         "错误:没有可排名的单位:输入中没有单位的填报数据\n"
         "  村级明细(全省).xlsx:按明细表读取(有“所属县”一类的列,或同一单位名称出现多行),其中没有单位的填报数据\n"
     )
+
+
+def test_nothing_to_rank_beside_the_round_sources_names_only_the_detail_table(runner):
+    """In the example round the other sources are found beside the table: their files are read
+    as those sources, not listed as detail tables without unit data."""
+    result = invoke(runner, "rank", "-s", "county-2024", str(EXAMPLES / "村级明细(全省).xlsx"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "错误:没有可排名的单位:输入中没有单位的填报数据\n"
+        "  村级明细(全省).xlsx:按明细表读取(有“所属县”一类的列,或同一单位名称出现多行),其中没有单位的填报数据\n"
+    )
