@@ -62,13 +62,9 @@ def resolve_format(fmt: str | None, output: Path | None, choices: Iterable[str],
 
 def data_role(level: str | None) -> str:
     """What the tool calls a unit's data file in a refusal: 县级填报表, 乡镇填报表…"""
-    return {
-        "county": "县级填报表",
-        "township": "乡镇填报表",
-        "village": "村级填报表",
-        "city": "市级填报表",
-        "province": "省级填报表",
-    }.get(level or "", "填报数据文件")
+    from assess.levels import words
+
+    return words(level).role
 
 
 @dataclass(frozen=True, slots=True)

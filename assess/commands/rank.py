@@ -350,8 +350,10 @@ def _tables_signature(unit: Any) -> tuple[tuple[str, int], ...]:
 
 
 def default_title(plan: Any) -> str:
-    level = {"county": "县市区", "township": "乡镇", "village": "村", "city": "市州", "province": "省"}
-    return f"{plan.scheme.year} 年度{level.get(plan.scheme.level, '')}乡村振兴实绩考核结果排名"
+    """2024 年度县市区乡村振兴实绩考核结果排名; a notice of several kinds names them all (市州和省直部门)."""
+    from assess.levels import units_title
+
+    return f"{plan.scheme.year} 年度{units_title(plan)}乡村振兴实绩考核结果排名"
 
 
 def _previous_path(text: str) -> Path:

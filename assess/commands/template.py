@@ -167,12 +167,14 @@ def scheme_units(plan: Plan) -> list[tuple[str, str | None]]:
 
 
 def _unit_template(plan: Plan, layout: str, units: list[tuple[str, str | None]], unit: str | None) -> bytes:
+    from assess.levels import mixed, words
     from assess.workbook.template import county_template, summary_template
 
     if layout == "summary":
         return summary_template(plan, units or scheme_units(plan))
     if len(units) > 1:
-        raise UsageError("一县一表的模板只能预填一个单位;多个单位请用 --layout summary,或逐个生成")
+        one = "单位" if mixed(plan) else words(plan.scheme.level).unit  # 一县一表, 一乡镇一表
+        raise UsageError(f"一{one}一表的模板只能预填一个单位;多个单位请用 --layout summary,或逐个生成")
     name, group = units[0] if units else (unit, None)
     if name and group is None and name in plan.unit_groups:
         group = plan.group_names.get(plan.unit_groups[name])

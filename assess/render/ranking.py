@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from assess import __version__
+from assess.levels import LevelWords, group_words, mixed
 from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.ranking import groups_of, place_text, table_key
 from assess.scoring.statistics import average_text, basis_note, worse_units
@@ -71,6 +72,14 @@ def category_headers(plan: Plan) -> list[str]:
     return out
 
 
+def _own_words(plan: Plan, members: list[UnitResult], overall: bool) -> LevelWords | None:
+    """A group's own words where the notice ranks several kinds of unit (市州 and 省直部门),
+    its table then headed 部门 rather than 单位; None where one word fits every table."""
+    if overall or not members or not mixed(plan):
+        return None
+    return group_words(plan, members[0].group)
+
+
 def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> dict[str, Any]:
     rnd = plan.round
     cats = plan.scheme.categories
@@ -96,7 +105,10 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
             row: list[Any] = [
                 {"text": place_text(r.overall_rank if doc.get("overall") else r.rank)},
                 {"text": r.unit, "align": "left"},
-                *[{"text": rnd.text(scores[c.id]) if scores[c.id] is not None else "—", "num": True} for c in cats],
+                *[
+                    {"text": rnd.text(scores[c.id]) if scores[c.id] is not None else "—", "num": True}
+                    for c in cats
+                ],
                 *[{"text": rnd.text(v), "num": True} for v in part_points(plan, r)],
                 {"text": rnd.text(r.bonus_total), "num": True},
                 {"text": rnd.text(r.penalty_total), "num": True},
@@ -106,7 +118,16 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
             if has_prev:
                 row.append((r.previous or {}).get("rank_change", "—"))
             rows.append(row)
-        blocks.append({"title": f"{name}({len(members)} 个)", "rows": rows, "members": members})
+        own = _own_words(plan, members, bool(doc.get("overall")))
+        blocks.append(
+            {
+                "title": f"{name}({len(members)} 个{own.unit if own else ''})",
+                "headers": [own.header if own and h == "单位" else h for h in headers],
+                "unit": own.header if own else "单位",
+                "rows": rows,
+                "members": members,
+            }
+        )
     n = len(results)
     counts = {g: sum(1 for r in results if r.grade == g) for g in plan.grade_names}
     graded = ",".join(f"评为“{g}”的 {c} 个" for g, c in counts.items() if c)
@@ -153,7 +174,7 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
         )
     # A bar per unit reads well for a few dozen units; a national table would be pages of bars.
     charts = [
-        {"title": b["title"], "bars": [(r.unit, r.total) for r in b["members"]]}  # type: ignore[attr-defined]
+        {"title": b["title"], "unit": b["unit"], "bars": [(r.unit, r.total) for r in b["members"]]}  # type: ignore[attr-defined]
         for b in blocks
         if len(results) <= CHART_LIMIT
     ]

@@ -277,6 +277,7 @@ def _subtotal_note(plan: Plan, c: Any) -> str:
 
 def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) -> dict[str, Any]:
     from assess.analysis.profile import category_chart, category_rates, profile_sentence
+    from assess.levels import units_title
     from assess.scoring.history import trend_line
 
     lost = [i for i in r.indicators if i.lost > 0 and i.rule != "sum"]
@@ -301,6 +302,7 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
         "rows": sheet_rows(plan, r),
         "grade_basis": r.grade_basis,
         "profile": profile_sentence(plan, r, cohort) if cohort and len(cohort) > 1 else "",
+        "profile_heading": f"与参评{units_title(plan) or '单位'}比较",  # 与参评乡镇比较
         "category_chart": category_chart(category_rates(plan, r, cohort))
         if cohort and len(cohort) > 1
         else [],

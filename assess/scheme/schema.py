@@ -29,7 +29,10 @@ MODELS: dict[str, tuple[str, str | None]] = {
         "考核办法与评分细则:分组、数据字段、指标及其计分规则、加减分、一票否决、等次与结果运用。",
     ),
     "Rounding": ("小数位与舍入", "各级得分保留的小数位数与舍入方式。"),
-    "Group": ("分组", "分类考核的组,如 示范创建县、重点帮扶县、面上县。"),
+    "Group": (
+        "分组",
+        "分类考核的组,如 示范创建县、重点帮扶县、面上县;或一个通报中分别排名的一类单位,如 省直部门。",
+    ),
     "UnitEntry": ("被考核单位", "被考核单位及其所属分组。"),
     "Table": ("明细表", None),
     "Column": ("明细表的列", "明细表中的一列。"),
@@ -105,7 +108,8 @@ FIELDS: dict[str, str] = {
     "Scheme.id": "方案编号,如 county-2024;--scheme 可用它指定内置方案",
     "Scheme.title": "方案标题,如 2024 年度县市区乡村振兴实绩考核评分细则",
     "Scheme.year": "考核年度",
-    "Scheme.level": "被考核单位的层级:province、city、county、township、village",
+    "Scheme.level": "被考核单位的层级:province 省份,city 市州,county 县市区,township 乡镇,village 村,"
+    "department 部门(市直部门、省直部门);文书标题、表头和提示按层级称呼单位",
     "Scheme.full_score": "满分(基本分合计),如 100 或 1000",
     "Scheme.rounding": "小数位与舍入方式",
     "Scheme.missing": "缺数据时的默认处理:zero 按 0 分,exclude 按缺项折算,refuse 拒绝评分",
@@ -129,6 +133,8 @@ FIELDS: dict[str, str] = {
     "Rounding.mode": "舍入方式:half_up 四舍五入,half_even 四舍六入五成双,down 直接舍去",
     "Group.id": "分组编码,如 key",
     "Group.name": "分组名称,如 重点帮扶县",
+    "Group.kind": "本组单位的类别,取值同 level(如 department 部门);一个通报分别排名几类单位时写,"
+    "如省对市州和省直部门;不写同方案的 level",
     "UnitEntry.name": "单位名称,如 浏阳市",
     "UnitEntry.group": "所属分组的 id 或名称",
     "Table.id": "明细表编码,在 aggregate.table 中引用",

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assess.levels import group_words
 from assess.render.xlsx_style import BOLD, CENTER, HEAD_FILL, WRAP, put, title, to_bytes
 from assess.scheme.inputs import InputSpec
 from assess.workbook.marker import TEMPLATE
@@ -197,7 +198,8 @@ def county_template(plan: Plan, unit: str | None = None, group: str | None = Non
 
     ws = wb.create_sheet("指标数据")
     cols = ["指标编码", "指标名称", "单位", "数值", "说明或佐证"]
-    title(ws, f"{plan.scheme.year} 年度乡村振兴实绩考核数据填报表", len(cols))
+    kind = group_words(plan, group).title  # 县市区, 乡镇, 市直部门: the unit's own kind
+    title(ws, f"{plan.scheme.year} 年度{kind}乡村振兴实绩考核数据填报表", len(cols))
     for c, (name, width) in enumerate(zip(cols, [11, 44, 9, 16, 40], strict=True), start=1):
         put(ws, 2, c, name, font=BOLD, fill=HEAD_FILL, align=CENTER)
         ws.column_dimensions[chr(64 + c)].width = width
