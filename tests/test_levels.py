@@ -198,6 +198,22 @@ def test_ranking_of_two_kinds_heads_each_table_with_its_kind(tmp_path: Path) -> 
     assert "<p class=TableHead align=center>单位</p>" not in charts
 
 
+def test_screen_and_xlsx_ranking_of_two_kinds_name_each_kind(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = scheme(tmp_path, "city", MIXED)
+    data = summary(tmp_path, VALUES)
+    code, out, err = run("rank", "-s", path, data)
+    assert code == 0, err
+    city, dept = out.split("【省直部门】", 1)
+    assert city.split("\n")[1].split()[:2] == ["排名", "市(州)"]
+    assert dept.split("\n")[1].split()[:2] == ["排名", "部门"]
+    book = tmp_path / "排名.xlsx"
+    assert run("rank", "-s", path, data, "-o", book)[0] == 0
+    wb = load_workbook(book)
+    assert [wb[name].cell(2, 2).value for name in ("市州", "省直部门")] == ["市(州)", "部门"]
+
+
 def test_overall_ranking_of_two_kinds_keeps_one_table_of_units(tmp_path: Path) -> None:
     data = summary(tmp_path, VALUES)
     out = tmp_path / "排名.html"

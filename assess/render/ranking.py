@@ -72,7 +72,7 @@ def category_headers(plan: Plan) -> list[str]:
     return out
 
 
-def _own_words(plan: Plan, members: list[UnitResult], overall: bool) -> LevelWords | None:
+def own_words(plan: Plan, members: list[UnitResult], overall: bool) -> LevelWords | None:
     """A group's own words where the notice ranks several kinds of unit (市州 and 省直部门),
     its table then headed 部门 rather than 单位; None where one word fits every table."""
     if overall or not members or not mixed(plan):
@@ -118,7 +118,7 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
             if has_prev:
                 row.append((r.previous or {}).get("rank_change", "—"))
             rows.append(row)
-        own = _own_words(plan, members, bool(doc.get("overall")))
+        own = own_words(plan, members, bool(doc.get("overall")))
         blocks.append(
             {
                 "title": f"{name}({len(members)} 个{own.unit if own else ''})",

@@ -28,7 +28,7 @@ MARKER = "assess.rank/1"
 
 def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> bytes:
     from assess.render.atomic import safe_filename
-    from assess.render.ranking import _blocks, category_scores, part_headers, part_points
+    from assess.render.ranking import _blocks, category_scores, own_words, part_headers, part_points
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -36,7 +36,18 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     numfmt = number_format(plan.scheme.rounding.decimals)
     has_prev = doc.get("previous") is not None
     parts = part_headers(plan)
-    cols = ["排名", "单位", "分组", *[c.name for c in cats], *parts, plan.bonus_word, "扣分", "总分", "等次", "标记"]
+    cols = [
+        "排名",
+        "单位",
+        "分组",
+        *[c.name for c in cats],
+        *parts,
+        plan.bonus_word,
+        "扣分",
+        "总分",
+        "等次",
+        "标记",
+    ]
     earlier = [h["year"] for h in doc.get("history") or []]  # the earlier years given, oldest first
     prev_cols = [f"{y} 年名次" for y in earlier] or ["上年排名"]
     if has_prev:
@@ -45,10 +56,11 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     for name, members in _blocks(plan, results, bool(doc.get("overall"))):
         ws = wb.create_sheet(safe_filename(name, taken)[:31])
         title(ws, f"{doc['title']}({name})", len(cols))
+        own = own_words(plan, members, bool(doc.get("overall")))  # 部门 beside 市州 where a notice ranks both
         header(
             ws,
             2,
-            cols,
+            [own.header if own is not None and c == "单位" else c for c in cols],
             [6, 14, 12, *([12] * len(cats)), *([16] * len(parts)), 8, 8, 9, 7, 16]
             + ([9] * (len(prev_cols) + 2) if has_prev else []),
         )

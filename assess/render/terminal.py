@@ -120,7 +120,7 @@ def brief_table(brief: Brief, *, overall: bool) -> str:
 
 def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_previous: bool) -> str:
     """Units by group and place; ``results`` are ``UnitResult`` or ``BriefRow`` objects."""
-    from assess.render.ranking import category_scores, part_headers, part_points
+    from assess.render.ranking import category_scores, own_words, part_headers, part_points
     from assess.scoring.ranking import groups_of, place_text, table_key
 
     cats = plan.scheme.categories
@@ -130,7 +130,18 @@ def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_pre
     order = list(plan.group_names) + [""]
     for gid in sorted(blocks, key=lambda g: order.index(g) if g in order else len(order)):
         members = sorted(blocks[gid], key=lambda r: table_key(r, overall))
-        headers = ["排名", "单位", *[c.name for c in cats], *parts, plan.bonus_word, "扣分", "总分", "等次"]
+        own = own_words(plan, members, overall)  # 部门 beside 市州 where a notice ranks both
+        unit_head = own.header if own is not None else "单位"
+        headers = [
+            "排名",
+            unit_head,
+            *[c.name for c in cats],
+            *parts,
+            plan.bonus_word,
+            "扣分",
+            "总分",
+            "等次",
+        ]
         if with_previous:
             headers += ["上年排名", "排名变化", "分数变化"]
         headers.append("标记")
