@@ -104,10 +104,16 @@ def _title(ws: Worksheet, title: str, above: str, columns: int) -> None:
     ws["A2"].font = Font(name="宋体", size=10)
 
 
-def write_table(path: Path, spec: SourceSpec, layout: Layout, rows: dict[str, dict[str, object]]) -> None:
-    """One department's table: one row per county, the source's fields as columns."""
+def write_table(
+    path: Path,
+    spec: SourceSpec,
+    layout: Layout,
+    rows: dict[str, dict[str, object]],
+    unit_header: str = "县市区",
+) -> None:
+    """One department's table: one row per unit (a county, a township…), the source's fields as columns."""
     specs = spec.read.inputs
-    head = ["序号", "县市区", *(header(s.name, s.unit) for s in specs), "备注"]
+    head = ["序号", unit_header, *(header(s.name, s.unit) for s in specs), "备注"]
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -260,19 +266,28 @@ def check_counts(
                 raise SystemExit(f"{unit} {key}:问题清单计入 {got[unit][key]:g} 个,应为 {n}")
 
 
-def write_findings(path: Path, title: str, rows: list[list[object]]) -> None:
+PROVINCE_ABOVE = "汇总单位:省委农办　　来源:2024 年度省级督查、暗访、审计、考核评估和第三方评估"
+
+
+def write_findings(
+    path: Path,
+    title: str,
+    rows: list[list[object]],
+    above: str = PROVINCE_ABOVE,
+    head: Sequence[str] = FINDING_HEAD,
+) -> None:
+    """A findings list, one problem a row; ``head`` renames columns (被督查单位 for 单位名称)."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "问题清单"
-    above = "汇总单位:省委农办　　来源:2024 年度省级督查、暗访、审计、考核评估和第三方评估"
-    _title(ws, title, above, len(FINDING_HEAD))
-    ws.append(FINDING_HEAD)
-    _style_head(ws, 3, len(FINDING_HEAD))
+    _title(ws, title, above, len(head))
+    ws.append(list(head))
+    _style_head(ws, 3, len(head))
     for i, row in enumerate(rows, start=1):
         ws.append([i, *row])
         r = ws.max_row
-        for c in range(1, len(FINDING_HEAD) + 1):
+        for c in range(1, len(head) + 1):
             cell = ws.cell(r, c)
             cell.font = Font(name="宋体", size=11)
             cell.border = BORDER
