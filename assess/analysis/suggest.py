@@ -137,6 +137,10 @@ def _out_of_bounds(
     return None
 
 
+def input_specs(plan: Plan) -> dict[str, Any]:
+    return {s.key: s for s in plan.read.inputs}
+
+
 def _max_of(plan: Plan, ind: PlanIndicator, specs: Mapping[str, Any]) -> float | None:
     """The largest value the indicator can take (its declared max), if any."""
     spec = specs.get(ind.key)
@@ -350,6 +354,10 @@ def _cohort_suggestion(
     changes = solve_inputs(plan, ind, p, needed, lower, False) if ind.formula else []
     said, feasible = _changes_text(changes)
     text += said
+    if not lower and ind.unit == "%" and needed > 100 + EPS and _max_of(plan, ind, input_specs(plan)) is None:
+        # a share measured against the others' average can ask for more than the whole
+        text += ";所需数值超过 100%,实际难以达到"
+        feasible = False
     return Suggestion(
         id=ind.id,
         name=ind.name,
@@ -382,7 +390,9 @@ def bonus_suggestions(plan: Plan, result: UnitResult) -> tuple[list[Suggestion],
     room = None if cap is None else max(0.0, cap - min(raw, cap))
     out: list[Suggestion] = []
     if room is not None and room <= EPS:
-        notes.append(f"加分已达合计上限 {fmt(cap)} 分,再取得加分项也不能增加总分")
+        notes.append(
+            f"{plan.bonus_word}已达合计上限 {fmt(cap)} 分,再取得{plan.bonus_word}项也不能增加总分"
+        )
         return out, notes
     for item in section.items:
         if not plan.has_bonus(result.group, item.id):
@@ -392,7 +402,8 @@ def bonus_suggestions(plan: Plan, result: UnitResult) -> tuple[list[Suggestion],
         if left <= EPS:
             continue
         gain = left if room is None else min(left, room)
-        capped = f"(受加分合计上限 {fmt(cap)} 分限制)" if room is not None and room < left - EPS else ""
+        word = plan.bonus_word  # 加分, or the scheme's own name (附加分)
+        capped = f"(受{word}合计上限 {fmt(cap)} 分限制)" if room is not None and room < left - EPS else ""
         out.append(
             Suggestion(
                 id=item.id,
@@ -406,7 +417,7 @@ def bonus_suggestions(plan: Plan, result: UnitResult) -> tuple[list[Suggestion],
                 aim="加分",
                 lost=0.0,
                 gain=plan.round(gain),
-                text=f"加分项“{item.name}”尚可加 {plan.round.text(gain)} 分{capped}",
+                text=f"{word}项“{item.name}”尚可加 {plan.round.text(gain)} 分{capped}",
             )
         )
     return out, notes

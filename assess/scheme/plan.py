@@ -439,7 +439,12 @@ def _env_reads(plan: Plan, group: str | None = None) -> set[str]:
     if s.penalties is not None:
         names.update(item.field or item.id for item in s.penalties.items)
     names.update(part.field or part.id for part in s.composition if part.source != "categories")
-    names.update(spec.part_of for spec in plan.read.inputs if spec.part_of)  # explain's limits
+    # explain's limits: the whole a part may not exceed (for one group: only of the parts it reads)
+    names.update(
+        spec.part_of
+        for spec in plan.read.inputs
+        if spec.part_of and (group is None or spec.key in names or spec.name in names)
+    )
     return names
 
 

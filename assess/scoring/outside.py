@@ -29,12 +29,19 @@ def not_in_set(plan: Plan, ind: PlanIndicator, p: Prepared, group: str) -> None:
     finding = Finding(
         "not-in-set",
         f"单位“{p.unit.unit}”属{group}组,该组不考核指标 {ind.id}“{ind.name}”,"
-        f"填报的 {fmt_value(v.number, ind.unit)} 未计分",
+        f"填报的 {_said(v.raw, v.number, ind.unit)} 未计分",
         Location(file=v.file or p.unit.file, sheet=sheet or None, cell=cell or None),
         "warning",
     )
     if finding not in p.unit.findings:
         p.unit.findings.append(finding)
+
+
+def _said(raw: object, number: float, unit: str | None) -> str:
+    """The value as the clerk wrote it where it is a word (a rating, 较好), else the number."""
+    if isinstance(raw, str) and raw.strip() and not raw.strip()[0].isdigit():
+        return f"“{raw.strip()}”"
+    return fmt_value(number, unit)
 
 
 def check_outside(plan: Plan, unit: UnitData) -> None:

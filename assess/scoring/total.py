@@ -173,7 +173,7 @@ def _bonus(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
         elif item.rule.type == "boolean":
             basis = "不符合加分条件,不加分"
         out.append(Adjustment(item.id, item.name, value, score, basis, item.department))
-    return out, _capped(plan, out, section.cap, "bonus-cap", "加分")
+    return out, _capped(plan, out, section.cap, "bonus-cap", plan.bonus_word)
 
 
 def _penalties(plan: Plan, p: Prepared) -> tuple[list[Adjustment], float]:
