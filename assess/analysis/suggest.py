@@ -354,7 +354,7 @@ def _cohort_suggestion(
     changes = solve_inputs(plan, ind, p, needed, lower, False) if ind.formula else []
     said, feasible = _changes_text(changes)
     text += said
-    if not lower and ind.unit == "%" and needed > 100 + EPS and _max_of(plan, ind, input_specs(plan)) is None:
+    if feasible and not lower and ind.unit == "%" and needed > 100 + EPS and _max_of(plan, ind, input_specs(plan)) is None:
         # a share measured against the others' average can ask for more than the whole
         text += ";所需数值超过 100%,实际难以达到"
         feasible = False

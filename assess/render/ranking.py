@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from assess import __version__
-from assess.levels import LevelWords, group_words, mixed
+from assess.levels import LevelWords, group_words, mixed, units_title
 from assess.scoring.numbers import fmt, fmt_value
 from assess.scoring.ranking import groups_of, place_text, table_key
 from assess.scoring.statistics import average_text, basis_note, worse_units
@@ -54,6 +54,18 @@ def _blocks(plan: Plan, results: list[UnitResult], overall: bool) -> list[tuple[
         name = plan.group_names.get(gid, "未分组") if gid else "未分组"
         out.append((name, sorted(grouped[gid], key=table_key)))
     return out
+
+
+def _absent_columns(plan: Plan, members: list[Any], overall: bool) -> set[int]:
+    """Table columns (by index) of the categories a group's set leaves out entirely."""
+    if not plan.sets or overall or not members:
+        return set()
+    points = plan.category_points(members[0].group)
+    return {2 + i for i, p in enumerate(points) if not p}
+
+
+def _without(items: list[Any], gone: set[int]) -> list[Any]:
+    return [x for i, x in enumerate(items) if i not in gone]
 
 
 def category_scores(plan: Plan, r: Any) -> dict[str, float | None]:
@@ -119,19 +131,28 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
                 row.append((r.previous or {}).get("rank_change", "—"))
             rows.append(row)
         own = own_words(plan, members, bool(doc.get("overall")))
+        block_heads = [own.header if own and h == "单位" else h for h in headers]
+        ncat = len(cats) + len(parts)
+        widths = [5, 12, *([8] * ncat), 6, 6, 8, 6] + ([6] if has_prev else [])
+        gone = _absent_columns(plan, members, bool(doc.get("overall")))
+        if gone:  # categories this group is not assessed on (分类考核): no column of dashes
+            block_heads, widths = _without(block_heads, gone), _without(widths, gone)
+            rows = [_without(row, gone) for row in rows]
         blocks.append(
             {
                 "title": f"{name}({len(members)} 个{own.unit if own else ''})",
-                "headers": [own.header if own and h == "单位" else h for h in headers],
+                "headers": block_heads,
                 "unit": own.header if own else "单位",
                 "rows": rows,
                 "members": members,
+                "widths": widths,
+                "num_cols": tuple(range(2, 2 + ncat - len(gone) + 3)),
             }
         )
     n = len(results)
     counts = {g: sum(1 for r in results if r.grade == g) for g in plan.grade_names}
     graded = ",".join(f"评为“{g}”的 {c} 个" for g, c in counts.items() if c)
-    overview = f"按照《{plan.scheme.title}》,对 {n} 个单位进行了考核评分。" + (
+    overview = f"按照《{plan.scheme.title}》,对 {n} 个{units_title(plan) or '单位'}进行了考核评分。" + (
         f"{graded}。" if graded else ""
     )
     grade_lines = []

@@ -414,7 +414,8 @@ def relative(
     elif raw < floor:
         limit = f"(下限 {fmt(floor)} 分)"
     return score, (
-        f"实际值 {_v(value, unit)} {pos}{st.scope}平均 {_v(avg, unit)},"
+        # the average named, then where the value stands: "低于全体平均 84.87%" would read as a gap
+        f"实际值 {_v(value, unit)},{st.scope}平均 {_v(avg, unit)}({pos}平均),"
         f"平均值得 {fmt(at)} 分,按比例得 {fmt(score)} 分{limit}"
     )
 

@@ -133,9 +133,71 @@ def composition_documents() -> dict[str, str]:
     return {"ranking-composition.html": ranking, "scoresheet-composition-湘潭县.html": sheet}
 
 
+# The bundled schemes of other levels: (scheme, the units' folder, units whose score sheets are kept)
+LEVEL_ROUNDS = {
+    "township": ("township-2024", EXAMPLES / "township" / "乡镇填报", ("杨林乡", "青山街道")),
+    "department": (
+        "department-2024",
+        EXAMPLES / "departments" / "部门填报",
+        ("市住房和城乡建设局", "市文化旅游广电体育局"),
+    ),
+}
+
+
+@lru_cache(maxsize=2)
+def level_cohort(level: str) -> tuple[Any, list[Any], dict[str, Any]]:
+    """A bundled round of another level read and ranked as ``assess rank`` does."""
+    from assess.commands.common import document, load_plan, locate, read_inputs
+    from assess.commands.rank import RANK_FORMAT, default_title
+    from assess.scoring.engine import score_units
+    from assess.scoring.ranking import indicator_statistics, rank_cohort
+
+    scheme, folder, _units = LEVEL_ROUNDS[level]
+    plan = load_plan(scheme)
+    data = read_inputs(plan, [folder], jobs=1, located=locate(plan, [folder]))
+    results = score_units(plan, data.units)
+    rank_cohort(plan, results)
+    order = list(plan.group_names)
+    ordered = sorted(
+        results, key=lambda r: (order.index(r.group) if r.group in order else 99, r.rank or 0, r.unit)
+    )
+    extra = {
+        "title": default_title(plan),
+        "issuer": plan.scheme.issuer,
+        "overall": False,
+        "previous": None,
+        "groups": [{"id": g.id, "name": g.name} for g in plan.scheme.groups],
+        "statistics": indicator_statistics(plan, results),
+        "refused": [],
+    }
+    doc = document(plan, ordered, data.files, report_date=DATE, kind=RANK_FORMAT, extra=extra)
+    return plan, ordered, doc
+
+
+def level_documents() -> dict[str, str]:
+    """The ranking notice and two score sheets (one per group) of each bundled level."""
+    from assess.render.ranking import render_ranking
+    from assess.render.scoresheet import render_score_sheet
+
+    docs: dict[str, str] = {}
+    for level, (_scheme, _folder, units) in LEVEL_ROUNDS.items():
+        plan, ordered, doc = level_cohort(level)
+        ranking = render_ranking(plan, ordered, doc, "html")
+        assert isinstance(ranking, str)
+        docs[f"ranking-{level}.html"] = ranking
+        for unit in units:
+            result = next(r for r in ordered if r.unit == unit)
+            sheet = render_score_sheet(plan, result, "html", report_date=DATE, cohort=ordered)
+            assert isinstance(sheet, str)
+            docs[f"scoresheet-{level}-{unit}.html"] = sheet
+    return docs
+
+
 def documents() -> dict[str, str]:
     """Every document kind assess renders, normalised, by golden file name."""
     docs = {"ranking.html": normalise(ranking_html())}
+    for name, html in level_documents().items():
+        docs[name] = normalise(html)
     for unit in SHEET_UNITS:
         docs[f"scoresheet-{unit}.html"] = normalise(scoresheet_html(unit))
     for name, html in composition_documents().items():
