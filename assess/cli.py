@@ -416,7 +416,33 @@ def template_cmd(
     help="输出文件夹。",
 )
 @data_option
+@click.option(
+    "--min-lost",
+    type=click.FloatRange(min=0),
+    metavar="分数",
+    help="指标失分至少多少分才列入整改清单(默认 0.5,或方案 rectify 中的 min_lost);0 表示不按失分筛选。",
+)
+@click.option(
+    "--min-share",
+    type=click.FloatRange(min=0, max=1),
+    metavar="比例",
+    help="失分至少占该项分值的比例才列入(0 至 1,默认 0.1 即 10%,或方案中的 min_share);0 表示不按比例筛选。",
+)
+@click.option(
+    "--below-average/--no-below-average",
+    "below_average",
+    default=None,
+    help="只列入实际值差于平均值的指标(平均值取自 assess rank 输出的评分结果);默认按方案,方案未写则不比较。",
+)
+@click.option(
+    "--all-lost", is_flag=True, help="列出全部失分指标,不按上述标准筛选;扣分项和一票否决事项总是列入。"
+)
 @click.option("--no-backup", is_flag=True, help="更新台账时不保留旧版本备份。")
+@click.option(
+    "--split-by-unit",
+    is_flag=True,
+    help="另为每个单位写一份只含本单位问题的台账(整改台账_单位名称.xlsx),版式与台账相同,便于分发和打印。",
+)
 @click.option("--title", metavar="标题", help="文档标题。")
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位。")
 def rectify_cmd(
@@ -429,15 +455,25 @@ def rectify_cmd(
     formats: tuple[str, ...],
     output: Path,
     data: tuple[str, ...],
+    min_lost: float | None,
+    min_share: float | None,
+    below_average: bool | None,
+    all_lost: bool,
     no_backup: bool,
+    split_by_unit: bool,
     title: str | None,
     issuer: str | None,
 ) -> None:
     """生成整改清单,建立或更新整改台账,统计整改进度。
 
     已有台账中人工填写的状态、责任人、措施、日期、佐证和备注不会被覆盖,任何一行都不会被删除。
+    整改状态:未开始、整改中、已完成（待认定）、已销号、长期坚持、不涉及;“整改措施”表可为一个问题
+    填写多条措施。每次运行报告上次以来的变化、本期新完成和各单位逾期问题。
+    指标失分较少的(默认不足 0.5 分或不足该项分值的 10%)不新增到台账,在输出中合计说明;
+    已在台账中的问题照常更新。
     """
     from assess.commands.rectify_cli import run_rectify_cli
+    from assess.rectify.problems import Screen
 
     day = parse_date(as_of, "--as-of") or date.today()
     run = run_rectify_cli(
@@ -453,9 +489,12 @@ def rectify_cmd(
         issuer,
         title,
         data_opts=list(data),
+        screen=Screen(min_lost, min_share, below_average, all_lost),
+        split_by_unit=split_by_unit,
     )
     echo_run(run)
 
 
 # Analysis commands (explain, diff) live in their own module and register themselves on `main`.
 from assess import cli_analysis as _cli_analysis  # noqa: E402,F401
+from assess import cli_export as _cli_export  # noqa: E402,F401  (assess export: 向上级报送)

@@ -354,7 +354,13 @@ def _cohort_suggestion(
     changes = solve_inputs(plan, ind, p, needed, lower, False) if ind.formula else []
     said, feasible = _changes_text(changes)
     text += said
-    if feasible and not lower and ind.unit == "%" and needed > 100 + EPS and _max_of(plan, ind, input_specs(plan)) is None:
+    if (
+        feasible
+        and not lower
+        and ind.unit == "%"
+        and needed > 100 + EPS
+        and _max_of(plan, ind, input_specs(plan)) is None
+    ):
         # a share measured against the others' average can ask for more than the whole
         text += ";所需数值超过 100%,实际难以达到"
         feasible = False
@@ -390,9 +396,7 @@ def bonus_suggestions(plan: Plan, result: UnitResult) -> tuple[list[Suggestion],
     room = None if cap is None else max(0.0, cap - min(raw, cap))
     out: list[Suggestion] = []
     if room is not None and room <= EPS:
-        notes.append(
-            f"{plan.bonus_word}已达合计上限 {fmt(cap)} 分,再取得{plan.bonus_word}项也不能增加总分"
-        )
+        notes.append(f"{plan.bonus_word}已达合计上限 {fmt(cap)} 分,再取得{plan.bonus_word}项也不能增加总分")
         return out, notes
     for item in section.items:
         if not plan.has_bonus(result.group, item.id):

@@ -41,6 +41,7 @@ from assess.rectify.progress import Progress
 
 if TYPE_CHECKING:
     from assess.commands.output import Outputs
+    from assess.rectify.problems import Omitted, Screen
 
 LEDGER_NAME = "整改台账.xlsx"
 JSON_NAME = "整改情况.json"
@@ -52,7 +53,8 @@ FORMATS = frozenset({"xlsx", "html", "doc", "json"})
 # dates written to the ledger must stay within what Python and Excel can hold.
 MIN_AS_OF = dt.date(2000, 1, 1)
 MAX_AS_OF = dt.date(2099, 12, 31)
-Scorer = Callable[[list[Path]], list[dict[str, Any]]]
+# paths → units (``UnitResult.to_dict()``), or a results document with ``units`` and ``statistics``
+Scorer = Callable[[list[Path]], list[dict[str, Any]] | dict[str, Any]]
 
 
 @dataclass
@@ -67,6 +69,10 @@ class RectifyReport:
     written: list[Path] = field(default_factory=list)
     backup: Path | None = None
     ledger_written: bool = False
+    omitted: Omitted | None = None  # lost points the screen left off (docs/rectify.md 失分问题的筛选)
+    lifecycle: Any = None  # assess.rectify.lifecycle.Lifecycle: what each row counts as
+    unit_order: list[str] = field(default_factory=list)
+    upgraded_from: int | None = None  # the ledger's format before this run upgraded it
 
     @property
     def has_errors(self) -> bool:
@@ -74,11 +80,12 @@ class RectifyReport:
 
     def summary(self) -> str:
         """One line for the terminal: what changed and where the figures stand."""
-        s = self.stats
-        return (
-            f"新增 {len(s.added)} 条,更新 {len(s.updated)} 条,本轮未再发现 {len(s.not_seen)} 条;"
-            f"{self.progress.overall.sentence()}"
-        )
+        from assess.rectify.cycle import summary_lines
+
+        text = f"{self.stats.sentence()};{self.progress.overall.sentence()}"
+        text = "\n".join([text, *summary_lines(self.progress, self.stats, self.unit_order)])
+        left = self.omitted.sentence() if self.omitted is not None else ""
+        return f"{text}\n{left}" if left else text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,15 +94,29 @@ class RectifyReport:
             "ledger": str(self.ledger),
             "ledger_written": self.ledger_written,
             "backup": str(self.backup) if self.backup else None,
-            "changes": self.stats.to_dict(),
+            "changes": self.stats.to_dict(self.unit_order),
+            "omitted": self.omitted.to_dict() if self.omitted is not None else None,
             "progress": self.progress.to_dict(),
-            "problems": [row_dict(r, self.as_of) for r in self.rows],
+            "problems": [row_dict(r, self.as_of, self.lifecycle) for r in self.rows],
+            "measures": self._measures(),
             "findings": [f.to_dict() for f in self.findings],
             "written": [str(p) for p in self.written],
         }
 
+    def _measures(self) -> list[dict[str, Any]]:
+        from assess.rectify.progress import _late
 
-def row_dict(row: Row, as_of: dt.date) -> dict[str, Any]:
+        if self.lifecycle is None:
+            return []
+        return [
+            m.to_dict(counted, _late(m.deadline, counted, self.as_of))
+            for pairs in self.lifecycle.measures.values()
+            for m, counted in pairs
+        ]
+
+
+def row_dict(row: Row, as_of: dt.date, lifecycle: Any = None) -> dict[str, Any]:
+    from assess.rectify.cycle import row_extra
     from assess.rectify.progress import is_overdue
 
     def text(column: str) -> str | None:
@@ -121,9 +142,10 @@ def row_dict(row: Row, as_of: dt.date) -> dict[str, Any]:
         "evidence": text(C_EVIDENCE),
         "remark": text(C_REMARK),
         "check": text(C_CHECK),
-        "overdue": is_overdue(row, as_of),
+        "overdue": is_overdue(row, as_of, lifecycle.of(row) if lifecycle is not None else None),
         "sheet": row.sheet,
         "row": row.row,
+        **row_extra(row, lifecycle, as_of),
     }
 
 
@@ -141,8 +163,10 @@ def _score_problems(
     as_of: dt.date,
     findings: list[Finding],
     scorer: Scorer | None,
+    screen: Screen,
+    omitted: Omitted,
 ) -> tuple[list[Problem], set[tuple[str, str]], list[str]]:
-    from assess.rectify.problems import load_results, problems_from_results
+    from assess.rectify.problems import problems_from_results, read_results, statistics_of, units_of
 
     plan = _load_plan(scheme)
     units: dict[str, tuple[dict[str, Any], str]] = {}
@@ -152,12 +176,16 @@ def _score_problems(
             f"“{workbooks[0]}”不是评分结果 JSON;请先用 assess score --format json 评分,"
             "再把输出的 JSON 文件交给 assess rectify"
         )
-    batches: list[tuple[str, list[dict[str, Any]]]] = [
-        (str(p), load_results(p)) for p in results if p.suffix.lower() == ".json"
+    batches: list[tuple[str, list[dict[str, Any]], dict[str, dict[str, Any]]]] = [
+        (str(p), *read_results(p)) for p in results if p.suffix.lower() == ".json"
     ]
     if workbooks and scorer is not None:
-        batches.append(("、".join(str(p) for p in workbooks), scorer(workbooks)))
-    for file, data in batches:
+        scored = scorer(workbooks)
+        name = "、".join(str(p) for p in workbooks)
+        batches.append((name, units_of(scored, workbooks[0]), statistics_of(scored)))
+    stats_of: dict[str, dict[str, dict[str, Any]]] = {}
+    for file, data, stats in batches:
+        stats_of[file] = stats
         for unit in data:
             name = clean_text(str(unit["unit"]))
             if name in units:
@@ -171,8 +199,28 @@ def _score_problems(
                 )
             units[name] = (unit, file)
     problems: list[Problem] = []
+    omitted.criteria = screen.limits(plan).words()
     for unit, file in units.values():
-        problems += problems_from_results(plan, [unit], as_of, file=file, findings=findings)
+        problems += problems_from_results(
+            plan,
+            [unit],
+            as_of,
+            file=file,
+            findings=findings,
+            screen=screen,
+            omitted=omitted,
+            statistics=stats_of[file],
+        )
+    if omitted.no_average:
+        findings.append(
+            Finding(
+                "rectify-average",
+                "评分结果中没有各指标的平均值(assess rank 输出的 JSON 才有),"
+                "“差于平均值”的列入标准未起作用,这些指标按失分列入",
+                Location(file=next(iter(stats_of), None)),
+                "warning",
+            )
+        )
     origin = f"score:{plan.scheme.id}"
     scope = {(origin, name) for name in units}
     order = [u.name for u in plan.scheme.units]
@@ -224,14 +272,25 @@ def run_rectify(
     scorer: Scorer | None = None,
     lock_timeout: float | None = None,
     sources: list[Path] | None = None,
+    screen: Screen | None = None,
+    split_by_unit: bool = False,
 ) -> RectifyReport:
-    """Build or update the ledger and write the documents; see docs/rectify.md."""
+    """Build or update the ledger and write the documents; see docs/rectify.md.
+
+    ``screen`` decides which lost points are listed (default: the scheme's
+    ``rectify:`` limits, else 0.5 point and 10 %); one the ledger already
+    holds is always passed on, so a re-run never marks it 本轮未再发现.
+    """
+    from assess.rectify import cycle
+    from assess.rectify.breakdown import write_progress_sheet
+    from assess.rectify.claim import split_shared
     from assess.rectify.ledger import LAYOUTS, new_ledger, write_meta
     from assess.rectify.ledger_read import open_ledger
+    from assess.rectify.lifecycle import upgrade_note
     from assess.rectify.lock import DEFAULT_TIMEOUT, LedgerLock, real_path, refuse_if_open
     from assess.rectify.merge import merge
-    from assess.rectify.progress import compute
-    from assess.rectify.sheets import write_summary
+    from assess.rectify.problems import Omitted, Screen
+    from assess.rectify.sheets import print_layout, write_summary
     from assess.render.atomic import atomic_path, copy_atomic
     from assess.workbook.marker import LEDGER as LEDGER_KIND
     from assess.workbook.marker import mark
@@ -252,8 +311,11 @@ def run_rectify(
     problems: list[Problem] = []
     scope: set[tuple[str, str]] = set()
     order: list[str] = []
+    omitted = Omitted()
     if results:
-        problems, scope, order = _score_problems(scheme_path, results, as_of, notes, scorer)
+        problems, scope, order = _score_problems(
+            scheme_path, results, as_of, notes, scorer, screen or Screen(), omitted
+        )
     if findings:
         problems += _finding_problems(findings, notes)
         scope |= {(f"findings:{p.name}", "*") for p in findings}
@@ -287,6 +349,14 @@ def run_rectify(
         existed = real.exists()
         book = open_ledger(target) if existed else new_ledger(layout)
         notes.extend(book.warnings)
+        upgraded_from = cycle.upgrade_if_old(book)
+        year, scheme_units = cycle.scheme_facts(scheme_path)
+        order = cycle.unit_order(order or scheme_units, problems, book)
+        problems = split_shared(problems, order, notes)
+        if omitted.problems:  # the screen decides what is added, never what the ledger keeps
+            held = set(book.meta) | {row.id for row in book.rows}  # problem keys (and format-1 ids)
+            problems += [p for p in omitted.problems if p.id in held]
+            omitted.problems = [p for p in omitted.problems if p.id not in held]
         if existed and layout != book.layout and layout != "single":
             notes.append(
                 Finding(
@@ -296,13 +366,27 @@ def run_rectify(
                     "warning",
                 )
             )
-        stats = merge(book, problems, as_of, scope, notes)
-        progress = compute(book.rows, as_of, order)
-        if not existed or stats.changed or book.updated != as_of.isoformat():
+        stats = merge(book, problems, as_of, scope, notes, year=year, unit_order=order)
+        done = cycle.figures(book, stats, as_of, order, upgraded_from)
+        progress = done.progress
+        notes.extend(done.lifecycle.findings)
+        if split_by_unit:  # a file in the way of a unit's workbook stops the run before the ledger is written
+            from assess.rectify.unit_books import check_unit_books
+
+            check_unit_books(done.rows, progress, out_dir, outputs, target)
+        if (
+            upgraded_from is not None
+            or not existed
+            or stats.changed
+            or done.changed
+            or book.updated != as_of.isoformat()
+        ):
             write_summary(book, progress, f"{title or '问题'}整改台账汇总")
-            write_meta(book, as_of)
+            write_progress_sheet(book, progress)
+            print_layout(book, f"{title or '问题'}整改台账")  # printing set up where it is not yet
+            write_meta(book, as_of, done.period)
             refuse_if_open(target)  # opened while this run was merging: still nothing written
-            if existed and backup:
+            if existed and (backup or upgraded_from is not None):  # an upgrade always keeps the old file
                 saved_backup = backup_path(real, as_of)
                 refusal = f"更新前无法备份台账“{target}”({{error}}),台账未作任何修改"
                 copy_atomic(real, saved_backup, refusal)
@@ -323,21 +407,32 @@ def run_rectify(
             ledger_written = True
         else:
             ledger_written = False
+        if upgraded_from is not None:
+            notes.append(upgrade_note(book, upgraded_from, str(saved_backup) if saved_backup else None))
 
     report = RectifyReport(
         ledger=target,
         as_of=as_of,
         progress=progress,
-        rows=list(book.rows),
+        rows=done.rows,
         problems=problems,
         stats=stats,
         findings=notes,
         backup=saved_backup,
         ledger_written=ledger_written,
+        omitted=omitted if results else None,
+        lifecycle=done.lifecycle,
+        unit_order=order,
+        upgraded_from=upgraded_from,
     )
     if ledger_written:
         report.written.append(target)
     outputs.read([target], "整改台账")  # the documents never land on the ledger either
+    if split_by_unit:
+        from assess.rectify.unit_books import write_unit_books
+
+        heading = f"{title or '问题'}整改台账"
+        report.written += write_unit_books(report.rows, progress, out_dir, heading, outputs.write)
     report.written += _documents(report, out_dir, formats, issuer, title, outputs)
     return report
 
@@ -402,9 +497,17 @@ def _documents(
         for tally in report.progress.units:
             rows = [r for r in report.rows if r.unit == tally.name]
             doc_title = f"{tally.name}{title or '问题'}整改清单"
+            left = report.omitted.of_unit(tally.name).sentence(checklist=True) if report.omitted else ""
             data = render(
                 "checklist.html.j2",
-                checklist_context(tally.name, rows, tally, as_of),
+                checklist_context(
+                    tally.name,
+                    rows,
+                    tally,
+                    as_of,
+                    omitted=left,
+                    counted=report.lifecycle.status if report.lifecycle is not None else None,
+                ),
                 title=doc_title,
                 issuer=issuer,
                 as_of=as_of,

@@ -5,26 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS
 
+if TYPE_CHECKING:
+    from assess.rectify.problems import Screen
 
-def score_workbooks(
-    scheme: str, paths: list[Path], data_opts: list[str] | None = None
-) -> list[dict[str, Any]]:
-    """Workbooks given to ``rectify`` are scored as one cohort, as ``assess rank`` would."""
+
+def score_workbooks(scheme: str, paths: list[Path], data_opts: list[str] | None = None) -> dict[str, Any]:
+    """Workbooks given to ``rectify`` are scored as one cohort, as ``assess rank`` would, with
+    the indicator statistics a ranking carries (the averages ``below_average`` compares with)."""
     from assess.commands.common import load_plan, locate, read_inputs
     from assess.scoring.engine import score_units
-    from assess.scoring.ranking import rank_cohort
+    from assess.scoring.ranking import indicator_statistics, rank_cohort
 
     plan = load_plan(scheme)
     data = read_inputs(plan, paths, located=locate(plan, paths, data_opts or []))
     results = score_units(plan, data.units)
+    stats: list[dict[str, Any]] = []
     if len(results) > 1:
         rank_cohort(plan, results)
-    return [r.to_dict() for r in results]
+        stats = indicator_statistics(plan, results)
+    return {"units": [r.to_dict() for r in results], "statistics": stats}
 
 
 def run_rectify_cli(
@@ -40,6 +44,8 @@ def run_rectify_cli(
     issuer: str | None,
     title: str | None,
     data_opts: list[str] | None = None,
+    screen: Screen | None = None,
+    split_by_unit: bool = False,
 ) -> Run:
     from assess.commands.common import load_plan, locate
     from assess.commands.rectify import run_rectify
@@ -61,6 +67,8 @@ def run_rectify_cli(
         title,
         scorer=lambda paths: score_workbooks(scheme, paths, data_opts),
         sources=[p for files in located.values() for p in files],
+        screen=screen,
+        split_by_unit=split_by_unit,
     )
     run = Run(written=list(report.written))
     for finding in report.findings:

@@ -84,7 +84,7 @@ def run_template(
         outputs.file(output, "xlsx")
         written = outputs.write(output, _unit_template(plan, layout, units, unit))
         made.written.append((written, "填报模板"))
-        made.notes = others_note(plan, scheme)
+        made.notes = others_note(plan, scheme, _group_of(plan, units, unit) if layout == "county" else None)
         return made
     items = _items(plan, _chosen(plan, source), layout, units, unit)
     if output.suffix.lower() == ".xlsx":
@@ -108,13 +108,20 @@ def _chosen(plan: Plan, source: str) -> list[SourceSpec]:
 
     if not plan.sources:
         raise UsageError("方案没有写数据来源(sources),不能用 --source;不写 --source 即生成单位的填报模板")
+    from assess.sources.spec import LEDGER
+
     if source.strip().lower() == "all":
-        return list(plan.sources)
+        return [s for s in plan.sources if s.kind != LEDGER]  # a ledger is made by rectify, not filled in
     spec = find_source(source.strip(), plan.sources)
     if spec is None:
         raise UsageError(
             f"--source “{source}”不在方案的数据来源中(方案中的来源:{_known(plan)});"
             "写来源的编号或名称,或写 all 生成全部来源的模板"
+        )
+    if spec.kind == LEDGER:
+        raise UsageError(
+            f"来源“{spec.id}”是整改台账,由 assess rectify 生成和更新,没有填报模板;"
+            "新建台账:assess rectify -s 方案 评分结果.json -o 文件夹"
         )
     return [spec]
 
@@ -166,6 +173,14 @@ def scheme_units(plan: Plan) -> list[tuple[str, str | None]]:
     return [(u.name, groups.get(plan.group_ids.get(u.group or "", ""), u.group)) for u in plan.scheme.units]
 
 
+def _group_of(plan: Plan, units: list[tuple[str, str | None]], unit: str | None) -> str | None:
+    """The group (as named) of the one unit a county template is made for."""
+    name, group = units[0] if units else (unit, None)
+    if name and group is None and name in plan.unit_groups:
+        group = plan.group_names.get(plan.unit_groups[name])
+    return group
+
+
 def _unit_template(plan: Plan, layout: str, units: list[tuple[str, str | None]], unit: str | None) -> bytes:
     from assess.levels import mixed, words
     from assess.workbook.template import county_template, summary_template
@@ -175,29 +190,29 @@ def _unit_template(plan: Plan, layout: str, units: list[tuple[str, str | None]],
     if len(units) > 1:
         one = "单位" if mixed(plan) else words(plan.scheme.level).unit  # 一县一表, 一乡镇一表
         raise UsageError(f"一{one}一表的模板只能预填一个单位;多个单位请用 --layout summary,或逐个生成")
-    name, group = units[0] if units else (unit, None)
-    if name and group is None and name in plan.unit_groups:
-        group = plan.group_names.get(plan.unit_groups[name])
-    return county_template(plan, name, group)
+    name = units[0][0] if units else unit
+    return county_template(plan, name, _group_of(plan, units, unit))
 
 
-def others_note(plan: Plan, scheme: str) -> list[str]:
-    """The stderr lines saying what the unit's template leaves out, and how to make the rest."""
+def others_note(plan: Plan, scheme: str, group: str | None = None) -> list[str]:
+    """The stderr lines saying what the unit's template leaves out, and how to make the rest;
+    ``group``: the unit's group, whose template asks only for its own set (分类考核)."""
     from assess.sources.spec import KIND_WORDS, UNIT
 
     others = [s for s in plan.sources if s.kind != UNIT]
     if not others:
         return []
-    lines = [
-        f"此模板只含单位自己填报的 {len(plan.own_read.inputs)} 项;"
-        "以下数据由方案中的其他来源提供,不在此模板中:"
-    ]
+    skip = plan.read.optional.get(group or "", frozenset())
+    asked = sum(1 for s in plan.own_read.inputs if s.key not in skip)
+    lines = [f"此模板只含单位自己填报的 {asked} 项;以下数据由方案中的其他来源提供,不在此模板中:"]
     for s in others:
         names = [f.name for f in s.read.inputs]
         shown = "、".join(names[:5]) + (f" 等 {len(names)} 项" if len(names) > 5 else "")
         lines.append(f"  {s.id}({KIND_WORDS[s.kind]}){s.title}:{shown}")
     quoted = f'"{scheme}"' if any(c.isspace() for c in scheme) else scheme
-    first = others[0].id
+    first = next((s.id for s in others if s.kind != "ledger"), None)
+    if first is None:
+        return lines
     lines.append(
         f"生成这些来源的模板:assess template -s {quoted} --source {first} -o {first}.xlsx;"
         "全部来源:--source all -o 文件夹"

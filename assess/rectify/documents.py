@@ -34,10 +34,22 @@ def _date_label(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def checklist_context(unit: str, rows: list[Row], tally: Tally, as_of: dt.date) -> dict[str, Any]:
+def checklist_context(
+    unit: str,
+    rows: list[Row],
+    tally: Tally,
+    as_of: dt.date,
+    *,
+    omitted: str = "",
+    counted: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """``omitted``: the sentence on the unit's lost points the screen did not list (or "");
+    ``counted``: what each row (by 编号) counts as in the figures, when not what its cell says."""
     cells = []
     for i, r in enumerate(rows, start=1):
-        status = r.status + ("(逾期)" if is_overdue(r, as_of) else "")
+        as_counted = (counted or {}).get(r.id, r.status)
+        status = r.status + (f"(按{as_counted}统计)" if as_counted != r.status else "")
+        status += "(逾期)" if is_overdue(r, as_of, as_counted) else ""
         cells.append(
             [
                 i,
@@ -53,6 +65,7 @@ def checklist_context(unit: str, rows: list[Row], tally: Tally, as_of: dt.date) 
         "unit": unit,
         "intro": f"截至{_date_label(as_of)},{unit}{tally.sentence()}。",
         "rows": cells,
+        "omitted": omitted,
         "note": "整改时限为“立行立改”的须立即整改,“长期坚持”的须建立长效机制;"
         "完成整改后应逐项收集佐证材料,经核查验收后销号。",
     }
@@ -99,6 +112,7 @@ def progress_context(progress: Progress) -> dict[str, Any]:
     else:
         overdue_text = f"截至{_date_label(progress.as_of)},没有逾期未完成的整改问题。"
     return {
+        **_lifecycle_context(progress),
         "overview": f"截至{_date_label(progress.as_of)},{progress.overall.sentence()}。",
         "unit_rows": rows(progress.units),
         "dept_rows": rows(progress.departments),
@@ -114,8 +128,54 @@ def progress_context(progress: Progress) -> dict[str, Any]:
             ]
             for item in progress.overdue
         ],
-        "note": "完成率 = (已完成 + 已销号) ÷ 问题总数;逾期指整改时限早于统计截止日期且尚未完成。"
+        "note": "完成率 = (已完成(待认定)+ 已销号 + 长期坚持)÷ 问题总数;问题总数不含经认领不涉及的问题;"
+        "已完成未填完成日期或佐证材料、已销号未填认定单位或认定日期的,按整改中统计;"
+        "逾期指整改时限早于统计截止日期且尚未完成。"
         "同一问题由多个责任单位负责的,在各责任单位中分别统计。",
+    }
+
+
+def _figures(name: list[Any], t: Tally) -> list[Any]:
+    return [*name, t.total, t.done, t.in_progress, t.not_started, t.overdue, _pct(t.rate)]
+
+
+def _lifecycle_context(progress: Progress) -> dict[str, Any]:
+    """Sources, categories, measures, 不涉及 and 本期新完成 (docs/rectify.md, 整改进展情况)."""
+    sources = ";".join(t.short() for t in progress.sources)
+    if progress.since:
+        changes = (
+            f"{_date_label(dt.date.fromisoformat(progress.since))}以来,"
+            f"本期新完成 {len(progress.newly_done)} 条。"
+        )
+    else:
+        changes = f"本期新完成 {len(progress.newly_done)} 条。"
+    m = progress.measures
+    measures = f"{m.short()}" + (f",逾期未完成 {m.overdue} 条" if m.overdue else "") + "。" if m.total else ""
+    return {
+        "source_text": f"按问题来源:{sources}。" if sources else "",
+        "changes_text": changes,
+        "measures_text": measures,
+        "source_rows": [_figures([t.name], t) for t in progress.sources],
+        "unit_source_rows": [_figures([u, t.name], t) for u, t in progress.unit_sources],
+        "unit_category_rows": [_figures([u, t.name], t) for u, t in progress.unit_categories],
+        "overdue_units_text": [
+            f"{g['unit']}逾期未完成 {g['count']} 条:" + "、".join(i["id"] for i in g["items"]) + "。"
+            for g in progress.overdue_by_unit()
+        ],
+        "na_text": (
+            f"经各单位认领,以下 {len(progress.not_applicable)} 条问题不涉及本单位,未计入问题总数。"
+            if progress.not_applicable
+            else ""
+        ),
+        "na_rows": [
+            [
+                i["unit"],
+                i["id"],
+                {"text": i["description"], "align": "left"},
+                {"text": i["reason"] or "", "align": "left"},
+            ]
+            for i in progress.not_applicable
+        ],
     }
 
 

@@ -159,6 +159,20 @@ def _number(value: Any) -> float | bool | None:
     return number if math.isfinite(number) else False  # NaN, inf, 1e400
 
 
+def _refuse_own_output(path: Path, kind: str | None) -> None:
+    """A workbook assess wrote (the ledger, a unit's copy of it, a report) is not a findings
+    workbook: read as one, every problem in it would come back as a new one.  A blank
+    findings template (``assess template --source``) is one."""
+    from assess.workbook.marker import TEMPLATE, label
+
+    if kind is not None and kind != TEMPLATE:
+        raise LedgerError(
+            f"“{path.name}”是 assess 生成的{label(kind)},不是督查发现问题清单,不作为问题清单读取;"
+            "更新台账请用 --ledger 指定台账",
+            Location(file=str(path)),
+        )
+
+
 def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
     """The problems in one findings workbook; problems with cells are appended to ``findings``."""
     path = Path(path)
@@ -167,6 +181,7 @@ def read_findings(path: Path, findings: list[Finding]) -> list[Problem]:
     out: list[Problem] = []
     seen: dict[str, str] = {}
     with open_book(path) as book:
+        _refuse_own_output(path, book.output_kind)
         headers, best = find_headers(book, REQUIRED)
         if not headers:
             missing, where = missing_columns(best, REQUIRED)

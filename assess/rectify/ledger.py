@@ -8,8 +8,13 @@ columns, other sheets) is kept.  Columns are found by their header text, in
 any order.
 
 A very hidden sheet ``_assess`` carries the format version, the layout and,
-per problem, what was last generated and the last status seen — which is
-how a re-run tells a person's edit from text it wrote itself.
+per problem, its stable key (what the inputs call it), its 编号 in the ledger,
+what was last generated and the last status seen — which is how a re-run
+tells a person's edit from text it wrote itself, and what changed since.
+
+Format 2 (the life cycle) adds the key → 编号 mapping, 认定单位/认定日期/
+不涉及理由 columns and the 整改措施 sheet; a format-1 ledger is upgraded in
+place (:func:`assess.rectify.lifecycle.upgrade`).
 """
 
 from __future__ import annotations
@@ -33,19 +38,36 @@ from assess.rectify.model import (
     canonical,
 )
 
-FORMAT = "assess.ledger/1"
+FORMAT = "assess.ledger/2"
 FORMAT_PREFIX = "assess.ledger/"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 META_SHEET = "_assess"
 SUMMARY_SHEET = "汇总"
 HISTORY_SHEET = "变更记录"
 SINGLE_SHEET = "整改台账"
+MEASURES_SHEET = "整改措施"  # default titles; the hidden sheet keeps the ones in use
+PROGRESS_SHEET = "进度"
 RESERVED = (META_SHEET, SUMMARY_SHEET, HISTORY_SHEET)
 LAYOUTS = ("single", "per-unit")
 HISTORY_COLUMNS = ("时间", "编号", "字段", "原值", "新值")
 HEADER_ROWS = 5  # the header is looked for in the first rows of a sheet
-META_HEAD = ("编号", "来源", "单位名称", "整改状态", "首次发现", "最近发现", *GENERATED)
-META_FIRST_ROW = 7  # meta rows 1–5: key/value pairs; 6: META_HEAD
+META_HEAD_V1 = ("编号", "来源", "单位名称", "整改状态", "首次发现", "最近发现", *GENERATED)
+META_HEAD = (
+    "键",
+    "编号",
+    "来源",
+    "单位名称",
+    "整改状态",
+    "首次发现",
+    "最近发现",
+    "完成于",
+    "共性",
+    *GENERATED,
+)
+META_PAIRS = 9  # meta rows 1–9: key/value pairs (format 1 used rows 1–5)
+META_FIRST_ROW_V1 = 7  # format 1: row 6 META_HEAD_V1, problems from row 7
+META_FIRST_ROW = 12  # format 2: row 11 META_HEAD, problems from row 12
+MANUAL_KEY = "manual:"  # key of a row a person added: ``manual:`` + its 编号
 DATE_FORMAT = "yyyy-mm-dd"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -90,6 +112,9 @@ class MetaEntry:
     first_seen: str
     last_seen: str
     generated: dict[str, str] = field(default_factory=dict)  # column → canonical text
+    id: str = ""  # the row's 编号 (format 1: the key itself)
+    done_on: str = ""  # as-of date of the run that first saw it complete (ISO), "" while not
+    group: str = ""  # key of the shared problem it was split from
 
 
 @dataclass(slots=True)
@@ -115,11 +140,20 @@ class LedgerBook:
     history_next: int = 2
     updated: str = ""  # as-of date of the last write (ISO)
     warnings: list[Finding] = field(default_factory=list)
+    version: int = FORMAT_VERSION  # the format it was read in; < FORMAT_VERSION until upgraded
+    period: str = ""  # as-of date of the run before the last one with a later date (ISO)
+    measures_sheet: str = MEASURES_SHEET
+    progress_sheet: str = PROGRESS_SHEET
+    measures: list[Any] = field(default_factory=list)  # assess.rectify.lifecycle.Measure
 
     # ---- lookups -------------------------------------------------------------
 
     def by_id(self) -> dict[str, Row]:
         return {r.id: r for r in self.rows}
+
+    def keys_by_id(self) -> dict[str, str]:
+        """编号 → key of its hidden-sheet entry."""
+        return {e.id: k for k, e in self.meta.items()}
 
     def sheet(self, title: str) -> DataSheet:
         return next(s for s in self.sheets if s.title == title)
@@ -167,11 +201,14 @@ def new_ledger(layout: str) -> LedgerBook:
     if layout == "single":
         new_data_sheet(book, SINGLE_SHEET)
     new_history_sheet(wb)
+    from assess.rectify.lifecycle import new_measures_sheet
+
+    new_measures_sheet(book)
     return book
 
 
-def write_meta(book: LedgerBook, as_of: dt.date) -> None:
-    """Rewrite the hidden sheet from ``book.meta``."""
+def write_meta(book: LedgerBook, as_of: dt.date, period: str = "") -> None:
+    """Rewrite the hidden sheet from ``book.meta`` (always in the current format)."""
     import assess
 
     wb = book.wb
@@ -185,20 +222,26 @@ def write_meta(book: LedgerBook, as_of: dt.date) -> None:
         ("generator", f"assess {assess.__version__}"),
         ("updated", as_of.isoformat()),
         ("note", "本工作表由 assess 维护,请勿修改"),
+        ("period", period),
+        ("measures", book.measures_sheet),
+        ("progress", book.progress_sheet),
     ]
     for r, (k, v) in enumerate(pairs, start=1):
         set_value(ws.cell(r, 1), k)
         set_value(ws.cell(r, 2), v)
     for c, name in enumerate(META_HEAD, start=1):
         set_value(ws.cell(META_FIRST_ROW - 1, c), name)
-    for r, (ident, e) in enumerate(sorted(book.meta.items()), start=META_FIRST_ROW):
+    for r, (key, e) in enumerate(sorted(book.meta.items()), start=META_FIRST_ROW):
         cells: list[Any] = [
-            ident,
+            key,
+            e.id,
             e.origin,
             e.unit,
             e.status,
             e.first_seen,
             e.last_seen,
+            e.done_on,
+            e.group,
         ]
         cells += [e.generated.get(col) for col in GENERATED]
         for c, value in enumerate(cells, start=1):
@@ -212,6 +255,7 @@ def current(row: Row) -> dict[str, str]:
 
 __all__ = [
     "FORMAT",
+    "MANUAL_KEY",
     "LedgerBook",
     "LedgerInvalid",
     "MetaEntry",

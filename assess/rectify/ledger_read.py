@@ -24,8 +24,11 @@ from assess.rectify.ledger import (
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     LAYOUTS,
+    MANUAL_KEY,
     META_FIRST_ROW,
+    META_FIRST_ROW_V1,
     META_HEAD,
+    META_HEAD_V1,
     META_SHEET,
     RESERVED,
     DataSheet,
@@ -34,17 +37,20 @@ from assess.rectify.ledger import (
     MetaEntry,
 )
 from assess.rectify.model import (
+    C_CONFIRM_DATE,
     C_DEADLINE,
     C_DONE_DATE,
     C_ID,
     C_STATUS,
     C_UNIT,
     COLUMNS,
+    COLUMNS_V1,
     GENERATED,
     NOT_STARTED,
     STATUSES,
     Row,
     as_date,
+    ledger_status,
     parse_deadline,
     shown,
 )
@@ -55,7 +61,8 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_meta(wb: Workbook, file: str) -> tuple[str, str, dict[str, MetaEntry]]:
+def _read_meta(wb: Workbook, file: str) -> tuple[str, dict[str, str], dict[str, MetaEntry], int]:
+    """(layout, key/value pairs, entries by key, format version) of the hidden sheet."""
     if META_SHEET not in wb.sheetnames:
         raise LedgerError(
             f"{Path(file).name} 不是 assess 生成的整改台账(缺少隐藏的元数据工作表 {META_SHEET}),"
@@ -63,7 +70,9 @@ def _read_meta(wb: Workbook, file: str) -> tuple[str, str, dict[str, MetaEntry]]
             Location(file=file),
         )
     ws = wb[META_SHEET]
-    pairs = {_text(ws.cell(r, 1).value): _text(ws.cell(r, 2).value) for r in range(1, META_FIRST_ROW - 1)}
+    pairs = {_text(ws.cell(r, 1).value): _text(ws.cell(r, 2).value) for r in range(1, META_FIRST_ROW_V1 - 1)}
+    if _text(ws.cell(META_FIRST_ROW_V1 - 1, 1).value) != META_HEAD_V1[0]:
+        pairs = {_text(ws.cell(r, 1).value): _text(ws.cell(r, 2).value) for r in range(1, META_FIRST_ROW - 1)}
     fmt = pairs.get("format", "")
     version = fmt[len(FORMAT_PREFIX) :] if fmt.startswith(FORMAT_PREFIX) else ""
     if not version.isdigit():
@@ -79,25 +88,39 @@ def _read_meta(wb: Workbook, file: str) -> tuple[str, str, dict[str, MetaEntry]]
         )
     layout = pairs.get("layout", "single")
     meta: dict[str, MetaEntry] = {}
-    for r in range(META_FIRST_ROW, (ws.max_row or 0) + 1):
-        cells = [ws.cell(r, c + 1).value for c in range(len(META_HEAD))]
-        ident = _text(cells[0])
-        if not ident:
+    v1 = int(version) < 2
+    head, first = (META_HEAD_V1, META_FIRST_ROW_V1) if v1 else (META_HEAD, META_FIRST_ROW)
+    skip = len(head) - len(GENERATED)
+    for r in range(first, (ws.max_row or 0) + 1):
+        cells = [_text(ws.cell(r, c + 1).value) for c in range(len(head))]
+        generated = {col: cells[skip + i] for i, col in enumerate(GENERATED)}
+        if v1:  # 编号 was the key; the last status seen was written in the old words
+            if not cells[0]:
+                continue
+            status = ledger_status(cells[3]) or cells[3]
+            key = MANUAL_KEY + cells[0] if cells[1] == "manual" else cells[0]
+            meta[key] = MetaEntry(cells[1], cells[2], status, cells[4], cells[5], generated, id=cells[0])
             continue
-        generated = {col: _text(cells[6 + i]) for i, col in enumerate(GENERATED)}
-        meta[ident] = MetaEntry(
-            _text(cells[1]),
-            _text(cells[2]),
-            _text(cells[3]),
-            _text(cells[4]),
-            _text(cells[5]),
+        if not cells[0]:
+            continue
+        meta[cells[0]] = MetaEntry(
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            cells[6],
             generated,
+            id=cells[1],
+            done_on=cells[7],
+            group=cells[8],
         )
-    return (layout if layout in LAYOUTS else "single"), pairs.get("updated", ""), meta
+    return (layout if layout in LAYOUTS else "single"), pairs, meta, int(version)
 
 
-def _find_header(ws: Worksheet) -> tuple[int, dict[str, int], list[str]] | None:
-    """(row, known columns, missing columns) of the row that has 编号, in the first rows."""
+def _find_header(
+    ws: Worksheet, required: tuple[str, ...] = COLUMNS
+) -> tuple[int, dict[str, int], list[str]] | None:
+    """(row, known columns, missing ``required`` columns) of the row that has 编号, in the first rows."""
     wanted = {key_of(c): c for c in COLUMNS}
     for r in range(1, HEADER_ROWS + 1):
         found: dict[str, int] = {}
@@ -107,7 +130,7 @@ def _find_header(ws: Worksheet) -> tuple[int, dict[str, int], list[str]] | None:
             if name and name not in found:
                 found[name] = c
         if C_ID in found and len(found) >= 3:
-            return r, found, [c for c in COLUMNS if c not in found]
+            return r, found, [c for c in required if c not in found]
     return None
 
 
@@ -142,7 +165,13 @@ def _merged_in(ws: Worksheet, after_row: int, columns: Any, file: str, findings:
         )
 
 
-def _data_sheets(wb: Workbook, file: str, findings: list[Finding]) -> list[DataSheet]:
+def _data_sheets(
+    wb: Workbook,
+    file: str,
+    findings: list[Finding],
+    required: tuple[str, ...] = COLUMNS,
+    skip: tuple[str, ...] = (),
+) -> list[DataSheet]:
     """The ledger's data sheets; what cannot be used becomes findings.
 
     A sheet with the ledger's header is a data sheet.  A sheet of the
@@ -156,9 +185,9 @@ def _data_sheets(wb: Workbook, file: str, findings: list[Finding]) -> list[DataS
     complete: list[tuple[Worksheet, int, dict[str, int]]] = []
     partial: list[tuple[Worksheet, int, dict[str, int], list[str]]] = []
     for ws in wb.worksheets:
-        if ws.title in RESERVED:
+        if ws.title in RESERVED or ws.title in skip:
             continue
-        found = _find_header(ws)
+        found = _find_header(ws, required)
         if found is None:
             continue  # a sheet of the user's own: kept as it is
         header_row, columns, missing = found
@@ -223,9 +252,15 @@ def open_ledger(path: Path) -> LedgerBook:
             f"台账 {path.name} 无法打开,文件可能已损坏(技术信息:{shown(str(e), 120)})",
             Location(file=file),
         ) from None
-    layout, updated, meta = _read_meta(wb, file)
+    layout, pairs, meta, version = _read_meta(wb, file)
+    from assess.rectify.ledger import MEASURES_SHEET, PROGRESS_SHEET
+
+    measures_title = pairs.get("measures") or MEASURES_SHEET
+    progress_title = pairs.get("progress") or PROGRESS_SHEET
+    own = (measures_title, progress_title) if version >= 2 else ()
     findings: list[Finding] = []
-    sheets = _data_sheets(wb, file, findings)
+    # a format-1 ledger has no life-cycle columns yet: they are added when it is upgraded
+    sheets = _data_sheets(wb, file, findings, COLUMNS if version >= 2 else COLUMNS_V1, own)
     if not sheets and not findings:
         findings.append(
             Finding(
@@ -266,13 +301,22 @@ def open_ledger(path: Path) -> LedgerBook:
     history_next = _history_next(wb)
     if HISTORY_SHEET in wb.sheetnames:
         _merged_in(wb[HISTORY_SHEET], history_next - 1, range(1, len(HISTORY_COLUMNS) + 1), file, findings)
+    from assess.rectify.lifecycle import find_measures_sheet, read_measures
+
+    measures_title = find_measures_sheet(wb, measures_title) if version >= 2 else measures_title
+    measures = read_measures(wb, measures_title, file, findings) if version >= 2 else []
     if findings:
         raise LedgerInvalid(
             f"台账 {path.name} 有 {len(findings)} 处问题,未作任何修改,请改正后重试:",
             findings,
             Location(file=file),
         )
-    return LedgerBook(path, wb, layout, sheets, rows, meta, history_next, updated, notes)
+    book = LedgerBook(path, wb, layout, sheets, rows, meta, history_next, pairs.get("updated", ""), notes)
+    book.version = version
+    book.period = pairs.get("period", "")
+    book.measures_sheet, book.progress_sheet = measures_title, progress_title
+    book.measures = measures
+    return book
 
 
 def _check_row(
@@ -303,6 +347,7 @@ def _check_row(
         ok = False
     values = dict(raw)
     status = _text(raw[C_STATUS])
+    known = ledger_status(status) if status else None
     if not status:
         warnings.append(
             Finding(
@@ -313,7 +358,7 @@ def _check_row(
             )
         )
         values[C_STATUS] = NOT_STARTED
-    elif status not in STATUSES:
+    elif known is None:
         findings.append(
             Finding(
                 "ledger-status",
@@ -323,26 +368,30 @@ def _check_row(
         )
         ok = False
     else:
-        values[C_STATUS] = status
-    done = raw[C_DONE_DATE]
-    if _text(done):
+        values[C_STATUS] = known
+    for column in (C_DONE_DATE, C_CONFIRM_DATE):
+        if column not in raw:
+            continue
+        done = raw[column]
+        if not _text(done):
+            continue
         d = as_date(done)
         if d is None:
             findings.append(
                 Finding(
                     "ledger-date",
-                    f"完成日期“{shown(_text(done))}”不是日期(应如 2025-06-30)"
+                    f"{column}“{shown(_text(done))}”不是日期(应如 2025-06-30)"
                     + (
                         "(单元格中是错误值,或日期超出了 Excel 能表示的范围)"
                         if _text(done).startswith("#")
                         else ""
                     ),
-                    loc(C_DONE_DATE),
+                    loc(column),
                 )
             )
             ok = False
         else:
-            values[C_DONE_DATE] = d
+            values[column] = d
     deadline, good = parse_deadline(raw[C_DEADLINE])
     if not good:
         findings.append(

@@ -19,13 +19,18 @@ from typing import Any
 
 from assess.errors import Location
 
-# Statuses, in workflow order.  已完成 and 已销号 count as done.
+# Statuses, in life-cycle order (docs/rectify.md, "整改状态与认定"):
+# 未开始 → 整改中 → 已完成（待认定）→ 已销号, plus 长期坚持 and 不涉及.
 NOT_STARTED = "未开始"
 IN_PROGRESS = "整改中"
-COMPLETED = "已完成"
+COMPLETED = "已完成（待认定）"
 CLOSED = "已销号"
-STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, CLOSED)
-DONE = frozenset({COMPLETED, CLOSED})
+LONG_TERM = "长期坚持"  # rectified, with a mechanism kept up for good: counts as done
+NOT_APPLICABLE = "不涉及"  # a unit's claim that a shared problem is not theirs: outside the figures
+STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, CLOSED, LONG_TERM, NOT_APPLICABLE)
+DONE = frozenset({COMPLETED, CLOSED, LONG_TERM})
+# The word ledgers before the life cycle used; still accepted in a ledger, read as COMPLETED.
+OLD_COMPLETED = "已完成"
 
 # Words seen in published ledgers, accepted in findings workbooks (not in the ledger).
 STATUS_ALIASES = {
@@ -35,11 +40,24 @@ STATUS_ALIASES = {
     "部分整改": IN_PROGRESS,
     "整改验证": IN_PROGRESS,
     "退回补充": IN_PROGRESS,
+    OLD_COMPLETED: COMPLETED,
     "已整改": COMPLETED,
     "已基本完成": COMPLETED,
     "完成": COMPLETED,
+    "待认定": COMPLETED,
     "销号": CLOSED,
+    "已认定": CLOSED,
 }
+
+
+def ledger_status(text: str) -> str | None:
+    """A ledger's 整改状态 cell as one of STATUSES: the six words (half- or full-width
+    brackets alike) and the old 已完成; None for anything else."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    if s == OLD_COMPLETED:
+        return COMPLETED
+    return _STATUS_KEYS.get(s)
+
 
 # Deadline words: a kind of deadline written in 整改时限 instead of a date.
 IMMEDIATE = "立行立改"
@@ -68,7 +86,11 @@ C_DONE_DATE = "完成日期"
 C_EVIDENCE = "佐证材料"
 C_REMARK = "备注"
 C_CHECK = "核对情况"
-COLUMNS = (
+# Columns of the life cycle (ledger format 2); a format-1 ledger gets them at its right edge.
+C_CONFIRM_UNIT = "认定单位"
+C_CONFIRM_DATE = "认定日期"
+C_NA_REASON = "不涉及理由"
+COLUMNS_V1 = (
     C_ID,
     C_UNIT,
     C_SOURCE,
@@ -86,6 +108,7 @@ COLUMNS = (
     C_REMARK,
     C_CHECK,
 )
+COLUMNS = (*COLUMNS_V1, C_CONFIRM_UNIT, C_CONFIRM_DATE, C_NA_REASON)
 # Columns filled from the inputs: updated on a re-run unless a person changed them.
 GENERATED = (
     C_SOURCE,
@@ -121,6 +144,7 @@ class Problem:
     deadline_days: int | None = None  # deadline counted from the day first seen (score problems)
     status: str | None = None  # initial status (findings workbooks may carry one)
     location: Location | None = None
+    group: str = ""  # key of the shared problem (单位名称 全部 / a list) this unit's row was split from
 
     def generated(self) -> dict[str, Any]:
         """The generated columns' values, keyed by ledger column name."""
@@ -168,7 +192,9 @@ class Row:
 
     @property
     def status(self) -> str:
-        return str(self.values.get(C_STATUS) or NOT_STARTED)
+        """The status as written (the old 已完成 read as 已完成（待认定）); blank is 未开始."""
+        text = str(self.values.get(C_STATUS) or "").strip()
+        return (ledger_status(text) or text) if text else NOT_STARTED
 
     @property
     def deadline(self) -> Deadline:
@@ -206,6 +232,91 @@ def score_problem_id(scheme_id: str, unit: str, kind: str, item_id: str) -> str:
 
 def finding_problem_id(unit: str, source: str, description: str) -> str:
     return stable_id("finding", unit.strip(), source.strip(), normalise_text(description))
+
+
+# ---- readable ledger ids -------------------------------------------------------
+
+# 问题来源 → the short word in an id, first keyword found wins (docs/rectify.md, "编号").
+SOURCE_WORDS = (
+    ("巡视", "巡视"),
+    ("巡察", "巡察"),
+    ("审计", "审计"),
+    ("督查", "督查"),
+    ("暗访", "暗访"),
+    ("第三方", "评估"),
+    ("考核", "考核"),
+    ("评估", "评估"),
+    ("自查", "自查"),
+    ("信访", "信访"),
+)
+SHARED_WORD = "共性"  # in the id of a problem addressed to several units
+
+
+def source_word(source: str) -> str:
+    """``督查暗访`` → ``督查``, ``国家考核评估反馈问题`` → ``考核``; other sources their first 4 characters."""
+    text = unicodedata.normalize("NFKC", source)
+    for keyword, word in SOURCE_WORDS:
+        if keyword in text:
+            return word
+    return normalise_text(text)[:4] or "其他"
+
+
+def id_part(text: str) -> str:
+    """A unit's name as a part of an id: no spaces, punctuation or hyphens."""
+    return _PUNCT_RE.sub("", unicodedata.normalize("NFKC", text)) or "未知"
+
+
+_SEQ_RE = re.compile(r"^(.+)-(\d+)$")  # 2024-督查-浏阳市-003
+_CLAIMED_RE = re.compile(r"^(.+)-(\d+)-[^-\d][^-]*$")  # 2024-督查-共性-001-浏阳市
+
+
+class IdMaker:
+    """Readable ids ``2024-督查-浏阳市-003``: year, source word, unit, sequence in that prefix.
+
+    Numbers continue after the highest one ever used in the prefix (rows and the
+    hidden sheet, so a deleted row's number is not given again).
+    """
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = set(taken)
+        self._next: dict[str, int] = {}  # prefix → next number
+        for ident in self.taken:
+            for pattern in (_SEQ_RE, _CLAIMED_RE):
+                m = pattern.match(ident)
+                if m:
+                    n = int(m.group(2)) + 1
+                    if n > self._next.get(m.group(1), 1):
+                        self._next[m.group(1)] = n
+
+    def _number(self, prefix: str) -> int:
+        n = self._next.get(prefix, 1)
+        self._next[prefix] = n + 1
+        return n
+
+    def _free(self, ident: str) -> str:
+        name, n = ident, 2
+        while name in self.taken:
+            name = f"{ident}-{n}"
+            n += 1
+        self.taken.add(name)
+        return name
+
+    def new(self, year: int, source: str, unit: str) -> str:
+        prefix = f"{year}-{source_word(source)}-{id_part(unit)}"
+        return self._free(f"{prefix}-{self._number(prefix):03d}")
+
+    def shared_number(self, year: int, source: str) -> str:
+        """``2024-督查-共性-003``: the shared problem's own number, its units' ids derive from it."""
+        prefix = f"{year}-{source_word(source)}-{SHARED_WORD}"
+        return f"{prefix}-{self._number(prefix):03d}"
+
+    def claimed(self, shared: str, unit: str) -> str:
+        return self._free(f"{shared}-{id_part(unit)}")
+
+
+def id_sort_key(ident: str) -> tuple[Any, ...]:
+    """Ids in natural order: ``…-009`` before ``…-010``."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ident))
 
 
 # ---- dates and text -----------------------------------------------------------
@@ -345,11 +456,14 @@ def canonical(value: Any) -> str:
     return str(value).strip()
 
 
+_STATUS_KEYS = {unicodedata.normalize("NFKC", s): s for s in STATUSES}
+
 __all__ = [
     "COLUMNS",
     "DONE",
     "GENERATED",
     "STATUSES",
+    "IdMaker",
     "Problem",
     "Row",
     "add_days",
@@ -357,6 +471,8 @@ __all__ = [
     "canonical",
     "clean_text",
     "finding_problem_id",
+    "id_sort_key",
+    "ledger_status",
     "parse_deadline",
     "score_problem_id",
     "shown",

@@ -1,10 +1,16 @@
-"""Problems from score results: every lost point, penalty and veto becomes one.
+"""Problems from score results: every material lost point, every penalty and veto becomes one.
 
 Results are the JSON that ``assess score`` / ``assess rank`` write: either a
 list of units (``UnitResult.to_dict()``) or ``{"format": "assess.score/1",
 "scheme": {...}, "units": [...]}``.  The wording comes from the scheme's
 ``rectify`` templates; an item without one gets a default sentence built
 from the scoring basis.
+
+A ranking loses fractions of a point on most indicators; listing each one
+buries the real gaps, so a :class:`Screen` keeps a lost point only when it is
+material (docs/rectify.md "失分问题的筛选") and the rest is counted in
+:class:`Omitted`, said in one line.  Penalties, vetoes and indicators without
+usable data are always listed.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import datetime as dt
 import math
 import string
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +46,134 @@ DEFAULT_DEADLINE_DAYS = 90
 DEFAULT_MEASURE = "分析失分原因,制定整改方案,明确责任人和完成时限,逐项抓好落实"
 CATEGORY_PENALTY = "扣分事项"
 CATEGORY_VETO = "一票否决事项"
+DEFAULT_MIN_LOST = 0.5
+DEFAULT_MIN_SHARE = 0.1
+_EPS = 1e-9  # 0.5 lost of 5 points is 10 % even when the float says 0.09999999
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one lost point must reach to be listed; all three must hold."""
+
+    min_lost: float
+    min_share: float
+    below_average: bool
+
+    def words(self) -> str:
+        """``失分不足 0.5 分或不足该项分值的 10%``: what an unlisted item fell short of."""
+        parts = []
+        if self.min_lost > 0:
+            parts.append(f"失分不足 {fmt_number(self.min_lost)} 分")
+        if self.min_share > 0:
+            parts.append(f"{'失分' if not parts else ''}不足该项分值的 {fmt_number(self.min_share * 100)}%")
+        if self.below_average:
+            parts.append("实际值不差于平均值")
+        if len(parts) > 1:
+            return "、".join(parts[:-1]) + "或" + parts[-1]
+        return parts[0] if parts else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """The command line's limits; None leaves each to the scheme's ``rectify:``, then the default.
+
+    An indicator's own ``rectify:`` limits come first (the scheme's author said
+    that indicator needs them), then these, then the scheme's top-level
+    ``rectify:``, then ``DEFAULT_MIN_LOST`` / ``DEFAULT_MIN_SHARE`` / no average
+    test.  ``all_lost`` lists every lost point whatever is set.
+    """
+
+    min_lost: float | None = None
+    min_share: float | None = None
+    below_average: bool | None = None
+    all_lost: bool = False
+
+    def limits(self, plan: Plan, own: m.RectifyFilter | None = None) -> Limits:
+        top = plan.scheme.rectify
+
+        def pick(name: str, default: Any) -> Any:
+            for layer in (own, self, top):
+                value = getattr(layer, name, None) if layer is not None else None
+                if value is not None:
+                    return value
+            return default
+
+        return Limits(
+            float(pick("min_lost", DEFAULT_MIN_LOST)),
+            float(pick("min_share", DEFAULT_MIN_SHARE)),
+            bool(pick("below_average", False)),
+        )
+
+
+def _own_limits(rectify: m.RectifyFilter | None) -> bool:
+    return rectify is not None and any(
+        getattr(rectify, n) is not None for n in ("min_lost", "min_share", "below_average")
+    )
+
+
+@dataclass(slots=True)
+class Omitted:
+    """Lost points left off the checklists by the screen, said in one line (never dropped in silence)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    criteria: str = ""  # the run's limits in words (Limits.words)
+    own: bool = False  # some items were judged by their indicator's own limits
+    no_average: bool = False  # below_average was asked for results without statistics
+
+    @property
+    def count(self) -> int:
+        return len(self.problems)
+
+    @property
+    def lost(self) -> float:
+        return math.fsum(p.lost or 0.0 for p in self.problems)
+
+    def of_unit(self, unit: str) -> Omitted:
+        return Omitted([p for p in self.problems if p.unit == unit], self.criteria, self.own)
+
+    def sentence(self, *, checklist: bool = False) -> str:
+        """``另有 44 项失分未列入整改清单(失分不足 0.5 分…,合计 12.3 分),可用 --all-lost 列出``."""
+        if not self.problems:
+            return ""
+        why = self.criteria
+        if self.own:
+            why = f"{why};部分指标按方案的规定" if why else "按方案对这些指标的规定"
+        detail = f"{why},合计 {fmt_number(self.lost)} 分" if why else f"合计 {fmt_number(self.lost)} 分"
+        where = "本清单" if checklist else "整改清单"
+        text = f"另有 {self.count} 项指标失分未列入{where}({detail})"
+        return text + ("。" if checklist else ",可用 --all-lost 全部列出")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "lost": round(self.lost, 6),
+            "criteria": self.criteria,
+            "sentence": self.sentence(),
+            "items": [
+                {"id": p.id, "unit": p.unit, "indicator": p.indicator, "lost": p.lost} for p in self.problems
+            ],
+        }
+
+
+def _material(
+    ind: Mapping[str, Any], lost: float, limits: Limits, stats: Mapping[str, Mapping[str, Any]] | None
+) -> bool | None:
+    """Whether a lost point is listed; None when only an average the results lack could tell."""
+    if lost < limits.min_lost - _EPS:
+        return False
+    points = _number(ind.get("points"))
+    if points is not None and points > 0 and lost < limits.min_share * points - _EPS:
+        return False
+    if not limits.below_average:
+        return True
+    if not stats:
+        return None
+    stat = stats.get(str(ind.get("id")))
+    value = _number(ind.get("value"))
+    average = _number(stat.get("average")) if stat is not None else None
+    if value is None or average is None or stat is None:
+        return True  # a yes/no indicator has no average, nor one no unit reported: listed
+    return value > average if stat.get("direction") == "lower" else value < average
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +188,29 @@ class _Item:
 
 def load_results(path: Path) -> list[dict[str, Any]]:
     """The units of a score results JSON file (a list, or the ``assess.score/1`` wrapper)."""
+    return read_results(path)[0]
+
+
+def read_results(path: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The units of a score results JSON file and its indicator statistics by id (``assess rank``
+    output has them; ``assess score`` output and a plain list have none)."""
     from assess.scoring.results_file import read_json
 
-    where = Location(file=str(path))
     data = read_json(path, "评分结果")
+    return units_of(data, path), statistics_of(data)
+
+
+def statistics_of(data: Any) -> dict[str, dict[str, Any]]:
+    """Indicator id → its statistics entry in a results document (empty when it has none)."""
+    stats = data.get("statistics") if isinstance(data, dict) else None
+    if not isinstance(stats, list):
+        return {}
+    return {str(s["id"]): s for s in stats if isinstance(s, dict) and "id" in s}
+
+
+def units_of(data: Any, path: Path) -> list[dict[str, Any]]:
+    """The units of a results document, its structure checked."""
+    where = Location(file=str(path))
     if isinstance(data, dict):
         fmt = data.get("format")
         if isinstance(fmt, str) and fmt.startswith(RESULT_FORMAT_PREFIX):
@@ -213,9 +366,17 @@ def problems_from_results(
     *,
     file: str | None = None,
     findings: list[Finding] | None = None,
+    screen: Screen | None = None,
+    omitted: Omitted | None = None,
+    statistics: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Problem]:
-    """One problem per indicator with lost points, per penalty and per veto, in scheme order."""
+    """One problem per indicator with lost points, per penalty and per veto, in scheme order.
+
+    With a ``screen``, a lost point below its limits goes to ``omitted`` instead
+    (``statistics``: the results' indicator statistics by id, for ``below_average``).
+    """
     sink = findings if findings is not None else []
+    left = omitted if omitted is not None else Omitted()
     items = _items(plan)
     scheme_id = plan.scheme.id
     out: list[Problem] = []
@@ -252,10 +413,17 @@ def problems_from_results(
             }
             basis = clean_text(str(ind.get("basis") or ""))
             default = f"{item.name}失分 {ph['lost']} 分" + (f",{basis}" if basis else "")
-            if ind.get("status") in ("missing", "error"):
+            usable = ind.get("status") not in ("missing", "error")
+            listed: bool | None = True
+            if screen is not None and not screen.all_lost and usable:  # no data: always listed
+                listed = _material(ind, lost, screen.limits(plan, item.rectify), statistics)
+                if listed is None:
+                    left.no_average = listed = True
+                left.own = left.own or (not listed and _own_limits(item.rectify))
+            if not usable:
                 item = _Item(item.name, item.department, None, item.category)  # a template would read badly
             problem, measure = _word(item, ph, default, sink, where)
-            out.append(
+            (out if listed else left.problems).append(
                 Problem(
                     id=score_problem_id(scheme_id, unit, "indicator", ident),
                     unit=unit,
@@ -352,4 +520,14 @@ def _penalty_unit(plan: Plan, ident: str) -> str | None:
     return None
 
 
-__all__ = ["DEFAULT_DEADLINE_DAYS", "load_results", "problems_from_results"]
+__all__ = [
+    "DEFAULT_DEADLINE_DAYS",
+    "DEFAULT_MIN_LOST",
+    "DEFAULT_MIN_SHARE",
+    "Limits",
+    "Omitted",
+    "Screen",
+    "load_results",
+    "problems_from_results",
+    "read_results",
+]

@@ -1,9 +1,13 @@
-"""Progress figures: per unit, per responsible department, and overall.
+"""Progress figures: per unit, per responsible department, per source and category, and overall.
 
-问题总数; 已完成 (已完成 + 已销号); 整改中; 未开始; 逾期 (a dated deadline
+问题总数 (claimed rows: 不涉及 rows are counted apart, not in the total);
+已完成 (已完成（待认定）+ 已销号 + 长期坚持, as the life cycle counts them:
+:mod:`assess.rectify.lifecycle`); 整改中; 未开始; 逾期 (a dated deadline
 before the as-of date and not done; 立行立改 and 长期坚持 have no date and
 are never counted overdue); 完成率 = 已完成 ÷ 问题总数, to one decimal,
-rounded half up.
+rounded half up.  长期坚持 counts as done because the problem itself is
+rectified and what remains is a standing mechanism; it is named apart
+(“其中长期坚持 N 条”) so nobody mistakes it for finished work.
 """
 
 from __future__ import annotations
@@ -13,9 +17,24 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assess.rectify.model import C_DEPARTMENT, DONE, IN_PROGRESS, NOT_STARTED, Row
+from assess.rectify.model import (
+    C_CATEGORY,
+    C_DEPARTMENT,
+    C_NA_REASON,
+    C_SOURCE,
+    CLOSED,
+    DONE,
+    LONG_TERM,
+    NOT_APPLICABLE,
+    NOT_STARTED,
+    Deadline,
+    Row,
+)
+
+if TYPE_CHECKING:
+    from assess.rectify.lifecycle import Lifecycle
 
 NO_DEPARTMENT = "未明确责任单位"
 _SPLIT_RE = re.compile(r"[、,,;;/\s]+")
@@ -29,9 +48,15 @@ def rate(done: int, total: int) -> float | None:
     return float(value)
 
 
-def is_overdue(row: Row, as_of: dt.date) -> bool:
-    deadline = row.deadline
-    return isinstance(deadline, dt.date) and deadline < as_of and row.status not in DONE
+def is_overdue(row: Row, as_of: dt.date, status: str | None = None) -> bool:
+    """A dated deadline before ``as_of`` and not done (``status``: what the row counts as)."""
+    return _late(row.deadline, row.status if status is None else status, as_of)
+
+
+def _late(deadline: Deadline, status: str, as_of: dt.date) -> bool:
+    return (
+        isinstance(deadline, dt.date) and deadline < as_of and status not in DONE and status != NOT_APPLICABLE
+    )
 
 
 @dataclass(slots=True)
@@ -42,36 +67,57 @@ class Tally:
     in_progress: int = 0
     not_started: int = 0
     overdue: int = 0
+    long_term: int = 0  # of done: 长期坚持
+    closed: int = 0  # of done: 已销号
+    not_applicable: int = 0  # 不涉及: outside the total
 
     @property
     def rate(self) -> float | None:
         return rate(self.done, self.total)
 
-    def add(self, row: Row, as_of: dt.date) -> None:
+    def add(self, row: Row, as_of: dt.date, status: str | None = None) -> None:
+        """Count ``row`` as ``status`` (what the life cycle makes of it; its own cell by default)."""
+        self.count(row.status if status is None else status, row.deadline, as_of)
+
+    def count(self, status: str, deadline: Deadline, as_of: dt.date) -> None:
+        if status == NOT_APPLICABLE:
+            self.not_applicable += 1
+            return
         self.total += 1
-        status = row.status
         if status in DONE:
             self.done += 1
-        elif status == IN_PROGRESS:
-            self.in_progress += 1
+            self.long_term += status == LONG_TERM
+            self.closed += status == CLOSED
         elif status == NOT_STARTED:
             self.not_started += 1
-        if is_overdue(row, as_of):
+        else:
+            self.in_progress += 1
+        if _late(deadline, status, as_of):
             self.overdue += 1
 
     def sentence(self) -> str:
         """``共 57 条,完成 26 条,正在整改 31 条,完成率 45.6%`` (and 逾期 when any)."""
+        tail = f",另有不涉及 {self.not_applicable} 条未计入" if self.not_applicable else ""
         if self.total == 0:
-            return "暂无整改问题"
+            return "暂无整改问题" + tail
         # 通报 texts count every unfinished item as 正在整改; 未开始 is named when there are any,
         # so the sentence agrees with the table beside it.
-        text = f"共 {self.total} 条,完成 {self.done} 条,正在整改 {self.in_progress} 条,"
+        text = f"共 {self.total} 条,完成 {self.done} 条"
+        if self.long_term:
+            text += f"(其中长期坚持 {self.long_term} 条)"
+        text += f",正在整改 {self.in_progress} 条,"
         if self.not_started:
             text += f"尚未开始 {self.not_started} 条,"
         text += f"完成率 {self.rate:.1f}%"
         if self.overdue:
             text += f",逾期未完成 {self.overdue} 条"
-        return text
+        return text + tail
+
+    def short(self) -> str:
+        """``国家考核评估反馈问题 57 条,已完成 26 条,完成率 45.6%`` (a source, a category, the measures)."""
+        if self.total == 0:
+            return f"{self.name} 0 条"
+        return f"{self.name} {self.total} 条,已完成 {self.done} 条,完成率 {self.rate:.1f}%"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +127,9 @@ class Tally:
             "in_progress": self.in_progress,
             "not_started": self.not_started,
             "overdue": self.overdue,
+            "long_term": self.long_term,
+            "closed": self.closed,
+            "not_applicable": self.not_applicable,
             "rate": self.rate,
             "sentence": self.sentence(),
         }
@@ -100,19 +149,51 @@ class Progress:
     units: list[Tally] = field(default_factory=list)
     departments: list[Tally] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)  # the overdue items
+    sources: list[Tally] = field(default_factory=list)  # totals by 问题来源
+    categories: list[Tally] = field(default_factory=list)  # totals by 问题类别
+    unit_sources: list[tuple[str, Tally]] = field(default_factory=list)  # (unit, tally named by source)
+    unit_categories: list[tuple[str, Tally]] = field(default_factory=list)
+    measures: Tally = field(default_factory=lambda: Tally("整改措施"))
+    unit_measures: list[Tally] = field(default_factory=list)
+    not_applicable: list[dict[str, Any]] = field(default_factory=list)  # 不涉及 rows and their reasons
+    newly_done: list[str] = field(default_factory=list)  # 本期新完成: done since the last run's as-of
+    since: str = ""  # that as-of date (ISO), "" for a new ledger
 
     @property
     def overdue_units(self) -> list[str]:
         return [t.name for t in self.units if t.overdue]
 
+    def overdue_by_unit(self) -> list[dict[str, Any]]:
+        """The overdue items per unit, in unit order."""
+        out: list[dict[str, Any]] = []
+        for t in self.units:
+            items = [i for i in self.overdue if i["unit"] == t.name]
+            if items:
+                out.append({"unit": t.name, "count": len(items), "items": items})
+        return out
+
     def to_dict(self) -> dict[str, Any]:
+        def pairs(items: list[tuple[str, Tally]], key: str) -> list[dict[str, Any]]:
+            return [{"unit": u, key: t.name, **t.to_dict()} for u, t in items]
+
         return {
             "as_of": self.as_of.isoformat(),
             "overall": self.overall.to_dict(),
             "units": [t.to_dict() for t in self.units],
             "departments": [t.to_dict() for t in self.departments],
+            "sources": [t.to_dict() | {"text": t.short()} for t in self.sources],
+            "categories": [t.to_dict() for t in self.categories],
+            "unit_sources": pairs(self.unit_sources, "source"),
+            "unit_categories": pairs(self.unit_categories, "category"),
             "overdue_units": self.overdue_units,
             "overdue": self.overdue,
+            "overdue_by_unit": self.overdue_by_unit(),
+            "measures": self.measures.to_dict() | {"text": self.measures.short()},
+            "unit_measures": [t.to_dict() for t in self.unit_measures],
+            "not_applicable": self.not_applicable,
+            "since": self.since or None,
+            "newly_done": len(self.newly_done),
+            "newly_done_ids": self.newly_done,
         }
 
 
@@ -121,25 +202,65 @@ def _group(
     as_of: dt.date,
     keys: Callable[[Row], list[str]],
     order: list[str],
+    status: Callable[[Row], str] | None = None,
 ) -> list[Tally]:
     tallies: dict[str, Tally] = {}
     for row in rows:
         for key in keys(row):
-            tallies.setdefault(key, Tally(key)).add(row, as_of)
+            tallies.setdefault(key, Tally(key)).add(row, as_of, status(row) if status else None)
     rank = {name: i for i, name in enumerate(order)}
     return sorted(tallies.values(), key=lambda t: (rank.get(t.name, len(rank)), 0))
 
 
-def compute(rows: list[Row], as_of: dt.date, unit_order: list[str] | None = None) -> Progress:
-    """Figures for ``rows`` at ``as_of``; units in ``unit_order`` first, others as they appear."""
+def _text_of(column: str, blank: str) -> Callable[[Row], list[str]]:
+    def key(row: Row) -> list[str]:
+        return [str(row.values.get(column) or "").strip() or blank]
+
+    return key
+
+
+def _crossed(
+    rows: list[Row],
+    as_of: dt.date,
+    units: list[Tally],
+    key: Callable[[Row], list[str]],
+    status: Callable[[Row], str],
+) -> list[tuple[str, Tally]]:
+    order = list(dict.fromkeys(k for r in rows for k in key(r)))
+    by_unit: dict[str, list[Row]] = {}
+    for r in rows:
+        by_unit.setdefault(r.unit, []).append(r)
+    out: list[tuple[str, Tally]] = []
+    for unit in units:
+        out += [(unit.name, t) for t in _group(by_unit.get(unit.name, []), as_of, key, order, status)]
+    return out
+
+
+def compute(
+    rows: list[Row],
+    as_of: dt.date,
+    unit_order: list[str] | None = None,
+    lifecycle: Lifecycle | None = None,
+) -> Progress:
+    """Figures for ``rows`` at ``as_of``; units in ``unit_order`` first, others as they appear.
+
+    ``lifecycle`` says what each row (and measure) counts as; without it a row
+    counts as its 整改状态 cell says.
+    """
+
+    def status(row: Row) -> str:
+        return lifecycle.of(row) if lifecycle is not None else row.status
+
     overall = Tally("合计")
     for row in rows:
-        overall.add(row, as_of)
+        overall.add(row, as_of, status(row))
     seen_units = list(dict.fromkeys(r.unit for r in rows))
     order = list(unit_order or []) + [u for u in seen_units if u not in (unit_order or [])]
-    units = _group(rows, as_of, lambda r: [r.unit], order)
+    units = _group(rows, as_of, lambda r: [r.unit], order, status)
     dept_order = list(dict.fromkeys(d for r in rows for d in departments_of(r)))
-    departments = _group(rows, as_of, departments_of, dept_order)
+    departments = _group(rows, as_of, departments_of, dept_order, status)
+    by_source = _text_of(C_SOURCE, "未注明来源")
+    by_category = _text_of(C_CATEGORY, "未分类")
     overdue = [
         {
             "id": r.id,
@@ -149,9 +270,33 @@ def compute(rows: list[Row], as_of: dt.date, unit_order: list[str] | None = None
             "status": r.status,
         }
         for r in rows
-        if is_overdue(r, as_of)
+        if is_overdue(r, as_of, status(r))
     ]
-    return Progress(as_of, overall, units, departments, overdue)
+    progress = Progress(as_of, overall, units, departments, overdue)
+    progress.sources = _group(
+        rows, as_of, by_source, list(dict.fromkeys(k for r in rows for k in by_source(r))), status
+    )
+    progress.categories = _group(
+        rows, as_of, by_category, list(dict.fromkeys(k for r in rows for k in by_category(r))), status
+    )
+    progress.unit_sources = _crossed(rows, as_of, units, by_source, status)
+    progress.unit_categories = _crossed(rows, as_of, units, by_category, status)
+    progress.not_applicable = [
+        {"id": r.id, "unit": r.unit, "description": str(r.values.get("问题描述") or ""),
+         "reason": str(r.values.get(C_NA_REASON) or "").strip() or None}
+        for r in rows
+        if r.status == NOT_APPLICABLE and status(r) == NOT_APPLICABLE
+    ]  # fmt: skip
+    if lifecycle is not None:
+        unit_of = {r.id: r.unit for r in rows}
+        per_unit: dict[str, Tally] = {}
+        for ident, pairs in lifecycle.measures.items():
+            for m, counted in pairs:
+                progress.measures.count(counted, m.deadline, as_of)
+                per_unit.setdefault(unit_of[ident], Tally(unit_of[ident])).count(counted, m.deadline, as_of)
+        rank = {name: i for i, name in enumerate(order)}
+        progress.unit_measures = sorted(per_unit.values(), key=lambda t: rank.get(t.name, len(rank)))
+    return progress
 
 
 __all__ = ["Progress", "Tally", "compute", "departments_of", "is_overdue", "rate"]

@@ -9,6 +9,7 @@ holds figures only); the 变更记录 sheet is only ever appended to.
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
@@ -32,30 +33,35 @@ from assess.rectify.model import (
     C_ID,
     C_LOST,
     C_STATUS,
+    C_UNIT,
     COLUMNS,
     DEADLINE_WORDS,
     STATUSES,
 )
+from assess.rectify.printing import column_width, fit_rows, has_print_setup, set_print, sheet_widths
 from assess.rectify.progress import Progress, Tally
-from assess.render.xlsx_style import BOLD, BORDER, CENTER, FONT, HEAD_FILL, RIGHT, WRAP
+from assess.render.xlsx_style import BOLD, BORDER, CENTER, FONT, GW_FONT, GW_HEAD, HEAD_FILL, RIGHT, WRAP
 
-WIDTHS = {
+WIDTHS = {  # characters; about 260 in all, so that A3 landscape prints at about 75 %
     "编号": 13,
     "单位名称": 10,
     "问题来源": 10,
-    "问题类别": 14,
-    "问题描述": 46,
-    "关联指标": 18,
+    "问题类别": 10,
+    "问题描述": 34,
+    "关联指标": 14,
     "失分": 7,
-    "责任单位": 16,
+    "责任单位": 12,
     "责任人": 9,
-    "整改措施": 40,
+    "整改措施": 30,
     "整改时限": 12,
     "整改状态": 10,
     "完成日期": 12,
-    "佐证材料": 20,
-    "备注": 20,
-    "核对情况": 16,
+    "佐证材料": 16,
+    "备注": 12,
+    "核对情况": 12,
+    "认定单位": 12,
+    "认定日期": 12,
+    "不涉及理由": 14,
 }
 _SHEET_BAD = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
@@ -76,7 +82,7 @@ def _head(ws: Any, row: int, names: list[str] | tuple[str, ...], widths: list[fl
         cell = ws.cell(row=row, column=c)
         set_value(cell, name)
         cell.font, cell.fill, cell.border, cell.alignment = (
-            BOLD,
+            GW_HEAD,
             HEAD_FILL,
             BORDER,
             CENTER,
@@ -89,8 +95,8 @@ def new_data_sheet(book: LedgerBook, name: str) -> DataSheet:
     title = _sheet_name(book, name)
     index = len(book.sheets) + (1 if SUMMARY_SHEET in book.wb.sheetnames else 0)
     ws = book.wb.create_sheet(title, index)
-    _head(ws, 1, COLUMNS, [WIDTHS[c] for c in COLUMNS])
-    ws.freeze_panes = "B2"
+    _head(ws, 1, COLUMNS, [column_width(c, WIDTHS) for c in COLUMNS])
+    ws.freeze_panes = _freeze_at({c: i for i, c in enumerate(COLUMNS, start=1)}, 1)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}1"
     status_col = get_column_letter(COLUMNS.index(C_STATUS) + 1)
     dv = DataValidation(
@@ -121,11 +127,47 @@ def new_data_sheet(book: LedgerBook, name: str) -> DataSheet:
     return sheet
 
 
+def _freeze_at(columns: dict[str, int], header_row: int) -> str:
+    """Below the header and right of 编号 and 单位名称 when they lead the sheet, else of 编号."""
+    ident, unit = columns.get(C_ID, 1), columns.get(C_UNIT)
+    keep = max(ident, unit) if unit is not None and {ident, unit} == {1, 2} else ident if ident == 1 else 0
+    return f"{get_column_letter(keep + 1)}{header_row + 1}"
+
+
+def print_layout(book: LedgerBook, heading: str) -> None:
+    """Printing set up on the ledger's sheets that have none (printing.py): new sheets, and the
+    sheets of a ledger made before; a sheet whose printing a person set up is left alone.
+    Rows are made tall enough for their text on every save (never lower)."""
+    for sheet in book.sheets:
+        ws = sheet.ws
+        fit_rows(ws, sheet.header_row + 1, sheet.last_row, sorted(sheet.columns.values()))
+        if has_print_setup(ws):
+            continue
+        if ws.freeze_panes in (None, f"B{sheet.header_row + 1}"):  # the old default: 编号 only
+            ws.freeze_panes = _freeze_at(sheet.columns, sheet.header_row)
+        widths = sheet_widths(ws, max(sheet.columns.values(), default=1))
+        own = sheet.title if book.layout == "per-unit" else ""  # a unit's own sheet: its name first
+        set_print(ws, header_row=sheet.header_row, widths=widths, heading=own + heading)
+    # The other sheets assess keeps (their titles as this ledger has them): (title, header row, landscape).
+    others = [
+        (SUMMARY_SHEET, None, False),
+        (getattr(book, "measures_sheet", None), 1, True),
+        (getattr(book, "progress_sheet", None), None, False),
+        (HISTORY_SHEET, 1, False),
+    ]
+    for name, header_row, landscape in others:
+        if name and name in book.wb.sheetnames and not has_print_setup(book.wb[name]):
+            set_print(book.wb[name], header_row=header_row, landscape=landscape)
+
+
 def style_new_row(sheet: DataSheet, r: int) -> None:
+    """Borders, alignment and formats by column; the font of the row above (a person's choice
+    kept), or 仿宋 in a new sheet."""
     ws = sheet.ws
     for column, c in sheet.columns.items():
         cell = ws.cell(row=r, column=c)
-        cell.font = FONT
+        above = ws.cell(row=r - 1, column=c) if r - 1 > sheet.header_row else None
+        cell.font = copy(above.font) if above is not None and above.has_style else GW_FONT
         cell.border = BORDER
         if column in (C_ID, C_STATUS, C_DEADLINE, C_DONE_DATE):
             cell.alignment = CENTER
@@ -242,6 +284,7 @@ __all__ = [
     "add_history",
     "new_data_sheet",
     "new_history_sheet",
+    "print_layout",
     "style_new_row",
     "write_summary",
 ]

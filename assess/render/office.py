@@ -31,6 +31,9 @@ _FILTERS: dict[str, str] = {
     "docx": "docx:MS Word 2007 XML",
     "pdf": "pdf:writer_pdf_Export",
 }
+# A workbook is laid out by Calc, which has its own PDF filter (the ledger, per its page setup).
+_SHEET_SUFFIXES = (".xlsx", ".xls", ".ods")
+_SHEET_PDF = "pdf:calc_pdf_Export"
 
 # Windows and macOS install soffice outside PATH.
 _CANDIDATES = (
@@ -115,7 +118,7 @@ def convert(
     timeout: float = 180.0,
     soffice: str | None = None,
 ) -> Path:
-    """Convert ``src`` (HTML) to ``outdir/<stem>.docx`` or ``.pdf``; return that path.
+    """Convert ``src`` (HTML, or a workbook to PDF) to ``outdir/<stem>.docx`` or ``.pdf``; return that path.
 
     A PDF of an HTML file is made from the .docx, not from the HTML: what
     LibreOffice lays out from HTML puts the page-number footer on odd pages
@@ -154,7 +157,9 @@ def convert(
         ]
         if is_html:
             cmd.append("--infilter=HTML (StarWriter)")
-        cmd += ["--convert-to", _FILTERS[target], "--outdir", str(outdir), str(src)]
+        sheet_pdf = target == "pdf" and src.suffix.lower() in _SHEET_SUFFIXES
+        cmd += ["--convert-to", _SHEET_PDF if sheet_pdf else _FILTERS[target]]
+        cmd += ["--outdir", str(outdir), str(src)]
         env = dict(os.environ)
         if sys.platform.startswith("linux"):
             env["FONTCONFIG_FILE"] = str(fontconfig_file(tmpdir))

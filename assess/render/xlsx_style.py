@@ -20,6 +20,11 @@ TOTAL_FILL = PatternFill("solid", fgColor="EDEDED")
 FONT = Font(name="宋体", size=11)
 BOLD = Font(name="宋体", size=11, bold=True)
 TITLE = Font(name="黑体", size=16, bold=True)
+# 公文 fonts for tables meant to be printed (整改台账, 报送表): 仿宋_GB2312 text, 黑体 headings.
+# A cell names one font only; charset 134 (GB2312) makes Excel and WPS fall back to a Chinese
+# face where 仿宋_GB2312 is not installed, and LibreOffice maps it through render.office.FONT_ALIASES.
+GW_FONT = Font(name="仿宋_GB2312", size=11, charset=134)
+GW_HEAD = Font(name="黑体", size=11, charset=134)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")

@@ -38,29 +38,30 @@ class LoadedScheme:
         return locate(self.path, self.positions, key)
 
 
-def _read_text(path: Path) -> tuple[str, bytes]:
+def _read_text(path: Path, what: str = "方案文件") -> tuple[str, bytes]:
+    """The file's text and bytes; ``what`` names the kind of file in the refusals."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise SchemeError(f"找不到方案文件“{path}”") from None
+        raise SchemeError(f"找不到{what}“{path}”") from None
     except OSError as exc:
-        raise SchemeError(f"无法读取方案文件“{path}”:{exc.strerror or exc}") from None
+        raise SchemeError(f"无法读取{what}“{path}”:{exc.strerror or exc}") from None
     if path.is_dir():
-        raise SchemeError(f"“{path}”是文件夹,不是方案文件")
+        raise SchemeError(f"“{path}”是文件夹,不是{what}")
     if not path.is_file():
-        raise SchemeError(f"“{path}”不是普通文件(可能是管道或设备),不是方案文件")
+        raise SchemeError(f"“{path}”不是普通文件(可能是管道或设备),不是{what}")
     if size > MAX_BYTES:
-        raise SchemeError(f"方案文件“{path}”大于 {MAX_BYTES // 1024 // 1024} MB,拒绝读取")
+        raise SchemeError(f"{what}“{path}”大于 {MAX_BYTES // 1024 // 1024} MB,拒绝读取")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SchemeError(f"无法读取方案文件“{path}”:{exc.strerror or exc}") from None
+        raise SchemeError(f"无法读取{what}“{path}”:{exc.strerror or exc}") from None
     if data[:4] == b"PK\x03\x04":
-        raise SchemeError(f"“{path}”是 Excel 工作簿或压缩包,不是 YAML 方案文件")
+        raise SchemeError(f"“{path}”是 Excel 工作簿或压缩包,不是 YAML {what}")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise SchemeError(f"方案文件“{path}”是 UTF-16 编码;请用编辑器另存为 UTF-8 后重试")
+        raise SchemeError(f"{what}“{path}”是 UTF-16 编码;请用编辑器另存为 UTF-8 后重试")
     if b"\x00" in data:
-        raise SchemeError(f"“{path}”是二进制文件,不是 YAML 方案文件")
+        raise SchemeError(f"“{path}”是二进制文件,不是 YAML {what}")
     try:
         return data.decode("utf-8-sig"), data
     except UnicodeDecodeError as exc:
@@ -70,23 +71,25 @@ def _read_text(path: Path) -> tuple[str, bytes]:
             pass
         else:
             raise SchemeError(
-                f"方案文件“{path}”是 GBK/GB18030 编码,不是 UTF-8;请用记事本或编辑器另存为 UTF-8 后重试"
+                f"{what}“{path}”是 GBK/GB18030 编码,不是 UTF-8;请用记事本或编辑器另存为 UTF-8 后重试"
             ) from None
-        raise SchemeError(f"方案文件“{path}”不是 UTF-8 文本(第 {exc.start + 1} 个字节无法解码)") from None
+        raise SchemeError(f"{what}“{path}”不是 UTF-8 文本(第 {exc.start + 1} 个字节无法解码)") from None
 
 
 def parse_yaml(
     path: Path,
+    what: str = "方案文件",
 ) -> tuple[Any, dict[Path_, tuple[int, int]], bytes, list[Finding]]:
     """Parse ``path`` into plain data, a map of key paths to (line, column), the
     raw bytes, and the YAML-level findings (such as duplicate keys) that do not
-    stop validation.  Unsafe or unreadable input raises SchemeError."""
-    text, raw = _read_text(path)
+    stop validation.  Unsafe or unreadable input raises SchemeError; ``what`` names the kind
+    of file in its messages (the YAML of ``assess export`` is a 报送格式文件, not a scheme)."""
+    text, raw = _read_text(path, what)
     builder = Builder(path)
     try:
         node = compose(text, path)
         if node is None:
-            raise SchemeError("方案文件是空的", Location(file=str(path)))
+            raise SchemeError(f"{what}是空的", Location(file=str(path)))
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -113,7 +116,7 @@ def parse_yaml(
     except yaml.YAMLError:
         raise SchemeError("YAML 语法错误:无法解析", Location(file=str(path))) from None
     except RecursionError:
-        raise SchemeError("方案嵌套过深,拒绝读取", Location(file=str(path))) from None
+        raise SchemeError(f"{what.removesuffix('文件')}嵌套过深,拒绝读取", Location(file=str(path))) from None
     if builder.fatal:
         raise SchemeError(count_text(builder.findings), findings=builder.findings)
     return data, builder.positions, raw, builder.findings

@@ -261,6 +261,8 @@ def pydantic_message(err: Any, data: Any, key: Path_, root: type[BaseModel] = Sc
     if kind == "value_error":
         error = ctx.get("error")
         return str(error) if error is not None else "取值无效"
+    if kind.startswith("date_"):
+        return f"“{_short(got)}”不是有效的日期;应写成 2025-06-30 这样的日期"
     return f"取值“{_short(got)}”无效"
 
 
@@ -300,13 +302,19 @@ def _short(value: Any) -> str:
 
 
 def pydantic_findings(
-    exc: ValidationError, data: Any, path: Path, positions: dict[Path_, tuple[int, int]]
+    exc: ValidationError,
+    data: Any,
+    path: Path,
+    positions: dict[Path_, tuple[int, int]],
+    root: type[BaseModel] = Scheme,
 ) -> list[Finding]:
+    """``exc`` as findings at their YAML positions; ``root`` is the model validated (the
+    scheme, or another YAML format such as the 报送格式 of ``assess export``)."""
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
         key = _real_path(tuple(err["loc"]), data)
-        message = pydantic_message(err, data, key)
+        message = pydantic_message(err, data, key, root)
         loc = locate(path, positions, key)
         ident = (str(loc), message)
         if ident in seen:

@@ -311,7 +311,21 @@ class Override(_Model):
         return self
 
 
-class RectifyText(_Model):
+class RectifyFilter(_Model):
+    """失分问题列入整改清单的标准(三项同时满足才列入);扣分项、一票否决事项和缺数据的指标总是列入。"""
+
+    min_lost: float | None = Field(
+        None, ge=0, description="失分至少多少分才列入整改清单(默认 0.5);0 表示不按失分筛选"
+    )
+    min_share: float | None = Field(
+        None, ge=0, le=1, description="失分至少占该项分值的比例(0 至 1,默认 0.1 即 10%);0 表示不按比例筛选"
+    )
+    below_average: bool | None = Field(
+        None, description="true 时只列入实际值差于平均值的指标(平均值取自评分结果的指标统计;默认 false)"
+    )
+
+
+class RectifyText(RectifyFilter):
     """整改文本模板;占位符 {name} {value} {target} {unit} {lost} {points} {score}。"""
 
     problem: str | None = Field(None, description="问题描述模板")
@@ -406,9 +420,7 @@ class Indicator(_Model):
     levels: Levels | None = Field(
         None, description="评价等次及折合的数值,如 {好: 100, 较好: 85, 一般: 70, 较差: 50}"
     )
-    groups: list[str] | None = Field(
-        None, description="只考核这些分组(分组 id 或名称);不写表示各组都考核"
-    )
+    groups: list[str] | None = Field(None, description="只考核这些分组(分组 id 或名称);不写表示各组都考核")
 
     @model_validator(mode="after")
     def _levels(self) -> Indicator:
@@ -677,9 +689,7 @@ class Group(_Model):
     name: str
     aliases: list[str] = Field(default_factory=list)
     count: int | None = Field(None, ge=1, description="本组应参评的单位数;不写 units 时用于核对是否齐全")
-    kind: Level | None = Field(
-        None, description="本组单位的类别(如 department 省直部门);不写同方案的 level"
-    )
+    kind: Level | None = Field(None, description="本组单位的类别(如 department 省直部门);不写同方案的 level")
     drop: list[str] = Field(default_factory=list, description="本组不考核的指标 id")
     points: dict[str, Annotated[float, Field(ge=0)]] = Field(
         default_factory=dict, description="本组分值不同的指标:指标 id → 本组分值"
@@ -710,6 +720,9 @@ class Scheme(_Model):
     sources: list[Source] = Field(
         default_factory=list,
         description="数据来源(单位填报、部门报表、第三方评分、问题清单、目标任务、评议);不写表示全部来自单位填报表",
+    )
+    rectify: RectifyFilter | None = Field(
+        None, description="失分问题列入整改清单的标准(assess rectify);指标的 rectify 中可另行规定"
     )
     tables: list[Table] = Field(default_factory=list)
     fields: list[DataField] = Field(default_factory=list)

@@ -3,7 +3,8 @@
 A real assessment is fed by several parties: the unit's own workbook, a
 department's sheet with one row per unit (财政, 统计, 教育…), a third-party
 evaluator's scores, an inspection findings list (督查/暗访/审计), a table of
-each unit's assigned targets, several raters' or quarters' sheets.  Each
+each unit's assigned targets, several raters' or quarters' sheets, last
+round's rectification ledger (整改台账).  Each
 source names the input keys it supplies, so a county's template asks only for
 what the county reports and a value's basis can name the sheet it came from.
 Kept apart from ``model.py`` because it is one topic with its own checks.
@@ -11,12 +12,15 @@ Kept apart from ``model.py`` because it is one topic with its own checks.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SourceKind = Literal["unit", "table", "findings", "ratings"]
+SourceKind = Literal["unit", "table", "findings", "ratings", "ledger"]
 Combine = Literal["mean", "trimmed_mean", "median", "weighted", "sum"]
+LedgerMeasure = Literal["completion", "on_time"]
+LedgerEmpty = Literal["full", "missing", "not_applicable"]
 
 
 class _Model(BaseModel):
@@ -32,6 +36,26 @@ class FindingCount(_Model):
     severities: dict[str, float] = Field(
         default_factory=dict,
         description="计入的严重程度及每个问题折算的个数(如 一般: 1, 严重: 2);不写表示不限,每个问题计 1 个",
+    )
+
+
+class LedgerRate(_Model):
+    """整改台账中计入一个字段(或指标)的比率:问题整改完成率或按期整改率,按问题来源和类别筛选。"""
+
+    field: str = Field(description="计入的字段 id 或直接填报的指标 id;值为百分比(75 表示 75%)")
+    measure: LedgerMeasure = Field(
+        "completion",
+        description="completion 问题整改完成率 = 已完成 ÷ 问题总数;"
+        "on_time 按期整改率 = 在整改时限内完成的 ÷ 截至统计日期已到整改时限的问题数",
+    )
+    origins: list[str] = Field(
+        default_factory=list, description="计入的问题来源(如 督查、考核评估);不写表示不限"
+    )
+    categories: list[str] = Field(default_factory=list, description="计入的问题类别;不写表示不限")
+    empty: LedgerEmpty = Field(
+        "full",
+        description="单位没有计入的问题时:full 按 100% 计(无整改问题);missing 按缺失处理;"
+        "not_applicable 按不适用(缺项)处理",
     )
 
 
@@ -51,7 +75,8 @@ class Source(_Model):
     kind: SourceKind = Field(
         "table",
         description="unit 单位自己的填报表;table 每个单位一行的报表(部门数据、第三方评分、目标任务);"
-        "findings 问题清单;ratings 多个评分方(评议人、季度)的评分表",
+        "findings 问题清单;ratings 多个评分方(评议人、季度)的评分表;"
+        "ledger assess rectify 生成的整改台账(计算整改完成率、按期整改率)",
     )
     department: str | None = Field(None, description="提供数据的部门,如 市财政局、第三方评估机构")
     fields: list[str] = Field(
@@ -68,4 +93,10 @@ class Source(_Model):
     )
     raters: list[Rater] = Field(
         default_factory=list, description="ratings 来源的评分方;不写时每个文件为一个评分方"
+    )
+    rates: list[LedgerRate] = Field(
+        default_factory=list, description="ledger 来源:由整改台账计算哪些比率,计入哪一项"
+    )
+    as_of: dt.date | None = Field(
+        None, description="ledger 来源的统计截止日期,如 2025-06-30;不写时取台账自己的统计截止日期"
     )

@@ -58,6 +58,7 @@ MODELS: dict[str, tuple[str, str | None]] = {
     "Override": ("得分调整", None),
     "BonusRule": ("加分规则(bonus)", None),
     "RectifyText": ("整改文本", None),
+    "RectifyFilter": ("整改清单列入标准", None),
     "Bonus": ("加分项", "加分项及加分合计上限。"),
     "BonusItem": (
         "一个加分项",
@@ -69,6 +70,7 @@ MODELS: dict[str, tuple[str, str | None]] = {
     "Part": ("合成部分", None),
     "Source": ("数据来源", None),
     "FindingCount": ("问题计入规则", None),
+    "LedgerRate": ("整改台账计算的比率", None),
     "Rater": ("评分方", None),
     "Grade": ("等次", "等次名称、分数线与名额(比例或个数)。"),
     "Bar": (
@@ -98,7 +100,7 @@ KEYS: dict[str, str] = {
     "kind": "数据类型:number 数值、percent 百分比、count 个数、amount 金额、bool 是否、score 得分、text 文字",
     "aliases": "别名:填报表中也可能使用的其他名称",
     "within": "比较范围:group 本组内,cohort 全体单位",
-    "rectify": "失分时生成整改问题的文本模板",
+    "rectify": "失分时生成整改问题的文本模板,及失分问题列入整改清单的标准",
     "field": "取值的数据字段 id(或名称)",
     "missing": "缺数据时的处理:zero 按 0 分,exclude 按缺项折算,refuse 拒绝评分;不写则用方案的 missing",
 }

@@ -1,4 +1,5 @@
-"""Rectification text templates: only the placeholders the ledger fills in, braces in pairs."""
+"""Rectification settings: template placeholders the ledger fills in, braces in pairs; the
+listing limits (min_lost, min_share, below_average) only where a lost point is screened."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from assess.scheme.walk import walk_indicators
 from assess.scheme.yamltree import Path_
 
 PLACEHOLDERS = ("name", "value", "target", "unit", "lost", "points", "score")
+LIMITS = ("min_lost", "min_share", "below_average")
 
 
 def check_rectify(chk: Checker) -> None:
@@ -20,6 +22,7 @@ def check_rectify(chk: Checker) -> None:
     if s.penalties:
         texts += [(p.rectify, ("penalties", "items", i, "rectify")) for i, p in enumerate(s.penalties.items)]
     texts += [(v.rectify, ("vetoes", i, "rectify")) for i, v in enumerate(s.vetoes)]
+    _always_listed(chk)
     for rectify, key in texts:
         if rectify is None:
             continue
@@ -50,3 +53,27 @@ def _placeholders(chk: Checker, text: str, key: Path_) -> None:
                 "rectify-template",
                 f"整改模板中的占位符“{shown}”无效;可用的占位符:{allowed}",
             )
+
+
+def _always_listed(chk: Checker) -> None:
+    """Penalties and vetoes are always listed: a listing limit on one would be silently ignored."""
+    s = chk.s
+    items: list[tuple[m.RectifyText | None, Path_, str]] = []
+    if s.penalties:
+        items += [
+            (p.rectify, ("penalties", "items", i, "rectify"), f"扣分项“{p.name}”")
+            for i, p in enumerate(s.penalties.items)
+        ]
+    items += [
+        (v.rectify, ("vetoes", i, "rectify"), f"一票否决事项“{v.name}”") for i, v in enumerate(s.vetoes)
+    ]
+    for rectify, key, what in items:
+        if rectify is None:
+            continue
+        for name in LIMITS:
+            if getattr(rectify, name) is not None:
+                chk.add(
+                    (*key, name),
+                    "rectify-filter",
+                    f"{what}总是列入整改清单,不能写 {name};列入标准只用于指标的失分",
+                )

@@ -57,8 +57,12 @@ def check_sources(chk: Checker) -> None:
         if src.counts:
             kinds = key_kinds(chk) if kinds is None else kinds
             _count_kinds(chk, i, keys, derived, kinds)
+        if src.rates:
+            kinds = key_kinds(chk) if kinds is None else kinds
+            _rate_kinds(chk, i, keys, derived, kinds)
         named = [(n, (*here, "fields", j)) for j, n in enumerate(src.fields)]
         named += [(c.field, (*here, "counts", j, "field")) for j, c in enumerate(src.counts)]
+        named += [(r.field, (*here, "rates", j, "field")) for j, r in enumerate(src.rates)]
         seen_here: set[str] = set()
         for name, where in named:
             if name in derived:
@@ -145,6 +149,42 @@ def _count_kinds(
         )
 
 
+RATE_KINDS = ("percent", "number")
+
+
+def _rate_kinds(
+    chk: Checker, i: int, keys: dict[str, str], derived: dict[str, str], kinds: dict[str, str | None]
+) -> None:
+    """A ledger source computes a percentage: each rate fills a percent or number item, once."""
+    src = chk.s.sources[i]
+    seen: dict[str, int] = {}
+    for j, r in enumerate(src.rates):
+        key = keys.get(r.field)
+        if r.field in derived or key is None:
+            continue  # said by check_sources
+        if key in seen:
+            chk.add(
+                ("sources", i, "rates", j, "field"),
+                "source-conflict",
+                f"整改台账来源“{src.id}”的 rates 第 {seen[key] + 1} 项和第 {j + 1} 项都计入“{r.field}”;"
+                "每项数据只能由一个比率计算",
+            )
+            continue
+        seen[key] = j
+        kind = kinds.get(key)
+        if kind in RATE_KINDS:
+            continue
+        words = {**KIND_WORDS, "count": "个数", "number": "数值"}
+        what = "加分项或扣分项(按个数计)" if kind is None else f"{words.get(kind, kind)}(kind: {kind})"
+        rate = "按期整改率" if r.measure == "on_time" else "整改完成率"
+        chk.add(
+            ("sources", i, "rates", j, "field"),
+            "source-rate-kind",
+            f"整改台账来源“{src.id}”把{rate}计入“{r.field}”,但它是{what};"
+            "比率只能计入百分比或数值(kind: percent、number,或 unit: %)的字段或直接填报的指标",
+        )
+
+
 def _kind_settings(chk: Checker, i: int) -> None:
     """What each kind needs, and what only another kind may say."""
     src = chk.s.sources[i]
@@ -168,6 +208,20 @@ def _kind_settings(chk: Checker, i: int) -> None:
     if src.kind == "findings" and src.fields:
         chk.add(
             (*here, "fields"), "source-kind", f"问题清单来源“{src.id}”用 counts 说明计入哪一项,不写 fields"
+        )
+    if src.kind == "ledger" and not src.rates:
+        chk.add(here, "source-kind", f"整改台账来源“{src.id}”没有写 rates(计算哪个比率,计入哪一项)")
+    if src.kind == "ledger" and src.fields:
+        chk.add(
+            (*here, "fields"), "source-kind", f"整改台账来源“{src.id}”用 rates 说明计入哪一项,不写 fields"
+        )
+    if src.kind != "ledger" and src.rates:
+        chk.add(
+            (*here, "rates"), "source-kind", f"只有 kind: ledger 的来源可以写 rates,“{src.id}”是 {src.kind}"
+        )
+    if src.kind != "ledger" and src.as_of is not None:
+        chk.add(
+            (*here, "as_of"), "source-kind", f"只有 kind: ledger 的来源可以写 as_of,“{src.id}”是 {src.kind}"
         )
     if src.kind != "ratings" and (src.combine or src.raters):
         chk.add(

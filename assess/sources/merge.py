@@ -16,7 +16,7 @@ from assess.errors import Finding, Location
 from assess.scheme.plan import Plan
 from assess.sources.data import SourceData
 from assess.sources.receipt import Receipt, SourceReceipt
-from assess.sources.spec import FINDINGS, RATINGS, TABLE, UNIT, SourceSpec
+from assess.sources.spec import FINDINGS, LEDGER, RATINGS, TABLE, UNIT, SourceSpec
 from assess.workbook.data import MISSING, UnitData, Value
 from assess.workbook.names import key_of, shown
 
@@ -37,6 +37,10 @@ def read_source(spec: SourceSpec, files: list[Path], plan: Plan) -> SourceData:
         from assess.sources.ratings import read_ratings
 
         return read_ratings(spec, files)
+    if spec.kind == LEDGER:
+        from assess.sources.ledger import read_ledger
+
+        return read_ledger(spec, files, plan.read)
     raise AssertionError(spec.kind)  # validated: the unit source is read as units
 
 

@@ -8,6 +8,7 @@ source holding every input, which is the behaviour of every earlier version.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,9 @@ UNIT = "unit"
 TABLE = "table"
 FINDINGS = "findings"
 RATINGS = "ratings"
+LEDGER = "ledger"
 
-KIND_WORDS = {UNIT: "单位填报", TABLE: "报表", FINDINGS: "问题清单", RATINGS: "评分表"}
+KIND_WORDS = {UNIT: "单位填报", TABLE: "报表", FINDINGS: "问题清单", RATINGS: "评分表", LEDGER: "整改台账"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,17 @@ class CountSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class RateSpec:
+    """One percentage a ledger source computes for an input key (scheme ``rates:``)."""
+
+    key: str
+    measure: str = "completion"  # or "on_time"
+    origins: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    empty: str = "full"  # a unit with nothing counted: "full", "missing" or "not_applicable"
+
+
+@dataclass(frozen=True, slots=True)
 class RaterSpec:
     name: str
     weight: float | None = None
@@ -66,6 +79,8 @@ class SourceSpec:
     counts: tuple[CountSpec, ...] = ()
     combine: str | None = None
     raters: tuple[RaterSpec, ...] = ()
+    rates: tuple[RateSpec, ...] = ()
+    as_of: dt.date | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -111,7 +126,7 @@ def compile_sources(
     out: list[SourceSpec] = []
     for src in s.sources:
         keys: list[str] = []
-        wanted = list(src.fields) + [c.field for c in src.counts]
+        wanted = list(src.fields) + [c.field for c in src.counts] + [r.field for r in src.rates]
         for name in wanted:
             key = names.get(name)
             if key is not None and key in by_key and key not in keys:
@@ -151,4 +166,11 @@ def _spec(src: m.Source, read: ReadPlan, specs: list[InputSpec], names: dict[str
         ),
         combine=src.combine,
         raters=tuple(RaterSpec(r.name, r.weight, tuple(r.aliases)) for r in src.raters),
+        rates=tuple(
+            RateSpec(
+                names.get(r.field, r.field), r.measure, frozenset(r.origins), frozenset(r.categories), r.empty
+            )
+            for r in src.rates
+        ),
+        as_of=src.as_of,
     )

@@ -22,6 +22,8 @@ SCORESHEET = "scoresheet"
 LEDGER = "ledger"
 CHECKLIST = "checklist"
 TEMPLATE = "template"
+UNIT_LEDGER = "ledger-unit"  # one unit's rows of the ledger, for sending to that unit
+REPORT = "ledger-report"  # the ledger in the layout a higher office asks for
 
 KINDS: dict[str, str] = {
     RANKING: "排名表",
@@ -30,6 +32,8 @@ KINDS: dict[str, str] = {
     LEDGER: "整改台账",
     CHECKLIST: "整改清单",
     TEMPLATE: "填报模板",
+    UNIT_LEDGER: "单位整改台账",
+    REPORT: "报送台账",
 }
 
 MEMBER = "docprops/custom.xml"  # lower-cased zip member name

@@ -125,10 +125,10 @@ def test_bad_date_and_unknown_status_are_findings_with_cells(tmp_path: Path) -> 
             "bad-status",
             "问题清单",
             "F3",
-            "整改状态“快好了”不在可选值中(未开始、整改中、已完成、已销号),已按未开始处理",
+            "整改状态“快好了”不在可选值中(未开始、整改中、已完成（待认定）、已销号、长期坚持、不涉及),已按未开始处理",
         ),
     ]
-    assert problems[0].status == "已完成"  # 已整改 is an accepted alias
+    assert problems[0].status == "已完成（待认定）"  # 已整改 is an accepted alias
 
 
 def test_incomplete_row_and_duplicate_row(tmp_path: Path) -> None:

@@ -337,7 +337,7 @@ def test_control_and_zero_width_characters_and_long_text(tmp_path: Path) -> None
     assert done.returncode == 1, done.stderr
     assert done.stderr.splitlines()[0] == (
         "错误:问题.xlsx 问题清单!H3: 整改状态“进行中" + "啊" * 37
-        + "…(共 103 个字符)”不在可选值中(未开始、整改中、已完成、已销号),已按未开始处理"
+        + "…(共 103 个字符)”不在可选值中(未开始、整改中、已完成（待认定）、已销号、长期坚持、不涉及),已按未开始处理"
     )  # fmt: skip
     report = json.loads((tmp_path / "out" / "整改情况.json").read_text(encoding="utf-8"))
     first = report["problems"][0]

@@ -20,10 +20,10 @@ def test_new_ledger_structure(run: Run, results_file: Path, findings_file: Path,
     path = tmp_path / "out" / "整改台账.xlsx"
     assert report.ledger == path and report.ledger_written and path in report.written
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "整改台账", "变更记录", META_SHEET]
+    assert wb.sheetnames == ["汇总", "整改台账", "整改措施", "进度", "变更记录", META_SHEET]
     assert wb[META_SHEET].sheet_state == "veryHidden"
     assert (
-        wb[META_SHEET]["A1"].value == "format" and wb[META_SHEET]["B1"].value == FORMAT == "assess.ledger/1"
+        wb[META_SHEET]["A1"].value == "format" and wb[META_SHEET]["B1"].value == FORMAT == "assess.ledger/2"
     )
     ws = wb["整改台账"]
     assert [c.value for c in ws[1]] == list(COLUMNS)
@@ -33,7 +33,7 @@ def test_new_ledger_structure(run: Run, results_file: Path, findings_file: Path,
     )  # fmt: skip
     assert ws.max_row == 1 + 8
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
-    assert len(lists) == 1 and lists[0].formula1 == '"未开始,整改中,已完成,已销号"'
+    assert len(lists) == 1 and lists[0].formula1 == '"未开始,整改中,已完成（待认定）,已销号,长期坚持,不涉及"'
     assert str(lists[0].sqref) == "L2:L1048576"
     statuses = {ws.cell(r, 12).value for r in range(2, ws.max_row + 1)}
     assert statuses == {"未开始"}
@@ -53,6 +53,8 @@ def test_per_unit_layout(run: Run, results_file: Path, findings_file: Path, tmp_
         "浏阳市",
         "凤凰县",
         "平江县",
+        "整改措施",
+        "进度",
         "变更记录",
         META_SHEET,
     ]
@@ -142,7 +144,7 @@ def test_duplicate_id_bad_status_and_dates_refused_all_at_once(
             "A3",
             f"编号 {before and openpyxl.load_workbook(path)['整改台账']['A2'].value} 重复(另见 整改台账!A2);每个编号只能出现一次",
         ),
-        ("L4", "整改状态“已整改”不在可选值中(未开始、整改中、已完成、已销号)"),
+        ("L4", "整改状态“已整改”不在可选值中(未开始、整改中、已完成（待认定）、已销号、长期坚持、不涉及)"),
         ("K4", "整改时限“月底前”不是日期,也不是“立行立改”或“长期坚持”"),
     ]
     text = err.format_message()
@@ -166,12 +168,12 @@ def test_newer_format_refused(run: Run, findings_file: Path, tmp_path: Path) -> 
         tmp_path,
         run,
         findings_file,
-        lambda wb: wb[META_SHEET].cell(1, 2, "assess.ledger/2"),
+        lambda wb: wb[META_SHEET].cell(1, 2, "assess.ledger/3"),
     )
     err = _refused(run, findings_file, path, before)
     assert err.message == (
-        "台账 整改台账.xlsx 由更新版本的 assess 生成(格式 assess.ledger/2),"
-        "本版本只能读写 assess.ledger/1;请升级 assess 后再更新此台账"
+        "台账 整改台账.xlsx 由更新版本的 assess 生成(格式 assess.ledger/3),"
+        "本版本只能读写 assess.ledger/2;请升级 assess 后再更新此台账"
     )
 
 

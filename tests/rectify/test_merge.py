@@ -65,11 +65,12 @@ def _edit_like_a_person(path: Path) -> dict[str, str]:
     ws.cell(r2, 13, dt.date(2025, 4, 20))
     ws.cell(r2, 14, "确权登记表、资产台账")
     # a column of their own at the end
-    ws.cell(1, 17, "联系电话")
+    own = ws.max_column + 1
+    ws.cell(1, own, "联系电话")
     for r in range(2, ws.max_row + 1):
-        ws.cell(r, 17, f"0731-{8000 + r}")
+        ws.cell(r, own, f"0731-{8000 + r}")
     # sort rows: reverse the order of all rows, extra column included
-    values = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_col=17)]
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_col=own)]
     for r, line in enumerate(reversed(values), start=2):
         for c, v in enumerate(line, start=1):
             ws.cell(r, c).value = v  # ws.cell(r, c, None) would leave the old value
@@ -135,7 +136,7 @@ def test_rerun_keeps_hand_edits_and_adds_new_problems(
     )
     assert pay["整改措施"] == "召开调度会,倒排工期,6 月底前支付率达到 75%"
     assert (audit["整改状态"], audit["完成日期"], audit["佐证材料"]) == (
-        "已完成",
+        "已完成",  # the old word stays as typed; it is read as 已完成（待认定）
         dt.datetime(2025, 4, 20),
         "确权登记表、资产台账",
     )
@@ -177,7 +178,7 @@ def test_history_records_status_changes_and_updates(
     april = [h for h in _history(ledger) if h[0] == dt.datetime(2025, 4, 30)]
     when = dt.datetime(2025, 4, 30)
     assert (when, ids["pay"], "整改状态", "未开始", "整改中") in april
-    assert (when, ids["audit"], "整改状态", "未开始", "已完成") in april
+    assert (when, ids["audit"], "整改状态", "未开始", "已完成（待认定）") in april
     assert (
         when,
         ids["pay"],
@@ -288,7 +289,7 @@ def test_title_row_and_moved_columns_are_understood(run: Run, results_file: Path
     assert ws["A1"].value == "2024 年度考核反馈问题整改台账" and ws["A2"].value == "整改状态"
     assert ws["L4"].value == changed_id and ws["A4"].value == "整改中"
     new_row = ws.max_row
-    assert ws.cell(new_row, 1).value == "未开始" and ws.cell(new_row, 12).value.startswith("ZG-")
+    assert ws.cell(new_row, 1).value == "未开始" and ws.cell(new_row, 12).value == "2024-考核-浏阳市-003"
     assert report.stats.status_changes == 1
 
 

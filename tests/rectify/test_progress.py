@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from assess.rectify.progress import rate
@@ -80,8 +81,30 @@ def ten(tmp_path: Path) -> Path:
     return write_findings(tmp_path / "十条.xlsx", rows, HEAD)
 
 
+def _evidence(ledger: Path) -> None:
+    """Fill what the life cycle asks of 已完成 (完成日期, 佐证材料) and 已销号 (认定单位, 认定日期)."""
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["整改台账"]
+    col = {c.value: c.column for c in ws[1]}
+    for r in range(2, ws.max_row + 1):
+        status = ws.cell(r, col["整改状态"]).value
+        if status in ("已完成", "已完成（待认定）", "已销号"):
+            ws.cell(r, col["完成日期"], D(2025, 3, 20))
+            ws.cell(r, col["佐证材料"], "验收报告")
+        if status == "已销号":
+            ws.cell(r, col["认定单位"], "县乡村振兴局")
+            ws.cell(r, col["认定日期"], D(2025, 3, 25))
+    wb.save(ledger)
+
+
+def _with_evidence(run: Run, findings: Path, as_of: dt.date = AS_OF):  # type: ignore[no-untyped-def]
+    ledger = run([], [findings], as_of=as_of).ledger
+    _evidence(ledger)
+    return run([], [], ledger=ledger, as_of=as_of)
+
+
 def test_figures_by_unit_department_and_overall(run: Run, ten: Path) -> None:
-    p = run([], [ten]).progress
+    p = _with_evidence(run, ten).progress
     figures = {t.name: (t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate) for t in p.units}
     assert figures == {"浏阳市": (6, 2, 2, 2, 1, 33.3), "平江县": (4, 3, 0, 1, 1, 75.0)}
     depts = {
@@ -108,7 +131,7 @@ def test_figures_by_unit_department_and_overall(run: Run, ten: Path) -> None:
 
 
 def test_later_as_of_makes_more_overdue(run: Run, ten: Path) -> None:
-    report = run([], [ten])
+    report = _with_evidence(run, ten)
     later = run([], [], ledger=report.ledger, as_of=D(2025, 7, 1)).progress
     assert {t.name: t.overdue for t in later.units} == {"浏阳市": 3, "平江县": 1}
     assert (
@@ -138,5 +161,5 @@ def test_sentence_like_the_notices(run: Run, tmp_path: Path) -> None:
         ]
         for i in range(57)
     ]
-    p = run([], [write_findings(tmp_path / "57.xlsx", rows, HEAD)], as_of=AS_OF).progress
+    p = _with_evidence(run, write_findings(tmp_path / "57.xlsx", rows, HEAD)).progress
     assert p.overall.sentence() == "共 57 条,完成 26 条,正在整改 31 条,完成率 45.6%"

@@ -673,7 +673,9 @@ def test_relative_to_average(tmp_path: Path) -> None:
     # D 2.4 × 300/150 = 4.8 → cap 4; E at the average → 2.4
     assert [res[k].score for k in "ABCDE"] == [1.5, 1.6, 2.88, 4.0, 2.4]
     assert res["B"].basis == "实际值 100.00%,全体平均 150.00%(低于平均),平均值得 2.4 分,按比例得 1.6 分"
-    assert res["D"].basis == "实际值 300.00%,全体平均 150.00%(优于平均),平均值得 2.4 分,按比例得 4 分(上限 4 分)"
+    assert (
+        res["D"].basis == "实际值 300.00%,全体平均 150.00%(优于平均),平均值得 2.4 分,按比例得 4 分(上限 4 分)"
+    )
     assert res["E"].basis == "实际值 150.00%,全体平均 150.00%(等于平均),平均值得 2.4 分,按比例得 2.4 分"
 
 
@@ -689,7 +691,9 @@ def test_relative_to_average_lower(tmp_path: Path) -> None:
     # A 0 is the best possible for lower-is-better → cap 4
     # B 2.4 × 2/1 = 4.8 → cap 4; C = average → 2.4; D 2.4 × 2/5 = 0.96 → floor 1.5
     assert [res[k].score for k in "ABCD"] == [4.0, 4.0, 2.4, 1.5]
-    assert res["D"].basis == "实际值 5.00%,全体平均 2.00%(高于平均),平均值得 2.4 分,按比例得 1.5 分(下限 1.5 分)"
+    assert (
+        res["D"].basis == "实际值 5.00%,全体平均 2.00%(高于平均),平均值得 2.4 分,按比例得 1.5 分(下限 1.5 分)"
+    )
     assert res["B"].basis == "实际值 1.00%,全体平均 2.00%(优于平均),平均值得 2.4 分,按比例得 4 分(上限 4 分)"
 
 
