@@ -19,7 +19,7 @@ from assess.rectify.ledger import FORMAT_VERSION, LedgerBook
 from assess.rectify.lifecycle import Lifecycle, ensure_measures_sheet, evaluate, upgrade
 from assess.rectify.merge import MergeStats
 from assess.rectify.model import C_SOURCE, DONE, Problem, Row, id_sort_key
-from assess.rectify.progress import Progress, compute
+from assess.rectify.progress import Progress, compute, source_order
 
 
 def scheme_facts(scheme: Path | str | None) -> tuple[int | None, list[str]]:
@@ -116,44 +116,9 @@ def ordered(rows: list[Row], order: list[str]) -> list[Row]:
     for r in rows:
         units.setdefault(r.unit, len(units))
     sources = {s: i for i, s in enumerate(source_order(rows))}
-    return sorted(rows, key=lambda r: (units[r.unit], sources[str(r.get(C_SOURCE) or "")], id_sort_key(r.id)))
-
-
-def source_order(rows: list[Row]) -> list[str]:
-    """The sources in the order the ledger's units list them.
-
-    A new ledger holds each unit's rows source by source, in the order the
-    inputs were given; a source one unit lacks must not move behind the
-    sources of that unit (the first unit without 国家考核评估反馈问题 would
-    otherwise put it after 审计 for every unit).  So a source comes before
-    another when some unit lists it first, and ties (and contradictions a
-    clerk's sorting may leave) go by first appearance.
-    """
-    first: dict[str, int] = {}
-    after: dict[str, set[str]] = {}
-    by_unit: dict[str, list[str]] = {}
-    for r in rows:
-        source = str(r.get(C_SOURCE) or "")
-        first.setdefault(source, len(first))
-        seen = by_unit.setdefault(r.unit, [])
-        if source not in seen:
-            if seen:
-                after.setdefault(seen[-1], set()).add(source)
-            seen.append(source)
-    before = {s: 0 for s in first}
-    for targets in after.values():
-        for t in targets:
-            before[t] += 1
-    out: list[str] = []
-    left = dict(first)
-    while left:
-        ready = [s for s in left if before[s] == 0] or list(left)  # a cycle: first appearance decides
-        source = min(ready, key=left.__getitem__)
-        out.append(source)
-        del left[source]
-        for t in after.get(source, ()):
-            before[t] -= 1
-    return out
+    return sorted(
+        rows, key=lambda r: (units[r.unit], sources[str(r.get(C_SOURCE) or "").strip()], id_sort_key(r.id))
+    )
 
 
 def summary_lines(progress: Progress, stats: MergeStats, order: list[str]) -> list[str]:

@@ -20,6 +20,7 @@ place (:func:`assess.rectify.lifecycle.upgrade`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from assess.rectify.model import (
     Row,
     canonical,
 )
+from assess.workbook.names import key_of
 
 FORMAT = "assess.ledger/2"
 FORMAT_PREFIX = "assess.ledger/"
@@ -51,6 +53,26 @@ RESERVED = (META_SHEET, SUMMARY_SHEET, HISTORY_SHEET)
 LAYOUTS = ("single", "per-unit")
 HISTORY_COLUMNS = ("时间", "编号", "字段", "原值", "新值")
 HEADER_ROWS = 5  # the header is looked for in the first rows of a sheet
+
+
+def header_columns(
+    ws: Any, names: Sequence[str], key: str, least: int = 1
+) -> tuple[int, dict[str, int]] | None:
+    """The first of the first rows holding ``key`` and at least ``least`` of ``names``, with the
+    column of each name found (written as the clerk wrote it: spaces, full-width forms)."""
+    wanted = {key_of(c): c for c in names}
+    for r in range(1, HEADER_ROWS + 1):
+        found: dict[str, int] = {}
+        for c in range(1, (ws.max_column or 0) + 1):
+            value = ws.cell(r, c).value
+            name = wanted.get(key_of(value)) if isinstance(value, str) else None
+            if name and name not in found:
+                found[name] = c
+        if key in found and len(found) >= least:
+            return r, found
+    return None
+
+
 META_HEAD_V1 = ("编号", "来源", "单位名称", "整改状态", "首次发现", "最近发现", *GENERATED)
 META_HEAD = (
     "键",

@@ -20,7 +20,6 @@ from assess.rectify.ledger import (
     FORMAT,
     FORMAT_PREFIX,
     FORMAT_VERSION,
-    HEADER_ROWS,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
     LAYOUTS,
@@ -35,6 +34,7 @@ from assess.rectify.ledger import (
     LedgerBook,
     LedgerInvalid,
     MetaEntry,
+    header_columns,
 )
 from assess.rectify.model import (
     C_CONFIRM_DATE,
@@ -54,7 +54,6 @@ from assess.rectify.model import (
     parse_deadline,
     shown,
 )
-from assess.workbook.names import key_of
 
 
 def _text(value: Any) -> str:
@@ -121,17 +120,11 @@ def _find_header(
     ws: Worksheet, required: tuple[str, ...] = COLUMNS
 ) -> tuple[int, dict[str, int], list[str]] | None:
     """(row, known columns, missing ``required`` columns) of the row that has 编号, in the first rows."""
-    wanted = {key_of(c): c for c in COLUMNS}
-    for r in range(1, HEADER_ROWS + 1):
-        found: dict[str, int] = {}
-        for c in range(1, (ws.max_column or 0) + 1):
-            value = ws.cell(r, c).value
-            name = wanted.get(key_of(value)) if isinstance(value, str) else None
-            if name and name not in found:
-                found[name] = c
-        if C_ID in found and len(found) >= 3:
-            return r, found, [c for c in required if c not in found]
-    return None
+    got = header_columns(ws, COLUMNS, C_ID, 3)
+    if got is None:
+        return None
+    row, found = got
+    return row, found, [c for c in required if c not in found]
 
 
 def _ids(ws: Worksheet, header_row: int, column: int) -> list[str]:

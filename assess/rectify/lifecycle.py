@@ -23,16 +23,15 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assess.errors import Finding, Location
 from assess.rectify.ledger import (
     FORMAT,
     FORMAT_VERSION,
-    HEADER_ROWS,
     HISTORY_SHEET,
     LedgerBook,
+    header_columns,
     set_value,
 )
 from assess.rectify.model import (
@@ -58,7 +57,7 @@ from assess.rectify.model import (
     parse_deadline,
     shown,
 )
-from assess.workbook.names import key_of
+from assess.rectify.printing import status_validation
 
 # The 整改措施 sheet: one row per measure, keyed by the problem's 编号.
 M_PROBLEM = "问题编号"
@@ -144,17 +143,7 @@ def _blank(value: Any) -> bool:
 
 
 def _measures_header(ws: Worksheet) -> tuple[int, dict[str, int]] | None:
-    wanted = {key_of(c): c for c in MEASURE_COLUMNS}
-    for r in range(1, HEADER_ROWS + 1):
-        found: dict[str, int] = {}
-        for c in range(1, (ws.max_column or 0) + 1):
-            value = ws.cell(r, c).value
-            name = wanted.get(key_of(value)) if isinstance(value, str) else None
-            if name and name not in found:
-                found[name] = c
-        if M_PROBLEM in found:
-            return r, found
-    return None
+    return header_columns(ws, MEASURE_COLUMNS, M_PROBLEM)
 
 
 def find_measures_sheet(wb: Workbook, title: str) -> str:
@@ -301,8 +290,11 @@ def evaluate(book: LedgerBook) -> Lifecycle:
     file = str(book.path) if book.path else None
     out = Lifecycle()
     rows = book.by_id()
+    incomplete: set[str] = set()  # rows a finding already says are counted otherwise than written
     for row in book.rows:
         out.status[row.id] = _row_status(row, file, book, out.findings)
+        if out.status[row.id] != row.status:
+            incomplete.add(row.id)
     for m in book.measures:
         if m.problem not in rows:
             out.findings.append(
@@ -334,6 +326,8 @@ def evaluate(book: LedgerBook) -> Lifecycle:
         counted_measures = [s for _m, s in pairs if s != NOT_APPLICABLE]
         if own == NOT_APPLICABLE or not counted_measures:
             continue
+        if ident in incomplete:  # 已完成 without evidence stays 整改中, as its finding says
+            continue
         open_ = sum(s not in DONE for s in counted_measures)
         if not open_:
             out.status[ident] = own if own in DONE else COMPLETED
@@ -360,19 +354,6 @@ def evaluate(book: LedgerBook) -> Lifecycle:
 # ---- sheets of format 2, and the upgrade from format 1 ---------------------------------
 
 
-def status_validation(first_row: int, letter: str) -> DataValidation:
-    dv = DataValidation(
-        type="list",
-        formula1='"' + ",".join(STATUSES) + '"',
-        allow_blank=False,
-        showErrorMessage=True,
-        errorTitle="整改状态",
-        error=STATUS_ERROR,
-    )
-    dv.add(f"{letter}{first_row}:{letter}1048576")
-    return dv
-
-
 def free_title(wb: Workbook, wanted: str) -> str:
     taken = {n.casefold() for n in wb.sheetnames}
     name, n = wanted, 2
@@ -397,7 +378,7 @@ def new_measures_sheet(book: LedgerBook) -> None:
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(MEASURE_COLUMNS))}1"
-    ws.add_data_validation(status_validation(2, get_column_letter(MEASURE_COLUMNS.index(M_STATUS) + 1)))
+    status_validation(ws, MEASURE_COLUMNS.index(M_STATUS) + 1, 2, STATUSES, allow_blank=False)
     book.measures_sheet = title
 
 
@@ -420,7 +401,6 @@ def _last_used_column(ws: Worksheet) -> int:
 
 def _set_status_list(ws: Worksheet, header_row: int, column: int) -> None:
     """Give the 整改状态 column the life cycle's drop-down (the old one listed four words)."""
-    letter = get_column_letter(column)
     found = False
     for dv in ws.data_validations.dataValidation:
         if dv.type == "list" and dv.formula1 and "未开始" in dv.formula1:
@@ -428,7 +408,7 @@ def _set_status_list(ws: Worksheet, header_row: int, column: int) -> None:
             dv.error = STATUS_ERROR
             found = True
     if not found:
-        ws.add_data_validation(status_validation(header_row + 1, letter))
+        status_validation(ws, column, header_row + 1, STATUSES, allow_blank=False)
 
 
 def upgrade(book: LedgerBook) -> list[str]:

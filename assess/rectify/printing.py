@@ -209,13 +209,16 @@ def set_print(
         head.text, head.font, head.size = _header_text(heading), "黑体,Regular", 14
 
 
-def status_validation(ws: Worksheet, column: int, first_row: int, statuses: Sequence[str]) -> None:
-    """The 整改状态 drop-down on ``column`` from ``first_row`` down."""
+def status_validation(
+    ws: Worksheet, column: int, first_row: int, statuses: Sequence[str], *, allow_blank: bool = True
+) -> None:
+    """The 整改状态 drop-down on ``column`` from ``first_row`` down (the ledger, its measures,
+    the per-unit copies and the upward report all use this one)."""
     letter = get_column_letter(column)
     dv = DataValidation(
         type="list",
         formula1='"' + ",".join(statuses) + '"',
-        allow_blank=True,
+        allow_blank=allow_blank,
         showErrorMessage=True,
         errorTitle="整改状态",
         error="请从下拉列表中选择:" + "、".join(statuses),

@@ -225,14 +225,52 @@ def _crossed(
     units: list[Tally],
     key: Callable[[Row], list[str]],
     status: Callable[[Row], str],
+    order: list[str] | None = None,
 ) -> list[tuple[str, Tally]]:
-    order = list(dict.fromkeys(k for r in rows for k in key(r)))
+    order = order or list(dict.fromkeys(k for r in rows for k in key(r)))
     by_unit: dict[str, list[Row]] = {}
     for r in rows:
         by_unit.setdefault(r.unit, []).append(r)
     out: list[tuple[str, Tally]] = []
     for unit in units:
         out += [(unit.name, t) for t in _group(by_unit.get(unit.name, []), as_of, key, order, status)]
+    return out
+
+
+def source_order(rows: list[Row]) -> list[str]:
+    """The sources in the order the ledger's units list them.
+
+    A new ledger holds each unit's rows source by source, in the order the
+    inputs were given; a source one unit lacks must not move behind the
+    sources of that unit (the first unit without 国家考核评估反馈问题 would
+    otherwise put it after 审计 for every unit).  So a source comes before
+    another when some unit lists it first, and ties (and contradictions a
+    clerk's sorting may leave) go by first appearance.
+    """
+    first: dict[str, int] = {}
+    after: dict[str, set[str]] = {}
+    by_unit: dict[str, list[str]] = {}
+    for r in rows:
+        source = str(r.get(C_SOURCE) or "").strip()
+        first.setdefault(source, len(first))
+        seen = by_unit.setdefault(r.unit, [])
+        if source not in seen:
+            if seen:
+                after.setdefault(seen[-1], set()).add(source)
+            seen.append(source)
+    before = dict.fromkeys(first, 0)
+    for targets in after.values():
+        for t in targets:
+            before[t] += 1
+    out: list[str] = []
+    left = dict(first)
+    while left:
+        ready = [s for s in left if before[s] == 0] or list(left)  # a cycle: first appearance decides
+        source = min(ready, key=left.__getitem__)
+        out.append(source)
+        del left[source]
+        for t in after.get(source, ()):
+            before[t] -= 1
     return out
 
 
@@ -273,13 +311,12 @@ def compute(
         if is_overdue(r, as_of, status(r))
     ]
     progress = Progress(as_of, overall, units, departments, overdue)
-    progress.sources = _group(
-        rows, as_of, by_source, list(dict.fromkeys(k for r in rows for k in by_source(r))), status
-    )
+    sources = [s or "未注明来源" for s in source_order(rows)]
+    progress.sources = _group(rows, as_of, by_source, sources, status)
     progress.categories = _group(
         rows, as_of, by_category, list(dict.fromkeys(k for r in rows for k in by_category(r))), status
     )
-    progress.unit_sources = _crossed(rows, as_of, units, by_source, status)
+    progress.unit_sources = _crossed(rows, as_of, units, by_source, status, sources)
     progress.unit_categories = _crossed(rows, as_of, units, by_category, status)
     progress.not_applicable = [
         {"id": r.id, "unit": r.unit, "description": str(r.values.get("问题描述") or ""),

@@ -38,7 +38,14 @@ from assess.rectify.model import (
     DEADLINE_WORDS,
     STATUSES,
 )
-from assess.rectify.printing import column_width, fit_rows, has_print_setup, set_print, sheet_widths
+from assess.rectify.printing import (
+    column_width,
+    fit_rows,
+    has_print_setup,
+    set_print,
+    sheet_widths,
+    status_validation,
+)
 from assess.rectify.progress import Progress, Tally
 from assess.render.xlsx_style import BOLD, BORDER, CENTER, FONT, GW_FONT, GW_HEAD, HEAD_FILL, RIGHT, WRAP
 
@@ -98,17 +105,7 @@ def new_data_sheet(book: LedgerBook, name: str) -> DataSheet:
     _head(ws, 1, COLUMNS, [column_width(c, WIDTHS) for c in COLUMNS])
     ws.freeze_panes = _freeze_at({c: i for i, c in enumerate(COLUMNS, start=1)}, 1)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}1"
-    status_col = get_column_letter(COLUMNS.index(C_STATUS) + 1)
-    dv = DataValidation(
-        type="list",
-        formula1='"' + ",".join(STATUSES) + '"',
-        allow_blank=False,
-        showErrorMessage=True,
-        errorTitle="整改状态",
-        error="请从下拉列表中选择:" + "、".join(STATUSES),
-    )
-    dv.add(f"{status_col}2:{status_col}1048576")
-    ws.add_data_validation(dv)
+    status_validation(ws, COLUMNS.index(C_STATUS) + 1, 2, STATUSES, allow_blank=False)
     deadline_col = get_column_letter(COLUMNS.index(C_DEADLINE) + 1)
     hint = DataValidation(
         type="custom",
