@@ -1,10 +1,14 @@
 """Render one page of each example document to PNG under docs/images/ (shown in the README).
 
-    python scripts/make_images.py
+    python scripts/make_images.py            # every image
+    python scripts/make_images.py rectify    # only those of docs/rectify.md
 
 Runs the commands of the README's quick start on the bundled examples into a
 temporary folder, converts each document with LibreOffice (as a clerk's Word
-or WPS would open it) and keeps the first page at 80 dpi.
+or WPS would open it) and keeps the first page at 80 dpi.  The two pictures of
+docs/rectify.md come from the committed example examples/整改/ (made by
+examples/make_rectify.py): its last progress document and a county's printable
+ledger, first page at 100 dpi, cropped to what the page holds.
 """
 
 from __future__ import annotations
@@ -26,6 +30,43 @@ def assess(*args: str) -> None:
         raise SystemExit(f"assess {args[0]} 以退出码 {done.returncode} 结束")
 
 
+# docs/rectify.md's pictures: (image name, file of examples/整改/, crop box in pixels at 100 dpi: x, y, w, h)
+RECTIFY = (
+    ("rectify-progress", "2025-05-31/整改进展情况.html", (90, 120, 650, 780)),  # A4 portrait: title to 措施
+    (
+        "rectify-ledger",
+        "2025-05-31/整改台账_浏阳市.xlsx",
+        (20, 60, 1614, 560),
+    ),  # A3 landscape: title, header, rows
+)
+
+
+def crop_png(pdf: Path, png: Path, box: tuple[int, int, int, int], dpi: int = 100) -> Path:
+    """The first page of ``pdf`` at ``dpi``, cropped to ``box`` (pdftoppm's -x -y -W -H)."""
+    import shutil
+
+    exe = shutil.which("pdftoppm")
+    if not exe:
+        raise SystemExit("需要 pdftoppm:apt-get install -y poppler-utils")
+    x, y, w, h = box
+    stem = png.with_suffix("")
+    cmd = [exe, "-f", "1", "-l", "1", "-r", str(dpi), "-png", "-singlefile"]
+    cmd += ["-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h), str(pdf), str(stem)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    return png
+
+
+def rectify_images(out: Path) -> None:
+    """docs/images/rectify-*.png from examples/整改/ (HTML through Writer, the ledger through Calc)."""
+    from assess.render.office import convert
+
+    example = ROOT / "examples" / "整改"
+    for name, source, box in RECTIFY:
+        pdf = convert(example / source, out / "pdf" / name, "pdf")
+        crop_png(pdf, IMAGES / f"{name}.png", box)
+        print(f"wrote docs/images/{name}.png")
+
+
 def main() -> None:
     from assess.render.office import convert, find_soffice, pdf_to_png
 
@@ -33,6 +74,10 @@ def main() -> None:
         raise SystemExit(
             "需要 LibreOffice:apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils"
         )
+    if sys.argv[1:] == ["rectify"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            rectify_images(Path(tmp))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         assess(
@@ -131,6 +176,7 @@ def main() -> None:
             pdf = convert(html, out / "pdf" / name, "pdf")
             pdf_to_png(pdf, IMAGES / f"{name}.png", page=1, dpi=80)
             print(f"wrote docs/images/{name}.png")
+        rectify_images(out)
 
 
 if __name__ == "__main__":

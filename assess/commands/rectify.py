@@ -407,6 +407,8 @@ def run_rectify(
             ledger_written = True
         else:
             ledger_written = False
+        if saved_backup is not None:
+            saved_backup = _as_named(saved_backup, target, real)
         if upgraded_from is not None:
             notes.append(upgrade_note(book, upgraded_from, str(saved_backup) if saved_backup else None))
 
@@ -435,6 +437,14 @@ def run_rectify(
         report.written += write_unit_books(report.rows, progress, out_dir, heading, outputs.write)
     report.written += _documents(report, out_dir, formats, issuer, title, outputs)
     return report
+
+
+def _as_named(backup: Path, target: Path, real: Path) -> Path:
+    """The backup as the clerk named the ledger (``整改/整改台账.20250430.bak.xlsx``), not as an absolute
+    path; beside the real file when the ledger is a link, and then shown where it really is."""
+    if target.is_symlink() or real.parent != target.parent.resolve():
+        return backup
+    return target.parent / backup.name
 
 
 def _outputs(
