@@ -69,7 +69,9 @@ def run_export(
     spec = load_format(fmt_path)
     book = open_ledger(ledger)
     day = as_of or parse_iso(book.updated) or dt.date.today()
-    made = export_table(spec, list(book.rows), day, title)
+    from assess.rectify.lifecycle import evaluate
+
+    made = export_table(spec, list(book.rows), day, title, life=evaluate(book))
     written = outputs.write(target, table_workbook(made.table, REPORT))
     run = Run(written=[written])
     run.messages.extend(outputs.messages)

@@ -134,9 +134,9 @@ def summary_lines(progress: Progress, stats: MergeStats, order: list[str]) -> li
         if unit["status_changes"]:
             parts.append(f"状态变化 {len(unit['status_changes'])} 条")
         if unit["completed"]:
-            parts.append(f"新完成 {len(unit['completed'])} 条")
+            parts.append(f"改为已完成 {len(unit['completed'])} 条")
         if unit["closed"]:
-            parts.append(f"新销号 {len(unit['closed'])} 条")
+            parts.append(f"改为已销号 {len(unit['closed'])} 条")
         if parts:
             lines.append(f"  {unit['unit']}:{','.join(parts)}")
     for group in progress.overdue_by_unit():

@@ -45,6 +45,7 @@ from pydantic import (
 from assess.errors import Finding, Location, SchemeError
 from assess.rectify.model import (
     C_DEADLINE,
+    C_MEASURE,
     C_STATUS,
     C_UNIT,
     COLUMNS,
@@ -263,6 +264,21 @@ def _wanted(spec: ExportFormat, row: Row) -> bool:
     return True
 
 
+def _reported(row: Row, name: str, life: Any) -> Any:
+    """A cell as the report gives it: see ``export_table``."""
+    if life is not None and name == C_STATUS:
+        return life.of(row)
+    value = _cell(row, name)
+    if life is not None and name == C_MEASURE and not value:
+        from assess.rectify.lifecycle import M_MEASURE
+
+        texts = [str(m.values.get(M_MEASURE) or "").strip() for m, _s in life.measures.get(row.id, [])]
+        texts = [t for t in texts if t]
+        if texts:
+            return "；".join(f"{i}. {t}" for i, t in enumerate(texts, start=1))
+    return value
+
+
 def _cell(row: Row, name: str) -> Any:
     if name == C_STATUS:
         return row.status
@@ -285,8 +301,14 @@ class Exported:
     kept: int  # rows in the table
 
 
-def export_table(spec: ExportFormat, rows: list[Row], as_of: dt.date, title: str | None = None) -> Exported:
-    """The table ``spec`` describes, from the ledger's ``rows`` (in the ledger's order)."""
+def export_table(
+    spec: ExportFormat, rows: list[Row], as_of: dt.date, title: str | None = None, life: Any = None
+) -> Exported:
+    """The table ``spec`` describes, from the ledger's ``rows`` (in the ledger's order).
+
+    ``life`` (``lifecycle.evaluate`` of the ledger): statuses are reported as progress counts
+    them (已完成 without evidence is 整改中, as in the office's own figures), and a problem whose
+    整改措施 cell is empty reports the measures of its 整改措施 sheet."""
     words = {ledger_status(k): v for k, v in spec.statuses.items()}
     kept = [r for r in rows if _wanted(spec, r)]
     out: list[list[Any]] = []
@@ -298,7 +320,7 @@ def export_table(spec: ExportFormat, rows: list[Row], as_of: dt.date, title: str
             elif col.value is not None:
                 values.append(col.value)
             else:
-                value = _cell(row, str(col.source))
+                value = _reported(row, str(col.source), life)
                 values.append(words.get(value, value) if col.source == C_STATUS else value)
         out.append(values)
     day = day_text(as_of)

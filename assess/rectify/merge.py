@@ -112,11 +112,12 @@ class MergeStats:
         return sorted(units.values(), key=lambda u: rank.get(u["unit"], len(rank)))
 
     def sentence(self) -> str:
-        """``新增 1 条,更新 1 条,状态变化 2 条(新完成 1 条、新销号 0 条),本轮未再发现 2 条``."""
+        """``新增 1 条,更新 1 条,状态变化 2 条(改为已完成 1 条、改为已销号 0 条),本轮未再发现 2 条``: the cells as
+        changed; 本期新完成 (cycle.py) counts what progress counts as done, evidence included."""
         text = f"新增 {len(self.added) + len(self.manual)} 条,更新 {len(self.updated)} 条,"
         text += f"状态变化 {len(self.changes)} 条"
         if self.changes:
-            text += f"(新完成 {len(self.completed)} 条、新销号 {len(self.closed)} 条)"
+            text += f"(改为已完成 {len(self.completed)} 条、改为已销号 {len(self.closed)} 条)"
         if self.kept:
             text += f",保留人工修改 {len(set(self.kept))} 条"
         return text + f",本轮未再发现 {len(self.not_seen)} 条"

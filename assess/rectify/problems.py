@@ -69,7 +69,8 @@ class Limits:
         if self.below_average:
             parts.append("实际值不差于平均值")
         if len(parts) > 1:
-            return "、".join(parts[:-1]) + "或" + parts[-1]
+            head = "、".join(parts[:-1])
+            return head + (" 或" if head.endswith("%") else "或") + parts[-1]  # a space after a number
         return parts[0] if parts else ""
 
 

@@ -260,10 +260,10 @@ def test_rerun_after_hand_edits_reports_what_changed(tmp_path: Path) -> None:
     result = _again(ledger, "--findings", findings)
     lines = result.output.splitlines()
     assert lines[0].startswith(
-        "新增 1 条,更新 0 条,状态变化 2 条(新完成 1 条、新销号 0 条),本轮未再发现 0 条;共 4 条,完成 1 条"
+        "新增 1 条,更新 0 条,状态变化 2 条(改为已完成 1 条、改为已销号 0 条),本轮未再发现 0 条;共 4 条,完成 1 条"
     )
     assert "本期(上次统计截至 2025-03-31)新完成 1 条" in lines
-    assert "  浏阳市:状态变化 2 条,新完成 1 条" in lines
+    assert "  浏阳市:状态变化 2 条,改为已完成 1 条" in lines
     assert "  凤凰县:新增 1 条" in lines
     changes = _json(ledger)["changes"]
     assert changes["since"] == MARCH and changes["completed"] == 1 and changes["added_by_hand"] == 1

@@ -127,12 +127,12 @@ def test_round_2_counts_the_returns_and_names_the_cells_to_fix(rounds: Rounds) -
     lines = rounds.lines(1)
     assert N68 in lines and TYPO in lines
     assert (
-        "新增 15 条,更新 0 条,状态变化 286 条(新完成 77 条、新销号 0 条),本轮未再发现 0 条;"
+        "新增 15 条,更新 0 条,状态变化 286 条(改为已完成 77 条、改为已销号 0 条),本轮未再发现 0 条;"
         "共 345 条,完成 76 条,正在整改 207 条,尚未开始 62 条,完成率 22.0%,逾期未完成 5 条,"
         "另有不涉及 3 条未计入"
     ) in lines
     assert "本期(上次统计截至 2025-03-31)新完成 76 条" in lines
-    assert "  韶山市:新增 2 条,状态变化 17 条,新完成 3 条" in lines
+    assert "  韶山市:新增 2 条,状态变化 17 条,改为已完成 3 条" in lines
     assert "整改措施 1032 条,已完成 488 条,完成率 47.3%" in lines
     assert [line for line in lines if line.startswith("逾期未完成:")] == [
         "逾期未完成:浏阳市 1 条(2024-督查-浏阳市-003)",
@@ -179,12 +179,12 @@ def test_round_3_reports_completions_closures_and_overdue_per_unit(rounds: Round
     lines = rounds.lines(2)
     assert N68 in lines and TYPO in lines
     assert (
-        "新增 0 条,更新 0 条,状态变化 175 条(新完成 105 条、新销号 44 条),本轮未再发现 0 条;"
+        "新增 0 条,更新 0 条,状态变化 175 条(改为已完成 105 条、改为已销号 44 条),本轮未再发现 0 条;"
         "共 345 条,完成 181 条(其中长期坚持 18 条),正在整改 144 条,尚未开始 20 条,完成率 52.5%,"
         "逾期未完成 37 条,另有不涉及 3 条未计入"
     ) in lines
     assert "本期(上次统计截至 2025-04-30)新完成 105 条" in lines
-    assert "  凤凰县:状态变化 14 条,新完成 5 条,新销号 7 条" in lines
+    assert "  凤凰县:状态变化 14 条,改为已完成 5 条,改为已销号 7 条" in lines
     assert "整改措施 1063 条,已完成 722 条,完成率 67.9%" in lines
     overdue = [line for line in lines if line.startswith("逾期未完成:")]
     assert [line.split(" ")[0] for line in overdue] == [f"逾期未完成:{u}" for u in UNITS]

@@ -197,7 +197,7 @@ def test_below_average_compares_with_the_ranking_statistics(tmp_path: Path) -> N
     )
     assert code == 0, err
     assert (
-        "另有 4 项指标失分未列入整改清单(失分不足 0.5 分、不足该项分值的 10%或实际值不差于平均值,合计 3 分),"
+        "另有 4 项指标失分未列入整改清单(失分不足 0.5 分、不足该项分值的 10% 或实际值不差于平均值,合计 3 分),"
         "可用 --all-lost 全部列出" in err
     )
     assert [u for u in listed(tmp_path / "整改") if u[1].startswith("1.")] == [
@@ -224,7 +224,7 @@ def test_below_average_compares_with_the_ranking_statistics(tmp_path: Path) -> N
         "“差于平均值”的列入标准未起作用,这些指标按失分列入" in err
     )
     assert (
-        "另有 3 项指标失分未列入整改清单(失分不足 0.5 分、不足该项分值的 10%或实际值不差于平均值,合计 1.5 分),"
+        "另有 3 项指标失分未列入整改清单(失分不足 0.5 分、不足该项分值的 10% 或实际值不差于平均值,合计 1.5 分),"
         "可用 --all-lost 全部列出" in err
     )
 
