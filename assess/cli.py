@@ -29,7 +29,9 @@ from assess.cli_options import (
     parse_date,
     previous_option,
     scheme_option,
+    screen_options,
 )
+from assess.render.options import provenance_option
 
 _install_i18n()
 
@@ -96,6 +98,7 @@ def schema_cmd(output: Path | None, force: bool) -> None:
 @data_option
 @format_option(["table", "json"], "输出格式。")
 @click.option("--strict", is_flag=True, help="把提醒也当作错误(有提醒时退出码为 1)。")
+@screen_options(wide=False)
 def check_cmd(
     scheme: str | None,
     paths: tuple[Path, ...],
@@ -125,12 +128,16 @@ def check_cmd(
 @details_option
 @data_option
 @format_option(
-    FORMATS, "table 屏幕表格;json;html 可用 Word/WPS 打开的得分表;doc 单文件 Word 文档;xlsx 工作簿。"
+    FORMATS,
+    "table 屏幕表格;json;html 可用 Word/WPS 打开的得分表;doc 单文件 Word 文档;"
+    "docx/pdf 经 LibreOffice 转换;xlsx 工作簿。",
 )
 @output_option
 @date_option
 @click.option("--issuer", metavar="发文单位", help="得分表落款的发文单位(评分单位)。")
+@provenance_option
 @previous_option
+@screen_options()
 @force_option
 def score_cmd(
     scheme: str,
@@ -180,6 +187,7 @@ def score_cmd(
 @date_option
 @click.option("--title", metavar="标题", help="文档标题(默认由方案名称生成)。")
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取方案的 issuer)。")
+@provenance_option
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条和汇总信息。")
 @click.option("--strict", is_flag=True, help="任何输入文件有问题即停止(默认跳过并在最后报告)。")
 @click.option(
@@ -214,6 +222,7 @@ def score_cmd(
     metavar="编码=数值",
     help="指标统计中该指标的平均值用给定的数(如公布的全省平均),如 --average 1.2=2.9;可多次指定。",
 )
+@screen_options()
 @force_option
 def rank_cmd(
     scheme: str,
@@ -389,7 +398,10 @@ def template_cmd(
     help="要更新的整改台账;不指定则在输出文件夹中新建。",
 )
 @click.option(
-    "--as-of", "as_of", metavar="日期", help="统计截止日期,如 2025-03-31(默认今天),用于整改时限和逾期。"
+    "--as-of",
+    "as_of",
+    metavar="日期",
+    help="统计截止日期,如 2025-03-31、2025/3/31、2025年3月31日(默认今天),用于整改时限和逾期。",
 )
 @click.option(
     "--layout",
@@ -402,10 +414,10 @@ def template_cmd(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["xlsx", "html", "doc", "json"]),
+    type=click.Choice(["xlsx", "html", "doc", "docx", "pdf", "json"]),
     default=("xlsx", "html"),
     show_default=True,
-    help="输出格式,可多次指定。",
+    help="输出格式,可多次指定;docx/pdf 经 LibreOffice 转换。",
 )
 @click.option(
     "-o",
@@ -445,6 +457,7 @@ def template_cmd(
 )
 @click.option("--title", metavar="标题", help="文档标题。")
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位。")
+@provenance_option
 def rectify_cmd(
     scheme: str,
     results: tuple[Path, ...],

@@ -15,7 +15,9 @@ from assess.cli_options import (
     format_option,
     output_option,
     parse_date,
+    screen_options,
 )
+from assess.render.options import provenance_option
 
 
 @main.command("explain", context_settings=CONTEXT)
@@ -53,11 +55,14 @@ from assess.cli_options import (
     help="屏幕上只列出可增分最多的 N 项(0 为全部)。",
 )
 @format_option(
-    ["table", "json", "html", "doc"], "table 屏幕文字;json;html/doc 可用 Word/WPS 打开的分析报告。"
+    ["table", "json", "html", "doc", "docx", "pdf"],
+    "table 屏幕文字;json;html/doc 可用 Word/WPS 打开的分析报告;docx/pdf 经 LibreOffice 转换。",
 )
 @output_option
 @date_option
+@provenance_option
 @data_option
+@screen_options()
 @force_option
 def explain_cmd(
     scheme: str,
@@ -87,7 +92,7 @@ def explain_cmd(
     from assess.commands.output import resolve_format
 
     parse_date(report_date, "--date")
-    fmt = resolve_format(fmt, output, ["table", "json", "html", "doc"], "explain")
+    fmt = resolve_format(fmt, output, ["table", "json", "html", "doc", "docx", "pdf"], "explain")
     run = run_explain(
         scheme,
         list(inputs),
@@ -118,11 +123,13 @@ def explain_cmd(
 )
 @details_option
 @format_option(
-    ["table", "json", "html", "doc"], "table 屏幕表格;json;html/doc 可用 Word/WPS 打开的对照说明。"
+    ["table", "json", "html", "doc", "docx", "pdf"],
+    "table 屏幕表格;json;html/doc 可用 Word/WPS 打开的对照说明;docx/pdf 经 LibreOffice 转换。",
 )
 @output_option
 @date_option
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取新方案的 issuer)。")
+@provenance_option
 @force_option
 def diff_cmd(
     old: str,
@@ -146,7 +153,7 @@ def diff_cmd(
     from assess.commands.output import resolve_format
 
     parse_date(report_date, "--date")
-    fmt = resolve_format(fmt, output, ["table", "json", "html", "doc"], "diff")
+    fmt = resolve_format(fmt, output, ["table", "json", "html", "doc", "docx", "pdf"], "diff")
     run = run_diff(
         old,
         new,

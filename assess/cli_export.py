@@ -40,7 +40,7 @@ from assess.cli_options import force_option, parse_date
     "--as-of",
     "as_of",
     metavar="日期",
-    help="标题中 {截至日期} 的日期,如 2025-03-31(默认为台账最近一次统计的截止日期)。",
+    help="标题中 {截至日期} 的日期,如 2025-03-31、2025年3月31日(默认为台账最近一次统计的截止日期)。",
 )
 @click.option("--title", metavar="标题", help="报送表的标题(默认取报送格式中的 title)。")
 @force_option

@@ -6,6 +6,8 @@ option used by one command only stays with that command.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ import click
 
 from assess.errors import UsageError
 
-FORMATS = ["table", "json", "html", "doc", "xlsx"]
+FORMATS = ["table", "json", "html", "doc", "docx", "pdf", "xlsx"]
 
 scheme_option = click.option(
     "--scheme",
@@ -51,7 +53,11 @@ previous_option = click.option(
     "“连续两年/三年”的情形;可多次指定。文件中看不出年份时写成 --previous 2023=文件。",
 )
 date_option = click.option(
-    "--date", "report_date", metavar="日期", help="文档落款日期,如 2024-12-31(默认不写日期)。"
+    "--date",
+    "report_date",
+    metavar="日期",
+    callback=lambda _ctx, _param, value: iso_date(value, "--date"),
+    help="文档落款日期,如 2024-12-31、2024/12/31、2024年12月31日(默认不写日期)。",
 )
 output_option = click.option(
     "-o",
@@ -70,13 +76,65 @@ def format_option(choices: list[str], help: str) -> Any:
     return click.option("--format", "fmt", type=click.Choice(choices), default=None, help=help + tail)
 
 
+DATE_FORMS = "2025-01-20、2025/1/20、2025.1.20 或 2025年1月20日"
+
+
 def parse_date(text: str | None, option: str) -> date | None:
-    """A date option's value, checked before any file is read."""
+    """A date option's value, checked before any file is read: written as users write dates
+    (``2025-01-20``, ``2025/1/20``, ``2025.1.20``, ``2025年1月20日``), one parser for every
+    option and for the ledger's cells (``parse_date_text``)."""
     if text is None:
         return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
+    from assess.rectify.model import parse_date_text
+
+    day = parse_date_text(text)
+    if day is None:
         from assess.workbook.names import shown
 
-        raise UsageError(f"{option} 的日期“{shown(text)}”无效,应写成 2024-12-31 的形式") from None
+        raise UsageError(f"{option} 的日期“{shown(text)}”无效,应写成 {DATE_FORMS} 的形式")
+    return day
+
+
+def iso_date(text: str | None, option: str) -> str | None:
+    """A ``--date`` as ``2025-01-20`` for the documents, however it was written."""
+    day = parse_date(text, option)
+    return None if day is None else day.isoformat()
+
+
+_wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    help="屏幕表格完整列出全部列,不按终端宽度省略或折行(见 docs/output.md)。",
+)
+_no_color_option = click.option(
+    "--no-color",
+    "no_color",
+    is_flag=True,
+    help="屏幕表格不用颜色(设置环境变量 NO_COLOR 亦可;输出到文件或管道时从不用颜色)。",
+)
+
+
+def screen_options(*, wide: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--wide`` (unless ``wide=False``) and ``--no-color`` for a command printing tables:
+    the command runs inside ``assess.render.fit.use`` with the screen they give, so its
+    tables fit the terminal and colour only there (a command with ``-o`` gets the full,
+    uncoloured table).  The options never reach the command's own parameters."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            from assess.render import fit
+
+            full = kwargs.pop("wide", False)
+            no_color = kwargs.pop("no_color", False)
+            if kwargs.get("output") is not None:
+                chosen = fit.Screen()
+            else:
+                chosen = fit.screen_for(wide=full, no_color=no_color)
+            with fit.use(chosen):
+                return command(*args, **kwargs)
+
+        run = _no_color_option(run)
+        return _wide_option(run) if wide else run
+
+    return decorate

@@ -205,12 +205,16 @@ def whatif_lines(plan: Plan, w: WhatIf) -> list[str]:
             ]
             for x in w.rows
         ]
+        from assess.render import fit
+
+        headers = ["编码", "指标", "原值", "假设值", "原得分", "新得分"]
         lines.append(
             tabulate(
                 rows,
-                headers=["编码", "指标", "原值", "假设值", "原得分", "新得分"],
+                headers=headers,
                 tablefmt="simple",
                 disable_numparse=True,
+                maxcolwidths=fit.wrap_widths(headers, rows, 1, fit.current().width),
             )
         )
     else:

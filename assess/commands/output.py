@@ -21,9 +21,20 @@ from pathlib import Path
 from assess.commands.run import Run
 from assess.errors import OutputError, UsageError, os_error_text, shorten
 
-SUFFIX = {"json": ".json", "html": ".html", "doc": ".doc", "xlsx": ".xlsx"}
-FORMAT_OF = {".json": "json", ".html": "html", ".htm": "html", ".doc": "doc", ".xlsx": "xlsx"}
-FOLDER_FORMATS = ("html", "doc", "xlsx")  # formats written one file per unit when there are several
+SUFFIX = {"json": ".json", "html": ".html", "doc": ".doc", "xlsx": ".xlsx", "docx": ".docx", "pdf": ".pdf"}
+FORMAT_OF = {
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+    ".doc": "doc",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+# formats written one file per unit when there are several
+FOLDER_FORMATS = ("html", "doc", "xlsx", "docx", "pdf")
+# Made from the document's HTML by LibreOffice (assess.render.office); the renderers give HTML for them.
+OFFICE_FORMATS = ("docx", "pdf")
 
 
 def resolve_format(fmt: str | None, output: Path | None, choices: Iterable[str], command: str) -> str:
@@ -50,7 +61,7 @@ def resolve_format(fmt: str | None, output: Path | None, choices: Iterable[str],
         raise UsageError(f"-o “{output}”没有扩展名,无法确定输出格式;请写明扩展名({listed})或用 --format 指定")
     if fmt == "table":
         raise UsageError(
-            "table 格式只显示在屏幕上;写入文件请用 -o 文件名.json/.html/.doc/.xlsx 或 --format 指定格式"
+            "table 格式只显示在屏幕上;写入文件请用 -o 文件名.json/.html/.doc/.docx/.pdf/.xlsx 或 --format 指定格式"
         )
     if implied is not None and implied != fmt:
         raise UsageError(
@@ -176,10 +187,16 @@ class Outputs:
         return targets
 
     def write(self, target: Path, data: bytes | str | Iterable[str]) -> Path:
-        """Write ``target`` atomically; an earlier version that differs is kept as a backup."""
+        """Write ``target`` atomically; an earlier version that differs is kept as a backup.
+
+        A ``.docx`` or ``.pdf`` target takes the document's HTML and converts it
+        (:func:`office_document`).
+        """
         from assess.render.atomic import write_atomic
 
         self.check(target)
+        if target.suffix.lower() in (".docx", ".pdf") and isinstance(data, str):
+            data = self.office_document(target, data)
         if os.path.lexists(target):
             payload = data.encode("utf-8") if isinstance(data, str) else data
             if isinstance(payload, bytes) and _same_bytes(target, payload):
@@ -188,6 +205,38 @@ class Outputs:
                 self.messages.append(f"已保留旧版本:{keep_backup(target)}")
             data = payload
         return write_atomic(target, data)
+
+    def office_document(self, target: Path, html: str) -> bytes:
+        """``target``'s .docx or .pdf made from ``html`` with LibreOffice.
+
+        When LibreOffice is missing or fails, the HTML is written beside
+        (``排名.html`` for ``排名.docx``) and an OfficeError says so (exit 2).
+        """
+        from assess.render.office import OfficeError, find_soffice, office_bytes
+
+        soffice = find_soffice()
+        try:
+            if soffice is None:
+                raise OfficeError(NO_OFFICE)
+            if target.suffix.lower() == ".pdf":
+                return office_bytes(html, "pdf", soffice=soffice)
+            return office_bytes(html, "docx", soffice=soffice)
+        except OfficeError as exc:
+            beside = target.with_suffix(".html")
+            try:
+                self.write(beside, html)
+            except (OutputError, UsageError) as kept:
+                raise OfficeError(f"{exc.message};HTML 也未能写入:{kept.message}") from None
+            raise OfficeError(f"{exc.message};已改为写入 HTML:{beside}{OFFICE_HINT}") from None
+
+
+NO_OFFICE = "未找到 LibreOffice,无法生成 .docx/.pdf"
+OFFICE_HINT = (
+    "(可用 Word/WPS 打开后另存为 .docx 或 PDF)。"
+    "要直接得到 .docx/.pdf,请安装 LibreOffice(https://zh-cn.libreoffice.org/,"
+    "Linux 上 apt-get install libreoffice-writer-nogui),"
+    "或用环境变量 ASSESS_SOFFICE 指明 soffice 的位置。"
+)
 
 
 def unusable(path: Path, exc: OSError) -> OutputError:
@@ -255,7 +304,37 @@ def own_output(path: Path) -> bool:
         return b'name=Originator content="assess ' in head
     if suffix == ".doc":
         return _DOC_SIGN in head or b'name=Originator content="assess ' in head
+    if suffix == ".docx":
+        return _docx_own(path)
+    if suffix == ".pdf":
+        return _PDF_SIGN in _tail(path)
     return False
+
+
+# “assess ” in the keywords LibreOffice's PDF export writes (UTF-16BE, hex), from number_pages.
+_PDF_SIGN = b"/Keywords<FEFF00610073007300650073007300"
+
+
+def _tail(path: Path, size: int = 1 << 16) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - size))
+            return fh.read()
+    except OSError:
+        return b""
+
+
+def _docx_own(path: Path) -> bool:
+    """A .docx made from assess's HTML: its core keywords say ``assess <version>``."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            return info.file_size < (1 << 20) and b"<cp:keywords>assess " in zf.read(info)
+    except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return False
 
 
 def _xlsx_kind(path: Path) -> str | None:
@@ -309,6 +388,19 @@ def document_target(output: Path | None, fmt: str, outputs: Outputs) -> Path:
 
 
 def write_each(targets: list[Path], render: Callable[[int], bytes | str], outputs: Outputs) -> list[Path]:
+    """Write every target; for .docx/.pdf without LibreOffice every unit's HTML is still written
+    before the one error that names them."""
+    from assess.render.office import OfficeError
+
+    kept: list[Path] = []
     for i, target in enumerate(targets):
-        outputs.write(target, render(i))
+        try:
+            outputs.write(target, render(i))
+        except OfficeError as exc:
+            if not exc.message.startswith(NO_OFFICE) or len(targets) == 1:
+                raise
+            kept.append(target.with_suffix(".html"))
+    if kept:
+        folder = kept[0].parent
+        raise OfficeError(f"{NO_OFFICE};已改为写入 {len(kept)} 个 HTML 文件到文件夹:{folder}{OFFICE_HINT}")
     return targets

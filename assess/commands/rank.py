@@ -191,7 +191,7 @@ def _write_document(
 
     target = document_target(output, fmt, outputs)
     run.written.append(outputs.write(target, render_ranking(plan, ordered, doc, fmt)))
-    if report is not None and fmt in ("html", "doc"):
+    if report is not None and fmt in ("html", "doc", "docx", "pdf"):
         from assess.analysis.sensitivity_report import render_sensitivity
 
         note = target.with_name(f"{target.stem}_稳健性分析{target.suffix}")

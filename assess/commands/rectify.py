@@ -48,7 +48,7 @@ JSON_NAME = "整改情况.json"
 PROGRESS_NAME = "整改进展情况"
 CHECKLIST_PREFIX = "整改清单_"
 JSON_FORMAT = "assess.rectify/1"
-FORMATS = frozenset({"xlsx", "html", "doc", "json"})
+FORMATS = frozenset({"xlsx", "html", "doc", "docx", "pdf", "json"})
 # --as-of must be a date a ledger can be kept at: deadlines (as-of + days) and the
 # dates written to the ledger must stay within what Python and Excel can hold.
 MIN_AS_OF = dt.date(2000, 1, 1)
@@ -480,7 +480,7 @@ def _check_documents(outputs: Outputs, out_dir: Path) -> None:
     before the ledger is touched."""
     if not out_dir.is_dir():
         return
-    names = {f"{PROGRESS_NAME}.html", f"{PROGRESS_NAME}.doc", JSON_NAME}
+    names = {f"{PROGRESS_NAME}{s}" for s in (".html", ".doc", ".docx", ".pdf")} | {JSON_NAME}
     for path in out_dir.iterdir():
         if path.name in names or path.name.startswith(CHECKLIST_PREFIX):
             outputs.check(path)
@@ -501,8 +501,8 @@ def _documents(
 
     written: list[Path] = []
     as_of = report.as_of
-    for fmt in sorted(formats & {"html", "doc"}):
-        suffix = ".html" if fmt == "html" else ".doc"
+    for fmt in sorted(formats & {"html", "doc", "docx", "pdf"}):
+        suffix = f".{fmt}"  # docx and pdf: the HTML, converted by outputs.write
         taken: set[str] = set()
         for tally in report.progress.units:
             rows = [r for r in report.rows if r.unit == tally.name]

@@ -27,6 +27,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assess.errors import Finding, LedgerError, Location
@@ -53,6 +54,51 @@ RESERVED = (META_SHEET, SUMMARY_SHEET, HISTORY_SHEET)
 LAYOUTS = ("single", "per-unit")
 HISTORY_COLUMNS = ("时间", "编号", "字段", "原值", "新值")
 HEADER_ROWS = 5  # the header is looked for in the first rows of a sheet
+
+
+def merged_findings(ws: Worksheet, after_row: int, columns: Any, file: str, findings: list[Finding]) -> None:
+    """A finding for every merged range below ``after_row`` that covers one of ``columns``.
+
+    assess writes in those rows and columns (new rows, 核对情况, updated text,
+    变更记录), and a merged cell cannot be written; a merged title above the
+    header or merged cells in a column of the clerk's own are fine.
+    """
+    wanted = set(columns)
+    for merged in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
+        if merged.max_row <= after_row:
+            continue
+        if not any(merged.min_col <= c <= merged.max_col for c in wanted):
+            continue
+        findings.append(
+            Finding(
+                "ledger-merged",
+                f"单元格 {merged.coord} 被合并;台账的表格区域不能有合并单元格,请取消合并后重试"
+                "(选中这些单元格,在“开始”中再点一次“合并后居中”)",
+                Location(file=file, sheet=str(ws.title), cell=str(merged.coord)),
+            )
+        )
+
+
+def missing_columns(
+    ws: Any, header_row: int, found: dict[str, int], missing: Sequence[str], file: str
+) -> Finding:
+    """Required columns not found, said at the header cell a person most likely renamed (a header
+    that is none of the sheet's column names), or at the header row when there is none."""
+    known = set(found.values())
+    odd = [
+        c
+        for c in range(1, (ws.max_column or 0) + 1)
+        if c not in known
+        and isinstance(ws.cell(header_row, c).value, str)
+        and ws.cell(header_row, c).value.strip()
+    ]
+    text = f"缺少必需的列:{'、'.join(missing)}(列名须与台账模板一致,可调整顺序和列宽,不可删除或改名)"
+    if not odd:
+        return Finding("ledger-columns", text, Location(file=file, sheet=str(ws.title), row=header_row))
+    cell = f"{get_column_letter(odd[0])}{header_row}"
+    heads = "、".join(f"“{ws.cell(header_row, c).value.strip()}”" for c in odd[:3])
+    text += f";表头中的 {heads} 不是台账的列,如是由“{missing[0]}”改名而来,请改回原名"
+    return Finding("ledger-columns", text, Location(file=file, sheet=str(ws.title), cell=cell))
 
 
 def header_columns(

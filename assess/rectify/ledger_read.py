@@ -35,6 +35,8 @@ from assess.rectify.ledger import (
     LedgerInvalid,
     MetaEntry,
     header_columns,
+    merged_findings,
+    missing_columns,
 )
 from assess.rectify.model import (
     C_CONFIRM_DATE,
@@ -135,29 +137,6 @@ def _ids(ws: Worksheet, header_row: int, column: int) -> list[str]:
     ]
 
 
-def _merged_in(ws: Worksheet, after_row: int, columns: Any, file: str, findings: list[Finding]) -> None:
-    """A finding for every merged range below ``after_row`` that covers one of ``columns``.
-
-    assess writes in those rows and columns (new rows, 核对情况, updated text,
-    变更记录), and a merged cell cannot be written; a merged title above the
-    header or merged cells in a column of the clerk's own are fine.
-    """
-    wanted = set(columns)
-    for merged in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
-        if merged.max_row <= after_row:
-            continue
-        if not any(merged.min_col <= c <= merged.max_col for c in wanted):
-            continue
-        findings.append(
-            Finding(
-                "ledger-merged",
-                f"单元格 {merged.coord} 被合并;台账的表格区域不能有合并单元格,请取消合并后重试"
-                "(选中这些单元格,在“开始”中再点一次“合并后居中”)",
-                Location(file=file, sheet=str(ws.title), cell=str(merged.coord)),
-            )
-        )
-
-
 def _data_sheets(
     wb: Workbook,
     file: str,
@@ -205,19 +184,13 @@ def _data_sheets(
             continue
         for i in ids:
             known.setdefault(i, ws.title)
-        _merged_in(ws, header_row, columns.values(), file, findings)
+        merged_findings(ws, header_row, columns.values(), file, findings)
         sheets.append(DataSheet(ws, header_row, columns, header_row))
     for ws, header_row, columns, missing in partial:
         ids = _ids(ws, header_row, columns[C_ID])
         if sheets and all(i in known for i in ids):
             continue  # the clerk's own extract of the ledger: kept as it is
-        findings.append(
-            Finding(
-                "ledger-columns",
-                f"缺少必需的列:{'、'.join(missing)}(列名须与台账模板一致,可调整顺序和列宽,不可删除或改名)",
-                Location(file=file, sheet=ws.title, row=header_row),
-            )
-        )
+        findings.append(missing_columns(ws, header_row, columns, missing, file))
     return sheets
 
 
@@ -293,7 +266,9 @@ def open_ledger(path: Path) -> LedgerBook:
             rows.append(row)
     history_next = _history_next(wb)
     if HISTORY_SHEET in wb.sheetnames:
-        _merged_in(wb[HISTORY_SHEET], history_next - 1, range(1, len(HISTORY_COLUMNS) + 1), file, findings)
+        merged_findings(
+            wb[HISTORY_SHEET], history_next - 1, range(1, len(HISTORY_COLUMNS) + 1), file, findings
+        )
     from assess.rectify.lifecycle import find_measures_sheet, read_measures
 
     measures_title = find_measures_sheet(wb, measures_title) if version >= 2 else measures_title

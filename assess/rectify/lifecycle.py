@@ -32,6 +32,8 @@ from assess.rectify.ledger import (
     HISTORY_SHEET,
     LedgerBook,
     header_columns,
+    merged_findings,
+    missing_columns,
     set_value,
 )
 from assess.rectify.model import (
@@ -175,14 +177,9 @@ def read_measures(wb: Workbook, title: str, file: str, findings: list[Finding]) 
     head_row, columns = header
     missing = [c for c in MEASURE_COLUMNS if c not in columns]
     if missing:
-        findings.append(
-            Finding(
-                "ledger-columns",
-                f"缺少必需的列:{'、'.join(missing)}(列名须与台账模板一致,可调整顺序和列宽,不可删除或改名)",
-                Location(file=file, sheet=title, row=head_row),
-            )
-        )
+        findings.append(missing_columns(ws, head_row, columns, missing, file))
         return []
+    merged_findings(ws, head_row, columns.values(), file, findings)  # a merged cell hides a value
     letters = {name: get_column_letter(c) for name, c in columns.items()}
     out: list[Measure] = []
     for r in range(head_row + 1, (ws.max_row or 0) + 1):

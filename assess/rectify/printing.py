@@ -209,6 +209,18 @@ def set_print(
         head.text, head.font, head.size = _header_text(heading), "黑体,Regular", 14
 
 
+def fit_print(
+    ws: Worksheet, *, header_row: int, widths: Sequence[float] | None = None, heading: str | None = None
+) -> None:
+    """:func:`set_print` for a report table (ranking, score sheet, statistics): portrait A4 when
+    its columns fit the width of portrait A4 at 100 %, else landscape (A4, or A3 when too wide)."""
+    widths = list(widths or sheet_widths(ws))
+    portrait = 210 - (_MARGINS["left"] + _MARGINS["right"]) * 25.4
+    set_print(
+        ws, header_row=header_row, widths=widths, heading=heading, landscape=width_mm(widths) > portrait
+    )
+
+
 def status_validation(
     ws: Worksheet, column: int, first_row: int, statuses: Sequence[str], *, allow_blank: bool = True
 ) -> None:
@@ -309,6 +321,7 @@ __all__ = [
     "column_kind",
     "column_width",
     "fit_height",
+    "fit_print",
     "fit_rows",
     "has_print_setup",
     "paper_for",

@@ -50,7 +50,7 @@ from assess.rectify.progress import Progress, Tally
 from assess.render.xlsx_style import BOLD, BORDER, CENTER, FONT, GW_FONT, GW_HEAD, HEAD_FILL, RIGHT, WRAP
 
 WIDTHS = {  # characters; about 260 in all, so that A3 landscape prints at about 75 %
-    "编号": 13,
+    "编号": 22,  # 2024-督查-浏阳市-003 on one line
     "单位名称": 10,
     "问题来源": 10,
     "问题类别": 10,

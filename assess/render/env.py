@@ -8,6 +8,7 @@ it must only be imported by the commands that render documents, never by
 
 from __future__ import annotations
 
+import contextvars
 import datetime as _dt
 import functools
 import math
@@ -21,6 +22,7 @@ import jinja2
 import markupsafe
 
 import assess
+from assess.render.options import SHOW_PROVENANCE
 from assess.render.punct import zh_punct, zh_spacing
 
 DASH = "—"  # shown for a missing value
@@ -157,6 +159,8 @@ def _cell(value: Any, *, is_num: bool, decimals: int | None) -> dict[str, Any]:
         "bold": bool(opts.pop("bold", False)),
         "align": opts.pop("align", None),
         "shade": bool(opts.pop("shade", False)),
+        "wrap": bool(opts.pop("wrap", False)),  # may wrap: left out when the column's width is worked out
+        "nowrap": False,
     }
 
 
@@ -201,11 +205,113 @@ def table_model(
     ncols = 0
     for r in heads[:1] + body[:1]:
         ncols = max(ncols, sum(c["colspan"] for c in r))
-    pct: list[float] = []
-    if widths:
+    ncols = max(ncols, 1)
+    grid = placed([*heads, *body], ncols)
+    pct, keep = column_widths(grid[: len(heads)], grid[len(heads) :], widths, ncols)
+    for row in grid[len(heads) :]:
+        for i, c in row:
+            c["nowrap"] = c["colspan"] == 1 and i in keep and not c["wrap"]
+    return {"heads": heads, "body": body, "ncols": ncols, "widths": pct}
+
+
+def placed(rows: list[list[dict[str, Any]]], ncols: int) -> list[list[tuple[int, dict[str, Any]]]]:
+    """Each row's cells with the column each starts in, past the cells of rows above that
+    reach down into it (``rowspan``)."""
+    below = [0] * ncols  # how many more rows a cell above still covers, per column
+    out = []
+    for row in rows:
+        cells = []
+        i = 0
+        for c in row:
+            while i < ncols and below[i] > 0:
+                i += 1
+            cells.append((i, c))
+            for k in range(i, min(i + c["colspan"], ncols)):
+                below[k] = c["rowspan"]
+            i += c["colspan"]
+        below = [max(b - 1, 0) for b in below]
+        out.append(cells)
+    return out
+
+
+# Tables are set in 五号 (10.5pt); a cell's padding (2.8pt a side) and borders take about
+# half a character; LibreOffice gives a column a little less than its share: 1½ characters of
+# room keep a number on one line in Word and LibreOffice alike.
+TABLE_PT = 10.5
+CELL_OVERHEAD_EM = 1.5
+SHORT_EM = 10.0  # text up to ten characters is kept on one line (a name, a date, 整改中)
+_PAGE_EM: contextvars.ContextVar[float] = contextvars.ContextVar("page_em", default=0.0)
+
+
+def text_em(text: Any) -> float:
+    """Width of ``text`` in characters of the table font: Chinese and full-width forms 1,
+    digits, Latin letters and ASCII punctuation a little over ½ (the free stand-in fonts'
+    digits are wider than 仿宋's)."""
+    return sum(0.55 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 1.0 for ch in str(text))
+
+
+def _head_em(text: Any) -> float:
+    """A header of up to four characters stays on one line; a longer one may wrap to three,
+    its bracket (“（20）”, “（折算 30 分）”) on a line of its own."""
+    t = str(text)
+    cut = t.find("（") if "（" in t else t.find("(")
+    tail = text_em(t[cut:]) if cut > 0 else 0.0
+    name = text_em(t[:cut] if cut > 0 else t)
+    return max(tail, min(name, 4.0), float(math.ceil(name / 3)))
+
+
+def column_widths(
+    heads: list[list[tuple[int, dict[str, Any]]]],
+    body: list[list[tuple[int, dict[str, Any]]]],
+    widths: Any,
+    ncols: int,
+) -> tuple[list[float], set[int]]:
+    """Column widths in % from the content, and the columns whose cells must not wrap: every
+    number and every short text fits on one line, and the room left over goes to the columns
+    of long text (by the template's ``widths``).
+
+    Without the page width (outside ``render_document``) the template's ``widths`` are used as
+    given.  A table wider than the page keeps the proportions of what it needs, and wraps.
+    ``heads`` and ``body`` are rows of (column index, cell), as ``placed`` gives them."""
+    capacity = _PAGE_EM.get()
+    if not capacity:
+        if not widths:
+            return [], set()
         total = float(sum(widths))
-        pct = [round(100.0 * float(w) / total, 1) for w in widths]
-    return {"heads": heads, "body": body, "ncols": max(ncols, 1), "widths": pct}
+        return [round(100.0 * float(w) / total, 1) for w in widths], set()
+    need = [0.0] * ncols  # what the header, and each number and short text, needs on one line
+    head_need = [0.0] * ncols
+    head_full = [0.0] * ncols
+    long = [False] * ncols
+    for head, row in [*((True, r) for r in heads), *((False, r) for r in body)]:
+        for i, c in row:
+            if c["colspan"] != 1 or c["wrap"]:
+                continue
+            w = _head_em(c["text"]) if head else text_em(c["text"])
+            if head:
+                head_need[i] = max(head_need[i], w)
+                head_full[i] = max(head_full[i], text_em(c["text"]))
+            elif not c["num"] and w > SHORT_EM:
+                long[i] = True  # long text wraps anyway: its column grows with the room left
+            need[i] = max(need[i], w)
+    need = [max(head_need[i], 4.0) if long[i] else need[i] for i in range(ncols)]
+    need = [n + CELL_OVERHEAD_EM for n in need]
+    weights = [float(w) for w in widths] if widths and len(widths) == ncols else [1.0] * ncols
+    spare = capacity - sum(need)
+    keep = {i for i in range(ncols) if not long[i]} if spare >= 0 else set()
+    # First, room for each header to take two lines rather than three (a shorter header row).
+    two = [max(head_full[i] / 2 + CELL_OVERHEAD_EM - need[i], 0.0) for i in range(ncols)]
+    if spare > 0 and any(two):
+        share = min(1.0, spare / sum(two))
+        need = [need[i] + two[i] * share for i in range(ncols)]
+        spare = capacity - sum(need)
+    if spare > 0:
+        grow = [i for i in range(ncols) if long[i]] or list(range(ncols))
+        total = sum(weights[i] for i in grow) or 1.0
+        for i in grow:
+            need[i] += spare * weights[i] / total
+    total = sum(need)
+    return [round(100.0 * n / total, 1) for n in need], keep
 
 
 def bar_model(items: Any, max_value: Any = None) -> list[dict[str, Any]]:
@@ -332,12 +438,15 @@ def render_document(
     date: Any = None,
     landscape: bool = False,
     extra_dirs: tuple[Path, ...] = (),
+    provenance: bool | None = None,
 ) -> str:
     """Render a document template (which extends ``base.html.j2``) to HTML text.
 
     ``title``, ``issuer``, ``date`` and the page geometry are put into the
     context under those names (``doc_title``, ``doc_issuer``, ``doc_date``,
-    ``page``); values in ``context`` with the same names win.
+    ``page``); values in ``context`` with the same names win.  ``provenance`` (default: the
+    ``--provenance`` option, ``assess.render.options.SHOW_PROVENANCE``) keeps the context's
+    ``provenance`` line; without it the line is left out.
     """
     env = get_environment(extra_dirs)
     full: dict[str, Any] = {
@@ -348,4 +457,17 @@ def render_document(
         "generator": f"assess {assess.__version__}",
     }
     full.update(context)
-    return env.get_template(template_name).render(full)
+    # The technical line (附注 under the date) only with --provenance; the JSON always has it.
+    show = SHOW_PROVENANCE.get() if provenance is None else provenance
+    if not show:
+        full["provenance"] = ""
+    elif not full.get("provenance"):
+        full["provenance"] = f"由 assess {assess.__version__} 生成。"
+    width_mm = (297.0 if landscape else 210.0) - sum(
+        (LANDSCAPE_MARGINS_MM if landscape else PORTRAIT_MARGINS_MM)[1::2]
+    )
+    token = _PAGE_EM.set(width_mm * 72 / 25.4 / TABLE_PT)
+    try:
+        return env.get_template(template_name).render(full)
+    finally:
+        _PAGE_EM.reset(token)

@@ -1,8 +1,20 @@
 """Convert rendered documents with LibreOffice (soffice), and PDF pages to PNG.
 
-Used by the tests that check our HTML survives a real office suite, and by
-the script that makes the documentation's page images.  A clerk never needs
-this: Word and WPS open the HTML (or the MHT ``.doc``) directly.
+``assess … -o 排名.docx`` / ``-o 排名.pdf`` (``--format docx|pdf``) go
+through :func:`office_bytes`; the tests that check our HTML survives a real
+office suite and the script that makes the documentation's page images call
+:func:`convert` directly.
+
+The route is HTML → .docx (Writer's HTML import) → page numbers set with
+python-docx → .pdf from that .docx.  Why not straight from the HTML:
+
+* LibreOffice's HTML import knows one footer for every page, so the .docx it
+  writes cannot have GB/T 9704's odd/even page numbers (“— N —”, 4 号半角宋体,
+  odd pages on the right, even pages on the left, one character in from the
+  edge).  :func:`number_pages` sets them in the .docx with python-docx
+  (a runtime dependency for this reason, see setup.cfg).
+* Its HTML → PDF export drops the footer of even pages; the .docx → PDF
+  export keeps both footers, so the PDF is made from the numbered .docx.
 
 Each call gets a fresh LibreOffice profile: two soffice processes sharing a
 profile do not wait for each other, the second one just exits without
@@ -20,7 +32,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from assess.errors import OutputError
@@ -120,9 +132,10 @@ def convert(
 ) -> Path:
     """Convert ``src`` (HTML, or a workbook to PDF) to ``outdir/<stem>.docx`` or ``.pdf``; return that path.
 
-    A PDF of an HTML file is made from the .docx, not from the HTML: what
-    LibreOffice lays out from HTML puts the page-number footer on odd pages
-    only, while the .docx (like Word) has it on every page.
+    A .docx of an HTML file gets GB/T 9704 odd/even page numbers
+    (:func:`number_pages`); a PDF of an HTML file is made from that .docx,
+    not from the HTML: what LibreOffice lays out from HTML puts the
+    page-number footer on odd pages only.
 
     Raises OfficeError when soffice is missing, fails, times out or writes
     nothing (it exits 0 even when it converted nothing).
@@ -169,7 +182,106 @@ def convert(
         raise OfficeError(f"LibreOffice 未能把“{src.name}”转换为 {target}")
     if target == "docx":
         normalize_docx_fonts(result)
+        if is_html:
+            number_pages(result)
     return result
+
+
+def office_bytes(html: str, target: Target, *, soffice: str | None = None, timeout: float = 180.0) -> bytes:
+    """The .docx or .pdf of one rendered HTML document, as bytes (for ``Outputs.write``).
+
+    Raises OfficeError as :func:`convert` does; the caller keeps the HTML.
+    """
+    with tempfile.TemporaryDirectory(prefix="assess-office-") as tmp:
+        src = Path(tmp) / "document.html"  # an ASCII name: the title comes from <title>
+        src.write_text(html, encoding="utf-8")
+        return convert(src, Path(tmp) / "out", target, timeout=timeout, soffice=soffice).read_bytes()
+
+
+# GB/T 9704—2012 7.5: 4 号半角宋体阿拉伯数字, “— 1 —”, 单页码居右空一字, 双页码居左空一字.
+PAGE_NUMBER_PT = 14
+PAGE_NUMBER_FONT = "宋体"
+
+
+def number_pages(docx: Path) -> None:
+    """Give every section of ``docx`` odd and even footers “— N —” (GB/T 9704).
+
+    Odd pages right-aligned, even pages left-aligned, each one character
+    (14 pt) in from the edge of the type area, in 4 号 (14 pt) 宋体.  The
+    paragraph LibreOffice made for the HTML footer is kept as the pattern
+    (its style and spacing place the number about 7 mm below the type area);
+    only its text and alignment change.  Also writes ``assess <version>``
+    into the keywords, which the PDF export carries over: that is how
+    ``--force`` knows a .pdf (or .docx) as assess's own.
+    """
+    import copy
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from assess import __version__
+
+    doc = Document(str(docx))
+    doc.settings.odd_and_even_pages_header_footer = True
+    for section in doc.sections:
+        section.different_first_page_header_footer = False
+        found = section.footer._element.findall(qn("w:p")) if not section.footer.is_linked_to_previous else []
+        pattern = copy.deepcopy(found[0]) if found else None
+        _page_footer(section.footer, pattern, odd=True)
+        _page_footer(section.even_page_footer, pattern, odd=False)
+    doc.core_properties.keywords = f"assess {__version__}"
+    doc.save(str(docx))
+
+
+def _page_footer(footer: Any, pattern: Any, *, odd: bool) -> None:
+    import copy
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    from docx.text.paragraph import Paragraph
+
+    footer.is_linked_to_previous = False
+    body = footer._element
+    for child in list(body):
+        body.remove(child)
+    p = copy.deepcopy(pattern) if pattern is not None else OxmlElement("w:p")
+    for child in list(p):
+        if child.tag != qn("w:pPr"):
+            p.remove(child)
+    body.append(p)
+    para = Paragraph(p, footer)
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    fmt = para.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    fmt.right_indent = Pt(PAGE_NUMBER_PT if odd else 0)
+    fmt.left_indent = Pt(0 if odd else PAGE_NUMBER_PT)
+    pieces: list[tuple[str, str]] = [
+        ("text", "— "),
+        ("begin", ""),
+        ("instr", " PAGE "),
+        ("separate", ""),
+        ("text", "1"),
+        ("end", ""),
+        ("text", " —"),
+    ]
+    for kind, text in pieces:
+        run = para.add_run()
+        run.font.size = Pt(PAGE_NUMBER_PT)
+        run.font.name = PAGE_NUMBER_FONT  # ascii and hAnsi: the digits are 宋体 too
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), PAGE_NUMBER_FONT)
+        if kind == "text":
+            run.text = text
+        elif kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._element.append(instr)
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._element.append(char)
 
 
 def _run(cmd: list[str], *, env: dict[str, str], timeout: float, cwd: Path) -> None:

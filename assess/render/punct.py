@@ -42,7 +42,7 @@ def zh_punct(text: str) -> str:
                 out.append(_SIMPLE[ch])
                 continue
         elif ch == "(":
-            wide = _cjk(prev) or _cjk(nxt)
+            wide = _cjk(prev) or _cjk(nxt) or _cjk_inside(text, i)
             opened.append(wide)
             if wide:
                 out.append("（")
@@ -56,15 +56,36 @@ def zh_punct(text: str) -> str:
     return "".join(out)
 
 
+def _cjk_inside(text: str, start: int) -> bool:
+    """Whether the brackets opening at ``start`` hold Chinese: ``0%(0 分)`` is a Chinese
+    bracket as much as ``得分(满分)``, so that both halves turn full-width together."""
+    depth = 0
+    for ch in text[start:]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if not depth:
+                return False
+        elif _cjk(ch):
+            return True
+    return False
+
+
 _HAN = "\u4e00-\u9fff\u3000-\u303f“”‘’《》、。，；：（）"
 _NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?%?"
+_HAN_SPACE_HAN = re.compile(rf"(?<=[{_HAN}]) +(?=[{_HAN}])")  # 实际值 6 次 在“≥ 4 次”档 → 6次在
 _HAN_SPACE_NUMBER = re.compile(rf"(?<=[{_HAN}]) +(?=[-+]?\d)")
-_NUMBER_SPACE_HAN = re.compile(rf"(?:(?<=[{_HAN}])|^)({_NUMBER}) +(?=[{_HAN}])")
+# The number may follow Chinese, the start, or a space or ~ after another number
+# (``低于基准 100% 0.5 个百分点`` → ``低于基准100% 0.5个百分点``, ``0~100% 之间`` → ``0~100%之间``).
+_NUMBER_SPACE_HAN = re.compile(rf"(?:(?<=[{_HAN} ~×÷=])|^)({_NUMBER}) +(?=[{_HAN}])")
 
 
 def zh_spacing(text: str) -> str:
-    """``对 14 个单位,得 4 分`` → ``对14个单位,得4分``: no space between Chinese and a number."""
+    """``对 14 个单位,得 4 分`` → ``对14个单位,得4分``: no space between Chinese and a number,
+    nor between two Chinese characters."""
     if not text or text.isascii() or " " not in text:
         return text
     text = _HAN_SPACE_NUMBER.sub("", text)
+    text = _HAN_SPACE_HAN.sub("", text)
     return _NUMBER_SPACE_HAN.sub(r"\1", text)

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from assess.scoring.result import UnitResult
 
 
-CHART_LIMIT = 150
+# The units worse than the average named in the statistics attachment; more are counted (等 9 个).
+STATS_NAMED = 5
 
 
 def part_headers(plan: Plan) -> list[str]:
@@ -171,33 +172,37 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
     vetoed = f"触发一票否决的单位:{'、'.join(vetoed_units)}。" if vetoed_units else ""
     stats_rows = []
     by_id = {i.id: i for i in plan.indicators}
-    for s in doc.get("statistics", []):
-        if not s.get("count"):
-            continue
+    shown = [s for s in doc.get("statistics", []) if s.get("count")]
+    # 参评数 only where some indicator had fewer units than the notice ranks (a column of 14s says nothing).
+    counted = any(s["count"] != n for s in shown)
+    for s in shown:
         ind = by_id[s["id"]]
         values = ((r.unit, next((i.value for i in r.indicators if i.id == s["id"]), None)) for r in results)
-        worse = worse_units(s, values)
+        worse = worse_units(s, values, gaps=False)  # the gap to the average is read off the 平均 column
         name = s["name"] + ("(越低越好)" if s["direction"] == "lower" and s.get("yes") is None else "")
-        stats_rows.append(
-            [
-                s["id"],
-                {"text": name, "align": "left"},
-                ind.unit or "",
-                str(s["count"]),
-                average_text(s),
-                fmt_value(s.get("best"), ind.unit),
-                fmt_value(s.get("worst"), ind.unit),
-                {
-                    "text": ";".join(worse[:8]) + (f" 等 {len(worse)} 个" if len(worse) > 8 else ""),
-                    "align": "left",
-                },
-            ]
-        )
-    # A bar per unit reads well for a few dozen units; a national table would be pages of bars.
-    charts = [
-        {"title": b["title"], "unit": b["unit"], "bars": [(r.unit, r.total) for r in b["members"]]}  # type: ignore[attr-defined]
-        for b in blocks
-        if len(results) <= CHART_LIMIT
+        cells: list[Any] = [s["id"], {"text": name, "align": "left"}]
+        if counted:
+            cells.append(str(s["count"]))
+        avg = average_text(s)  # “是 11 个,占 78.57%” for a yes/no indicator: may wrap in its narrow column
+        cells += [
+            {"text": avg, "num": True, "wrap": True} if len(avg) > 9 else avg,
+            fmt_value(s.get("best"), ind.unit),
+            fmt_value(s.get("worst"), ind.unit),
+            {
+                "text": "、".join(worse[:STATS_NAMED])
+                + (f"等 {len(worse)} 个" if len(worse) > STATS_NAMED else ""),
+                "align": "left",
+            },
+        ]
+        stats_rows.append(cells)
+    stats_headers = [
+        "编码",
+        "指标",
+        *(["参评数"] if counted else []),
+        "平均",
+        "最好",
+        "最差",
+        "差于平均的单位(由差到好)",
     ]
     ncat = len(cats) + len(parts)
     return {
@@ -213,9 +218,10 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
         "part_note": part_note(plan),
         "flagged": flagged,
         "vetoed": vetoed,
-        "charts": charts,
-        "full_score": plan.scheme.full_score + (plan.scheme.bonus.cap or 0 if plan.scheme.bonus else 0),
         "stats": stats_rows,
+        "stats_headers": stats_headers,
+        "stats_num_cols": tuple(range(2, 6 if counted else 5)),
+        "attachments": ["主要指标完成情况统计"] if stats_rows else [],
         "stats_notes": basis_note(doc.get("statistics", [])),
         "provenance": (
             f"由 assess {__version__} 依据方案 {plan.scheme.id}(SHA-256 {plan.sha256[:16]}…)"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 
+from assess.rectify.printing import fit_print
 from assess.render.xlsx_style import BOLD, FONT, header, number_format, put, title, to_bytes
 from assess.scoring.numbers import fmt
 from assess.scoring.ranking import UNRANKED
@@ -57,13 +58,9 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
         ws = wb.create_sheet(safe_filename(name, taken)[:31])
         title(ws, f"{doc['title']}({name})", len(cols))
         own = own_words(plan, members, bool(doc.get("overall")))  # 部门 beside 市州 where a notice ranks both
-        header(
-            ws,
-            2,
-            [own.header if own is not None and c == "单位" else c for c in cols],
-            [6, 14, 12, *([12] * len(cats)), *([16] * len(parts)), 8, 8, 9, 7, 16]
-            + ([9] * (len(prev_cols) + 2) if has_prev else []),
-        )
+        widths = [6, 14, 12, *([12] * len(cats)), *([16] * len(parts)), 8, 8, 9, 7, 16]
+        widths += [9] * (len(prev_cols) + 2) if has_prev else []
+        header(ws, 2, [own.header if own is not None and c == "单位" else c for c in cols], widths)
         for row, r in enumerate(members, start=3):
             scores = category_scores(plan, r)
             values: list[Any] = [
@@ -92,17 +89,17 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
                     row,
                     col,
                     value,
-                    number_format=numfmt if isinstance(value, float) else None,
+                    number_format=_number_format(value, numfmt),
                     font=BOLD if col == len(cats) + len(parts) + 6 else FONT,
                 )
         ws.freeze_panes = "C3"
         ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{max(2, len(members) + 2)}"
-        ws.page_setup.orientation = "landscape"
-        ws.print_title_rows = "2:2"
+        fit_print(ws, header_row=2, widths=widths)
     st = wb.create_sheet("指标统计")
     scols = ["编码", "指标", "单位", "参评数", "平均", "平均口径", "最好", "最差", "越低越好"]
     title(st, "主要指标完成情况统计", len(scols))
-    header(st, 2, scols, [8, 36, 8, 8, 16, 24, 12, 12, 9])
+    swidths = [8, 36, 8, 8, 16, 24, 12, 12, 9]
+    header(st, 2, scols, swidths)
     for row, s in enumerate((s for s in doc.get("statistics", []) if s.get("count")), start=3):
         yes_no = s.get("yes") is not None
         basis = "是否项:“是”的个数和占比" if yes_no else BASIS_WORDS.get(s.get("average_basis") or "", "")
@@ -120,8 +117,9 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
             ],
             start=1,
         ):
-            put(st, row, col, value, number_format="0.00" if isinstance(value, float) else None)
+            put(st, row, col, value, number_format=_number_format(value, "0.00"))
     st.freeze_panes = "C3"
+    fit_print(st, header_row=2, widths=swidths)
     meta = wb.create_sheet("说明")
     meta["A1"], meta["B1"] = "format", MARKER
     meta["A2"], meta["B2"] = "scheme", plan.scheme.id
@@ -130,6 +128,13 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     meta["A5"], meta["B5"] = "year", plan.scheme.year  # read back by ``--previous``
     meta.sheet_state = "hidden"
     return to_bytes(wb, RANKING)
+
+
+def _number_format(value: Any, decimals: str) -> str | None:
+    """Scores with the scheme's decimals, places and counts as whole numbers; text none."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return decimals if isinstance(value, float) else "0"
 
 
 OVERALL_SHEET = "全体参评单位"

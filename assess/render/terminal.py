@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tabulate import tabulate
 
 from assess.errors import Finding
+from assess.render import fit
 from assess.scoring.history import trend_line
 from assess.scoring.numbers import fmt
 from assess.scoring.result import OUTSIDE
@@ -40,13 +41,32 @@ def findings_table(findings: list[Finding], checked: list[str], what: str) -> st
             )
         elif loc.key:
             inner = loc.key
-        rows.append((_SEVERITY.get(f.severity, f.severity), place, inner, f.message))
+        level = _SEVERITY.get(f.severity, f.severity)
+        colour = "bold_red" if f.severity == "error" else "yellow" if f.severity == "warning" else None
+        rows.append((fit.paint(level, colour, fit.current().color), place, inner, f.message))
     table = tabulate(rows, headers=["级别", "文件", "位置", "问题"], tablefmt="simple", disable_numparse=True)
     return f"{table}\n\n已检查 {len(checked)} 个{what}:{errors} 个错误,{warnings} 个提示。\n"
 
 
 def _score_text(plan: Plan, value: float | None) -> str:
     return plan.round.text(value) if value is not None else "—"
+
+
+def score_widths(headers: list[str], rows: list[tuple[Any, ...]], width: int | None) -> list[int | None]:
+    """The score sheet's wrapping (tabulate ``maxcolwidths``): 指标 at 24 and 计分依据 at 60
+    columns for the full table; on a screen, 计分依据 to the width left (at least
+    ``fit.BASIS_MIN``), and 指标 to ``fit.NAME_NARROW`` first when even that does not fit."""
+    name, basis = 1, len(headers) - 1
+    if width is None:
+        return [None, 24, *[None] * (basis - 2), 60]
+    natural = fit.column_widths(headers, rows)
+    name_width, room = 24, 0
+    for name_width in (24, fit.NAME_NARROW):
+        widths = [min(w, name_width) if i == name else w for i, w in enumerate(natural[:basis])]
+        room = width - fit.table_width(widths) - fit.GAP
+        if room >= fit.BASIS_MIN:
+            break
+    return [None, name_width, *[None] * (basis - 2), max(room, fit.BASIS_MIN)]
 
 
 def score_sheet(plan: Plan, r: UnitResult) -> str:
@@ -70,12 +90,14 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
                 ind.basis,
             )
         )
+    headers = ["编码", "指标", "分值", "实际值", "得分", "失分", "", "计分依据"]
+    screen = fit.current()
     table = tabulate(
         rows,
-        headers=["编码", "指标", "分值", "实际值", "得分", "失分", "", "计分依据"],
+        headers=headers,
         tablefmt="simple",
         disable_numparse=True,
-        maxcolwidths=[None, 24, None, None, None, None, None, 60],
+        maxcolwidths=score_widths(headers, rows, screen.width),
     )
     lines = [f"{r.unit}({r.group_name or '未分组'})  {plan.scheme.title}", "", table, ""]
     for c in r.categories:
@@ -97,9 +119,8 @@ def score_sheet(plan: Plan, r: UnitResult) -> str:
         lines.append(f"  扣分:-{plan.round.text(r.penalty_total)}")
     for v in r.vetoes:
         lines.append(f"  一票否决:{v.basis}")
-    lines.append(
-        f"总分:{plan.round.text(r.total)}    等次:{r.grade or '—'}{'(暂定)' if r.provisional else ''}"
-    )
+    grade = fit.paint(r.grade or "—", fit.grade_colour(r.grade, plan.grade_names), screen.color)
+    lines.append(f"总分:{plan.round.text(r.total)}    等次:{grade}{'(暂定)' if r.provisional else ''}")
     trend = trend_line(plan, (r.previous or {}).get("history"))
     if trend:  # with --previous: one line of the earlier years
         lines.append(trend)
@@ -118,33 +139,50 @@ def brief_table(brief: Brief, *, overall: bool) -> str:
     return ranking_table(brief.plan, brief.rows(), overall=overall, with_previous=brief.previous is not None)
 
 
+def marks(r: Any) -> str:
+    """The 标记 cell: awards, consequences (约谈、通报…), the vetoes that hit, 暂定."""
+    vetoes = [v.name for v in getattr(r, "vetoes", None) or ()]
+    parts = [*(r.awards or ()), *r.flags]
+    if vetoes:
+        parts.append(f"一票否决({'、'.join(vetoes)})")
+    if getattr(r, "provisional", ""):
+        parts.append("暂定")
+    return "、".join(parts)
+
+
 def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_previous: bool) -> str:
-    """Units by group and place; ``results`` are ``UnitResult`` or ``BriefRow`` objects."""
+    """Units by group and place; ``results`` are ``UnitResult`` or ``BriefRow`` objects.
+
+    Every block (group) shows the same columns, fitted once to the screen (``fit``)."""
     from assess.render.ranking import category_scores, own_words, part_headers, part_points
     from assess.scoring.ranking import groups_of, place_text, table_key
 
+    screen = fit.current()
     cats = plan.scheme.categories
     parts = part_headers(plan)
-    out: list[str] = []
     blocks = {"": results} if overall or not plan.scheme.groups else groups_of(results)
     order = list(plan.group_names) + [""]
+    built: list[tuple[str, list[fit.Column], list[list[Any]]]] = []
     for gid in sorted(blocks, key=lambda g: order.index(g) if g in order else len(order)):
         members = sorted(blocks[gid], key=lambda r: table_key(r, overall))
         own = own_words(plan, members, overall)  # 部门 beside 市州 where a notice ranks both
-        unit_head = own.header if own is not None else "单位"
-        headers = [
-            "排名",
-            unit_head,
-            *[c.name for c in cats],
-            *parts,
-            plan.bonus_word,
-            "扣分",
-            "总分",
-            "等次",
+        columns = [
+            fit.Column("排名"),
+            fit.Column(own.header if own is not None else "单位"),
+            *[fit.Column(c.name, "category", c.id) for c in cats],
+            *[fit.Column(p, "part") for p in parts],
+            fit.Column(plan.bonus_word, "adjust"),
+            fit.Column("扣分", "adjust"),
+            fit.Column("总分"),
+            fit.Column("等次"),
         ]
         if with_previous:
-            headers += ["上年排名", "排名变化", "分数变化"]
-        headers.append("标记")
+            columns += [
+                fit.Column("上年排名", "previous"),
+                fit.Column("排名变化"),
+                fit.Column("分数变化", "previous"),
+            ]
+        columns.append(fit.Column("标记", "mark"))
         rows = []
         for r in members:
             scores = category_scores(plan, r)
@@ -166,10 +204,33 @@ def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_pre
                     prev.get("rank_change", "—"),
                     "—" if change is None else f"{change:+.2f}",
                 ]
-            row.append("、".join([*(r.awards or ()), *r.flags]))  # awards, then consequences
+            row.append(marks(r))
             rows.append(row)
         title = "全体单位" if gid == "" else plan.group_names.get(gid, gid)
+        built.append((title, columns, rows))
+    # The widest block decides, so that every block gives up the same columns.
+    widest = max(built, key=lambda b: len(b[1]), default=None)
+    if widest is None:
+        return ""
+    every = [row for _t, cols, rows in built if len(cols) == len(widest[1]) for row in rows]
+    fitted = fit.fit_columns(widest[1], every, screen.width)
+    grade_at = len(cats) + len(parts) + 5
+    out: list[str] = []
+    legend = False
+    for title, columns, rows in built:
+        f = fitted if len(columns) == len(widest[1]) else fit.fit_columns(columns, rows, screen.width)
+        legend = legend or f.legend
+        heads, ks = f.headers, f.keep
+        wrap_at = {len(columns) - 1: f.mark_width} if f.mark_width else {}
+        shown = fit.fitted_rows(rows, ks, wrap_at)
+        if screen.color and grade_at in ks:
+            g = ks.index(grade_at)
+            for row in shown:
+                row[g] = fit.paint(row[g], fit.grade_colour(row[g], plan.grade_names), True)
         out.append(f"【{title}】")
-        out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+        out.append(tabulate(shown, headers=heads, tablefmt="simple", disable_numparse=True))
         out.append("")
+    if legend:  # category columns headed by their ids
+        names = ";".join(f"{c.id} {c.name}" for c in cats)
+        out += [fit.wrap(f"一级指标:{names}", screen.width or 10**6), ""]
     return "\n".join(out)

@@ -268,10 +268,12 @@ def basis_note(stats: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def worse_units(stat: dict[str, Any], pairs: Iterable[tuple[str, float | None]]) -> list[str]:
+def worse_units(
+    stat: dict[str, Any], pairs: Iterable[tuple[str, float | None]], *, gaps: bool = True
+) -> list[str]:
     """The units worse than the average, the worst first, each with its value and gap
-    (``平江县 4.18%(高于平均 1.01 个百分点)``); for a yes/no indicator, the units that did
-    not answer as required, in the order given."""
+    (``平江县 4.18%(高于平均 1.01 个百分点)``; without ``gaps`` just ``平江县 4.18%``); for a
+    yes/no indicator, the units that did not answer as required, in the order given."""
     if not stat.get("count") or stat["count"] < 2:
         return []
     unit = stat.get("unit")
@@ -281,6 +283,8 @@ def worse_units(stat: dict[str, Any], pairs: Iterable[tuple[str, float | None]])
     held = [(name, float(v)) for name, v in pairs if v is not None and usable(v) and is_worse(v, stat)]
     sign = 1 if stat["direction"] == "lower" else -1
     held.sort(key=lambda p: -sign * p[1])  # stable: equal values keep the order given
+    if not gaps:
+        return [f"{name} {fmt_value(v, unit)}" for name, v in held]
     return [f"{name} {fmt_value(v, unit)}({gap_text(v, stat['average'], unit)})" for name, v in held]
 
 

@@ -210,7 +210,9 @@ def test_the_ranking_workbook_has_a_column_per_earlier_year(runner, tmp_path, ye
     assert rows[-1][1] == "E" and rows[-1][-4:] == (5, 5, "持平", 1)
     meta = dict(load_workbook(out)["说明"].iter_rows(values_only=True))
     assert meta["year"] == 2024  # read back as 2024's results next year
-    table_out = rank_2024(runner, tmp_path, "--previous", str(years[2022]), "--previous", str(years[2023]))
+    table_out = rank_2024(
+        runner, tmp_path, "--previous", str(years[2022]), "--previous", str(years[2023]), "--wide"
+    )
     head = next(line for line in table_out.stdout.splitlines() if line.startswith("排名"))
     assert head.split()[-4:] == ["上年排名", "排名变化", "分数变化", "标记"]  # the screen: 较上年 only
 

@@ -125,6 +125,22 @@ def test_deleted_required_column_refused(run: Run, findings_file: Path, tmp_path
     assert str(f.location) == f"{path} 整改台账 第 1 行"
 
 
+def test_renamed_required_column_is_said_at_its_cell(run: Run, findings_file: Path, tmp_path: Path) -> None:
+    def rename(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["整改台账"]
+        col = next(c for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "整改状态")
+        ws.cell(1, col).value = "进展情况"
+
+    path, before = _broken(tmp_path, run, findings_file, rename)
+    err = _refused(run, findings_file, path, before)
+    (f,) = err.findings
+    assert f.message == (
+        "缺少必需的列:整改状态(列名须与台账模板一致,可调整顺序和列宽,不可删除或改名);"
+        "表头中的 “进展情况” 不是台账的列,如是由“整改状态”改名而来,请改回原名"
+    )
+    assert str(f.location) == f"{path} 整改台账!L1"
+
+
 def test_duplicate_id_bad_status_and_dates_refused_all_at_once(
     run: Run, findings_file: Path, tmp_path: Path
 ) -> None:

@@ -540,6 +540,21 @@ def test_bad_status_in_measures_refuses_the_ledger(tmp_path: Path, status: str) 
     )
 
 
+def test_merged_cells_in_the_measures_sheet_refuse_the_ledger(tmp_path: Path) -> None:
+    """A merged 责任单位 over two measures would read the second one as blank: said at its cells."""
+    ledger = _first(tmp_path, _findings(tmp_path))
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["整改措施"]
+    ws.append(["2024-审计-浏阳市-001", "措施一", "县财政局", "", None, "整改中"])
+    ws.append(["2024-审计-浏阳市-001", "措施二", None, "", None, "整改中"])
+    ws.merge_cells("C2:C3")
+    wb.save(ledger)
+    before = ledger.read_bytes()
+    result = _again(ledger)
+    assert result.exit_code == 2 and ledger.read_bytes() == before
+    assert f"{ledger} 整改措施!C2:C3: 单元格 C2:C3 被合并;台账的表格区域不能有合并单元格" in result.output
+
+
 def test_checklist_says_how_a_row_is_counted(tmp_path: Path) -> None:
     ledger = _first(tmp_path, _findings(tmp_path))
     _edit(ledger, {"2024-督查-浏阳市-001": {"整改状态": "已完成"}})

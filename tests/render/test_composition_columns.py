@@ -82,7 +82,7 @@ def root(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("brief", [(), ("--brief",)], ids=["full", "brief"])
 def test_screen_table_has_a_column_per_part(root: Path, brief: tuple[str, ...]) -> None:
-    rows = screen_table(run(root, "rank", *brief, "-q"))
+    rows = screen_table(run(root, "rank", *brief, "-q", "--wide"))  # the full table
     assert rows[0] == [
         "排名",
         "单位",

@@ -175,7 +175,7 @@ def test_gbt9704_typography(portrait_html: str) -> None:
     assert "line-height:28.9pt" in body and "mso-line-height-rule:exactly" in body
     assert '"黑体"' in rules["p.h1"] and '"楷体_GB2312"' in rules["p.h2"]
     assert "font-size:14.0pt" in rules["p.MsoFooter"] and '"宋体"' in rules["p.MsoFooter"]
-    assert "font-size:12.0pt" in rules["p.TableText"]
+    assert "font-size:10.5pt" in rules["p.TableText"]  # 五号, as 公文 tables are set
 
 
 # ---------------------------------------------------------------- escaping, tables
@@ -247,15 +247,18 @@ def test_table_macro_structure(portrait_html: str) -> None:
     assert "mso-yfti-firstrow:yes" in head["style"] and "mso-yfti-irow:0" in head["style"]
     assert "page-break-inside:avoid" in head["style"]
     assert [c["text"] for c in head["cells"]] == ["序号", "县（市、区）", "得分", "上年得分", "等次"]
-    widths = [c["attrs"]["width"] for c in head["cells"]]
-    assert widths == ["10.0%", "30.0%", "20.0%", "20.0%", "20.0%"]
+    widths = [float(c["attrs"]["width"].rstrip("%")) for c in head["cells"]]
+    # Widths from the content: the numbers get what they need on one line, the long unit name
+    # (with its <script>) the rest of the page.
+    assert abs(sum(widths) - 100) < 0.5 and max(widths) == widths[1]
+    assert all(w < 15 for w in widths[2:])
     for row in t["head"] + t["body"]:
         assert "page-break-inside:avoid" in row["style"]
         for cell in row["cells"]:
             s = cell["attrs"]["style"]
             assert "border:solid windowtext 1.0pt" in s
             assert "mso-border-alt:solid windowtext 0.5pt" in s
-            assert "padding:0cm 5.4pt 0cm 5.4pt" in s
+            assert "padding:0cm 2.8pt 0cm 2.8pt" in s
     first = t["body"][0]["cells"]
     assert [c["text"] for c in first] == ["1", "第1县", "86.83", "94.00", "良好"]
     assert first[2]["p"] == "TableNum" and first[1]["p"] == "TableText"
@@ -406,3 +409,40 @@ def test_env_module_not_imported_by_package() -> None:
 
     src = Path(assess.__file__).read_text(encoding="utf-8")
     assert "render" not in src and "jinja2" not in src
+
+
+def test_column_widths_from_content() -> None:
+    """Numbers and short texts keep one line (nowrap); long text takes the room left over."""
+    heads = [[render_env._cell(h, is_num=False, decimals=None) for h in ["编码", "问题", "整改时限", "分值"]]]
+    body = [
+        [render_env._cell(c, is_num=i == 3, decimals=None) for i, c in enumerate(row)]
+        for row in [["1.10", "问题" * 20, "2025年6月30日", "10.0"], ["2.1", "短", "立行立改", "0"]]
+    ]
+    grid = render_env.placed([*heads, *body], 4)
+    heads, body = grid[:1], grid[1:]
+    token = render_env._PAGE_EM.set(60.0)
+    try:
+        pct, keep = render_env.column_widths(heads, body, [1, 1, 1, 1], 4)
+    finally:
+        render_env._PAGE_EM.reset(token)
+    assert keep == {0, 2, 3}
+    em = [p * 60 / 100 for p in pct]
+    assert em[2] >= render_env.text_em("2025年6月30日") + 1 and em[3] >= render_env.text_em("10.0") + 1
+    assert em[1] == max(em)
+    # Outside render_document the template's widths are used as given.
+    assert render_env.column_widths(heads, body, [1, 1, 1, 1], 4) == ([25.0, 25.0, 25.0, 25.0], set())
+
+
+def test_placed_follows_rowspans() -> None:
+    """A cell spanning rows pushes the cells of the rows below to the right."""
+    cell = render_env._cell
+    rows = [
+        [
+            cell({"text": "类", "rowspan": 2}, is_num=False, decimals=None),
+            cell("a", is_num=False, decimals=None),
+        ],
+        [cell("b", is_num=False, decimals=None)],
+        [cell("c", is_num=False, decimals=None), cell("d", is_num=False, decimals=None)],
+    ]
+    cols = [[i for i, _ in r] for r in render_env.placed(rows, 2)]
+    assert cols == [[0, 1], [1], [0, 1]]
