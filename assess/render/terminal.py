@@ -220,7 +220,9 @@ def ranking_table(plan: Plan, results: Sequence[Any], *, overall: bool, with_pre
     for title, columns, rows in built:
         f = fitted if len(columns) == len(widest[1]) else fit.fit_columns(columns, rows, screen.width)
         legend = legend or f.legend
-        heads, ks = f.headers, f.keep
+        heads, ks = list(f.headers), f.keep
+        if 1 in ks:  # each block's own unit word (部门 beside 市(州)), whichever block was fitted
+            heads[ks.index(1)] = columns[1].header
         wrap_at = {len(columns) - 1: f.mark_width} if f.mark_width else {}
         shown = fit.fitted_rows(rows, ks, wrap_at)
         if screen.color and grade_at in ks:
