@@ -361,8 +361,12 @@ def free_title(wb: Workbook, wanted: str) -> str:
 
 
 def new_measures_sheet(book: LedgerBook) -> None:
-    """The empty 整改措施 sheet, before 变更记录 (a free name when a sheet of the clerk's has it)."""
-    from assess.render.xlsx_style import BOLD, BORDER, CENTER, HEAD_FILL
+    """The empty 整改措施 sheet, before 变更记录 (a free name when a sheet of the clerk's has it).
+
+    Its rows are typed by a clerk, so each column carries the 公文 font as its
+    default style: Excel and WPS give a new cell its column's style.
+    """
+    from assess.render.xlsx_style import BORDER, CENTER, GW_FONT, GW_HEAD, HEAD_FILL
 
     wb = book.wb
     title = free_title(wb, book.measures_sheet)
@@ -371,8 +375,9 @@ def new_measures_sheet(book: LedgerBook) -> None:
     for c, (name, width) in enumerate(zip(MEASURE_COLUMNS, MEASURE_WIDTHS, strict=True), start=1):
         cell = ws.cell(row=1, column=c)
         set_value(cell, name)
-        cell.font, cell.fill, cell.border, cell.alignment = BOLD, HEAD_FILL, BORDER, CENTER
+        cell.font, cell.fill, cell.border, cell.alignment = GW_HEAD, HEAD_FILL, BORDER, CENTER
         ws.column_dimensions[get_column_letter(c)].width = width
+        ws.column_dimensions[get_column_letter(c)].font = GW_FONT
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(MEASURE_COLUMNS))}1"
     status_validation(ws, MEASURE_COLUMNS.index(M_STATUS) + 1, 2, STATUSES, allow_blank=False)

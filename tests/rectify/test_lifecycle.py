@@ -119,6 +119,9 @@ def test_new_ledger_has_life_cycle_columns_drop_down_and_measures_sheet(tmp_path
     ]  # fmt: skip
     (mdv,) = [dv for dv in wb["整改措施"].data_validations.dataValidation if dv.type == "list"]
     assert str(mdv.sqref) == "F2:F1048576" and mdv.formula1 == dv.formula1
+    measures = wb["整改措施"]  # a clerk types these rows: each column's default style is the 公文 font
+    assert {measures.column_dimensions[c].font.name for c in "ABCDEFGHI"} == {"仿宋_GB2312"}
+    assert measures["A1"].font.name == "黑体"
     assert wb.sheetnames == ["汇总", "整改台账", "整改措施", "进度", "变更记录", "_assess"]
 
 
