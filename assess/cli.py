@@ -508,6 +508,59 @@ def rectify_cmd(
     echo_run(run)
 
 
+@main.command("serve", context_settings=CONTEXT)
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default="当前文件夹",
+    metavar="文件夹",
+    help="工作文件夹:方案、各单位的提交、输出和整改台账都以普通文件保存在这里,命令行也可使用。",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="地址",
+    help="监听的地址;本机地址无需登录,其他地址(如 0.0.0.0 或本机的局域网地址)须用访问码登录。",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, metavar="端口", help="端口;0 为自动选择空闲端口。")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器。")
+@click.option(
+    "--code-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="文件",
+    help="办公室访问码文件(第一行为访问码);不写时每次启动生成一个新的访问码。写了则本机访问也须登录。",
+)
+@click.option(
+    "--unit-codes",
+    is_flag=True,
+    help="为方案中的每个单位生成访问码,写入工作文件夹的 访问码.xlsx(旧的单位访问码作废);"
+    "单位凭访问码只能提交本单位的数据、查看本单位的回执。",
+)
+def serve_cmd(
+    folder: Path, host: str, port: int, no_browser: bool, code_file: Path | None, unit_codes: bool
+) -> None:
+    """启动本机网页版考核工作台:选择方案、收集各单位的填报表并即时回执、评分排名、整改台账。
+
+    \b
+    assess serve                          在当前文件夹启动,只供本机使用,自动打开浏览器
+    assess serve --folder 2024年度考核    指定工作文件夹
+    assess serve --host 0.0.0.0 --unit-codes    供局域网内各单位提交(须用访问码登录)
+    """
+    from assess.serve.run import serve
+
+    serve(
+        folder,
+        host,
+        port,
+        browser=not no_browser,
+        code_file=code_file,
+        unit_codes=unit_codes,
+        echo=lambda line: click.echo(line, err=True),
+    )
+
+
 # Analysis commands (explain, diff) live in their own module and register themselves on `main`.
 from assess import cli_analysis as _cli_analysis  # noqa: E402,F401
 from assess import cli_export as _cli_export  # noqa: E402,F401  (assess export: 向上级报送)

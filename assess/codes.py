@@ -1483,6 +1483,47 @@ _EXPORT = (
     ),
 )
 
+# ---- assess serve: receipts of uploaded files (docs/serve.md) ----------------
+
+_SERVE = (
+    _c(
+        "serve-other-unit",
+        "finding",
+        "数据",
+        "提交了其他单位的数据",
+        "assess serve 中,单位凭本单位的访问码上传的文件中是其他单位的数据。文件照常保存为一个版本,但不计入考核。",
+        "文件中是“宁乡市”的数据,不是本单位“浏阳市”的;请提交本单位的填报表",
+        "用本单位的填报模板填写后重新上传。",
+    ),
+    _c(
+        "serve-no-unit",
+        "finding",
+        "数据",
+        "文件中没有单位的数据",
+        "assess serve 中上传的工作簿能够读取,但其中没有读到任何单位的填报数据(如空白模板、明细表)。",
+        "文件中没有读到单位的填报数据,请用本单位的填报模板填写",
+        "在“数据收集”页下载本单位的填报模板,填写后重新上传。",
+    ),
+    _c(
+        "serve-several-units",
+        "finding",
+        "数据",
+        "一个文件中有多个单位",
+        "assess serve 中上传的单位填报表含有几个单位的数据(汇总表)。网页按单位收集,每个单位一个文件。",
+        "文件中有 14 个单位的数据;请每个单位单独提交一个文件(汇总表可用命令行 assess rank 处理)",
+        "每个单位单独上传一个文件;汇总表可直接用命令行 `assess rank` 评分排名。",
+    ),
+    _c(
+        "serve-empty-source",
+        "finding",
+        "数据",
+        "来源文件中没有数据",
+        "assess serve 中作为某个数据来源(部门报表、问题清单等)上传的文件中没有读到任何单位的数据。",
+        "文件中没有读到任何单位的数据,请核对是否为本来源的报表",
+        "核对上传时选择的来源与文件是否一致;用该来源的模板填写后重新上传。",
+    ),
+)
+
 REGISTRY: tuple[Code, ...] = (
     *_ERRORS,
     *_SCHEME_YAML,
@@ -1493,6 +1534,7 @@ REGISTRY: tuple[Code, ...] = (
     *_SCORING,
     *_RECTIFY,
     *_EXPORT,
+    *_SERVE,
 )
 
 CODES: dict[str, Code] = {c.code: c for c in REGISTRY}

@@ -1,0 +1,232 @@
+"""The page's work, done by the commands' own functions.
+
+Each function here calls the function the command line calls
+(:func:`assess.commands.rank.run_rank`, ``run_score``, ``run_explain``,
+``run_template``, ``run_rectify_cli``) on the working folder's files and
+writes into ``输出/`` or ``整改/`` with the same writers: what the page offers
+for download is what ``assess`` itself wrote.  Nothing here scores, reads or
+renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from assess.errors import UsageError
+from assess.serve.jobs import Job
+from assess.serve.store import Store, read_json
+
+RANK_NAME = "考核结果排名"
+RANK_FORMATS = ("json", "html", "xlsx", "doc")
+RANK_FOLDER = "排名"
+SHEETS_FOLDER = "得分表"
+EXPLAIN_FOLDER = "差距分析"
+TEMPLATES_FOLDER = "模板"
+READ_JOBS = 1  # no process pool inside the server (forking a threaded process is unsafe)
+
+
+def need_scheme(store: Store) -> str:
+    ref = store.scheme_ref()
+    if ref is None:
+        raise UsageError("尚未选择考核方案,请先在“方案”页选择内置方案或上传方案")
+    return ref
+
+
+def need_accepted(store: Store) -> Path:
+    if not store.accepted_units():
+        raise UsageError("还没有已通过的提交,无法评分;请先在“数据收集”页上传并通过检查")
+    return store.layout.accepted
+
+
+def rank_all(store: Store, job: Job) -> dict[str, Any]:
+    """Rank every accepted unit; write the ranking as JSON, HTML, xlsx and doc into 输出/排名/."""
+    from assess.commands.rank import run_rank
+
+    scheme = need_scheme(store)
+    inputs = need_accepted(store)
+    folder = store.layout.output / RANK_FOLDER
+    messages: list[str] = []
+    steps = len(RANK_FORMATS)
+    for step, fmt in enumerate(RANK_FORMATS):
+        job.stage = f"评分排名并生成{_FORMAT_WORDS[fmt]}({step + 1}/{steps})"
+
+        def progress(done: int, total: int, _step: int = step) -> None:
+            job.progress(_step * total + done, steps * total)
+
+        run = run_rank(
+            scheme,
+            [inputs],
+            [],
+            data_opts=[],
+            previous=[],
+            overall=False,
+            fmt=fmt,
+            output=folder / f"{RANK_NAME}.{fmt}",
+            report_date=None,
+            title=None,
+            issuer=None,
+            quiet=step > 0,
+            strict=False,
+            jobs=READ_JOBS,
+            force=True,
+            progress=progress,
+        )
+        if step == 0:
+            messages = [m.strip() for m in run.messages]
+            job.messages.extend(messages)
+    return {"messages": messages}
+
+
+_FORMAT_WORDS = {"json": "评分结果", "html": "排名表(网页)", "xlsx": "排名表(工作簿)", "doc": "排名表(Word)"}
+
+
+def ranking(store: Store) -> dict[str, Any] | None:
+    """The last ranking as the page shows it (from the JSON ``rank`` wrote), or None."""
+    path = store.layout.output / RANK_FOLDER / f"{RANK_NAME}.json"
+    doc = read_json(path, None)
+    if not isinstance(doc, dict) or not str(doc.get("format", "")).startswith("assess.rank"):
+        return None
+    units = [
+        {
+            "unit": u.get("unit"),
+            "group": u.get("group") or "",
+            "rank": u.get("rank"),
+            "total": u.get("total"),
+            "grade": u.get("grade") or "",
+            "flags": "、".join(str(f) for f in u.get("flags") or []),
+            "vetoes": "、".join(
+                str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in u.get("vetoes") or []
+            ),
+        }
+        for u in doc.get("units", [])
+        if isinstance(u, dict)
+    ]
+    return {
+        "title": doc.get("title", ""),
+        "units": units,
+        "statistics": doc.get("statistics") or [],
+        "notes": doc.get("notes") or [],
+        "refused": doc.get("refused") or [],
+        "time": _mtime(path),
+    }
+
+
+def _mtime(path: Path) -> str:
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+    except OSError:
+        return ""
+
+
+def score_sheets(store: Store, job: Job | None = None) -> list[str]:
+    """Every accepted unit's score sheet (HTML and xlsx) into 输出/得分表/, scored as one cohort."""
+    from assess.commands.score import run_score
+
+    scheme = need_scheme(store)
+    inputs = need_accepted(store)
+    folder = store.layout.output / SHEETS_FOLDER
+    messages: list[str] = []
+    for fmt in ("html", "xlsx"):
+        if job is not None:
+            job.stage = f"生成得分表({fmt})"
+        run = run_score(scheme, [inputs], [], fmt, folder, None, True)
+        messages += run.messages
+    return messages
+
+
+def sheet_file(store: Store, unit: str, suffix: str = ".html") -> Path | None:
+    from assess.render.atomic import safe_filename
+
+    path = store.layout.output / SHEETS_FOLDER / f"{safe_filename(unit)}{suffix}"
+    return path if path.is_file() else None
+
+
+def explain(store: Store, unit: str) -> tuple[str, Path]:
+    """``assess explain`` for one unit among all accepted: its text, and its HTML document."""
+    from assess.commands.explain import run_explain
+    from assess.render.atomic import safe_filename
+
+    scheme = need_scheme(store)
+    cohort = need_accepted(store)
+    own = store.accepted_file(store.unit_slot(unit))
+    if own is None:
+        raise UsageError(f"“{unit}”还没有已通过的提交,无法分析")
+    args: dict[str, Any] = {"units": [unit], "sets": [], "report_date": None, "force": True}
+    text = run_explain(scheme, [own], [cohort], [], fmt="table", output=None, **args).stdout
+    target = store.layout.output / EXPLAIN_FOLDER / f"{safe_filename(unit)}.html"
+    run_explain(scheme, [own], [cohort], [], fmt="html", output=target, **args)
+    return text, target
+
+
+def template(store: Store, unit: str | None, source: str | None = None) -> Path:
+    """A blank template for a unit (or for a source), as ``assess template`` makes it."""
+    from assess.commands.template import run_template
+    from assess.render.atomic import safe_filename
+
+    scheme = need_scheme(store)
+    name = safe_filename(f"来源_{source}" if source else unit or "填报模板")
+    target = store.layout.output / TEMPLATES_FOLDER / f"{name}.xlsx"
+    made = run_template(scheme, target, "county", None, unit, True, source)
+    return made.written[0][0] if made.written else target
+
+
+# ---- rectification ----------------------------------------------------------
+
+RECTIFY_JSON = "整改情况.json"
+ADOPTED = "采用"  # 整改/问题清单/采用/: the latest upload of each findings list by its name
+
+
+def findings_in_use(store: Store) -> list[Path]:
+    folder = store.layout.path("整改/问题清单") / ADOPTED
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".xlsx", ".xls", ".csv", ".ods")
+    )
+
+
+def rectify(store: Store, as_of: dt.date | None = None) -> dict[str, Any]:
+    """``assess rectify`` on the ranking's results, the findings lists in use and the ledger."""
+    from assess.commands.rectify_cli import run_rectify_cli
+
+    scheme = need_scheme(store)
+    results = store.layout.output / RANK_FOLDER / f"{RANK_NAME}.json"
+    given = [results] if results.is_file() else []
+    findings = findings_in_use(store)
+    if not given and not findings and not store.layout.ledger.is_file():
+        raise UsageError("请先排名(生成评分结果),或上传督查发现问题清单,再生成整改台账")
+    run = run_rectify_cli(
+        scheme,
+        given,
+        findings,
+        store.layout.ledger,
+        store.layout.rectify,
+        as_of or dt.date.today(),
+        "single",
+        {"xlsx", "html", "json"},
+        True,
+        None,
+        None,
+    )
+    return {"messages": run.messages, "exit_code": run.exit_code}
+
+
+def rectify_progress(store: Store) -> dict[str, Any] | None:
+    doc = read_json(store.layout.rectify / RECTIFY_JSON, None)
+    if not isinstance(doc, dict) or not isinstance(doc.get("progress"), dict):
+        return None
+    progress = doc["progress"]
+    return {
+        "as_of": doc.get("as_of", ""),
+        "overall": progress.get("overall") or {},
+        "units": progress.get("units") or [],
+        "sources": progress.get("sources") or [],
+        "problems": len(doc.get("problems") or []),
+    }
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
