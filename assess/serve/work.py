@@ -25,7 +25,7 @@ RANK_FOLDER = "排名"
 SHEETS_FOLDER = "得分表"
 EXPLAIN_FOLDER = "差距分析"
 TEMPLATES_FOLDER = "模板"
-READ_JOBS = 1  # no process pool inside the server (forking a threaded process is unsafe)
+READ_JOBS = 0  # as the command line: both cores (workers are spawned, not forked, beside the server's threads)
 
 
 def need_scheme(store: Store) -> str:

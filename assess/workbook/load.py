@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assess.errors import AssessError, Finding, Location
+from assess.runtime import process_context
 from assess.scheme.inputs import ReadPlan, TableSpec
 from assess.workbook.checks import missing_tables
 from assess.workbook.county import county_from_book
@@ -123,7 +124,10 @@ def _results(
     if len(files) >= PARALLEL_FROM and workers > 1:
         chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
         with ProcessPoolExecutor(
-            max_workers=min(workers, len(chunks)), initializer=_start_worker, initargs=(plan,)
+            max_workers=min(workers, len(chunks)),
+            initializer=_start_worker,
+            initargs=(plan,),
+            mp_context=process_context(),
         ) as pool:
             batches = pool.map(_read_chunk, chunks)  # every chunk submitted: the workers start
             started()
@@ -293,7 +297,9 @@ class _DetailReader:
         big = [p for p in paths if _size(p) >= BIG_DETAILS]
         self.pool = None
         if big and jobs != 1 and (os.cpu_count() or 1) > 1:
-            self.pool = ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(plan, True))
+            self.pool = ProcessPoolExecutor(
+                max_workers=1, initializer=_start_worker, initargs=(plan, True), mp_context=process_context()
+            )
             self.pending = {p: self.pool.submit(_read_details_task, p) for p in big}
 
     def __enter__(self) -> _DetailReader:

@@ -17,7 +17,6 @@ correctness; it only saves time.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import re
 import tempfile
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import python_calamine
+
+from assess.runtime import process_context
 
 Row = list[Any]
 Tail = tuple[int, tuple[int, int] | None, list[Row]]  # (first row number, calamine start, rows)
@@ -98,7 +99,7 @@ class _Child:
     behind: no process, no open file in the folder about to be removed."""
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        ctx = multiprocessing.get_context()
+        ctx = process_context()
         self._conn, send = ctx.Pipe(duplex=False)
         try:
             self._proc = ctx.Process(target=_child_main, args=(send, fn, args), daemon=True)
