@@ -97,6 +97,12 @@ class Slot:
     accepted: Path | None  # 已通过/浏阳市 (suffix added), 已通过/财政/财政; None: never counted
 
 
+def _whole(record: Any) -> bool:
+    """A record that can be rewritten without dropping anything it holds."""
+    versions = record.get("versions", []) if isinstance(record, dict) else None
+    return isinstance(versions, list) and all(isinstance(v, dict) for v in versions)
+
+
 class Store:
     """The working folder's submissions, settings and accepted copies."""
 
@@ -156,12 +162,26 @@ class Store:
             target = inbox / generated_name(suffix)
         return write_atomic(target, data)
 
-    def record(self, slot: Slot) -> dict[str, Any]:
-        data = read_json(slot.folder / L.RECORD, {})
+    def record(self, slot: Slot, *, strict: bool = False) -> dict[str, Any]:
+        """The slot's record; with ``strict`` (before it is rewritten) a damaged one is refused.
+
+        A record that cannot be read is shown as empty, but never written over:
+        that would drop the list of every earlier version.
+        """
+        path = slot.folder / L.RECORD
+        data = read_json(path, None) if path.exists() else {}
+        if strict and not _whole(data):
+            from assess.errors import DataError
+
+            raise DataError(
+                f"提交记录“{path}”已损坏,无法读取;为免丢失其中的历次提交,本次上传未保存。"
+                "请从备份恢复这个文件,或把它移到别处后重新上传(已保存的文件都还在同一文件夹中)"
+            )
         if not isinstance(data, dict):
             data = {}
         data.setdefault("title", slot.title)
-        data.setdefault("versions", [])
+        versions = data.get("versions")
+        data["versions"] = [v for v in versions if isinstance(v, dict)] if isinstance(versions, list) else []
         return data
 
     def file_of(self, slot: Slot, version: dict[str, Any]) -> Path | None:
@@ -186,8 +206,8 @@ class Store:
         slot.folder.mkdir(parents=True, exist_ok=True)
         target = slot.folder / received.name
         with locked(slot.folder / L.RECORD):
+            record = self.record(slot, strict=True)  # refused before the upload is moved in
             os.replace(received, target)
-            record = self.record(slot)
             version = {
                 "id": target.stem,
                 "stored": target.name,

@@ -106,6 +106,20 @@ def test_versions_are_kept_and_the_latest_accepted_counts(office: Client) -> Non
     assert record["accepted"] == third["version"]
 
 
+def test_a_damaged_record_is_never_written_over(office: Client) -> None:
+    office.upload(("浏阳市.xlsx", county("浏阳市")))
+    record = office.folder / "提交" / "浏阳市" / "提交记录.json"
+    record.write_text('{"versions": [', encoding="utf-8")  # cut short by hand or by a full disk
+    (receipt,) = office.upload(("浏阳市.xlsx", county("浏阳市"))).json()["receipts"]
+    assert receipt["state"] == "未接收"
+    assert receipt["message"] == (
+        f"提交记录“{record}”已损坏,无法读取;为免丢失其中的历次提交,本次上传未保存。"
+        "请从备份恢复这个文件,或把它移到别处后重新上传(已保存的文件都还在同一文件夹中)"
+    )
+    assert record.read_text(encoding="utf-8") == '{"versions": ['
+    assert len([p for p in record.parent.iterdir() if p.suffix == ".xlsx"]) == 1
+
+
 def test_a_unit_not_in_the_scheme_is_filed_apart(office: Client) -> None:
     from tests.serve.conftest import make_client
 
