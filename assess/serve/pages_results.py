@@ -96,6 +96,9 @@ async def rank(request: Request) -> Response:
 
     job = server.jobs.start(RANK_JOB, session.who, run)
     server.audit.write(session.who, "开始排名", ip=client_address(request))
+    if store.published:  # the units saw the last ranking; a new one waits for the office to publish it
+        store.update_settings(published=False)
+        server.audit.write(session.who, "撤回发布(重新排名)", ip=client_address(request))
     if wants_json(request):
         return JSONResponse(job.to_dict(), status_code=202)
     return RedirectResponse(f"/results?job={job.id}", 303)

@@ -202,6 +202,16 @@ def test_a_unit_sees_the_ranking_once_published(network: Client) -> None:
     assert network.http.get("/results/sheet?unit=浏阳市&format=xlsx").status_code == 200
     assert network.http.get("/results/sheet?unit=宁乡市&format=xlsx").status_code == 403
     assert network.http.get("/results/explain?unit=浏阳市").status_code == 403
+    # the office ranks again (a corrected workbook): the units wait until it publishes again
+    network.http.cookies.clear()
+    sign_in(network, OFFICE_CODE)
+    job = network.post("/results/rank", headers={"accept": "application/json"}).json()
+    network.server.jobs.wait(network.server.jobs.get(job["id"]))
+    assert not network.server.store.published
+    network.http.cookies.clear()
+    sign_in(network, codes["浏阳市"])
+    assert network.http.get("/results").status_code == 403
+    assert network.http.get("/results/file?name=考核结果排名.xlsx").status_code == 403
 
 
 def test_audit_log_has_who_what_file_and_sha256(office: Client) -> None:
