@@ -2,13 +2,17 @@
 
     python scripts/make_images.py            # every image
     python scripts/make_images.py rectify    # only those of docs/rectify.md
+    python scripts/make_images.py serve      # only the web pages of assess serve (docs/images/serve-*.png)
 
 Runs the commands of the README's quick start on the bundled examples into a
 temporary folder, converts each document with LibreOffice (as a clerk's Word
 or WPS would open it) and keeps the first page at 80 dpi.  The two pictures of
 docs/rectify.md come from the committed example examples/整改/ (made by
 examples/make_rectify.py): its last progress document and a county's printable
-ledger, first page at 100 dpi, cropped to what the page holds.
+ledger, first page at 100 dpi, cropped to what the page holds.  The pictures
+of ``assess serve`` are taken by its browser test at 1366×768 in Chromium
+(``ASSESS_SCREENSHOTS=1 python -m pytest tests/serve/test_browser.py``; Debian:
+apt-get install chromium chromium-l10n, the latter for the browser's own words in Chinese).
 """
 
 from __future__ import annotations
@@ -67,9 +71,28 @@ def rectify_images(out: Path) -> None:
         print(f"wrote docs/images/{name}.png")
 
 
+def serve_images() -> None:
+    """docs/images/serve-*.png: the browser test of assess serve takes them as it goes."""
+    import os
+
+    env = {**os.environ, "ASSESS_SCREENSHOTS": "1"}
+    names = [IMAGES / f"serve-{n}.png" for n in ("collect", "receipt", "ranking")]
+    before = [p.stat().st_mtime if p.exists() else 0.0 for p in names]
+    test = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/serve/test_browser.py"]
+    done = subprocess.run([sys.executable, *test], cwd=ROOT, env=env)
+    if done.returncode != 0:
+        raise SystemExit("浏览器测试没有通过,图片可能不完整")
+    if [p.stat().st_mtime if p.exists() else 0.0 for p in names] == before:
+        raise SystemExit("没有生成图片:浏览器测试被跳过(需要 playwright 和 Chromium)")
+    print("wrote docs/images/serve-collect.png, serve-receipt.png, serve-ranking.png")
+
+
 def main() -> None:
     from assess.render.office import convert, find_soffice, pdf_to_png
 
+    if sys.argv[1:] == ["serve"]:
+        serve_images()
+        return
     if not find_soffice():
         raise SystemExit(
             "需要 LibreOffice:apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils"

@@ -14,6 +14,22 @@ import pytest
 from tests.sample_round import copy_sources
 
 ROOT = Path(__file__).resolve().parents[1]
+# assess serve from the installed package: a page, its style and its script
+SERVE_PROBE = """
+import warnings
+from pathlib import Path
+
+warnings.simplefilter("ignore")
+import assess
+from assess.serve.app import create_app
+from assess.serve.web import Config
+from starlette.testclient import TestClient
+
+Path("站点").mkdir(exist_ok=True)
+with TestClient(create_app(Config(folder=Path("站点"))), base_url="http://127.0.0.1") as client:
+    codes = [client.get(url).status_code for url in ("/scheme", "/static/serve.css", "/static/serve.js")]
+print(Path(assess.__file__).parent, *codes)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +65,10 @@ def test_wheel_contains_schemes_and_templates(wheel: Path) -> None:
     assert "assess/bundled/templates/ranking.html.j2" in names
     assert "assess/cli.py" in names
     assert "assess/sources/merge.py" in names
+    # assess serve: its pages, style and script come with the wheel (no CDN, nothing downloaded)
+    assert "assess/serve/app.py" in names
+    for name in ("base.html.j2", "collect.html.j2", "static/serve.js", "static/serve.css"):
+        assert f"assess/bundled/templates/serve/{name}" in names, name
 
 
 def test_installed_wheel_runs_outside_the_source_tree(wheel: Path, tmp_path: Path) -> None:
@@ -83,6 +103,15 @@ def test_installed_wheel_runs_outside_the_source_tree(wheel: Path, tmp_path: Pat
     scored = run("score", "-s", "county-2024", "浏阳市.xlsx", "--format", "html", "-o", "得分表.html")
     assert scored.returncode == 0, scored.stderr
     assert "浏阳市" in (work / "得分表.html").read_text(encoding="utf-8")
+    served = run("serve", "--help")
+    assert served.returncode == 0, served.stderr
+    assert "--folder" in served.stdout and "--unit-codes" in served.stdout
+    # the installed application serves its bundled pages and static files outside the source tree
+    page = subprocess.run(
+        [sys.executable, "-c", SERVE_PROBE], cwd=work, env=env, capture_output=True, text=True
+    )
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.split() == [str(target / "assess"), "200", "200", "200"]
 
 
 def test_console_script_of_the_installed_package() -> None:

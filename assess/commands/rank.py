@@ -25,7 +25,7 @@ from assess.commands.output import Outputs, document_target, write_json
 from assess.commands.previous import Previous, read_previous
 from assess.commands.rank_brief import SUGGEST_FROM, brief_of, check_brief, check_size, write_brief
 from assess.commands.run import Run
-from assess.errors import EXIT_FINDINGS, DataError
+from assess.errors import EXIT_FINDINGS, DataError, UsageError
 from assess.scheme.plan import Plan
 from assess.scoring.history import History
 
@@ -55,7 +55,11 @@ def run_rank(
     seed: int = 1,
     brief: bool = False,
     averages: list[str] | None = None,
+    also: tuple[tuple[str, Path], ...] = (),
 ) -> Run:
+    """Rank and write ``output`` in ``fmt``; ``also`` gives more (format, path) pairs written
+    from the same result (``assess serve`` writes JSON, HTML, xlsx and doc of one reading:
+    four runs could each see a different set of files while counties upload)."""
     from assess.scoring.array.support import array_support
     from assess.scoring.coverage import coverage
     from assess.scoring.engine import first_pass, score_prepared, settled
@@ -77,6 +81,10 @@ def run_rank(
     outputs = guard(plan, force, inputs, details, located, 上年结果=prior.files)
     if output is not None:
         document_target(output, fmt, outputs)  # refused before the data are read
+    if also and (brief or fmt == "table"):
+        raise UsageError("排名结果只能在完整的文件格式中一并写出几种格式")
+    for other_fmt, other in also:
+        document_target(other, other_fmt, outputs)
     early: dict[int, tuple[Any, Any, Any]] = {}
     final = settled(plan) if fmt == "json" and not brief else []
     encoded: dict[int, list[str | None]] = {}  # id(unit) → its settled indicators as JSON
@@ -169,8 +177,16 @@ def run_rank(
         doc["sensitivity"] = report.to_dict()
     if fmt == "json":
         by_result = {id(results[k]): texts for k, texts in ready.items()}
-        return write_json(run, json_chunks(doc, by_result), output, outputs, quiet=quiet)
-    return _write_document(run, plan, ordered, doc, report, extra, fmt, output, outputs, report_date, quiet)
+        run = write_json(run, json_chunks(doc, by_result), output, outputs, quiet=quiet)
+    else:
+        run = _write_document(
+            run, plan, ordered, doc, report, extra, fmt, output, outputs, report_date, quiet
+        )
+    for other_fmt, other in also:
+        run = _write_document(
+            run, plan, ordered, doc, report, extra, other_fmt, other, outputs, report_date, True
+        )
+    return run
 
 
 def _write_document(

@@ -50,6 +50,8 @@ DEFAULT_MIN_LOST = 0.5
 DEFAULT_MIN_SHARE = 0.1
 _EPS = 1e-9  # 0.5 lost of 5 points is 10 % even when the float says 0.09999999
 
+ALL_LOST_HINT = ",可用 --all-lost 全部列出"  # the command line's way to list them all
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -142,7 +144,7 @@ class Omitted:
         detail = f"{why},合计 {fmt_number(self.lost)} 分" if why else f"合计 {fmt_number(self.lost)} 分"
         where = "本清单" if checklist else "整改清单"
         text = f"另有 {self.count} 项指标失分未列入{where}({detail})"
-        return text + ("。" if checklist else ",可用 --all-lost 全部列出")
+        return text + ("。" if checklist else ALL_LOST_HINT)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assess.errors import AssessError
 from assess.serve.auth import COOKIE, OFFICE, SESSION_HOURS
 from assess.serve.uploads import TooLarge, too_large_text
 from assess.serve.web import LOOPBACK, Config, Refused, Server, refused_response
@@ -21,6 +22,7 @@ CSP = (
     "connect-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'"
 )
 WRONG_HOST = "拒绝访问:请求的主机名不是本机地址"
+INTERNAL = "assess 内部错误:请把启动 assess serve 的窗口中显示的内容报告给维护人员"
 
 
 class Gate:
@@ -143,9 +145,25 @@ def create_app(config: Config) -> Starlette:
         text = "找不到请求的页面" if status == 404 else "不支持的请求方式"
         return refused_response(request, Refused(status, text))
 
+    async def user_error(request: Request, exc: Exception) -> Response:
+        """An AssessError no page caught: its Chinese message, as the command line prints it."""
+        assert isinstance(exc, AssessError)
+        return refused_response(request, Refused(400, exc.format_message()))
+
+    async def bug(request: Request, exc: Exception) -> Response:
+        """A bug in assess: a Chinese page, and the traceback on the console that started the server."""
+        return refused_response(request, Refused(500, INTERNAL))
+
     app = Starlette(
         routes=routes,
-        exception_handlers={Refused: refused, TooLarge: too_large, 404: not_found, 405: not_found},
+        exception_handlers={
+            Refused: refused,
+            TooLarge: too_large,
+            AssessError: user_error,
+            404: not_found,
+            405: not_found,
+            Exception: bug,
+        },
     )
     app.state.server = server
     app.add_middleware(Gate, server=server)

@@ -92,13 +92,12 @@ class Jobs:
         try:
             job.result = work(job)
             job.state = DONE
-            job.stage = "完成"
         except AssessError as exc:
             job.error = exc.format_message()
             job.state = FAILED
-        except Exception as exc:
-            job.error = f"内部错误:{type(exc).__name__}: {exc}"
-            job.messages.append(traceback.format_exc(limit=5))
+        except Exception as exc:  # a bug in assess: the page says so, the traceback goes to the console
+            job.error = f"assess 内部错误({type(exc).__name__}):请把启动 assess serve 的窗口中显示的内容报告给维护人员"
+            traceback.print_exc()
             job.state = FAILED
         finally:
             job.ended = time.time()

@@ -83,9 +83,7 @@ async def rank(request: Request) -> Response:
         from assess.serve.jobs import Job
 
         assert isinstance(job, Job)
-        result = work.rank_all(store, job)
-        job.stage = "生成得分表"
-        work.score_sheets(store, job)
+        result = work.rank_all(store, job)  # the score sheets too, from the same snapshot
         server.audit.write(
             session.who,
             "排名",

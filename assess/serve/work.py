@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,9 @@ RANK_FOLDER = "排名"
 SHEETS_FOLDER = "得分表"
 EXPLAIN_FOLDER = "差距分析"
 TEMPLATES_FOLDER = "模板"
-READ_JOBS = 0  # as the command line: both cores (workers are spawned, not forked, beside the server's threads)
+READ_JOBS = (
+    0  # as the command line: both cores (workers are spawned, not forked, beside the server's threads)
+)
 
 
 def need_scheme(store: Store) -> str:
@@ -42,20 +47,20 @@ def need_accepted(store: Store) -> Path:
 
 
 def rank_all(store: Store, job: Job) -> dict[str, Any]:
-    """Rank every accepted unit; write the ranking as JSON, HTML, xlsx and doc into 输出/排名/."""
+    """Rank every accepted unit and write its score sheets, all from one snapshot of 已通过/.
+
+    The ranking (JSON, HTML, xlsx, doc) is written from one reading, and the
+    score sheets read the same snapshot: a county uploading meanwhile changes
+    the next ranking, never half of this one.
+    """
     from assess.commands.rank import run_rank
 
     scheme = need_scheme(store)
-    inputs = need_accepted(store)
+    accepted = need_accepted(store)
     folder = store.layout.output / RANK_FOLDER
-    messages: list[str] = []
-    steps = len(RANK_FORMATS)
-    for step, fmt in enumerate(RANK_FORMATS):
-        job.stage = f"评分排名并生成{_FORMAT_WORDS[fmt]}({step + 1}/{steps})"
-
-        def progress(done: int, total: int, _step: int = step) -> None:
-            job.progress(_step * total + done, steps * total)
-
+    first, *others = RANK_FORMATS
+    with snapshot(accepted) as inputs:
+        job.stage = "读取数据、评分排名"
         run = run_rank(
             scheme,
             [inputs],
@@ -63,24 +68,68 @@ def rank_all(store: Store, job: Job) -> dict[str, Any]:
             data_opts=[],
             previous=[],
             overall=False,
-            fmt=fmt,
-            output=folder / f"{RANK_NAME}.{fmt}",
+            fmt=first,
+            output=folder / f"{RANK_NAME}.{first}",
             report_date=None,
             title=None,
             issuer=None,
-            quiet=step > 0,
+            quiet=False,
             strict=False,
             jobs=READ_JOBS,
             force=True,
-            progress=progress,
+            progress=job.progress,
+            also=tuple((fmt, folder / f"{RANK_NAME}.{fmt}") for fmt in others),
         )
-        if step == 0:
-            messages = [m.strip() for m in run.messages]
-            job.messages.extend(messages)
+        messages = [_shown(m, inputs, accepted, store).strip() for m in run.messages]
+        job.messages.extend(messages)
+        job.stage = "生成得分表"
+        score_sheets(store, job, inputs)
     return {"messages": messages}
 
 
-_FORMAT_WORDS = {"json": "评分结果", "html": "排名表(网页)", "xlsx": "排名表(工作簿)", "doc": "排名表(Word)"}
+def _shown(message: str, snapshot_folder: Path, accepted: Path, store: Store) -> str:
+    """A message naming the snapshot's files names them in 已通过/, relative to the working folder."""
+    message = message.replace(str(snapshot_folder), store.layout.relative(accepted))
+    return message.replace(str(store.layout.root) + os.sep, "")
+
+
+@contextmanager
+def snapshot(folder: Path) -> Iterator[Path]:
+    """The files of ``folder`` as they are now, hard-linked (copied where links are not
+    possible) into a folder of the same name that only this job reads, removed after.
+
+    An accepted copy is replaced by a rename, so a link keeps the version it was
+    made from.  A unit whose .xls is being replaced by an .xlsx counts once: the newer.
+    """
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix=".排名快照-", dir=folder.parent))
+    target = root / folder.name
+    try:
+        target.mkdir()
+        for parent in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+            newest: dict[str, Path] = {}
+            for path in parent.iterdir():
+                try:
+                    if path.is_file() and (
+                        path.stem not in newest or path.stat().st_mtime > newest[path.stem].stat().st_mtime
+                    ):
+                        newest[path.stem] = path
+                except OSError:  # removed while listed: its replacement is listed too
+                    continue
+            place = target / parent.relative_to(folder)
+            place.mkdir(parents=True, exist_ok=True)
+            for path in newest.values():
+                try:
+                    os.link(path, place / path.name)
+                except FileNotFoundError:
+                    continue
+                except OSError:
+                    shutil.copy2(path, place / path.name)
+        yield target
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def ranking(store: Store) -> dict[str, Any] | None:
@@ -121,12 +170,13 @@ def _mtime(path: Path) -> str:
         return ""
 
 
-def score_sheets(store: Store, job: Job | None = None) -> list[str]:
-    """Every accepted unit's score sheet (HTML and xlsx) into 输出/得分表/, scored as one cohort."""
+def score_sheets(store: Store, job: Job | None = None, inputs: Path | None = None) -> list[str]:
+    """Every accepted unit's score sheet (HTML and xlsx) into 输出/得分表/, scored as one cohort
+    (from the ranking's snapshot when it gives one)."""
     from assess.commands.score import run_score
 
     scheme = need_scheme(store)
-    inputs = need_accepted(store)
+    inputs = inputs or need_accepted(store)
     folder = store.layout.output / SHEETS_FOLDER
     messages: list[str] = []
     for fmt in ("html", "xlsx"):
@@ -211,7 +261,13 @@ def rectify(store: Store, as_of: dt.date | None = None) -> dict[str, Any]:
         None,
         None,
     )
-    return {"messages": run.messages, "exit_code": run.exit_code}
+    # the page shows where files went inside the working folder, never the server's own paths
+    # (and no command-line option: the page lists what the checklist leaves out, with no way to ask for it)
+    from assess.rectify.problems import ALL_LOST_HINT
+
+    root = f"{store.layout.root}{os.sep}"
+    shown = [m.replace(root, "").replace(ALL_LOST_HINT, "。") for m in run.messages]
+    return {"messages": shown, "exit_code": run.exit_code}
 
 
 def rectify_progress(store: Store) -> dict[str, Any] | None:

@@ -123,3 +123,39 @@ def test_the_cli_can_rank_the_accepted_folder(ranked: Client, tmp_path: Path) ->
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     ours = json.loads((ranked.folder / "输出" / "排名" / "考核结果排名.json").read_text(encoding="utf-8"))
     assert [(u["unit"], u["total"]) for u in doc["units"]] == [(u["unit"], u["total"]) for u in ours["units"]]
+
+
+def test_one_ranking_reads_one_snapshot_of_the_accepted_files(ranked: Client) -> None:
+    """Every format of the ranking and every score sheet come from one reading."""
+    folder = ranked.folder / "输出" / "排名"
+    doc = json.loads((folder / "考核结果排名.json").read_text(encoding="utf-8"))
+    book = openpyxl.load_workbook(folder / "考核结果排名.xlsx", read_only=True)
+    shown = {str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c}
+    assert {u["unit"] for u in doc["units"]} <= shown
+    assert not list(ranked.folder.glob(".排名快照-*"))  # removed after the job
+    job = ranked.server.jobs.latest("rank")
+    assert not any(str(ranked.folder) in m for m in job.messages)  # paths relative to the folder
+
+
+def test_snapshot_keeps_the_files_as_they_were(tmp_path: Path) -> None:
+    import os
+
+    from assess.serve.work import snapshot
+
+    accepted = tmp_path / "已通过"
+    (accepted / "财政").mkdir(parents=True)
+    (accepted / "浏阳市.xls").write_bytes(b"old xls")
+    os.utime(accepted / "浏阳市.xls", (1, 1))
+    (accepted / "浏阳市.xlsx").write_bytes(b"first")
+    (accepted / "财政" / "财政.xlsx").write_bytes(b"source")
+    with snapshot(accepted) as seen:
+        assert seen.name == "已通过" and seen.parent.name.startswith(".排名快照-")
+        (tmp_path / "new.xlsx").write_bytes(b"second")
+        os.replace(tmp_path / "new.xlsx", accepted / "浏阳市.xlsx")  # a county's upload lands
+        assert sorted(p.relative_to(seen).as_posix() for p in seen.rglob("*.xls*")) == [
+            "浏阳市.xlsx",  # the newer of a unit's two files only
+            "财政/财政.xlsx",
+        ]
+        assert (seen / "浏阳市.xlsx").read_bytes() == b"first"
+    assert not seen.parent.exists()
+    assert (accepted / "浏阳市.xlsx").read_bytes() == b"second"

@@ -6,7 +6,9 @@ import json
 import threading
 from pathlib import Path
 
-from tests.serve.conftest import OFFICE_CODE, Client, county, sign_in
+import pytest
+
+from tests.serve.conftest import BASE, OFFICE_CODE, Client, TestClient, county, sign_in
 
 CSRF = "请求来源无法核实(表单已过期或来自其他网站),未执行任何操作;请刷新页面后重试"
 
@@ -258,3 +260,18 @@ def test_two_uploads_of_one_unit_at_once_are_both_kept(office: Client) -> None:
     assert len(list((office.folder / "提交" / "浏阳市").glob("*.xlsx"))) == 4
     audit = (office.folder / "审计日志.jsonl").read_text(encoding="utf-8").splitlines()
     assert sum('"提交数据"' in line for line in audit) == 4
+
+
+def test_a_bug_gives_a_chinese_page_not_a_traceback(office: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assess.serve import pages_collect
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pages_collect.collect, "rows", broken)
+    office.choose()
+    with TestClient(office.app, raise_server_exceptions=False, base_url=BASE) as client:
+        reply = client.get("/collect")
+    assert reply.status_code == 500
+    assert "assess 内部错误:请把启动 assess serve 的窗口中显示的内容报告给维护人员" in reply.text
+    assert "Traceback" not in reply.text and "ZeroDivisionError" not in reply.text

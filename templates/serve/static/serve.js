@@ -35,6 +35,22 @@
     return box;
   }
 
+  // The totals and the units' and sources' tables as the server now has them (after an upload).
+  function refreshStates() {
+    if (!window.fetch || !window.DOMParser) return;
+    fetch("/collect", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["collect-counts", "units-table", "sources-table"].forEach(function (id) {
+          var now = document.getElementById(id), next = fresh.getElementById(id);
+          if (now && next) now.replaceWith(document.importNode(next, true));
+        });
+      })
+      .catch(function () { /* the link to refresh by hand stays */ });
+  }
+
   function setupUpload() {
     var form = document.getElementById("upload-form");
     if (!form || !window.FormData || !window.XMLHttpRequest) return;
@@ -72,6 +88,7 @@
           reply.receipts.forEach(function (r) { out.appendChild(receiptNode(r)); });
           var again = el("a", { href: "/collect", "data-testid": "refresh-table" }, "刷新单位状态");
           out.appendChild(el("p")).appendChild(again);
+          refreshStates();
         }
         text.textContent = "完成";
         input.value = "";
@@ -108,7 +125,9 @@
         job.hidden = false;
         job.setAttribute("data-state", j.state);
         bar.value = j.percent;
-        text.textContent = j.state + ":" + j.stage + (j.total ? "(" + j.done + "/" + j.total + ")" : "") + ",用时 " + j.seconds + " 秒";
+        text.textContent = j.state === "运行中"
+          ? j.stage + (j.total ? "(" + j.done + "/" + j.total + ")" : "") + ",已用 " + j.seconds + " 秒"
+          : j.state + ",用时 " + j.seconds + " 秒";
         error.textContent = j.error || "";
         if (j.state === "运行中") setTimeout(function () { poll(id); }, 1000);
         else if (j.state === "已完成") window.location.href = "/results";
