@@ -98,7 +98,7 @@ def schema_cmd(output: Path | None, force: bool) -> None:
 @data_option
 @format_option(["table", "json"], "输出格式。")
 @click.option("--strict", is_flag=True, help="把提醒也当作错误(有提醒时退出码为 1)。")
-@screen_options(wide=False)
+@screen_options()
 def check_cmd(
     scheme: str | None,
     paths: tuple[Path, ...],

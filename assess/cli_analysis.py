@@ -130,6 +130,7 @@ def explain_cmd(
 @date_option
 @click.option("--issuer", metavar="发文单位", help="文档落款的发文单位(默认取新方案的 issuer)。")
 @provenance_option
+@screen_options()
 @force_option
 def diff_cmd(
     old: str,

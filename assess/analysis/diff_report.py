@@ -1,9 +1,12 @@
-"""The differences between two schemes as a report: change list, counts, summary, table and JSON."""
+"""The differences between two schemes as data: change list, counts, summary and JSON.
+
+The screen tables and the document are made from it by :mod:`assess.render.diff`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from assess.scheme import model as m
 
@@ -43,9 +46,6 @@ class Change:
             "note": self.note,
         }
 
-    def row(self) -> list[str]:
-        return [self.kind, self.id, self.name, self.old or "—", self.new or "—", self.note]
-
 
 @dataclass
 class SchemeDiff:
@@ -54,20 +54,6 @@ class SchemeDiff:
     changes: list[Change] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)  # side by side, with data
     notes: list[str] = field(default_factory=list)
-
-    HEADERS: ClassVar[tuple[str, ...]] = ("变化", "编码", "指标", "原方案", "新方案", "说明")
-    UNIT_HEADERS: ClassVar[tuple[str, ...]] = (
-        "单位",
-        "分组",
-        "原总分",
-        "原名次",
-        "原等次",
-        "新总分",
-        "新名次",
-        "新等次",
-        "总分变化",
-        "名次变化",
-    )
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -92,67 +78,3 @@ class SchemeDiff:
             "units": self.units,
             "notes": self.notes,
         }
-
-    def unit_rows(self) -> list[list[str]]:
-        rows = []
-        for u in self.units:
-            rows.append(
-                [
-                    u["unit"],
-                    u.get("group") or "—",
-                    _n(u.get("old_total")),
-                    _n(u.get("old_rank")),
-                    u.get("old_grade") or "—",
-                    _n(u.get("new_total")),
-                    _n(u.get("new_rank")),
-                    u.get("new_grade") or "—",
-                    _signed(u.get("total_change")),
-                    _rank_change(u.get("old_rank"), u.get("new_rank")),
-                ]
-            )
-        return rows
-
-    def table(self) -> str:
-        from tabulate import tabulate
-
-        lines = [self.summary(), ""]
-        lines.append(
-            tabulate(
-                [c.row() for c in self.changes],
-                headers=list(self.HEADERS),
-                tablefmt="simple",
-                disable_numparse=True,
-            )
-        )
-        if self.units:
-            lines += ["", f"【同一批数据按两个方案评分】(原:{self.old.id},新:{self.new.id})"]
-            lines.append(
-                tabulate(
-                    self.unit_rows(),
-                    headers=list(self.UNIT_HEADERS),
-                    tablefmt="simple",
-                    disable_numparse=True,
-                )
-            )
-        for note in self.notes:
-            lines.append(f"注:{note}")
-        return "\n".join(lines) + "\n"
-
-
-def _n(x: Any) -> str:
-    if x is None:
-        return "—"
-    return f"{x:.2f}" if isinstance(x, float) else str(x)
-
-
-def _signed(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{x:+.2f}"
-
-
-def _rank_change(old: int | None, new: int | None) -> str:
-    if old is None or new is None:
-        return "—"
-    d = old - new
-    return f"↑{d}" if d > 0 else f"↓{-d}" if d < 0 else "持平"

@@ -38,7 +38,6 @@ from assess.analysis.sensitivity_report import (
     LeaveOut,
     SensitivityReport,
     UnitRobustness,
-    render_sensitivity,
 )
 from assess.errors import UsageError
 from assess.scheme.plan import Plan
@@ -47,8 +46,7 @@ from assess.scoring.ranking import rank_cohort
 from assess.scoring.result import UnitResult
 from assess.workbook.names import shown
 
-# docs/analysis.md documents render_sensitivity here, beside run_sensitivity.
-__all__ = ["parse_vary", "render_sensitivity", "run_sensitivity"]
+__all__ = ["parse_vary", "run_sensitivity"]
 
 KEYS = {
     "weights": "weights",

@@ -11,7 +11,6 @@ from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, UsageError
 
 if TYPE_CHECKING:
-    from assess.analysis.diff_report import SchemeDiff
     from assess.scheme.plan import Plan
 
 
@@ -94,50 +93,20 @@ def run_diff(
         order = [g.id for plan in (new_plan, old_plan) for g in plan.scheme.groups]
         result.units = side_by_side(scored[0], scored[1], order)
     if fmt == "table":
-        run.stdout = result.table()
+        from assess.render.diff import diff_table
+
+        run.stdout = diff_table(result)
         return run
     if fmt == "json":
         from assess.commands.common import dumps
 
         return write_json(run, dumps(result.to_dict()), output, outputs)
+    from assess.render.diff import diff_document
+    from assess.render.document import write_document
+
     target = document_target(output, fmt, outputs)
-    run.written.append(
-        outputs.write(target, render_diff(result, fmt, report_date=report_date, issuer=issuer))
-    )
+    doc = diff_document(result, report_date=report_date, issuer=issuer)
+    run.written.append(write_document(doc, target, outputs.write, fmt))
     run.messages.extend(outputs.messages)
     run.messages.append(f"已写入:{target}")
     return run
-
-
-def render_diff(
-    result: SchemeDiff, fmt_name: str, *, report_date: str | None, issuer: str | None
-) -> str | bytes:
-    from assess import __version__
-    from assess.render.env import render_document
-
-    old, new = result.old, result.new
-    title = (
-        f"{new.year} 年度与 {old.year} 年度考核评分细则对照说明"
-        if old.year != new.year
-        else "考核评分细则修订对照说明"
-    )
-    context = {
-        "summary": result.summary(),
-        "counts": [[k, str(v)] for k, v in result.counts().items()],
-        "headers": list(result.HEADERS),
-        "rows": [c.row() for c in result.changes],
-        "unit_headers": list(result.UNIT_HEADERS),
-        "unit_rows": result.unit_rows(),
-        "notes": result.notes,
-        "old_title": old.title,
-        "new_title": new.title,
-        "provenance": f"由 assess {__version__} 生成;原方案 {old.id},新方案 {new.id}。",
-    }
-    html = render_document(
-        "diff.html.j2", context, title=title, issuer=issuer or new.issuer, date=report_date, landscape=True
-    )
-    if fmt_name == "doc":
-        from assess.render.mht import to_mht
-
-        return to_mht(html, title=title)
-    return html

@@ -169,7 +169,9 @@ def run_rank(
 
         run.stdout = ranking_table(plan, results, overall=overall, with_previous=prior.given)
         if report is not None:
-            run.stdout += "\n" + report.table()
+            from assess.render.sensitivity import sensitivity_table
+
+            run.stdout += "\n" + sensitivity_table(report)
         return run
     ordered = sorted(results, key=lambda r: (r.group or "", r.rank is None, r.rank or 0, r.unit))
     doc = document(plan, ordered, data.files, report_date=report_date, kind=RANK_FORMAT, extra=extra)
@@ -203,27 +205,19 @@ def _write_document(
     quiet: bool,
 ) -> Run:
     """The ranking document, and beside it the sensitivity report when one was asked for."""
+    from assess.render.document import FORMATS, write_document
     from assess.render.ranking import render_ranking
 
     target = document_target(output, fmt, outputs)
     run.written.append(outputs.write(target, render_ranking(plan, ordered, doc, fmt)))
-    if report is not None and fmt in ("html", "doc", "docx", "pdf"):
-        from assess.analysis.sensitivity_report import render_sensitivity
+    if report is not None and fmt in FORMATS:
+        from assess.render.sensitivity import sensitivity_document
 
-        note = target.with_name(f"{target.stem}_稳健性分析{target.suffix}")
-        run.written.append(
-            outputs.write(
-                note,
-                render_sensitivity(
-                    plan,
-                    report,
-                    fmt,
-                    title=f"{extra['title']}稳健性分析",
-                    issuer=extra["issuer"],
-                    date=report_date,
-                ),
-            )
+        note = sensitivity_document(
+            plan, report, title=f"{extra['title']}稳健性分析", issuer=extra["issuer"], date=report_date
         )
+        target_note = target.with_name(f"{target.stem}_稳健性分析{target.suffix}")
+        run.written.append(write_document(note, target_note, outputs.write, fmt))
     run.messages.extend(outputs.messages)
     if not quiet:
         run.messages.append(f"已写入:{target}")

@@ -494,48 +494,37 @@ def _documents(
     title: str | None,
     outputs: Outputs,
 ) -> list[Path]:
-    from assess.rectify.documents import checklist_context, progress_context, render
     from assess.render.atomic import safe_filename
+    from assess.render.document import write_document
+    from assess.render.rectify_docs import checklist_document, progress_document
 
     write_atomic = outputs.write
 
     written: list[Path] = []
     as_of = report.as_of
+    counted = report.lifecycle.status if report.lifecycle is not None else None
     for fmt in sorted(formats & {"html", "doc", "docx", "pdf"}):
         suffix = f".{fmt}"  # docx and pdf: the HTML, converted by outputs.write
         taken: set[str] = set()
         for tally in report.progress.units:
             rows = [r for r in report.rows if r.unit == tally.name]
-            doc_title = f"{tally.name}{title or '问题'}整改清单"
             left = report.omitted.of_unit(tally.name).sentence(checklist=True) if report.omitted else ""
-            data = render(
-                "checklist.html.j2",
-                checklist_context(
-                    tally.name,
-                    rows,
-                    tally,
-                    as_of,
-                    omitted=left,
-                    counted=report.lifecycle.status if report.lifecycle is not None else None,
-                ),
-                title=doc_title,
+            checklist = checklist_document(
+                tally.name,
+                rows,
+                tally,
+                as_of,
+                title=f"{tally.name}{title or '问题'}整改清单",
                 issuer=issuer,
-                as_of=as_of,
-                landscape=True,
-                fmt=fmt,
+                omitted=left,
+                counted=counted,
             )
             path = out_dir / f"{CHECKLIST_PREFIX}{safe_filename(tally.name, taken)}{suffix}"
-            written.append(write_atomic(path, data))
-        data = render(
-            "progress.html.j2",
-            progress_context(report.progress),
-            title=f"{title or '问题'}整改进展情况",
-            issuer=issuer,
-            as_of=as_of,
-            landscape=False,
-            fmt=fmt,
+            written.append(write_document(checklist, path, write_atomic, fmt))
+        progress = progress_document(
+            report.progress, as_of, title=f"{title or '问题'}整改进展情况", issuer=issuer
         )
-        written.append(write_atomic(out_dir / f"{PROGRESS_NAME}{suffix}", data))
+        written.append(write_document(progress, out_dir / f"{PROGRESS_NAME}{suffix}", write_atomic, fmt))
     if "json" in formats:
         path = out_dir / JSON_NAME
         written.append(path)

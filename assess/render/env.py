@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import datetime as _dt
 import functools
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -243,11 +244,23 @@ SHORT_EM = 10.0  # text up to ten characters is kept on one line (a name, a date
 _PAGE_EM: contextvars.ContextVar[float] = contextvars.ContextVar("page_em", default=0.0)
 
 
+def _wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80 or ch in "—…“”‘’"
+
+
+# Word and LibreOffice both put about a quarter of a character between Chinese and a digit or a
+# Latin letter next to it (“自动调整中文与西文的间距”): “2025年12月31日” is five such gaps wider.
+AUTOSPACE_EM = 0.25
+
+
 def text_em(text: Any) -> float:
     """Width of ``text`` in characters of the table font: Chinese and full-width forms 1,
     digits, Latin letters and ASCII punctuation a little over ½ (the free stand-in fonts'
-    digits are wider than 仿宋's)."""
-    return sum(0.55 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 1.0 for ch in str(text))
+    digits are wider than 仿宋's), and a quarter more where Chinese meets a digit or a letter."""
+    s = str(text)
+    width = sum(1.0 if _wide(ch) else 0.55 for ch in s)
+    gaps = sum(1 for a, b in itertools.pairwise(s) if _wide(a) != _wide(b) and (a + b).isalnum())
+    return width + AUTOSPACE_EM * gaps
 
 
 def _head_em(text: Any) -> float:

@@ -19,7 +19,11 @@ fixed order, so that what a user sees on an 80-column screen is predictable:
 排名、单位、总分、等次、标记始终保留。
 
 得分表 (``score``): 计分依据折行到剩余宽度(至少 16 列);仍放不下时“指标”名称折行到
-12 列。``explain`` 的假设情形表:指标名称折行到剩余宽度。
+12 列。
+
+The other screen tables (``rank --sensitivity``, ``diff``, ``explain``, ``check``) are fitted
+by ``assess.render.tables`` in the order their modules state (``render/sensitivity.py``,
+``render/diff.py``, ``render/explain.py``, ``render/terminal.py``); docs/output.md lists them all.
 
 The width is the terminal's (``shutil.get_terminal_size``, which honours ``$COLUMNS``) when
 stdout is a terminal, else 100.  ``--wide`` prints the full table whatever the width.
@@ -165,21 +169,6 @@ def wrap(text: str, width: int) -> str:
             used += w
         lines.append(line)
     return "\n".join(lines)
-
-
-def wrap_widths(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], column: int, width: int | None
-) -> list[int | None]:
-    """tabulate ``maxcolwidths`` wrapping ``column`` to what the others leave of ``width``
-    (at least ``NAME_NARROW``); nothing wrapped for the full table."""
-    out: list[int | None] = [None] * len(headers)
-    if width is None or not rows:
-        return out
-    widths = column_widths(headers, rows)
-    room = width - table_width(widths) + widths[column]
-    if room < widths[column]:
-        out[column] = max(room, NAME_NARROW)
-    return out
 
 
 def abbreviations(names: Sequence[str], length: int = 4) -> list[str]:

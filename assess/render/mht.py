@@ -2,9 +2,10 @@
 
 This is how Word itself saves a web page with a page-number footer: a MIME
 multipart/related message whose first part is the HTML and whose other parts
-are ``doc_files/header.htm`` (the footer, referenced from the page set-up
-with ``mso-footer:url("doc_files/header.htm") f1``), ``doc_files/filelist.xml``
-and any images.  Saved with a ``.doc`` extension, Word and WPS open it by
+are ``doc_files/header.htm`` (the footers, referenced from the page set-up
+with ``mso-footer:url("doc_files/header.htm") f1`` for odd pages and
+``mso-even-footer:url("doc_files/header.htm") ef1`` for even pages),
+``doc_files/filelist.xml`` and any images.  Saved with a ``.doc`` extension, Word and WPS open it by
 double-click, with page numbers and without the footer in the body.
 
     html = render_document(...)
@@ -36,7 +37,9 @@ HEADER = f"{FILES}/header.htm"
 FILELIST = f"{FILES}/filelist.xml"
 
 _WORD_FOOTER = re.compile(r"<!--assess:word-footer-->(.*?)<!--/assess:word-footer-->", re.DOTALL)
-_FOOTER_DIV = re.compile(r"<div style='mso-element:footer' id=f1>.*?</div>", re.DOTALL)
+_FOOTER_DIV = re.compile(r"<div style='mso-element:footer' id=(\w+)>.*?</div>", re.DOTALL)
+# The page set-up's references to them: mso-footer:f1; and mso-even-footer:ef1;
+_FOOTER_REF = re.compile(r"(mso-(?:even-|first-)?footer):\s*(\w+);")
 _PART_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 
 _QP_UTF8 = _charset.Charset("utf-8")
@@ -70,24 +73,28 @@ def _filelist(names: list[str]) -> str:
 
 
 def split_footer(html: str) -> tuple[str, str]:
-    """Take the Word footer out of a document rendered from base.html.j2.
+    """Take the Word footers out of a document rendered from base.html.j2.
 
     Returns the HTML with the page set-up pointing at ``doc_files/header.htm``
-    instead of the in-page footer, and the footer div for that file.
+    instead of the in-page footers, and the footer divs for that file (the odd
+    pages' ``f1`` first, then the even pages' ``ef1``).
     """
     block = _WORD_FOOTER.search(html)
     if not block:
         raise ValueError("HTML was not rendered from base.html.j2: no Word footer block")
-    div = _FOOTER_DIV.search(block.group(1))
-    if not div:
-        raise ValueError("Word footer block has no mso-element:footer div")
+    divs = list(_FOOTER_DIV.finditer(block.group(1)))
+    ids = [d.group(1) for d in divs]
+    if "f1" not in ids:
+        raise ValueError("Word footer block has no mso-element:footer div f1")
     body = html[: block.start()] + html[block.end() :]
-    body, n = re.subn(r"mso-footer:\s*f1;", f'mso-footer:url("{HEADER}") f1;', body, count=1)
-    if n != 1:
-        raise ValueError("page set-up has no mso-footer:f1")
+    head, sep, rest = body.partition("</style>")
+    refs = {m.group(2) for m in _FOOTER_REF.finditer(head)}
+    if "f1" not in refs or refs - set(ids):
+        raise ValueError(f"page set-up refers to footers {sorted(refs)}, the footer block has {ids}")
+    head = _FOOTER_REF.sub(lambda m: f'{m.group(1)}:url("{HEADER}") {m.group(2)};', head)
     link = f'<link rel=File-List href="{FILELIST}">\n'
-    body = body.replace("<title>", link + "<title>", 1)
-    return body, div.group(0)
+    body = (head + sep + rest).replace("<title>", link + "<title>", 1)
+    return body, "\n".join(d.group(0) for d in divs)
 
 
 def to_mht(html: str, *, parts: dict[str, bytes] | None = None, title: str | None = None) -> bytes:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from math import isfinite
 from typing import TYPE_CHECKING, Any
 
 from assess import __version__
 from assess.levels import LevelWords, group_words, mixed, units_title
-from assess.scoring.numbers import fmt, fmt_value
+from assess.render.document import Document
+from assess.scoring.numbers import Rounder, fmt
 from assess.scoring.ranking import groups_of, place_text, table_key
 from assess.scoring.statistics import average_text, basis_note, worse_units
 
@@ -17,6 +19,32 @@ if TYPE_CHECKING:
 
 # The units worse than the average named in the statistics attachment; more are counted (等 9 个).
 STATS_NAMED = 5
+
+
+def value_places(ind: Any, values: list[float | None]) -> int:
+    """The decimals an indicator's figures have in the statistics attachment, as its values are
+    written on the score sheets (``fmt_value``): a percentage 2 (64.30%), a count none, any other
+    value the most decimals one unit's value shows there (at most 2: 27.3 天 gives 1)."""
+    if ind.unit == "%":
+        return 2
+    if ind.kind == "count":
+        return 0
+    shown = (fmt(v, 2) for v in values if v is not None and isfinite(v))
+    return max((len(t.partition(".")[2]) for t in shown), default=0)
+
+
+def figure_text(value: float | None, unit: str | None, places: int) -> str:
+    """A figure of the statistics attachment: ``places`` decimals, its unit, thousands grouped
+    from 10,000 as on the score sheets (``30,398.28 万元``, ``64.30%``, ``27.3 天``)."""
+    if value is None or not isfinite(value):
+        return "—"
+    text = Rounder(places).text(value)
+    whole, dot, frac = text.partition(".")
+    if abs(value) >= 10000 and whole.lstrip("-").isdigit():
+        text = f"{int(whole):,}{dot}{frac}"
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}" if unit else text
 
 
 def part_headers(plan: Plan) -> list[str]:
@@ -177,17 +205,27 @@ def ranking_context(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) 
     counted = any(s["count"] != n for s in shown)
     for s in shown:
         ind = by_id[s["id"]]
-        values = ((r.unit, next((i.value for i in r.indicators if i.id == s["id"]), None)) for r in results)
-        worse = worse_units(s, values, gaps=False)  # the gap to the average is read off the 平均 column
+        values = [(r.unit, next((i.value for i in r.indicators if i.id == s["id"]), None)) for r in results]
+        places = value_places(ind, [v for _, v in values])
+
+        def figure(v: float | None, places: int = places, unit: str | None = ind.unit) -> str:
+            return figure_text(v, unit, places)
+
+        worse = worse_units(s, values, gaps=False, text=figure)  # the gap to the average: the 平均 column
         name = s["name"] + ("(越低越好)" if s["direction"] == "lower" and s.get("yes") is None else "")
         cells: list[Any] = [s["id"], {"text": name, "align": "left"}]
         if counted:
             cells.append(str(s["count"]))
-        avg = average_text(s)  # “是 11 个,占 78.57%” for a yes/no indicator: may wrap in its narrow column
+        # “是 11 个,占 78.57%” for a yes/no indicator: may wrap in its narrow column
+        avg = (
+            average_text(s)
+            if s.get("yes") is not None
+            else figure_text(s.get("average"), ind.unit, max(places, 1))
+        )
         cells += [
             {"text": avg, "num": True, "wrap": True} if len(avg) > 9 else avg,
-            fmt_value(s.get("best"), ind.unit),
-            fmt_value(s.get("worst"), ind.unit),
+            figure(s.get("best")),
+            figure(s.get("worst")),
             {
                 "text": "、".join(worse[:STATS_NAMED])
                 + (f"等 {len(worse)} 个" if len(worse) > STATS_NAMED else ""),
@@ -246,14 +284,8 @@ def _award_lines(plan: Plan, results: list[UnitResult]) -> list[str]:
     return lines
 
 
-def render_ranking(plan: Plan, results: list[UnitResult], doc: dict[str, Any], fmt_name: str) -> bytes | str:
-    if fmt_name == "xlsx":
-        from assess.render.ranking_xlsx import ranking_xlsx
-
-        return ranking_xlsx(plan, results, doc)
-    from assess.render.env import render_document
-
-    html = render_document(
+def ranking_document(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> Document:
+    return Document(
         "ranking.html.j2",
         ranking_context(plan, results, doc),
         title=doc["title"],
@@ -261,8 +293,12 @@ def render_ranking(plan: Plan, results: list[UnitResult], doc: dict[str, Any], f
         date=doc["provenance"].get("report_date"),
         landscape=True,
     )
-    if fmt_name == "doc":
-        from assess.render.mht import to_mht
 
-        return to_mht(html, title=doc["title"])
-    return html
+
+def render_ranking(plan: Plan, results: list[UnitResult], doc: dict[str, Any], fmt_name: str) -> bytes | str:
+    """The file's content for ``fmt_name`` (xlsx, or a document format: :mod:`assess.render.document`)."""
+    if fmt_name == "xlsx":
+        from assess.render.ranking_xlsx import ranking_xlsx
+
+        return ranking_xlsx(plan, results, doc)
+    return ranking_document(plan, results, doc).content(fmt_name)

@@ -6,6 +6,7 @@ oldest first), then the change against the latest of them (排名变化, 分数�
 
 from __future__ import annotations
 
+import math
 from collections.abc import Container
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,7 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
         ws.freeze_panes = "C3"
         ws.auto_filter.ref = f"A2:{ws.cell(row=2, column=len(cols)).column_letter}{max(2, len(members) + 2)}"
         fit_print(ws, header_row=2, widths=widths)
+    _data_sheet(wb, plan, results, doc["title"])
     st = wb.create_sheet("指标统计")
     scols = ["编码", "指标", "单位", "参评数", "平均", "平均口径", "最好", "最差", "越低越好"]
     title(st, "主要指标完成情况统计", len(scols))
@@ -128,6 +130,59 @@ def ranking_xlsx(plan: Plan, results: list[UnitResult], doc: dict[str, Any]) -> 
     meta["A5"], meta["B5"] = "year", plan.scheme.year  # read back by ``--previous``
     meta.sheet_state = "hidden"
     return to_bytes(wb, RANKING)
+
+
+DATA_SHEET = "指标数据"
+
+
+def scheme_order(plan: Plan, results: list[UnitResult]) -> list[UnitResult]:
+    """The units in the scheme's order (its ``units:`` list), then those it does not list in
+    the order given: the order of a workbook's data sheets, where a ranking sheet has places."""
+    listed = {u.name: i for i, u in enumerate(plan.scheme.units)}
+    return sorted(results, key=lambda r: listed.get(r.unit, len(listed)))  # stable: the rest as given
+
+
+DATA_SHEET_LIMIT = 5_000  # units: more make a workbook slow to write and to open; the JSON has the values
+
+
+def _data_sheet(wb: Workbook, plan: Plan, results: list[UnitResult], doc_title: str) -> None:
+    """Each unit's value of each indicator (实际值), one row per unit in the scheme's order: a number
+    with its unit in the number format (``64.30%``, ``27.3 天``), 是/否, or a rating's word.  The
+    same from the full results and from the brief table (``rank --brief`` makes the same
+    workbook); left out above :data:`DATA_SHEET_LIMIT` units."""
+    if len(results) > DATA_SHEET_LIMIT:
+        return
+    shown = list(plan.indicators)
+    ws = wb.create_sheet(DATA_SHEET)
+    cols = ["单位", "分组", *[f"{i.id} {i.name}" + (f"({i.unit})" if i.unit else "") for i in shown]]
+    title(ws, f"{doc_title}(各单位指标实际值)", len(cols))
+    widths = [14, 12, *([14] * len(shown))]
+    header(ws, 2, cols, widths)
+    for row, r in enumerate(scheme_order(plan, results), start=3):
+        put(ws, row, 1, r.unit)
+        put(ws, row, 2, r.group_name or "")
+        got = {i.id: i.value for i in r.indicators}
+        for col, ind in enumerate(shown, start=3):
+            value, shown_as = _value_cell(ind, got.get(ind.id))
+            put(ws, row, col, value, number_format=shown_as)
+    ws.freeze_panes = "C3"
+    fit_print(ws, header_row=2, widths=widths)
+
+
+def _value_cell(ind: Any, value: float | None) -> tuple[Any, str | None]:
+    """An indicator's value as the score sheet's 实际值 cell writes a number, 是/否 or a rating."""
+    if value is None or (isinstance(value, bool) and ind.kind != "bool") or not math.isfinite(float(value)):
+        return "—", None
+    if ind.kind == "bool":
+        return ("是" if value else "否"), None
+    for word, share in ind.levels:  # a rating: the word reported
+        if share == value:
+            return word, None
+    if ind.unit == "%":
+        return value, '0.00"%"'
+    digits = "#,##0" if float(value).is_integer() else "#,##0.00"
+    unit = (ind.unit or "").replace('"', "")
+    return value, f'{digits}" {unit}"' if unit else digits
 
 
 def _number_format(value: Any, decimals: str) -> str | None:
@@ -180,7 +235,7 @@ def read_ranking_book(
     titled: int | None = None
     unranked: set[str] = set()
     for sheet in book.sheet_names:
-        if sheet in ("指标统计", "说明"):
+        if sheet in ("指标统计", DATA_SHEET, "说明"):
             continue
         rows = book.rows(sheet)
         if len(rows) < 2:

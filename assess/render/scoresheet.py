@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess import __version__
+from assess.render.document import Document
 from assess.scoring.numbers import fmt, fmt_grouped, fmt_value
 from assess.scoring.result import OUTSIDE
 
@@ -315,6 +316,21 @@ def sheet_context(plan: Plan, r: UnitResult, cohort: list[UnitResult] | None) ->
     }
 
 
+def score_sheet_document(
+    plan: Plan,
+    r: UnitResult,
+    *,
+    report_date: str | None,
+    cohort: list[UnitResult] | None = None,
+    issuer: str | None = None,
+) -> Document:
+    title = f"{r.unit}{plan.scheme.year} 年度乡村振兴实绩考核得分表"
+    context = sheet_context(plan, r, cohort)
+    return Document(
+        "scoresheet.html.j2", context, title=title, issuer=issuer, date=report_date, landscape=True
+    )
+
+
 def render_score_sheet(
     plan: Plan,
     r: UnitResult,
@@ -324,23 +340,11 @@ def render_score_sheet(
     cohort: list[UnitResult] | None = None,
     issuer: str | None = None,
 ) -> bytes | str:
+    """The file's content for ``fmt_name`` (xlsx, or a document format: :mod:`assess.render.document`)."""
     if fmt_name == "xlsx":
         from assess.render.scoresheet_xlsx import score_sheet_xlsx
 
         return score_sheet_xlsx(plan, r)
-    from assess.render.env import render_document
-
-    title = f"{r.unit}{plan.scheme.year} 年度乡村振兴实绩考核得分表"
-    html = render_document(
-        "scoresheet.html.j2",
-        sheet_context(plan, r, cohort),
-        title=title,
-        issuer=issuer,
-        date=report_date,
-        landscape=True,
+    return score_sheet_document(plan, r, report_date=report_date, cohort=cohort, issuer=issuer).content(
+        fmt_name
     )
-    if fmt_name == "doc":
-        from assess.render.mht import to_mht
-
-        return to_mht(html, title=title)
-    return html

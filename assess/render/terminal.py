@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
 from assess.errors import Finding
-from assess.render import fit
+from assess.render import fit, tables
 from assess.scoring.history import trend_line
 from assess.scoring.numbers import fmt
 from assess.scoring.result import OUTSIDE
@@ -19,6 +20,18 @@ if TYPE_CHECKING:
     from assess.scoring.result import UnitResult
 
 _SEVERITY = {"error": "错误", "warning": "提示"}
+
+
+# ``check`` on a screen narrower than its table (assess.render.tables), step by step:
+# 1. 文件 shows the file's name without its folder; 2. 问题 wraps (at least 20 columns);
+# 3. 文件 wraps (at least 12); 4. 位置 wraps (at least 10).  No column is dropped.
+FINDING_HEADERS = ["级别", "文件", "位置", "问题"]
+FINDING_STEPS = (
+    tables.short(1, cell=lambda place: re.split(r"[\\/]", place)[-1]),
+    tables.wrap(3, least=20),
+    tables.wrap(1, least=12),
+    tables.wrap(2, least=10),
+)
 
 
 def findings_table(findings: list[Finding], checked: list[str], what: str) -> str:
@@ -41,10 +54,16 @@ def findings_table(findings: list[Finding], checked: list[str], what: str) -> st
             )
         elif loc.key:
             inner = loc.key
-        level = _SEVERITY.get(f.severity, f.severity)
-        colour = "bold_red" if f.severity == "error" else "yellow" if f.severity == "warning" else None
-        rows.append((fit.paint(level, colour, fit.current().color), place, inner, f.message))
-    table = tabulate(rows, headers=["级别", "文件", "位置", "问题"], tablefmt="simple", disable_numparse=True)
+        rows.append((_SEVERITY.get(f.severity, f.severity), place, inner, f.message))
+    screen = fit.current()
+    colours = {"错误": "bold_red", "提示": "yellow"}
+    table = tables.fit_table(
+        FINDING_HEADERS,
+        rows,
+        FINDING_STEPS,
+        screen.width,
+        paint={0: lambda level: fit.paint(level, colours.get(level), screen.color)},
+    )
     return f"{table}\n\n已检查 {len(checked)} 个{what}:{errors} 个错误,{warnings} 个提示。\n"
 
 

@@ -19,7 +19,7 @@ brief table from its columns and the units' data (``Brief.statistics``); both en
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from math import fsum
 from typing import TYPE_CHECKING, Any
 
@@ -269,11 +269,16 @@ def basis_note(stats: list[dict[str, Any]]) -> list[str]:
 
 
 def worse_units(
-    stat: dict[str, Any], pairs: Iterable[tuple[str, float | None]], *, gaps: bool = True
+    stat: dict[str, Any],
+    pairs: Iterable[tuple[str, float | None]],
+    *,
+    gaps: bool = True,
+    text: Callable[[float], str] | None = None,
 ) -> list[str]:
     """The units worse than the average, the worst first, each with its value and gap
     (``平江县 4.18%(高于平均 1.01 个百分点)``; without ``gaps`` just ``平江县 4.18%``); for a
-    yes/no indicator, the units that did not answer as required, in the order given."""
+    yes/no indicator, the units that did not answer as required, in the order given.
+    ``text`` writes a value (default ``fmt_value`` with the indicator's unit)."""
     if not stat.get("count") or stat["count"] < 2:
         return []
     unit = stat.get("unit")
@@ -283,9 +288,10 @@ def worse_units(
     held = [(name, float(v)) for name, v in pairs if v is not None and usable(v) and is_worse(v, stat)]
     sign = 1 if stat["direction"] == "lower" else -1
     held.sort(key=lambda p: -sign * p[1])  # stable: equal values keep the order given
+    shown = text or (lambda v: fmt_value(v, unit))
     if not gaps:
-        return [f"{name} {fmt_value(v, unit)}" for name, v in held]
-    return [f"{name} {fmt_value(v, unit)}({gap_text(v, stat['average'], unit)})" for name, v in held]
+        return [f"{name} {shown(v)}" for name, v in held]
+    return [f"{name} {shown(v)}({gap_text(v, stat['average'], unit)})" for name, v in held]
 
 
 __all__ = [

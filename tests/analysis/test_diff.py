@@ -6,6 +6,7 @@ from pathlib import Path
 
 from assess.analysis.diff import diff_schemes
 from assess.commands.common import load_plan
+from assess.render.diff import diff_table
 
 from .support import plan_from_text
 
@@ -74,7 +75,7 @@ def test_every_kind_of_change(tmp_path: Path) -> None:
     rule = next(c for c in d.changes if c.kind == "计分规则" and c.id == "1.5")
     assert "每个问题扣分 0.5" in rule.old and "每个问题扣分 1" in rule.new
     assert "共有" in d.summary() and "新增 1 处" in d.summary()
-    assert "变化" in d.table()
+    assert "变化" in diff_table(d)
 
 
 def test_identical_schemes_have_no_changes(tmp_path: Path) -> None:

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from assess.analysis.sensitivity import parse_vary, render_sensitivity, run_sensitivity
+from assess.analysis.sensitivity import parse_vary, run_sensitivity
 from assess.errors import UsageError
+from assess.render.sensitivity import render_sensitivity, sensitivity_table
 from assess.scoring.engine import score_prepared
 from assess.scoring.ranking import rank_cohort
 
@@ -50,7 +51,7 @@ def test_variation_moves_places_and_summaries_are_consistent(county_plan, county
         assert 1 <= u.p5 <= u.median_rank <= u.p95
         assert sum(u.grades.values()) == pytest.approx(1.0)
         assert u.robust == (u.same_rank >= 0.9 and u.grades.get(u.nominal_grade or "", 1.0) >= 0.9)
-    text = rep.table()
+    text = sensitivity_table(rep)
     assert "名次中位数" in text and "5%—95% 区间" in text and "逐一去掉一项指标" in text
     html = render_sensitivity(county_plan, rep)
     assert "排名稳健性分析" in html and "决定排名的指标" in html

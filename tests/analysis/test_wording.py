@@ -8,7 +8,7 @@ import pytest
 
 from assess.analysis.rescore import Rescorer
 from assess.analysis.whatif import explain_unit
-from assess.commands.explain import explanation_text
+from assess.render.explain import explanation_text
 
 from .support import plan_from_text, rescorer, unit
 

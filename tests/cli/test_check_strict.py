@@ -25,7 +25,7 @@ MESSAGE = "指标 1.1 各档得分最高为 4,达不到分值 5,任何单位都�
 def test_check_prints_warnings_of_a_scheme_without_errors(runner, tmp_path):
     path = tmp_path / "warns.yaml"
     path.write_text(WARNS, encoding="utf-8")
-    result = invoke(runner, "check", str(path))
+    result = invoke(runner, "check", "--wide", str(path))  # the full table: messages unwrapped
     assert result.exit_code == 0
     assert MESSAGE in result.output
     assert f"{path}:10:61" in result.output
@@ -35,7 +35,7 @@ def test_check_prints_warnings_of_a_scheme_without_errors(runner, tmp_path):
 def test_check_strict_turns_warnings_into_errors(runner, tmp_path):
     path = tmp_path / "warns.yaml"
     path.write_text(WARNS, encoding="utf-8")
-    result = invoke(runner, "check", "--strict", str(path))
+    result = invoke(runner, "check", "--strict", "--wide", str(path))
     assert result.exit_code == 1
     assert MESSAGE in result.output
     assert "已检查 1 个方案:1 个错误,0 个提示。" in result.output

@@ -68,7 +68,7 @@ def test_check_invalid_scheme_lists_every_problem_with_position(runner, tmp_path
         "      - {id: '1.1', name: 丙, points: 5, rule: {type: linear, floor: 3, target: 3}}\n",
         encoding="utf-8",
     )
-    result = invoke(runner, "check", str(bad))
+    result = invoke(runner, "check", "--wide", str(bad))  # the full table: messages unwrapped
     assert result.exit_code == 1
     assert "指标编码“1.1”重复(第 9 行已使用)" in result.output
     assert "指标 1.1 的 floor 与 target 相等(3),无法按比例计分" in result.output

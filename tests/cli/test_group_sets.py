@@ -91,7 +91,7 @@ def test_rank_follows_each_group_and_check_says_what_is_not_scored(tmp_path: Pat
     ws.append(["1.3", "高标准农田", "%", 80, None])
     wb.save(folder / "芙蓉区.xlsx")
     ws_row = ws.max_row
-    checked = invoke(runner, "check", "-s", str(scheme), str(folder))
+    checked = invoke(runner, "check", "--wide", "-s", str(scheme), str(folder))
     assert checked.exit_code == 0, checked.output
     assert f"指标数据!D{ws_row}" in checked.output
     assert "单位“芙蓉区”属城区组,该组不考核指标 1.3“高标准农田”,填报的 80.00% 未计分" in checked.output

@@ -504,7 +504,7 @@ REGRESSIONS: list[tuple[str, Any, list[Any], int, str]] = [
                 "{name: 浏阳市, group: demo}", '{name: "浏阳\\a市", group: demo}', 1
             ),
         ),
-        ["check", "{input}"],
+        ["check", "--wide", "{input}"],
         1,
         "方案.yaml:21:12  units[0].name  文字“浏阳<U+0007>市”中有看不见的控制字符(U+0007),"
         "多是从别处复制时带入的;请删除后重新输入这段文字",

@@ -288,3 +288,56 @@ def cli_documents() -> dict[str, str]:
         docs["checklist-保靖县.html"] = (out / "zg" / "整改清单_保靖县.html").read_text(encoding="utf-8")
         docs["progress.html"] = (out / "zg" / "整改进展情况.html").read_text(encoding="utf-8")
     return docs
+
+
+# A checklist whose long columns (问题, 责任单位, 整改措施) all compete for the width of the page, as
+# in a county's ledger filled in over a few months: 整改时限 and 状态 must still print whole.
+CHECKLIST_DEADLINES = ("2025年12月31日", "2025年4月30日", "立行立改", "长期坚持")
+
+
+def checklist_html() -> str:
+    import datetime as dt
+
+    from assess.rectify.model import (
+        C_DEADLINE,
+        C_DEPARTMENT,
+        C_DESCRIPTION,
+        C_MEASURE,
+        C_OWNER,
+        C_STATUS,
+        Row,
+    )
+    from assess.rectify.progress import Tally
+    from assess.render.rectify_docs import checklist_document
+
+    deadlines: list[Any] = [dt.date(2025, 12, 31), dt.date(2025, 4, 30), "立行立改", "长期坚持"]
+    statuses = ["整改中", "已完成（待认定）", "未开始", "已销号"]
+    rows = [
+        Row(
+            f"ZG-{n:08d}",
+            "浏阳市",
+            {
+                C_DESCRIPTION: f"第{n}项：衔接资金支持的产业项目同质化，部分项目经营效益不佳，联农带农机制不健全，"
+                "与脱贫户利益联结松散",
+                C_DEPARTMENT: "县人力资源和社会保障局、县农业农村局",
+                C_OWNER: "张海燕",
+                C_MEASURE: "逐个项目开展效益评估，建立健全联农带农机制，对经营不善的项目限期整改，"
+                "整改不到位的收回资金",
+                C_DEADLINE: deadlines[n % 4],
+                C_STATUS: statuses[n % 4],
+            },
+        )
+        for n in range(1, 13)
+    ]
+    tally = Tally("浏阳市", total=len(rows), done=6, in_progress=3, not_started=3)
+    doc = checklist_document(
+        "浏阳市",
+        rows,
+        tally,
+        dt.date(2025, 5, 31),
+        title="浏阳市问题整改清单",
+        issuer="省委农村工作领导小组办公室",
+    )
+    out = doc.content("html")
+    assert isinstance(out, str)
+    return out

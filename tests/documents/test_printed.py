@@ -20,31 +20,45 @@ from pathlib import Path
 
 import pytest
 
-from tests.documents.builders import cohort, ranking_html, scoresheet_html
+from tests.documents.builders import (
+    CHECKLIST_DEADLINES,
+    checklist_html,
+    cohort,
+    ranking_html,
+    scoresheet_html,
+)
 from tests.office_support import require_poppler, require_soffice
 
 pytestmark = pytest.mark.office
 
-RANKING_PAGES = 8  # measured 7 (21 before issue 24)
-RANKING_TABLE_LAST_PAGE = 3  # every group's table ends by page 3
+RANKING_PAGES = 7  # measured 6 (21 before issue 24)
 ATTACHMENT_PAGES = 3  # the statistics attachment (measured 3; 13 before)
 SHEET_PAGES = 9  # 浏阳市's score sheet: measured 8 (13 before)
+CHECKLIST_PAGES = 3  # the long checklist below: measured 2
 
 
 @dataclass
 class Printed:
     html: str
     pages: list[list[str]]  # each page's text lines, spaces removed (pdftotext -bbox-layout)
+    sizes: list[tuple[float, float]]  # each page's width and height in points
 
 
-def _lines(pdf: Path) -> list[list[str]]:
-    out = subprocess.run(
+def _bbox(pdf: Path) -> str:
+    return subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-bbox-layout", str(pdf), "-"],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     ).stdout
+
+
+def _sizes(out: str) -> list[tuple[float, float]]:
+    return [(float(w), float(h)) for w, h in re.findall(r'<page width="([\d.]+)" height="([\d.]+)"', out)]
+
+
+def _lines(out: str) -> list[list[str]]:
     pages = []
     for page in re.findall(r"<page\b.*?</page>", out, re.S):
         lines = []
@@ -63,9 +77,10 @@ def _print(tmp: Path, name: str, html: str) -> Printed:
     src = tmp / f"{name}.html"
     src.write_text(html, encoding="utf-8")
     pdf = convert(src, tmp / "out", "pdf")
-    pages = _lines(pdf)
-    assert len(pages) == pdf_page_count(pdf)
-    return Printed(html, pages)
+    out = _bbox(pdf)
+    pages = _lines(out)
+    assert len(pages) == pdf_page_count(pdf) == len(_sizes(out))
+    return Printed(html, pages, _sizes(out))
 
 
 @pytest.fixture(scope="module")
@@ -113,17 +128,24 @@ def _assert_page_numbers(doc: Printed) -> None:
 
 def test_ranking_fits_its_pages(ranking: Printed) -> None:
     assert len(ranking.pages) <= RANKING_PAGES
-    _, ordered, _ = cohort()
-    first, _ = _page_of(ranking, "排名")
-    assert first <= 2, "the ranking table should start by page 2"
-    # Every unit's row, in the body (before the attachment), by page 3.
-    body_pages, _ = _page_of(ranking, "附件")
-    rows = {r.unit: None for r in ordered}
-    for p, lines in enumerate(ranking.pages[: body_pages - 1], 1):
-        for line in lines:
-            if line in rows and rows[line] is None:
-                rows[line] = p  # type: ignore[assignment]
-    assert all(p is not None and p <= RANKING_TABLE_LAST_PAGE for p in rows.values()), rows
+
+
+def test_ranking_tables_on_one_page(ranking: Printed) -> None:
+    """二、考核结果排名 starts a page (page 2), and all three groups' tables end on it: every
+    unit's row, the last group's heading and no header repeated on the next page."""
+    plan, ordered, _ = cohort()
+    page, index = _page_of(ranking, "二、考核结果排名")
+    assert (page, index) == (2, 0), "the ranking section starts page 2"
+    lines = ranking.pages[page - 1]
+    for r in ordered:
+        assert r.unit in lines, f"{r.unit}'s row is not on page {page}"
+    for g in plan.scheme.groups:
+        assert any(line.startswith("（") and g.name in line for line in lines), g.name
+    after = ranking.pages[page]
+    assert "排名" not in after and not any(r.unit == line for r in ordered for line in after), (
+        "a table goes on to the next page"
+    )
+    assert after[0] == "三、需要关注的单位"
 
 
 def test_signature_then_attachment_on_its_own_pages(ranking: Printed) -> None:
@@ -169,3 +191,30 @@ def test_sheet_scores_on_one_line(sheet: Printed) -> None:
 
 def test_sheet_page_numbers(sheet: Printed) -> None:
     _assert_page_numbers(sheet)
+
+
+# ------------------------------------------------------------------ a checklist (整改清单)
+
+
+@pytest.fixture(scope="module")
+def checklist(tmp_path_factory: pytest.TempPathFactory) -> Printed:
+    return _print(tmp_path_factory.mktemp("printed-checklist"), "checklist", checklist_html())
+
+
+def test_checklist_prints_landscape(checklist: Printed) -> None:
+    """Seven columns, three of long text: A4 landscape on every page."""
+    assert len(checklist.pages) <= CHECKLIST_PAGES
+    assert all(w > h for w, h in checklist.sizes), checklist.sizes
+
+
+def test_checklist_deadlines_on_one_line(checklist: Printed) -> None:
+    """整改时限 (“2025年12月31日”) prints whole beside long problems, measures and departments
+    (it once wrapped as “2025年12月31” over “日”); so do 序号, 责任人 and 状态."""
+    _assert_cells_on_one_line(checklist)
+    lines = [line for page in checklist.pages for line in page]
+    for deadline in CHECKLIST_DEADLINES:
+        assert any(deadline in line for line in lines), deadline
+
+
+def test_checklist_page_numbers(checklist: Printed) -> None:
+    _assert_page_numbers(checklist)

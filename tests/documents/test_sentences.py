@@ -170,7 +170,7 @@ def _check_statistics(plan: Plan, stats: list[dict[str, Any]], results: list[Any
 def test_every_sentence_reads_right(case: dict[str, Any]) -> None:
     from assess.analysis.rescore import Rescorer
     from assess.analysis.whatif import explain_unit
-    from assess.commands.explain import explanation_text
+    from assess.render.explain import explanation_text
     from assess.render.ranking import render_ranking
     from assess.render.scoresheet import render_score_sheet
     from assess.scoring.engine import prepare, score_units

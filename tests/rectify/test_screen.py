@@ -300,7 +300,7 @@ def test_the_scheme_sets_the_limits_and_an_indicator_its_own(tmp_path: Path) -> 
 
 
 def check(path: Path) -> str:
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = CliRunner().invoke(main, ["check", "--wide", str(path)])  # messages unwrapped
     assert result.exit_code == 1, result.output
     return result.stdout + result.stderr
 

@@ -241,8 +241,9 @@ def test_ranking_xlsx() -> None:
     plan, ordered, doc = cohort()
     wb = load_workbook(io.BytesIO(ranking_xlsx(plan, ordered, doc)))
     sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-    assert sheets[-1].title == "指标统计"
-    for ws in sheets[:-1]:
+    assert [ws.title for ws in sheets[-2:]] == ["指标数据", "指标统计"]
+    assert _check_sheet(sheets[-2], "各单位指标实际值") > 0  # units in the scheme's order
+    for ws in sheets[:-2]:
         assert _check_sheet(ws, "排名") > 0
         assert ws.page_setup.orientation == "landscape"  # too wide for portrait A4
         assert ws.cell(row=3, column=1).number_format == "0"

@@ -110,7 +110,7 @@ def test_footer_for_word_and_libreoffice(portrait_html: str) -> None:
     block = word.group(1)
     assert "<table id=hrdftrtbl" in block  # pushed off the page so Word shows it only as footer
     assert "<div style='mso-element:footer' id=f1>" in block
-    assert "<p class=MsoFooter align=center" in block
+    assert "<p class=MsoFooter align=right" in block  # odd pages; even pages (ef1) on the left
     assert "— <span style='mso-field-code:\" PAGE \"'>1</span> —" in block
     # LibreOffice's footer: hidden from Word, hidden from browsers by CSS.
     assert "<!--[if !mso]><!--><div title=footer class=PageFooter>" in portrait_html
@@ -256,7 +256,7 @@ def test_table_macro_structure(portrait_html: str) -> None:
         assert "page-break-inside:avoid" in row["style"]
         for cell in row["cells"]:
             s = cell["attrs"]["style"]
-            assert "border:solid windowtext 1.0pt" in s
+            assert "border:solid windowtext 0.5pt" in s
             assert "mso-border-alt:solid windowtext 0.5pt" in s
             assert "padding:0cm 2.8pt 0cm 2.8pt" in s
     first = t["body"][0]["cells"]

@@ -411,7 +411,7 @@ def test_count_into_a_value_that_is_not_a_count(tmp_path: Path, field: str, kind
     )
     path = tmp_path / "方案.yaml"
     path.write_text(text, encoding="utf-8")
-    code, out, _err = run("check", path)
+    code, out, _err = run("check", "--wide", path)
     assert code == 1
     line = next(ln for ln in out.splitlines() if "source-count-kind" in ln or "问题个数只能计入" in ln)
     assert f"方案.yaml:{text.splitlines().index(f'      - {{field: {field}, origins: [巡视]}}') + 1}:" in line

@@ -211,7 +211,7 @@ def test_rank_finds_the_folder_and_passes_over_the_backup(round_folder: Path, tm
     assert f"来源“整改”的文件取自文件夹“{round_folder / '整改'}”" in err
     got = scores(tmp_path / "r.json")
     assert got["甲县", "1.2"]["value"] == 75 and got["丙县", "1.3"]["value"] == 100
-    code, out, err = cli("check", "-s", round_folder / "方案.yaml", round_folder / "填报")
+    code, out, err = cli("check", "--wide", "-s", round_folder / "方案.yaml", round_folder / "填报")
     assert code == 0, err
     assert "“整改台账.20250630.bak.xlsx”是整改台账更新前的备份,不作为来源“整改”的数据读取" in out
     assert (
@@ -239,7 +239,7 @@ def test_as_of_in_the_scheme_counts_what_was_done_and_due_by_then(round_folder: 
         SCHEME.replace("    department: 县委农办\n", "    department: 县委农办\n    as_of: 2025-07-31\n")
     )
     _code, err, _e = cli(
-        "check", "-s", later, round_folder / "填报", "--data", f"整改={round_folder / '整改'}"
+        "check", "--wide", "-s", later, round_folder / "填报", "--data", f"整改={round_folder / '整改'}"
     )
     assert (
         "整改台账“整改台账.xlsx”截至 2025-06-30,早于来源“整改”的统计截止日期 2025-07-31;"
@@ -322,7 +322,7 @@ categories:
 def test_wrong_settings_are_scheme_errors_at_their_line(tmp_path: Path) -> None:
     path = tmp_path / "方案.yaml"
     path.write_text(BAD, encoding="utf-8")
-    code, out, _err = cli("check", path)
+    code, out, _err = cli("check", "--wide", path)
     assert code == 1
     assert "方案.yaml:10:5" in out and "整改台账来源“整改二”没有写 rates(计算哪个比率,计入哪一项)" in out
     assert "方案.yaml:13:5" in out and "整改台账来源“整改二”用 rates 说明计入哪一项,不写 fields" in out
@@ -338,7 +338,7 @@ def test_wrong_settings_are_scheme_errors_at_their_line(tmp_path: Path) -> None:
             '    as_of: 2025-02-30\n    rates:\n      - {field: "1.3", measure: done}\n',
         )
     )
-    code, out, _err = cli("check", path)
+    code, out, _err = cli("check", "--wide", path)
     assert code == 1
     assert "方案.yaml:13:5" in out and "“2025-02-30”不是有效的日期;应写成 2025-06-30 这样的日期" in out
     assert "方案.yaml:15:24" in out and "取值“done”无效;应为 completion、on_time 之一" in out

@@ -242,7 +242,7 @@ def test_a_blank_source_template_is_not_the_sources_data(tmp_path: Path) -> None
     assert run("template", "-s", scheme, "--source", "财政", "-o", blank)[0] == 0
     third = tmp_path / "第三方.xlsx"
     assert run("template", "-s", scheme, "--source", "第三方", "-o", third)[0] == 0
-    code, out, _err = run("check", "-s", scheme, data, "--data", f"第三方={third}")
+    code, out, _err = run("check", "--wide", "-s", scheme, data, "--data", f"第三方={third}")
     assert code == 1
     text = out.replace("\n", "")
     assert (

@@ -149,7 +149,9 @@ def test_receipt_names_missing_and_extra_units(round_folder: Path) -> None:
     finance(
         round_folder / "填报" / "财政" / "支付进度.xlsx", {"甲县": (1, 1), "乙县": (1, 1), "丁县": (1, 1)}
     )
-    code, out, _err = run("check", "-s", str(round_folder / "方案.yaml"), str(round_folder / "填报"))
+    code, out, _err = run(
+        "check", "--wide", "-s", str(round_folder / "方案.yaml"), str(round_folder / "填报")
+    )
     assert code == 1
     assert "数据来源回执(参评单位 3 个):" in out
     assert "  财政(报表)市财政局《衔接资金支付进度表》:支付进度.xlsx;覆盖 2/3 个单位" in out
@@ -193,7 +195,9 @@ def test_absent_source_is_one_error_and_values_are_missing(tmp_path: Path) -> No
 
 def test_unit_listed_twice_in_a_source_names_both_cells(round_folder: Path) -> None:
     finance(round_folder / "填报" / "财政" / "二.xlsx", {"甲县": (1000, 100)})
-    code, out, _err = run("check", "-s", str(round_folder / "方案.yaml"), str(round_folder / "填报"))
+    code, out, _err = run(
+        "check", "--wide", "-s", str(round_folder / "方案.yaml"), str(round_folder / "填报")
+    )
     assert code == 1
     assert (
         "单位“甲县”在来源“财政”市财政局《衔接资金支付进度表》中出现两次(二.xlsx 支付进度!A2 与 支付进度.xlsx 支付进度!A2),"
@@ -278,7 +282,7 @@ def test_scheme_errors_point_at_the_line(tmp_path: Path, sources: str, message: 
     body = rest.split("fields:\n", 1)[1]
     path = tmp_path / "方案.yaml"
     path.write_text(head + "sources:\n" + sources + "fields:\n" + body, encoding="utf-8")
-    code, out, _err = run("check", str(path))
+    code, out, _err = run("check", "--wide", str(path))
     assert code == 1
     line = next(ln for ln in out.splitlines() if message in ln)
     assert "方案.yaml:1" in line  # every message carries its line (sources sit on lines 13–16)

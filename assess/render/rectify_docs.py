@@ -1,8 +1,9 @@
-"""Word-ready documents: one 整改清单 per unit, and the 整改进展情况 report.
+"""The rectification documents: one 整改清单 per unit, and the 整改进展情况 report.
 
-Both extend ``templates/base.html.j2``; checklists are landscape (seven
-columns of long text), the progress report portrait.  ``doc`` output is the
-same HTML packed as MHT.
+The data is the ledger's rows and :class:`assess.rectify.progress.Progress`; this module
+shapes them for ``templates/checklist.html.j2`` (landscape: seven columns of long text) and
+``templates/progress.html.j2`` (portrait), and :func:`assess.render.document.write_document`
+writes them in any document format.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from assess.rectify.model import (
     Row,
 )
 from assess.rectify.progress import Progress, Tally, is_overdue
+from assess.render.document import Document
 
 
 def deadline_label(value: Any) -> str:
@@ -179,24 +181,31 @@ def _lifecycle_context(progress: Progress) -> dict[str, Any]:
     }
 
 
-def render(
-    template: str,
-    context: dict[str, Any],
+def checklist_document(
+    unit: str,
+    rows: list[Row],
+    tally: Tally,
+    as_of: dt.date,
     *,
     title: str,
     issuer: str | None,
-    as_of: dt.date,
-    landscape: bool,
-    fmt: str,
-) -> bytes | str:
-    from assess.render.env import render_document
-
-    html = render_document(template, context, title=title, issuer=issuer, date=as_of, landscape=landscape)
-    if fmt == "doc":
-        from assess.render.mht import to_mht
-
-        return to_mht(html, title=title)
-    return html
+    omitted: str = "",
+    counted: dict[str, str] | None = None,
+) -> Document:
+    """One unit's 整改清单 (see :func:`checklist_context` for ``omitted`` and ``counted``)."""
+    context = checklist_context(unit, rows, tally, as_of, omitted=omitted, counted=counted)
+    return Document("checklist.html.j2", context, title=title, issuer=issuer, date=as_of, landscape=True)
 
 
-__all__ = ["checklist_context", "deadline_label", "progress_context", "render"]
+def progress_document(progress: Progress, as_of: dt.date, *, title: str, issuer: str | None) -> Document:
+    """The 整改进展情况 report, dated ``as_of``."""
+    return Document("progress.html.j2", progress_context(progress), title=title, issuer=issuer, date=as_of)
+
+
+__all__ = [
+    "checklist_context",
+    "checklist_document",
+    "deadline_label",
+    "progress_context",
+    "progress_document",
+]
