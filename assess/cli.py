@@ -91,9 +91,7 @@ def schema_cmd(output: Path | None, force: bool) -> None:
 
 @main.command("check", context_settings=CONTEXT)
 @click.option("--scheme", "-s", metavar="方案", help="检查数据文件时所用的方案(路径或内置编号)。")
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="方案或数据文件..."
-)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="方案或数据文件...")
 @details_option
 @data_option
 @format_option(["table", "json"], "输出格式。")
@@ -524,7 +522,9 @@ def rectify_cmd(
     metavar="地址",
     help="监听的地址;本机地址无需登录,其他地址(如 0.0.0.0 或本机的局域网地址)须用访问码登录。",
 )
-@click.option("--port", type=click.IntRange(0, 65535), default=0, metavar="端口", help="端口;0 为自动选择空闲端口。")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, metavar="端口", help="端口;0 为自动选择空闲端口。"
+)
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器。")
 @click.option(
     "--code-file",

@@ -22,7 +22,7 @@ from assess.render.options import provenance_option
 
 @main.command("explain", context_settings=CONTEXT)
 @click.option("--scheme", "-s", required=True, metavar="方案", help="方案 YAML 文件的路径,或内置方案的编号。")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="单位数据文件...")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path), metavar="[单位数据文件...]")
 @click.option(
     "--cohort",
     "cohort",

@@ -26,7 +26,7 @@ scheme_option = click.option(
     help="方案 YAML 文件的路径,或内置方案的编号(见 assess schemes)。",
 )
 inputs_argument = click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="数据文件或文件夹..."
+    "inputs", nargs=-1, type=click.Path(path_type=Path), metavar="[数据文件或文件夹...]"
 )
 details_option = click.option(
     "--details",

@@ -65,6 +65,10 @@ def run_check(
     """Check schemes, or data files against a scheme; with ``strict`` every warning is an error."""
     if scheme is None and data:
         raise UsageError("--data 须与 --scheme 一起使用")
+    if scheme is None and not paths:
+        raise UsageError(
+            "请给出要检查的方案文件(如 assess check 方案.yaml),或用 --scheme 指定方案后给出数据文件"
+        )
     report = _check_schemes(paths) if scheme is None else _check_data(scheme, paths, details, data or [])
     if strict:
         report.findings = [
@@ -98,9 +102,10 @@ def _check_schemes(paths: list[Path]) -> CheckReport:
 
 
 def _check_data(scheme: str, paths: list[Path], details: list[Path], data: list[str]) -> CheckReport:
-    from assess.commands.common import load_plan, locate, read_inputs
+    from assess.commands.common import data_paths, load_plan, locate, read_inputs
 
     plan = load_plan(scheme)
+    paths = data_paths(plan, paths)
     located = locate(plan, paths, data)
     inputs = read_inputs(plan, paths, details=details, located=located)
     report = CheckReport(what="数据文件")

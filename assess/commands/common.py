@@ -110,6 +110,24 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def data_paths(plan: Plan, paths: list[Path]) -> list[Path]:
+    """The data to read: as given, or the current folder for a scheme whose units send no
+    workbook of their own (every value from other sources: department reports, ledgers…).
+
+    A scheme with the units' own workbooks still needs them named: reading the
+    current folder by surprise could take any workbook lying there as data.
+    """
+    if paths:
+        return paths
+    from assess.errors import UsageError
+
+    if not plan.sources or any(s.kind == "unit" for s in plan.sources):
+        raise UsageError(
+            "请给出数据文件或文件夹(各单位的填报表),如 assess rank -s county-2024 examples/counties"
+        )
+    return [Path(".")]
+
+
 def locate(plan: Plan, paths: Iterable[Path], data: Iterable[str] = ()) -> dict[str, list[Path]]:
     """Each data source's files: ``--data 源=路径``, else a folder named after it in or beside the data."""
     if not plan.sources:

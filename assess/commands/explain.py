@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assess.commands.common import guard, load_plan, locate, provenance, read_inputs
+from assess.commands.common import data_paths, guard, load_plan, locate, provenance, read_inputs
 from assess.commands.output import document_target, write_json
 from assess.commands.run import Run
 from assess.errors import EXIT_FINDINGS, DataError, UsageError
@@ -41,6 +41,7 @@ def run_explain(
     from assess.scoring.engine import prepare
 
     plan = load_plan(scheme)
+    inputs = data_paths(plan, inputs)
     assignments = parse_assignments(plan, sets)  # usage errors before any file is read
     located = locate(plan, [*inputs, *cohort], data_opts or [])
     outputs = guard(plan, force, [*inputs, *cohort], details, located)

@@ -9,6 +9,7 @@ from typing import Any
 from assess.commands.common import (
     PROBLEMS_SHOWN,
     Inputs,
+    data_paths,
     data_problems,
     document,
     encode_indicator,
@@ -68,6 +69,7 @@ def run_rank(
     if brief:
         check_brief(fmt, sensitivity)
     plan = load_plan(scheme)
+    inputs = data_paths(plan, inputs)
     if averages:
         from assess.scoring.statistics import apply_averages
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from assess.commands.common import (
+    data_paths,
     document,
     file_findings,
     guard,
@@ -38,6 +39,7 @@ def run_score(
     from assess.scoring.ranking import compare_previous, rank_cohort
 
     plan = load_plan(scheme)
+    inputs = data_paths(plan, inputs)
     located = locate(plan, inputs, data_opts or [])
     prior = read_previous(plan, previous or [])  # earlier years: the trend line, years running
     outputs = guard(plan, force, inputs, details, located, 上年结果=prior.files)
