@@ -158,6 +158,8 @@ def _lifecycle_context(progress: Progress) -> dict[str, Any]:
         "changes_text": changes,
         "measures_text": measures,
         "source_rows": [_figures([t.name], t) for t in progress.sources],
+        # per unit, the measures of the 整改措施 sheet (a problem's several steps, each with its deadline)
+        "unit_measure_rows": [_figures([t.name], t) for t in progress.unit_measures if t.total],
         "unit_source_rows": [_figures([u, t.name], t) for u, t in progress.unit_sources],
         "unit_category_rows": [_figures([u, t.name], t) for u, t in progress.unit_categories],
         "overdue_units_text": [

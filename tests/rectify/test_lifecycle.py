@@ -526,6 +526,9 @@ def test_measures_decide_completion_and_are_counted(tmp_path: Path) -> None:
     assert [ws.cell(r, 2).value for r in (2, 3)] == ["完成资产确权登记", "建立资产管护制度"]
     html = (ledger.parent / "整改进展情况.html").read_text(encoding="utf-8")
     assert "整改措施2条，已完成2条，完成率100.0%。" in html
+    # and per unit, in a table of its own
+    table = html.split("<th", 1)[1].split("</table>", 1)[0]
+    assert [c in table for c in ("整改措施", "浏阳市", "100.0%")] == [True, True, True]
 
 
 @pytest.mark.parametrize("status", ["快好了"])
