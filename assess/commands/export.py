@@ -58,7 +58,7 @@ def run_export(
     from assess.rectify.export import export_table, load_format
     from assess.rectify.ledger_read import open_ledger
     from assess.rectify.model import parse_iso
-    from assess.rectify.printing import table_workbook
+    from assess.render.xlsx_print import table_workbook
     from assess.workbook.marker import LEDGER, REPORT
 
     fmt_path = resolve_format(mapping)

@@ -282,7 +282,6 @@ def run_rectify(
     holds is always passed on, so a re-run never marks it 本轮未再发现.
     """
     from assess.rectify import cycle
-    from assess.rectify.breakdown import write_progress_sheet
     from assess.rectify.claim import split_shared
     from assess.rectify.ledger import LAYOUTS, new_ledger, write_meta
     from assess.rectify.ledger_read import open_ledger
@@ -290,8 +289,8 @@ def run_rectify(
     from assess.rectify.lock import DEFAULT_TIMEOUT, LedgerLock, real_path, refuse_if_open
     from assess.rectify.merge import merge
     from assess.rectify.problems import Omitted, Screen
-    from assess.rectify.sheets import print_layout, write_summary
     from assess.render.atomic import atomic_path, copy_atomic
+    from assess.render.ledger_sheets import print_layout, write_progress_sheet, write_summary
     from assess.workbook.marker import LEDGER as LEDGER_KIND
     from assess.workbook.marker import mark
 
@@ -371,7 +370,7 @@ def run_rectify(
         progress = done.progress
         notes.extend(done.lifecycle.findings)
         if split_by_unit:  # a file in the way of a unit's workbook stops the run before the ledger is written
-            from assess.rectify.unit_books import check_unit_books
+            from assess.render.ledger_books import check_unit_books
 
             check_unit_books(done.rows, progress, out_dir, outputs, target)
         if (
@@ -431,7 +430,7 @@ def run_rectify(
         report.written.append(target)
     outputs.read([target], "整改台账")  # the documents never land on the ledger either
     if split_by_unit:
-        from assess.rectify.unit_books import write_unit_books
+        from assess.render.ledger_books import write_unit_books
 
         heading = f"{title or '问题'}整改台账"
         report.written += write_unit_books(report.rows, progress, out_dir, heading, outputs.write)

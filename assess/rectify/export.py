@@ -54,7 +54,7 @@ from assess.rectify.model import (
     Row,
     canonical,
 )
-from assess.rectify.printing import PAPERS, Table, column_kind, column_width
+from assess.render.xlsx_print import PAPERS, Table, column_kind, column_width
 
 WHAT = "报送格式文件"
 DATE_PLACEHOLDER = "{截至日期}"

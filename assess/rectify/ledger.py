@@ -39,6 +39,7 @@ from assess.rectify.model import (
     Row,
     canonical,
 )
+from assess.render.xlsx_print import DATE_FORMAT  # one date format in every workbook assess writes
 from assess.workbook.names import key_of
 
 FORMAT = "assess.ledger/2"
@@ -136,7 +137,6 @@ META_PAIRS = 9  # meta rows 1–9: key/value pairs (format 1 used rows 1–5)
 META_FIRST_ROW_V1 = 7  # format 1: row 6 META_HEAD_V1, problems from row 7
 META_FIRST_ROW = 12  # format 2: row 11 META_HEAD, problems from row 12
 MANUAL_KEY = "manual:"  # key of a row a person added: ``manual:`` + its 编号
-DATE_FORMAT = "yyyy-mm-dd"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

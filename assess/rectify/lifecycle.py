@@ -59,7 +59,7 @@ from assess.rectify.model import (
     parse_deadline,
     shown,
 )
-from assess.rectify.printing import status_validation
+from assess.render.xlsx_print import status_validation
 
 # The 整改措施 sheet: one row per measure, keyed by the problem's 编号.
 M_PROBLEM = "问题编号"

@@ -1,9 +1,11 @@
-"""The ledger's generated sheets and the look of new rows.
+"""The ledger's own sheets and the look of new rows: what the ledger is, not how it reports.
 
 Data sheets get a header, widths, a frozen header row, a filter and the
 整改状态 drop-down when they are created; rows added later get borders and
-wrapping like the ones before.  The 汇总 sheet is rebuilt on every run (it
-holds figures only); the 变更记录 sheet is only ever appended to.
+wrapping like the ones before; the 变更记录 sheet is only ever appended to.
+These are the sheets assess reads back, so they stay with the ledger's model.
+The sheets that only show figures (汇总, 进度) and the ledger's print setup are
+documents, built in :mod:`assess.render.ledger_sheets`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -38,16 +39,8 @@ from assess.rectify.model import (
     DEADLINE_WORDS,
     STATUSES,
 )
-from assess.rectify.printing import (
-    column_width,
-    fit_rows,
-    has_print_setup,
-    set_print,
-    sheet_widths,
-    status_validation,
-)
-from assess.rectify.progress import Progress, Tally
-from assess.render.xlsx_style import BOLD, BORDER, CENTER, FONT, GW_FONT, GW_HEAD, HEAD_FILL, RIGHT, WRAP
+from assess.render.xlsx_print import column_width, status_validation
+from assess.render.xlsx_style import BORDER, CENTER, FONT, GW_FONT, GW_HEAD, HEAD_FILL, RIGHT, WRAP
 
 WIDTHS = {  # characters; about 260 in all, so that A3 landscape prints at about 75 %
     "编号": 22,  # 2024-督查-浏阳市-003 on one line
@@ -84,7 +77,8 @@ def _sheet_name(book: LedgerBook, wanted: str) -> str:
     return name
 
 
-def _head(ws: Any, row: int, names: list[str] | tuple[str, ...], widths: list[float]) -> None:
+def head_row(ws: Any, row: int, names: list[str] | tuple[str, ...], widths: list[float]) -> None:
+    """A header row in the ledger's look (黑体 on grey, bordered), with its columns' widths."""
     for c, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
         cell = ws.cell(row=row, column=c)
         set_value(cell, name)
@@ -102,8 +96,8 @@ def new_data_sheet(book: LedgerBook, name: str) -> DataSheet:
     title = _sheet_name(book, name)
     index = len(book.sheets) + (1 if SUMMARY_SHEET in book.wb.sheetnames else 0)
     ws = book.wb.create_sheet(title, index)
-    _head(ws, 1, COLUMNS, [column_width(c, WIDTHS) for c in COLUMNS])
-    ws.freeze_panes = _freeze_at({c: i for i, c in enumerate(COLUMNS, start=1)}, 1)
+    head_row(ws, 1, COLUMNS, [column_width(c, WIDTHS) for c in COLUMNS])
+    ws.freeze_panes = freeze_at({c: i for i, c in enumerate(COLUMNS, start=1)}, 1)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}1"
     status_validation(ws, COLUMNS.index(C_STATUS) + 1, 2, STATUSES, allow_blank=False)
     deadline_col = get_column_letter(COLUMNS.index(C_DEADLINE) + 1)
@@ -124,37 +118,11 @@ def new_data_sheet(book: LedgerBook, name: str) -> DataSheet:
     return sheet
 
 
-def _freeze_at(columns: dict[str, int], header_row: int) -> str:
+def freeze_at(columns: dict[str, int], header_row: int) -> str:
     """Below the header and right of 编号 and 单位名称 when they lead the sheet, else of 编号."""
     ident, unit = columns.get(C_ID, 1), columns.get(C_UNIT)
     keep = max(ident, unit) if unit is not None and {ident, unit} == {1, 2} else ident if ident == 1 else 0
     return f"{get_column_letter(keep + 1)}{header_row + 1}"
-
-
-def print_layout(book: LedgerBook, heading: str) -> None:
-    """Printing set up on the ledger's sheets that have none (printing.py): new sheets, and the
-    sheets of a ledger made before; a sheet whose printing a person set up is left alone.
-    Rows are made tall enough for their text on every save (never lower)."""
-    for sheet in book.sheets:
-        ws = sheet.ws
-        fit_rows(ws, sheet.header_row + 1, sheet.last_row, sorted(sheet.columns.values()))
-        if has_print_setup(ws):
-            continue
-        if ws.freeze_panes in (None, f"B{sheet.header_row + 1}"):  # the old default: 编号 only
-            ws.freeze_panes = _freeze_at(sheet.columns, sheet.header_row)
-        widths = sheet_widths(ws, max(sheet.columns.values(), default=1))
-        own = sheet.title if book.layout == "per-unit" else ""  # a unit's own sheet: its name first
-        set_print(ws, header_row=sheet.header_row, widths=widths, heading=own + heading)
-    # The other sheets assess keeps (their titles as this ledger has them): (title, header row, landscape).
-    others = [
-        (SUMMARY_SHEET, None, False),
-        (getattr(book, "measures_sheet", None), 1, True),
-        (getattr(book, "progress_sheet", None), None, False),
-        (HISTORY_SHEET, 1, False),
-    ]
-    for name, header_row, landscape in others:
-        if name and name in book.wb.sheetnames and not has_print_setup(book.wb[name]):
-            set_print(book.wb[name], header_row=header_row, landscape=landscape)
 
 
 def style_new_row(sheet: DataSheet, r: int) -> None:
@@ -179,7 +147,7 @@ def style_new_row(sheet: DataSheet, r: int) -> None:
 
 def new_history_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(HISTORY_SHEET)
-    _head(ws, 1, HISTORY_COLUMNS, [12, 13, 12, 40, 40])
+    head_row(ws, 1, HISTORY_COLUMNS, [12, 13, 12, 40, 40])
     ws.freeze_panes = "A2"
 
 
@@ -204,84 +172,12 @@ def _plain(value: Any) -> Any:
     return "" if value is None else value
 
 
-SUMMARY_HEAD = (
-    "序号",
-    "名称",
-    "问题总数",
-    "已完成",
-    "整改中",
-    "未开始",
-    "逾期",
-    "完成率(%)",
-)
-
-
-def write_summary(book: LedgerBook, progress: Progress, title: str) -> None:
-    """Rebuild the 汇总 sheet as the first sheet: by unit, by department, and the sentence."""
-    wb = book.wb
-    if SUMMARY_SHEET in wb.sheetnames:
-        wb.remove(wb[SUMMARY_SHEET])
-    ws = wb.create_sheet(SUMMARY_SHEET, 0)
-    ncols = len(SUMMARY_HEAD)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    set_value(ws.cell(1, 1), title)
-    ws.cell(1, 1).font = BOLD
-    ws.cell(1, 1).alignment = CENTER
-    ws.row_dimensions[1].height = 28
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    set_value(
-        ws.cell(2, 1),
-        f"截至 {progress.as_of.year}年{progress.as_of.month}月{progress.as_of.day}日,"
-        f"{progress.overall.sentence()}。本表由 assess 每次运行时重新生成,请勿在此填写。",
-    )
-    ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")
-    ws.row_dimensions[2].height = 36
-    r = 4
-    for caption, first, tallies in (
-        ("按单位", "单位名称", progress.units),
-        ("按责任单位", "责任单位", progress.departments),
-    ):
-        set_value(ws.cell(r, 1), caption)
-        ws.cell(r, 1).font = BOLD
-        r += 1
-        head = list(SUMMARY_HEAD)
-        head[1] = first
-        _head(ws, r, head, [6, 22, 10, 10, 10, 10, 10, 12])
-        r += 1
-        for i, t in enumerate([*tallies, progress.overall], start=1):
-            last = i == len(tallies) + 1
-            values: list[Any] = [
-                "" if last else i,
-                t.name,
-                t.total,
-                t.done,
-                t.in_progress,
-                t.not_started,
-                t.overdue,
-                t.rate,
-            ]
-            for c, value in enumerate(values, start=1):
-                cell = ws.cell(r, c)
-                set_value(cell, "—" if value is None else value)
-                cell.font = BOLD if last else FONT
-                cell.border = BORDER
-                cell.alignment = WRAP if c == 2 else CENTER
-                if c == ncols:
-                    cell.number_format = "0.0"
-            r += 1
-        r += 1
-    ws.freeze_panes = "A4"
-
-
-def tally_row(t: Tally) -> list[Any]:
-    return [t.name, t.total, t.done, t.in_progress, t.not_started, t.overdue, t.rate]
-
-
 __all__ = [
+    "WIDTHS",
     "add_history",
+    "freeze_at",
+    "head_row",
     "new_data_sheet",
     "new_history_sheet",
-    "print_layout",
     "style_new_row",
-    "write_summary",
 ]

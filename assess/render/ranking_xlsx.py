@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 
-from assess.rectify.printing import fit_print
+from assess.render.xlsx_print import fit_print
 from assess.render.xlsx_style import BOLD, FONT, header, number_format, put, title, to_bytes
 from assess.scoring.numbers import fmt
 from assess.scoring.ranking import UNRANKED

@@ -2,7 +2,7 @@
 
 Numbers are numeric cells with number formats (the measured value keeps its
 unit in the format: ``64.30%``, ``1,234.50 万元``), so Excel can sum and sort
-them; the print setup is :func:`assess.rectify.printing.fit_print`'s."""
+them; the print setup is :func:`assess.render.xlsx_print.fit_print`'s."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 
-from assess.rectify.printing import fit_print
 from assess.render.scoresheet import composition_lines, composition_sum, source_text, value_text
+from assess.render.xlsx_print import fit_print
 from assess.render.xlsx_style import BOLD, LOST_FILL, TOTAL_FILL, header, number_format, put, title, to_bytes
 from assess.scoring.history import trend_line
 from assess.scoring.numbers import fmt, fmt_value

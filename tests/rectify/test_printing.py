@@ -160,10 +160,10 @@ def test_updates_keep_reading_and_a_persons_print_setup(run: Run, big_findings: 
 def test_a_ledger_made_before_gets_the_layout_once(
     run: Run, big_findings: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import assess.rectify.sheets as sheets
+    import assess.render.ledger_sheets as ledger_sheets
 
     with monkeypatch.context() as patch:  # a ledger written before printing was laid out
-        patch.setattr(sheets, "print_layout", lambda book, heading: None)
+        patch.setattr(ledger_sheets, "print_layout", lambda book, heading: None)
         ledger = run(findings=[big_findings]).ledger
     wb = openpyxl.load_workbook(ledger)
     ws = wb["整改台账"]

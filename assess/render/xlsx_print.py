@@ -1,4 +1,4 @@
-"""How the ledger and the workbooks made from it print: as an office prints a 台账.
+"""How assess's printable workbooks print: as an office prints a 台账.
 
 Without a page setup Excel, WPS and LibreOffice print a ledger of 16 and more
 columns portrait at 100 %, the columns cut across pages: a ledger of 140
@@ -7,13 +7,18 @@ out here prints landscape, on A4 or (when its columns are too wide to be read
 on A4) A3, one page wide and as many pages tall as needed, with the header row
 on every page, the title at the top and "第 X 页 共 Y 页" at the bottom.
 
-A ledger's data sheets get this layout once: when assess creates them, or the
-first time it saves a ledger made before this layout existed.  A sheet whose
-printing someone has already set up (orientation, fit to page or print titles)
-is left as that person set it.  :func:`table_workbook` writes a whole workbook
-in the same layout (the per-unit copies of the ledger and the reports to a
-higher office), with a title row, which a ledger cannot have (see docs/rectify.md:
-its header stays in row 1 so that people's edits and assess's reading agree).
+This is the print layer of every xlsx document assess writes (the ranking,
+指标统计 and score sheet through :func:`fit_print`; the ledger's sheets through
+:func:`set_print`), so it lives in ``render/`` beside :mod:`xlsx_style` and
+knows nothing of the ledger's data: the callers pass columns, widths and the
+status words.  A ledger's data sheets get this layout once: when assess creates
+them, or the first time it saves a ledger made before this layout existed
+(:func:`assess.render.ledger_sheets.print_layout`).  A sheet whose printing
+someone has already set up (orientation, fit to page or print titles) is left
+as that person set it.  :func:`table_workbook` writes a whole workbook in the
+same layout (the per-unit copies of the ledger and the reports to a higher
+office), with a title row, which a ledger cannot have (see docs/rectify.md: its
+header stays in row 1 so that people's edits and assess's reading agree).
 """
 
 from __future__ import annotations
@@ -32,7 +37,6 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assess.rectify.ledger import DATE_FORMAT
 from assess.render.xlsx_style import (
     CENTER,
     GW_FONT,
@@ -46,6 +50,8 @@ from assess.render.xlsx_style import (
     to_bytes,
 )
 
+# How dates show in every workbook assess writes, the ledger included (rectify.ledger uses it).
+DATE_FORMAT = "yyyy-mm-dd"
 PAPER_A4 = 9  # the paperSize codes of SpreadsheetML
 PAPER_A3 = 8
 PAPERS = {"A4": PAPER_A4, "A3": PAPER_A3}
@@ -225,7 +231,11 @@ def status_validation(
     ws: Worksheet, column: int, first_row: int, statuses: Sequence[str], *, allow_blank: bool = True
 ) -> None:
     """The 整改状态 drop-down on ``column`` from ``first_row`` down (the ledger, its measures,
-    the per-unit copies and the upward report all use this one)."""
+    the per-unit copies and the upward report all use this one).
+
+    It is an aid to typing only: the ledger is read by the text in its cells
+    (aliases allowed), never by this list, so it lives with the print layer
+    that the printed copies need and the ledger's writer imports it."""
     letter = get_column_letter(column)
     dv = DataValidation(
         type="list",
@@ -313,6 +323,7 @@ def table_workbook(table: Table, kind: str) -> bytes:
 
 
 __all__ = [
+    "DATE_FORMAT",
     "PAGE_FOOTER",
     "PAPERS",
     "PAPER_A3",

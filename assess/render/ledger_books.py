@@ -4,9 +4,11 @@ A county needs its own problems on paper and in a file it can open, not the
 whole province's ledger.  Each workbook has the ledger's columns (as
 ``model.COLUMNS`` lists them, whatever the ledger's own order), a title row
 and a line with the unit's progress, and prints like the ledger
-(:mod:`assess.rectify.printing`).  The workbooks are remade on every run and
+(:mod:`assess.render.xlsx_print`).  The workbooks are remade on every run and
 marked as assess's output: they are never read back, neither as a ledger nor
 as data, so what a unit writes into its copy must be entered in the ledger.
+That makes them documents, built here with the others; the ledger's rows and
+progress figures they show come from :mod:`assess.rectify`.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assess.rectify.model import C_DEADLINE, C_ID, C_STATUS, C_UNIT, COLUMNS, STATUSES, Row
-from assess.rectify.printing import Table, column_kind, column_width, table_workbook
 from assess.rectify.progress import Progress
+from assess.rectify.sheets import WIDTHS
+from assess.render.xlsx_print import Table, column_kind, column_width, table_workbook
 
 if TYPE_CHECKING:
     from assess.commands.output import Outputs
@@ -50,8 +53,6 @@ def day_text(day: dt.date) -> str:
 
 def unit_table(unit: str, rows: list[Row], progress: Progress, heading: str) -> Table:
     """The table of one unit's workbook."""
-    from assess.rectify.sheets import WIDTHS
-
     tally = next((t for t in progress.units if t.name == unit), None)
     note = f"截至{day_text(progress.as_of)}" + (f",{tally.sentence()}。" if tally is not None else "。")
     columns = list(COLUMNS)
