@@ -45,6 +45,16 @@ RECTIFY = (
 )
 
 
+def page_of(pdf: Path, heading: str) -> int:
+    """The first page whose text starts with a line holding ``heading`` (pdftotext's pages)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    for number, page in enumerate(text.stdout.split("\f"), start=1):
+        first = next((line for line in page.splitlines() if line.strip()), "")
+        if heading in first:
+            return number
+    return 1
+
+
 def crop_png(pdf: Path, png: Path, box: tuple[int, int, int, int], dpi: int = 100) -> Path:
     """The first page of ``pdf`` at ``dpi``, cropped to ``box`` (pdftoppm's -x -y -W -H)."""
     import shutil
@@ -195,9 +205,12 @@ def main() -> None:
             "diff": out / "diff.html",
             "sensitivity": out / "s" / "rank_稳健性分析.html",
         }
+        # The ranking notice opens with its overview; the picture shows the page of the table.
+        starts = {"ranking": "、考核结果排名"}  # the heading 二、考核结果排名, not the title
         for name, html in documents.items():
             pdf = convert(html, out / "pdf" / name, "pdf")
-            pdf_to_png(pdf, IMAGES / f"{name}.png", page=1, dpi=80)
+            page = page_of(pdf, starts[name]) if name in starts else 1
+            pdf_to_png(pdf, IMAGES / f"{name}.png", page=page, dpi=80)
             print(f"wrote docs/images/{name}.png")
         rectify_images(out)
 
