@@ -196,31 +196,25 @@ def _word(s: Any, plan: Plan, value: float | None) -> str | None:
     return level_word(ind, value) if ind is not None else None
 
 
-def _current(s: Any, plan: Plan) -> str:
+def _value(s: Any, plan: Plan, value: Any) -> str:
+    """A suggestion's value as the table shows it: points, 是/否, a rating word, or a number."""
     from assess.scoring.numbers import fmt_value
 
     if s.kind == "bonus":
-        return fmt_value(s.current, "分")
+        return fmt_value(value, "分")
     if s.rule == "boolean":
-        return "是" if s.current else "否"
-    word = _word(s, plan, s.current)
-    if word is not None:
-        return word
-    return fmt_value(s.current, s.unit)
+        return "是" if value else "否"
+    word = _word(s, plan, value)
+    return word if word is not None else fmt_value(value, s.unit)
+
+
+def _current(s: Any, plan: Plan) -> str:
+    return _value(s, plan, s.current)
 
 
 def _needed(s: Any, plan: Plan) -> str:
-    from assess.scoring.numbers import fmt_value
-
-    if s.kind == "bonus":
-        return fmt_value(s.needed, "分")
-    if s.rule == "boolean":
-        return "是" if s.needed else "否"
-    word = _word(s, plan, s.needed)
-    if word is not None:
-        return word
-    text = fmt_value(s.needed, s.unit)
-    if s.strict:
+    text = _value(s, plan, s.needed)
+    if s.strict and s.kind != "bonus" and s.rule != "boolean" and _word(s, plan, s.needed) is None:
         text += " 以下" if s.current is not None and s.needed < s.current else " 以上"
     return text
 
