@@ -46,7 +46,7 @@ def rank_files(store: object) -> list[Path]:
     folder = store.layout.output / work.RANK_FOLDER
     return [
         folder / f"{work.RANK_NAME}.{fmt}"
-        for fmt in work.RANK_FORMATS
+        for fmt in (*work.RANK_FORMATS, *work.OFFICE_FORMATS)
         if (folder / f"{work.RANK_NAME}.{fmt}").is_file()
     ]
 

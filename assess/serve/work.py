@@ -24,6 +24,16 @@ from assess.serve.store import Store, read_json
 
 RANK_NAME = "考核结果排名"
 RANK_FORMATS = ("json", "html", "xlsx", "doc")
+OFFICE_FORMATS = ("docx", "pdf")  # written too where LibreOffice is installed, as the command line does
+
+
+def rank_formats() -> tuple[str, ...]:
+    """The ranking's formats here: those the command line can write on this machine."""
+    from assess.render.office import find_soffice
+
+    return RANK_FORMATS + (OFFICE_FORMATS if find_soffice() else ())
+
+
 RANK_FOLDER = "排名"
 SHEETS_FOLDER = "得分表"
 EXPLAIN_FOLDER = "差距分析"
@@ -58,7 +68,7 @@ def rank_all(store: Store, job: Job) -> dict[str, Any]:
     scheme = need_scheme(store)
     accepted = need_accepted(store)
     folder = store.layout.output / RANK_FOLDER
-    first, *others = RANK_FORMATS
+    first, *others = rank_formats()
     with snapshot(accepted) as inputs:
         job.stage = "读取数据、评分排名"
         run = run_rank(

@@ -40,6 +40,11 @@ def test_rank_all_with_progress_and_downloads(ranked: Client) -> None:
     for suffix in ("json", "html", "xlsx", "doc"):
         reply = ranked.get(f"/results/file?name=考核结果排名.{suffix}")
         assert reply.status_code == 200, suffix
+    from assess.render.office import find_soffice
+
+    if find_soffice():  # .docx and .pdf as the command line writes them where LibreOffice is installed
+        assert ranked.get("/results/file?name=考核结果排名.pdf").content.startswith(b"%PDF")
+        assert ranked.get("/results/file?name=考核结果排名.docx").content.startswith(b"PK")
     doc = json.loads(ranked.get("/results/file?name=考核结果排名.json").content)
     assert doc["format"].startswith("assess.rank")
     sheet = ranked.get("/results/sheet?unit=浏阳市&view=1")
