@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assess.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Finding, SchemeError, UsageError
 from assess.sources.receipt import Receipt
+
+if TYPE_CHECKING:
+    from assess.scheme.plan import Plan
+    from assess.workbook.data import UnitData
 
 
 @dataclass
@@ -114,15 +119,20 @@ def _check_data(scheme: str, paths: list[Path], details: list[Path], data: list[
     report.receipt = inputs.receipt
     report.findings.extend(inputs.findings)
     report.unusable = any(f.code == "unreadable" for f in inputs.findings)
-    lines = any(ind.own_lines for ind in plan.indicators)  # targets per unit (按本单位目标计分)
     for unit in inputs.units:
-        if lines:
-            from assess.scoring.unit_lines import check_lines
-
-            check_lines(plan, unit)  # a task of 0 a ratio would divide by: said before scoring
-        if plan.sets:
-            from assess.scoring.outside import check_outside
-
-            check_outside(plan, unit)  # a value for an indicator the unit's group does not have
+        check_unit(plan, unit)
         report.findings.extend(unit.findings)
     return report
+
+
+def check_unit(plan: Plan, unit: UnitData) -> None:
+    """What is checked of one unit's data beyond reading it, onto its findings (also the
+    receipts of ``assess serve``, which must say what ``assess check`` says)."""
+    if any(ind.own_lines for ind in plan.indicators):  # targets per unit (按本单位目标计分)
+        from assess.scoring.unit_lines import check_lines
+
+        check_lines(plan, unit)  # a task of 0 a ratio would divide by: said before scoring
+    if plan.sets:
+        from assess.scoring.outside import check_outside
+
+        check_outside(plan, unit)  # a value for an indicator the unit's group does not have

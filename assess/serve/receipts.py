@@ -74,17 +74,11 @@ def check_unit_file(scheme: str, path: Path) -> Checked:
         inputs = read_inputs(plan, [path], located={})
     except AssessError as exc:
         return Checked(findings=[_refusal(exc, path)])
+    from assess.commands.check import check_unit
+
     out = Checked(findings=_own(inputs.findings, path))
-    lines = any(ind.own_lines for ind in plan.indicators)
-    for unit in inputs.units:  # as run_check's _check_data does, unit by unit
-        if lines:
-            from assess.scoring.unit_lines import check_lines
-
-            check_lines(plan, unit)
-        if plan.sets:
-            from assess.scoring.outside import check_outside
-
-            check_outside(plan, unit)
+    for unit in inputs.units:  # as assess check does, unit by unit
+        check_unit(plan, unit)
         out.units.append(unit.unit)
         out.findings.extend(unit.findings)
     return out
